@@ -18,7 +18,17 @@ export default tseslint.config(
     files: ['src/core/**/*.ts'],
     ignores: ['src/core/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['../*', 'node:*', 'fs', 'path'] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'path', '**/ui/*', '**/state/*', '**/engine/*', '**/pipeline/*', '**/backbone/*', '**/gpu/*', '**/storage/*', '**/workers/*', '**/fixtures/*'],
+              message: 'src/core is pure: it imports nothing of ours outside src/core, and no Node or browser APIs.',
+            },
+          ],
+        },
+      ],
       'no-restricted-globals': ['error', 'window', 'document', 'navigator'],
     },
   },
