@@ -1,0 +1,79 @@
+/**
+ * Bilinear resampling with the semantics of torch.nn.functional.interpolate(mode='bilinear',
+ * align_corners=False), which the official PixOOD code uses both to up-sample the feature grid
+ * (eval_scale_factor) and to bring the per-class scores back to the image size: pixel centres
+ * are aligned, a source coordinate is (i + ½)·in/out − ½, clamped to the edge; no antialiasing.
+ */
+import { tensor, type Tensor, type Tensor3 } from './tensor';
+
+/** A map of one value per cell, [height, width], row-major. */
+export type ScoreMap = Tensor<readonly [height: number, width: number]>;
+
+/** Feature grid [h, w, D] → [h·factor, w·factor, D], with an integer factor ≥ 1. */
+export function upsampleGrid(grid: Tensor3, factor: number): Tensor3 {
+  if (!Number.isInteger(factor) || factor < 1) throw new RangeError(`upsampleGrid: factor must be a positive integer, got ${factor}`);
+  const [h, w, d] = grid.dims;
+  const out = bilinear(grid.data, h, w, d, h * factor, w * factor);
+  return tensor([h * factor, w * factor, d] as const, out);
+}
+
+/** Score map [h, w] → [height, width], any size (down-sampling too, without antialiasing, as torch). */
+export function resizeScoreMap(map: ScoreMap, height: number, width: number): ScoreMap {
+  for (const [name, v] of [['height', height], ['width', width]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`resizeScoreMap: ${name} must be a positive integer, got ${v}`);
+  }
+  const [h, w] = map.dims;
+  return tensor([height, width] as const, bilinear(map.data, h, w, 1, height, width));
+}
+
+interface Taps {
+  /** Lower source index per output index. */
+  readonly lo: Int32Array;
+  /** Upper source index (lo + 1, or lo at the last row/column). */
+  readonly hi: Int32Array;
+  /** Weight of `hi`; `lo` gets 1 − weight. */
+  readonly weight: Float64Array;
+}
+
+/** The two source taps and their weights for each output index along one axis. */
+function taps(inSize: number, outSize: number): Taps {
+  const scale = inSize / outSize;
+  const lo = new Int32Array(outSize);
+  const hi = new Int32Array(outSize);
+  const weight = new Float64Array(outSize);
+  for (let i = 0; i < outSize; i++) {
+    const src = Math.max(0, (i + 0.5) * scale - 0.5);
+    const l = Math.min(Math.floor(src), inSize - 1);
+    lo[i] = l;
+    hi[i] = Math.min(l + 1, inSize - 1);
+    weight[i] = src - l;
+  }
+  return { lo, hi, weight };
+}
+
+/** data [h, w, channels] → [outH, outW, channels]. */
+function bilinear(data: Float32Array, h: number, w: number, channels: number, outH: number, outW: number): Float32Array {
+  if (h < 1 || w < 1) throw new RangeError(`bilinear: the source must have at least one cell, got [${h}, ${w}]`);
+  const ys = taps(h, outH);
+  const xs = taps(w, outW);
+  const out = new Float32Array(outH * outW * channels);
+  for (let i = 0; i < outH; i++) {
+    const wy = ys.weight[i];
+    const top = ys.lo[i] * w;
+    const bottom = ys.hi[i] * w;
+    for (let j = 0; j < outW; j++) {
+      const wx = xs.weight[j];
+      const a = (top + xs.lo[j]) * channels;
+      const b = (top + xs.hi[j]) * channels;
+      const c = (bottom + xs.lo[j]) * channels;
+      const e = (bottom + xs.hi[j]) * channels;
+      const o = (i * outW + j) * channels;
+      for (let k = 0; k < channels; k++) {
+        const upper = data[a + k] + wx * (data[b + k] - data[a + k]);
+        const lower = data[c + k] + wx * (data[e + k] - data[c + k]);
+        out[o + k] = upper + wy * (lower - upper);
+      }
+    }
+  }
+  return out;
+}
