@@ -21,12 +21,6 @@ export function createAdamWState(size: number): AdamWState {
   return { m: new Float32Array(size), v: new Float32Array(size), step: 0 };
 }
 
-/** Zeroes the moments of row `index` (a run of `width` values), as when that row is re-initialised. */
-export function resetAdamWRows(state: AdamWState, index: number, width: number): void {
-  state.m.fill(0, index * width, (index + 1) * width);
-  state.v.fill(0, index * width, (index + 1) * width);
-}
-
 /** One in-place update of `params` from `grad`, at learning rate `opts.lr`. */
 export function adamWStep(params: Float32Array, grad: Float32Array, state: AdamWState, opts: AdamWOptions): void {
   const { lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 0.01 } = opts;
