@@ -1,0 +1,67 @@
+/**
+ * A trained PixOOD model: everything inference needs, as plain numbers and typed arrays, so it
+ * can cross the worker boundary, go into IndexedDB as it is, and into a bundle's safetensors.
+ */
+import type { Calibration } from '../core/calibration/calibrate';
+import type { Mlp } from '../core/classifier/mlp';
+import type { CondensationModel } from '../core/condensation/model';
+
+export const PIXOOD_MODEL_SCHEMA = 1;
+
+/** Which backbone produced the features: a model only scores features of the same backbone. */
+export interface BackboneIdentity {
+  /** The stored model's id in this browser's library. */
+  readonly id: string;
+  readonly name: string;
+  /** SHA-256 of the ONNX file, hex: the identity that survives moving between machines. */
+  readonly sha256: string;
+  readonly patchSize: number;
+  /** Feature dimension D. */
+  readonly dim: number;
+}
+
+export interface Preprocessing {
+  /** Input images are resized so their longer side is this many pixels (whole patches). */
+  readonly longestSide: number;
+  /** Integer ≥ 1: bilinear up-sampling of the feature grid at inference (paper §3.3). */
+  readonly upsample: number;
+}
+
+export interface TrainingSettings extends Preprocessing {
+  /** Etalon budget K per class. */
+  readonly etalons: number;
+  /** Condensation epochs. */
+  readonly condensationEpochs: number;
+  /** Classifier epochs (ignored with one class). */
+  readonly classifierEpochs: number;
+  readonly seed: number;
+}
+
+export interface TrainingSummary {
+  /** Patches used per class (after the 90% majority rule for masks). */
+  readonly patchesPerClass: readonly number[];
+  /** Valid etalons per class. */
+  readonly validEtalons: readonly number[];
+  /** Seconds per stage. */
+  readonly seconds: Readonly<Record<TrainingStage, number>>;
+  /** 'gpu' or 'cpu': where the kernels ran. */
+  readonly path: 'gpu' | 'cpu';
+}
+
+export type TrainingStage = 'features' | 'classifier' | 'condensation' | 'calibration';
+
+export interface PixoodModel {
+  readonly schema: typeof PIXOOD_MODEL_SCHEMA;
+  readonly backbone: BackboneIdentity;
+  readonly settings: TrainingSettings;
+  /** Class names, index = class id. */
+  readonly classes: readonly string[];
+  /** The §3.2 MLP; null for a one-class project (the projection space is 1-D: distance only). */
+  readonly classifier: Mlp | null;
+  /** One condensation per class, same order as `classes`. */
+  readonly condensations: readonly CondensationModel[];
+  readonly calibration: Calibration;
+  readonly summary: TrainingSummary;
+  /** ISO 8601. */
+  readonly createdAt: string;
+}

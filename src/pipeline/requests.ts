@@ -1,0 +1,60 @@
+/**
+ * What the app asks the pipeline for, and what comes back: training a project and inspecting
+ * images. Images travel as Blobs (cheap to pass to the worker, decoded there).
+ */
+import type { Tensor } from '../core/tensor';
+import type { TrainingSettings, TrainingStage } from './pixoodModel';
+
+export interface TrainingImage {
+  readonly name: string;
+  readonly blob: Blob;
+  /** The class of every patch, or, with a mask, the class of unmasked patches (-1: none). */
+  readonly classId: number;
+  /** A PNG label mask of the image's size: its values are class ids through `maskClasses`. */
+  readonly mask?: Blob;
+}
+
+export interface TrainingRequest {
+  /** Class names, index = class id. */
+  readonly classes: readonly string[];
+  readonly images: readonly TrainingImage[];
+  /** Stored backbone model id (the engine's library). */
+  readonly backboneId: string;
+  readonly settings: TrainingSettings;
+  /** Mask value → class id; values not listed are ignored. */
+  readonly maskClasses?: Readonly<Record<number, number>>;
+}
+
+export interface TrainingProgress {
+  readonly stage: TrainingStage;
+  /** Work done in this stage, in `unit`. */
+  readonly done: number;
+  readonly total: number;
+  readonly unit: 'images' | 'epochs' | 'classes';
+  /** Which class the condensation is on, when it is. */
+  readonly classId?: number;
+  /** Latest training loss of the stage (cross-entropy nats, or condensation loss). */
+  readonly loss?: number;
+  /** Valid etalons of the class so far (condensation). */
+  readonly validEtalons?: number;
+  /** Estimated seconds left in the whole training, when it can be estimated. */
+  readonly etaSeconds?: number;
+}
+
+/** A score map [height, width]: the anomaly score 1 − max_c s_in(c) per pixel, in [0, 1]. */
+export type AnomalyMap = Tensor<readonly [height: number, width: number]>;
+
+/** One inspected image. Maps have the image's aspect; their size is `mapWidth`×`mapHeight`. */
+export interface Inspection {
+  readonly imageWidth: number;
+  readonly imageHeight: number;
+  /** Anomaly score per pixel: the share of normal pixels that score lower, i.e. 1 − ε at which it is rejected. */
+  readonly score: AnomalyMap;
+  /** [height, width] class id with the largest logit (0 for one-class projects). */
+  readonly predicted: Int32Array;
+  /** [height, width] distance to the nearest valid etalon of the predicted class, feature units. */
+  readonly distance: Float32Array;
+  /** The image's score: the maximum of `score`. */
+  readonly imageScore: number;
+  readonly seconds: number;
+}
