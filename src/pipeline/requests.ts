@@ -48,7 +48,7 @@ export type AnomalyMap = Tensor<readonly [height: number, width: number]>;
 export interface Inspection {
   readonly imageWidth: number;
   readonly imageHeight: number;
-  /** Anomaly score per pixel: the share of normal pixels that score lower, i.e. 1 − ε at which it is rejected. */
+  /** Anomaly score per pixel, 1 − s_in: the pixel is rejected at every false-alarm rate ε ≥ 1 − score. */
   readonly score: AnomalyMap;
   /** [height, width] class id with the largest logit (0 for one-class projects). */
   readonly predicted: Int32Array;
