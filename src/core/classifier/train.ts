@@ -50,11 +50,22 @@ export interface TrainClassifierHooks {
   signal?: AbortSignal;
 }
 
+/**
+ * The options with their defaults filled in, once the inputs are checked (a RangeError says
+ * what is wrong). Shared with the GPU trainer, so both train the same model for the same call.
+ */
+export function resolveClassifierOptions(features: Matrix, labels: Int32Array, options: TrainClassifierOptions = {}): Required<TrainClassifierOptions> {
+  const [, d] = features.dims;
+  const { hidden = d, classes = largestLabel(labels) + 1, epochs = 30, batchSize = 1024, lr = 1e-4, weightDecay = 5e-4, seed = 42 } = options;
+  const resolved = { hidden, classes, epochs, batchSize, lr, weightDecay, seed };
+  checkInputs(features, labels, resolved);
+  return resolved;
+}
+
 /** @param features [N, D] @param labels [N] class index per row, or IGNORE_LABEL */
 export async function trainClassifier(features: Matrix, labels: Int32Array, options: TrainClassifierOptions = {}, hooks: TrainClassifierHooks = {}): Promise<Mlp> {
   const [n, d] = features.dims;
-  const { hidden = d, classes = largestLabel(labels) + 1, epochs = 30, batchSize = 1024, lr = 1e-4, weightDecay = 5e-4, seed = 42 } = options;
-  checkInputs(features, labels, { hidden, classes, epochs, batchSize, lr, weightDecay });
+  const { hidden, classes, epochs, batchSize, lr, weightDecay, seed } = resolveClassifierOptions(features, labels, options);
 
   const rng = createRng(seed);
   const mlp = createMlp(d, hidden, classes, rng);

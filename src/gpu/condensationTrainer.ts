@@ -1,0 +1,281 @@
+/**
+ * Condensation of one class trained on the GPU: the schedule and semantics of the reference
+ * `trainCondensation` (src/core/condensation/train.ts), whose pure helpers it calls for
+ * everything that is not per-step arithmetic (sampling, whitening, initial etalons, re-inits,
+ * thresholds, validity). The class's points, the etalons, θ, the AdamW moments, the running
+ * support and the mask stay on the GPU; a step uploads only its uniforms, an epoch its order of
+ * the points. The CPU reads back the K supports and the epoch's batch losses once per epoch, and
+ * the etalons at re-init points, where the reference's re-init rule runs on them.
+ */
+import { createRng } from '../core/rng';
+import { cosineSchedule } from '../core/schedule';
+import { gatherRows, type Matrix } from '../core/tensor';
+import type { CondensationVariant } from '../core/condensation/batch';
+import type { CondensationHooks, CondensationOptions } from '../core/condensation/train';
+import { initialEtalons, initialSample } from '../core/condensation/init';
+import { validEtalonCount, type CondensationModel } from '../core/condensation/model';
+import { reinitEtalons } from '../core/condensation/reinit';
+import { createSupportState, reinitThreshold, supportedEtalons, type SupportState } from '../core/condensation/support';
+import { tauFromTheta, thetaForTau } from '../core/condensation/tau';
+import { fitWhitening, unwhiten, whiten } from '../core/condensation/whitening';
+import { createAdamWKernel, type AdamWKernel } from './adamwKernel';
+import { createCondensationKernels, type CondensationKernels } from './condensationKernels';
+import { createDistancesKernel, type DistancesKernel } from './distancesKernel';
+import { createGpuMatrix, createGpuVector, createStorage, paddedStride, readMatrix, readVector, uploadMatrix, writeMatrix, writeVector, type GpuMatrix, type GpuVector } from './gpuMatrix';
+
+/** The reference's hooks; the batch step is this trainer's own. */
+export type GpuCondensationHooks = Omit<CondensationHooks, 'step'>;
+
+/** Condenses `points` [N, D] (original feature units) into a model, as `trainCondensation` does. */
+export async function trainCondensationGpu(
+  device: GPUDevice,
+  points: Matrix,
+  options: CondensationOptions,
+  hooks: GpuCondensationHooks = {},
+): Promise<CondensationModel> {
+  // The reference's defaults (train.ts).
+  const {
+    K,
+    epochs,
+    batchSize,
+    seed,
+    variant = 'condensation',
+    reinit = true,
+    lr = 0.1,
+    betaStart = 0.5,
+    betaEnd = 2,
+    initialTau = 10,
+    supportDecay = 0.001,
+    reinitFactor = 0.5,
+    maxInitialSample = 10_000,
+  } = options;
+  const { onEpoch, signal } = hooks;
+  const [n] = points.dims;
+  for (const [name, value] of [['K', K], ['epochs', epochs], ['batchSize', batchSize]] as const) {
+    if (!Number.isInteger(value) || value < 1) throw new RangeError(`condensation ${name} must be a positive integer, got ${value}`);
+  }
+  if (n < 2) throw new RangeError(`condensation needs at least 2 points, got ${n}`);
+
+  // The random draws in the reference's order, so that a seed means the same run on both paths.
+  const rng = createRng(seed);
+  const sample = initialSample(points, maxInitialSample, rng);
+  const whitening = fitWhitening(sample);
+  const startEtalons = initialEtalons(whiten(sample, whitening), K, rng);
+  const data = whiten(points, whitening);
+
+  const batchesPerEpoch = Math.ceil(n / batchSize);
+  const state = await createTrainingState(device, data, startEtalons, thetaForTau(initialTau), Math.min(batchSize, n), batchesPerEpoch);
+  try {
+    const support = createSupportState(K);
+    state.setSupport(support, reinitFactor);
+    // The official code re-inits when the global batch count is a multiple of half an epoch.
+    const reinitEvery = Math.max(1, Math.floor(batchesPerEpoch / 2));
+    let iteration = 0;
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const progress = epoch / epochs;
+      const beta = cosineSchedule(betaStart, betaEnd, progress);
+      const rate = cosineSchedule(lr, 0, progress);
+      const reinitEpoch = reinit && epoch >= 1 && epoch < 0.9 * epochs;
+      const order = rng.permutation(n);
+      state.setOrder(order);
+      for (let batch = 0, start = 0; start < n; batch++, start += batchSize) {
+        signal?.throwIfAborted();
+        const count = Math.min(batchSize, n - start);
+        // Eq. 18's bookkeeping for the batch size, on the CPU; the GPU applies the same rate to the supports.
+        support.steps += 1;
+        const supportRate = supportDecay / (1 - (1 - supportDecay) ** support.steps);
+        support.batchSize = (1 - supportRate) * support.batchSize + supportRate * count;
+        state.step({ rowOffset: start, count, beta, variant, lossSlot: batch, lr: rate, supportRate, threshold: reinitThreshold(support, reinitFactor) });
+        iteration += 1;
+        if (reinitEpoch && iteration % reinitEvery === 0) {
+          await state.readSupport(support);
+          const etalons = await state.readEtalons();
+          reinitEtalons(etalons, support, gatherRows(data, order.subarray(start, start + batchSize)), reinitFactor, rng);
+          state.writeEtalons(etalons);
+          state.setSupport(support, reinitFactor);
+        }
+      }
+      await state.readSupport(support);
+      const losses = await state.readLosses();
+      let lossSum = 0;
+      for (const loss of losses) lossSum += loss;
+      await onEpoch?.({ epoch: epoch + 1, epochs, loss: lossSum / batchesPerEpoch, validEtalons: validEtalonCount({ valid: supportedEtalons(support, reinitFactor) }) });
+    }
+    signal?.throwIfAborted();
+
+    // Valid: supported, and the nearest (in the training's whitened space) of at least one training point.
+    const valid = supportedEtalons(support, reinitFactor);
+    const assigned = await state.nearestOfSome(valid, batchSize);
+    for (let j = 0; j < K; j++) valid[j] &= assigned[j];
+    return {
+      variant,
+      etalons: unwhiten(await state.readEtalons(), whitening),
+      tau: Float32Array.from(await state.readTheta(), tauFromTheta),
+      valid,
+      support: Float32Array.from(support.support),
+      whitening,
+    };
+  } finally {
+    state.destroy();
+  }
+}
+
+interface TrainerKernels {
+  readonly distanceKernel: DistancesKernel;
+  readonly condensationKernels: CondensationKernels;
+  readonly adamW: AdamWKernel;
+}
+
+/** Pipelines per device, compiled on first use: compiling takes seconds on a software adapter. */
+const kernelsByDevice = new WeakMap<GPUDevice, Promise<TrainerKernels>>();
+
+function trainerKernels(device: GPUDevice): Promise<TrainerKernels> {
+  let kernels = kernelsByDevice.get(device);
+  if (!kernels) {
+    kernels = Promise.all([createDistancesKernel(device), createCondensationKernels(device), createAdamWKernel(device)]).then(
+      ([distanceKernel, condensationKernels, adamW]) => ({ distanceKernel, condensationKernels, adamW }),
+    );
+    // A failed compilation is not cached: the next training tries again and reports it again.
+    kernels.catch(() => kernelsByDevice.delete(device));
+    kernelsByDevice.set(device, kernels);
+  }
+  return kernels;
+}
+
+interface StepParams {
+  readonly rowOffset: number;
+  readonly count: number;
+  readonly beta: number;
+  readonly variant: CondensationVariant;
+  readonly lossSlot: number;
+  readonly lr: number;
+  readonly supportRate: number;
+  readonly threshold: number;
+}
+
+/** The GPU side of a training: its buffers, its bound kernels and the few transfers the loop makes. */
+interface TrainingState {
+  /** Uploads the epoch's order of the points: batch b is the run of rows from b · batch size. */
+  setOrder(order: Uint32Array): void;
+  /** Records and submits one training step; its batch loss goes to slot `lossSlot` of the loss log. */
+  step(params: StepParams): void;
+  /** The loss log: a loss per batch of the epoch. */
+  readLosses(): Promise<Float32Array>;
+  /** Uploads the running support and the mask it implies. */
+  setSupport(support: SupportState, factor: number): void;
+  /** Copies the running support into `support.support`. */
+  readSupport(support: SupportState): Promise<void>;
+  readEtalons(): Promise<Matrix>;
+  writeEtalons(etalons: Matrix): void;
+  readTheta(): Promise<Float32Array>;
+  /** [K] 1 for each etalon that is the nearest `allowed` one of some point, in batches of `batchSize`. */
+  nearestOfSome(allowed: Uint8Array, batchSize: number): Promise<Uint8Array>;
+  destroy(): void;
+}
+
+async function createTrainingState(
+  device: GPUDevice,
+  data: Matrix,
+  etalons: Matrix,
+  theta0: number,
+  maxBatch: number,
+  lossSlots: number,
+): Promise<TrainingState> {
+  const [n, d] = data.dims;
+  const [k] = etalons.dims;
+  const { distanceKernel, condensationKernels, adamW } = await trainerKernels(device);
+  const buffers: GPUBuffer[] = [];
+  const own = <T extends { buffer: GPUBuffer }>(view: T): T => (buffers.push(view.buffer), view);
+
+  // Etalons and θ share one buffer (and their gradients another) so that AdamW is one pass;
+  // θ starts at the first storage-binding offset after the etalons.
+  const stride = paddedStride(d);
+  const align = device.limits.minStorageBufferOffsetAlignment / 4;
+  const thetaStart = Math.ceil((k * stride) / align) * align;
+  const parameterCount = thetaStart + k;
+  const parameters = createStorage(device, parameterCount, 'condensation parameters');
+  const gradients = createStorage(device, parameterCount, 'condensation gradients');
+  buffers.push(parameters, gradients);
+  const matrixAt = (buffer: GPUBuffer): GpuMatrix => ({ buffer, offset: 0, rows: k, cols: d, stride });
+  const thetaAt = (buffer: GPUBuffer): GpuVector<'f32'> => ({ buffer, offset: thetaStart * 4, length: k, element: 'f32' });
+  const flatAt = (buffer: GPUBuffer): GpuVector<'f32'> => ({ buffer, offset: 0, length: parameterCount, element: 'f32' });
+  const gpuEtalons = matrixAt(parameters);
+  const gpuTheta = thetaAt(parameters);
+  writeMatrix(device, gpuEtalons, etalons);
+  writeVector(device, gpuTheta, new Float32Array(k).fill(theta0));
+
+  const points = own(uploadMatrix(device, data, 'condensation points'));
+  const rows = own(createGpuVector(device, n, 'u32', 'condensation rows'));
+  const mask = own(createGpuVector(device, k, 'u32', 'condensation mask'));
+  const running = own(createGpuVector(device, k, 'f32', 'condensation running support'));
+  const support = own(createGpuVector(device, k, 'f32', 'condensation batch support'));
+  const assigned = own(createGpuVector(device, k, 'u32', 'condensation nearest marks'));
+  const distances = own(createGpuMatrix(device, maxBatch, k, 'condensation distances', k));
+  const lossLog = own(createGpuVector(device, lossSlots, 'f32', 'condensation batch losses'));
+
+  const distanceOp = distanceKernel.bind({ points, rows, etalons: gpuEtalons, distances });
+  const stepOp = condensationKernels.bindStep({
+    points,
+    rows,
+    etalons: gpuEtalons,
+    theta: gpuTheta,
+    active: mask,
+    distances,
+    gradEtalons: matrixAt(gradients),
+    gradTheta: thetaAt(gradients),
+    support,
+    lossLog,
+  });
+  const supportOp = condensationKernels.bindSupport({ support, running, active: mask });
+  const nearestOp = condensationKernels.bindNearest({ distances, allowed: mask, assigned });
+  const optimiser = adamW.bind({ values: flatAt(parameters), grad: flatAt(gradients) }, { weightDecay: 0 });
+  const ops = [distanceOp, stepOp, supportOp, nearestOp, optimiser];
+
+  const submit = (record: (pass: GPUComputePassEncoder) => void): void => {
+    const encoder = device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    record(pass);
+    pass.end();
+    device.queue.submit([encoder.finish()]);
+  };
+
+  return {
+    setOrder: (order) => writeVector(device, rows, order),
+    step({ rowOffset, count, beta, variant, lossSlot, lr, supportRate, threshold }) {
+      submit((pass) => {
+        distanceOp.encode(pass, { rowOffset, count });
+        stepOp.encode(pass, { rowOffset, count, beta, variant, lossSlot });
+        supportOp.encode(pass, { supportRate, threshold });
+        optimiser.encode(pass, lr);
+      });
+    },
+    readLosses: () => readVector(device, lossLog),
+    setSupport(state, factor) {
+      writeVector(device, running, Float32Array.from(state.support));
+      writeVector(device, mask, Uint32Array.from(supportedEtalons(state, factor)));
+    },
+    async readSupport(state) {
+      state.support.set(await readVector(device, running));
+    },
+    readEtalons: () => readMatrix(device, gpuEtalons),
+    writeEtalons: (m) => writeMatrix(device, gpuEtalons, m),
+    readTheta: () => readVector(device, gpuTheta),
+    async nearestOfSome(allowed, batchSize) {
+      writeVector(device, mask, Uint32Array.from(allowed));
+      writeVector(device, assigned, new Uint32Array(k));
+      // Any order of the points will do: the rows still hold the last epoch's permutation.
+      for (let start = 0; start < n; start += batchSize) {
+        const count = Math.min(batchSize, n - start);
+        submit((pass) => {
+          distanceOp.encode(pass, { rowOffset: start, count });
+          nearestOp.encode(pass, count);
+        });
+      }
+      return Uint8Array.from(await readVector(device, assigned));
+    },
+    destroy() {
+      for (const op of ops) op.destroy();
+      for (const buffer of buffers) buffer.destroy();
+    },
+  };
+}

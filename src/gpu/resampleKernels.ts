@@ -1,0 +1,80 @@
+/**
+ * Bilinear resampling on the GPU (shaders/resample.wgsl) with the semantics of
+ * src/core/resample.ts: the feature grid up-sampled ×f before scoring, and the score map brought
+ * to the image's size.
+ */
+import common from '../../shaders/common.wgsl?raw';
+import source from '../../shaders/resample.wgsl?raw';
+import type { UniformField } from './compute';
+import type { GpuMatrix, GpuVector } from './gpuMatrix';
+import { compilePipelines, looseBinding, type KernelRecorder } from './kernelRecorder';
+
+/** A grid of cells, row-major, as a matrix of one row per cell: [height·width, D]. */
+export interface GpuGrid {
+  readonly cells: GpuMatrix;
+  readonly height: number;
+  readonly width: number;
+}
+
+/** A map of one value per cell, row-major: [height·width]. */
+export interface GpuScoreMap {
+  readonly values: GpuVector<'f32'>;
+  readonly height: number;
+  readonly width: number;
+}
+
+export class ResampleKernels {
+  readonly device: GPUDevice;
+  private readonly pipeline: GPUComputePipeline;
+
+  /** Compiles the pipeline once; rejects when the WGSL does not compile. */
+  static async create(device: GPUDevice): Promise<ResampleKernels> {
+    const { bilinear } = await compilePipelines(device, common + source, 'resample.wgsl', ['bilinear']);
+    return new ResampleKernels(device, bilinear);
+  }
+
+  private constructor(device: GPUDevice, pipeline: GPUComputePipeline) {
+    this.device = device;
+    this.pipeline = pipeline;
+  }
+
+  /** grid [h, w, D] → out [h·factor, w·factor, D] (upsampleGrid). The grid may be a view into a backbone's output. */
+  upsampleGrid(rec: KernelRecorder, grid: GpuGrid, factor: number, out: GpuGrid): void {
+    if (!Number.isInteger(factor) || factor < 1) throw new RangeError(`upsampleGrid: factor must be a positive integer, got ${factor}`);
+    if (out.height !== grid.height * factor || out.width !== grid.width * factor || out.cells.cols !== grid.cells.cols) {
+      throw new RangeError(`a [${grid.height}, ${grid.width}, ${grid.cells.cols}] grid ×${factor} is [${grid.height * factor}, ${grid.width * factor}, ${grid.cells.cols}], not [${out.height}, ${out.width}, ${out.cells.cols}]`);
+    }
+    checkGrid(grid.cells, grid.height, grid.width);
+    checkGrid(out.cells, out.height, out.width);
+    this.bilinear(rec, grid.cells, grid.height, grid.width, grid.cells.cols, grid.cells.stride, out.cells, out.height, out.width, out.cells.stride);
+  }
+
+  /** map [h, w] → out [H, W], any sizes (resizeScoreMap). */
+  resizeScoreMap(rec: KernelRecorder, map: GpuScoreMap, out: GpuScoreMap): void {
+    checkGrid(map.values, map.height, map.width);
+    checkGrid(out.values, out.height, out.width);
+    this.bilinear(rec, map.values, map.height, map.width, 1, 1, out.values, out.height, out.width, 1);
+  }
+
+  private bilinear(rec: KernelRecorder, input: GpuMatrix | GpuVector, h: number, w: number, channels: number, inStride: number, output: GpuMatrix | GpuVector, outH: number, outW: number, outStride: number): void {
+    const from = looseBinding(this.device, input);
+    const to = looseBinding(this.device, output);
+    rec.dispatchLinear(this.pipeline, outH * outW * channels, {
+      0: rec.uniform([h, w, channels, outH, outW, from.first, inStride, to.first, outStride].map(u32)),
+      1: from.binding,
+      2: to.binding,
+    });
+  }
+}
+
+function checkGrid(view: GpuMatrix | GpuVector, height: number, width: number): void {
+  for (const [name, v] of [['height', height], ['width', width]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
+  }
+  const cells = 'stride' in view ? view.rows : view.length;
+  if (cells !== height * width) throw new RangeError(`a ${height} × ${width} grid has ${height * width} cells, the buffer ${cells}`);
+}
+
+function u32(value: number): UniformField {
+  return ['u32', value];
+}
