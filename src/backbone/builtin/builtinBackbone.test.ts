@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import { buildBuiltinBackbone, BUILTIN_DIM, BUILTIN_PATCH } from './builtinBackbone';
-import { imagenetNormalise, synthesizeTexture } from './syntheticDefects';
+import { imagenetNormalise, synthesizeTexture } from '../../demo/syntheticDefects';
 
 const committedPath = fileURLToPath(new URL('../../../public/models/builtin-backbone.onnx', import.meta.url));
 const REGENERATE =

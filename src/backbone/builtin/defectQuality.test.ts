@@ -13,7 +13,7 @@ import { auroc } from '../../core/metrics/auroc';
 import { fitWhitening, whiten } from '../../core/condensation/whitening';
 import { matrix, type Matrix } from '../../core/tensor';
 import { buildBuiltinBackbone, BUILTIN_DIM, BUILTIN_PATCH } from './builtinBackbone';
-import { addDefect, DEFECT_KINDS, imagenetNormalise, synthesizeTexture, TEXTURE_KINDS, type SyntheticImage } from './syntheticDefects';
+import { addDefect, DEFECT_KINDS, imagenetNormalise, synthesizeTexture, TEXTURE_KINDS, type SyntheticImage } from '../../demo/syntheticDefects';
 
 const SIZE = 224;
 const GRID = SIZE / BUILTIN_PATCH;

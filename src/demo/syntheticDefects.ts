@@ -5,7 +5,7 @@
  * A texture kind fixes the material (colours, thread period, grain); the seed gives one
  * photograph of it (phase, noise) and places the defect.
  */
-import { createRng, type Rng } from '../../core/rng';
+import { createRng, type Rng } from '../core/rng';
 
 export type TextureKind = 'weave' | 'brushed' | 'granite';
 export type DefectKind = 'scratch' | 'crack' | 'spot' | 'hole' | 'stain' | 'wear';

@@ -1,0 +1,89 @@
+/**
+ * What the engine worker offers, as the worker implements it (workers/engine.worker.ts). The
+ * main thread uses it through EngineClient (./client.ts), which turns long calls into Jobs.
+ *
+ * Long calls take a job id, so `cancel(job)` can stop them, and an optional progress callback
+ * (a comlink proxy). Every failure arrives as an EngineError (./errors.ts).
+ */
+import type { ExecutionPath } from '../backbone/ortSession';
+import type { PathChoice, PathPreference, PathTiming } from '../backbone/executionPath';
+import type { ModelContract } from '../backbone/contract';
+import type { ModelSource, StoredModel } from '../backbone/library';
+import type { BackbonePreset } from '../backbone/presets';
+import type { RgbaImage } from '../backbone/preprocess';
+import type { Tensor3 } from '../core/tensor';
+import type { AdapterDescription } from '../gpu/device';
+
+export type { BackbonePreset, ExecutionPath, ModelContract, ModelSource, PathChoice, PathPreference, PathTiming, RgbaImage, StoredModel };
+
+export type JobId = string;
+
+export type JobStage =
+  /** Fetching a model file (bytes). */
+  | 'download'
+  /** Checking a model against the backbone contract. */
+  | 'check'
+  /** Writing a model to this browser's storage. */
+  | 'store'
+  /** Timing the execution paths on first use of a model (steps = paths). */
+  | 'measure'
+  /** Reading a model from storage and opening it (steps). */
+  | 'load'
+  /** Running the backbone over images (images). */
+  | 'features';
+
+export interface JobProgress {
+  readonly stage: JobStage;
+  /** Work done so far, in `unit`. */
+  readonly done: number;
+  /** Work in all, or null while unknown. */
+  readonly total: number | null;
+  readonly unit: 'bytes' | 'steps' | 'images';
+}
+
+export type ProgressCallback = (progress: JobProgress) => void;
+
+export interface EngineInfo {
+  /** The WebGPU adapter, or null where the browser has none (everything runs on wasm). */
+  readonly gpu: AdapterDescription | null;
+  /** Cross-origin isolation, which wasm threads need. */
+  readonly crossOriginIsolated: boolean;
+  readonly wasmThreads: number;
+}
+
+/** A model from a URL: a preset's variant (the URL may be edited) or any address. */
+export type UrlSource = Extract<ModelSource, { url: string }>;
+
+export interface ActiveBackbone {
+  readonly model: StoredModel;
+  readonly path: ExecutionPath;
+  readonly choice: PathChoice;
+  /** Present when this call measured the paths (first use of the model in this browser). */
+  readonly timings?: readonly PathTiming[];
+}
+
+export interface FeatureOptions {
+  /** The image's longer side becomes this many pixels, in whole patches (fixed-size models use their size). */
+  readonly longestSide: number;
+  /** Integer ≥ 1: bilinear up-sampling of the feature grid. */
+  readonly upsample: number;
+}
+
+export interface EngineApi {
+  info(): Promise<EngineInfo>;
+  /** The built-in backbone and the DINOv2 presets. */
+  presets(): Promise<readonly BackbonePreset[]>;
+  /** Models stored in this browser. */
+  listModels(): Promise<StoredModel[]>;
+  addModelFromUrl(job: JobId, name: string, source: UrlSource, onProgress?: ProgressCallback): Promise<StoredModel>;
+  addModelFromFile(job: JobId, name: string, file: Blob, fileName: string, onProgress?: ProgressCallback): Promise<StoredModel>;
+  deleteModel(id: string): Promise<void>;
+  /** 'auto' (measured) or a forced path, remembered per browser and model; applies from the next useBackbone. */
+  setPathPreference(modelId: string, preference: PathPreference): Promise<void>;
+  /** Opens a stored model as the engine's backbone, measuring the paths on first use. */
+  useBackbone(job: JobId, modelId: string, onProgress?: ProgressCallback): Promise<ActiveBackbone>;
+  /** Feature grids [h·f, w·f, D], one per image, with the active backbone. */
+  extractFeatures(job: JobId, images: readonly RgbaImage[], options: FeatureOptions, onProgress?: ProgressCallback): Promise<Tensor3[]>;
+  /** Stops a running job: it rejects with EngineError 'cancelled'. Unknown or finished jobs are ignored. */
+  cancel(job: JobId): Promise<void>;
+}
