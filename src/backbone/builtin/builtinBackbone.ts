@@ -23,7 +23,7 @@
  * Edges are padded by replicating the border, so border patches look like the texture, not
  * like a black frame.
  */
-import { attr, DataType, GraphBuilder } from './onnxWriter';
+import { attr, DataType, GraphBuilder } from '../../core/formats/onnxWriter';
 
 export const BUILTIN_PATCH = 14;
 const IMAGENET_MEAN = [0.485, 0.456, 0.406];

@@ -1,0 +1,90 @@
+/**
+ * One classifier training step on the CPU path: forward, softmax cross-entropy and backward of
+ * the §3.2 MLP as an ONNX graph on ONNX Runtime's wasm backend (float32), with the results of
+ * mlpForward → softmaxCrossEntropy → mlpBackward in src/core/classifier.
+ */
+import type { Mlp, MlpGradients } from '../../core/classifier/mlp';
+import { IGNORE_LABEL } from '../../core/labels';
+import { matrix, tensor, type Matrix } from '../../core/tensor';
+import { floatOutput, openCpuSession, type OrtRuntime, type OrtSession } from './graph';
+import { mlpGraph } from './mlpGraph';
+
+export interface MlpBatchResult {
+  /** Mean cross-entropy (nats) over the labelled rows; NaN when none is labelled, as in torch. */
+  readonly loss: number;
+  /** Rows whose label is not IGNORE_LABEL. */
+  readonly count: number;
+  /** Labelled rows whose first largest logit is their label. */
+  readonly correct: number;
+  /** ∂loss/∂parameter; all zero when no row is labelled. */
+  readonly gradients: MlpGradients;
+}
+
+/** A training step of the classifier: this CPU path, or any kernel with the same contract. */
+export type MlpStep = (mlp: Mlp, features: Matrix, labels: Int32Array) => Promise<MlpBatchResult>;
+
+export interface CpuMlp {
+  /** The step; the first call for an MLP shape opens its session. */
+  readonly step: MlpStep;
+  release(): Promise<void>;
+}
+
+export function createCpuMlp(ort: OrtRuntime): CpuMlp {
+  const sessions = new Map<string, Promise<OrtSession>>();
+  const sessionFor = (inputDim: number, hidden: number, classes: number): Promise<OrtSession> => {
+    const key = `${inputDim}/${hidden}/${classes}`;
+    let session = sessions.get(key);
+    if (!session) {
+      session = openCpuSession(ort, mlpGraph({ inputDim, hidden, classes }));
+      sessions.set(key, session);
+    }
+    return session;
+  };
+
+  const step: MlpStep = async (mlp, features, labels) => {
+    const [h, d] = mlp.w1.dims;
+    const [c] = mlp.b2.dims;
+    const [b] = features.dims;
+    if (features.dims[1] !== d) throw new RangeError(`MLP step: features must be [N, ${d}], got [${features.dims.join(', ')}]`);
+    if (labels.length !== b) throw new RangeError(`MLP step: ${b} rows of features but ${labels.length} labels`);
+    const outside = labels.findIndex((y) => y !== IGNORE_LABEL && !(y >= 0 && y < c));
+    if (outside >= 0) throw new RangeError(`MLP step: label ${labels[outside]} at row ${outside} is outside 0..${c - 1} and is not IGNORE_LABEL`);
+    if (labels.every((y) => y === IGNORE_LABEL)) {
+      return {
+        loss: Number.NaN,
+        count: 0,
+        correct: 0,
+        gradients: { w1: matrix(h, d), b1: tensor([h] as const), w2: matrix(c, h), b2: tensor([c] as const) },
+      };
+    }
+    const session = await sessionFor(d, h, c);
+    const outputs = await session.run({
+      features: new ort.Tensor('float32', features.data, [b, d]),
+      labels: new ort.Tensor('float32', Float32Array.from(labels), [b]),
+      w1: new ort.Tensor('float32', mlp.w1.data, [h, d]),
+      b1: new ort.Tensor('float32', mlp.b1.data, [h]),
+      w2: new ort.Tensor('float32', mlp.w2.data, [c, h]),
+      b2: new ort.Tensor('float32', mlp.b2.data, [c]),
+    });
+    return {
+      loss: floatOutput(outputs, 'loss')[0],
+      count: floatOutput(outputs, 'count')[0],
+      correct: floatOutput(outputs, 'correct')[0],
+      gradients: {
+        w1: matrix(h, d, floatOutput(outputs, 'gradW1')),
+        b1: tensor([h] as const, floatOutput(outputs, 'gradB1')),
+        w2: matrix(c, h, floatOutput(outputs, 'gradW2')),
+        b2: tensor([c] as const, floatOutput(outputs, 'gradB2')),
+      },
+    };
+  };
+
+  return {
+    step,
+    async release() {
+      const opened = [...sessions.values()];
+      sessions.clear();
+      await Promise.all(opened.map(async (session) => (await session).release()));
+    },
+  };
+}
