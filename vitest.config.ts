@@ -41,6 +41,8 @@ export default defineConfig({
           name: 'browser',
           include: ['browser/**/*.test.ts'],
           testTimeout: 300_000,
+          // Compiling WGSL pipelines on SwiftShader under load can take tens of seconds.
+          hookTimeout: 300_000,
           browser: {
             enabled: true,
             headless: true,
