@@ -9,8 +9,8 @@ import { adamWStep, createAdamWState, type AdamWState } from '../adamw';
 import { IGNORE_LABEL } from '../labels';
 import { createRng } from '../rng';
 import { gatherRows, type Matrix } from '../tensor';
-import { softmaxCrossEntropy } from './crossEntropy';
-import { createMlp, mlpBackward, mlpForward, type Mlp } from './mlp';
+import { createMlp, type Mlp } from './mlp';
+import { mlpStep, type MlpStep } from './step';
 
 export interface TrainClassifierOptions {
   /** Hidden width H. Default: D, as the official decoder (a 1×1 conv as wide as its input). */
@@ -48,6 +48,8 @@ export interface TrainClassifierHooks {
   onEpoch?: (progress: ClassifierEpoch) => void | Promise<void>;
   /** Checked between epochs; an abort rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** The batch step: a kernel with the reference's contract (default: the reference, mlpStep). */
+  step?: MlpStep;
 }
 
 /**
@@ -67,6 +69,7 @@ export async function trainClassifier(features: Matrix, labels: Int32Array, opti
   const [n, d] = features.dims;
   const { hidden, classes, epochs, batchSize, lr, weightDecay, seed } = resolveClassifierOptions(features, labels, options);
 
+  const step = hooks.step ?? mlpStep;
   const rng = createRng(seed);
   const mlp = createMlp(d, hidden, classes, rng);
   const params = [mlp.w1.data, mlp.b1.data, mlp.w2.data, mlp.b2.data];
@@ -80,17 +83,15 @@ export async function trainClassifier(features: Matrix, labels: Int32Array, opti
     let count = 0;
     for (let start = 0; start < n; start += batchSize) {
       const batch = order.subarray(start, Math.min(n, start + batchSize));
-      const batchLabels = Int32Array.from(batch, (i) => labels[i]);
-      const activations = mlpForward(mlp, gatherRows(features, batch));
-      const ce = softmaxCrossEntropy(activations.logits, batchLabels);
+      const result = await step(mlp, gatherRows(features, batch), Int32Array.from(batch, (i) => labels[i]));
       // torch's loss is NaN for a batch with every label ignored (the official run would stop); skip it.
-      if (ce.count === 0) continue;
-      const grads = mlpBackward(mlp, activations, ce.dLogits);
-      const gradData = [grads.w1.data, grads.b1.data, grads.w2.data, grads.b2.data];
+      if (result.count === 0) continue;
+      const { gradients } = result;
+      const gradData = [gradients.w1.data, gradients.b1.data, gradients.w2.data, gradients.b2.data];
       params.forEach((p, i) => adamWStep(p, gradData[i], states[i], { lr, weightDecay }));
-      lossSum += ce.loss * ce.count;
-      count += ce.count;
-      correct += countCorrect(activations.logits, batchLabels);
+      lossSum += result.loss * result.count;
+      count += result.count;
+      correct += result.correct;
     }
     await hooks.onEpoch?.({ epoch, epochs, loss: lossSum / count, accuracy: correct / count });
     // Let the host deliver an abort (or other messages) between epochs.
@@ -104,18 +105,6 @@ function largestLabel(labels: Int32Array): number {
   let max = -1;
   for (const y of labels) if (y !== IGNORE_LABEL && y > max) max = y;
   return max;
-}
-
-function countCorrect(logits: Matrix, labels: Int32Array): number {
-  const [n, c] = logits.dims;
-  let correct = 0;
-  for (let i = 0; i < n; i++) {
-    if (labels[i] === IGNORE_LABEL) continue;
-    let best = 0;
-    for (let k = 1; k < c; k++) if (logits.data[i * c + k] > logits.data[i * c + best]) best = k;
-    if (best === labels[i]) correct++;
-  }
-  return correct;
 }
 
 function checkInputs(features: Matrix, labels: Int32Array, o: Required<Omit<TrainClassifierOptions, 'seed'>>): void {

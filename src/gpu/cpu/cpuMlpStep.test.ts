@@ -10,6 +10,7 @@ import { createMlp, mlpBackward, mlpForward } from '../../core/classifier/mlp';
 import { IGNORE_LABEL } from '../../core/labels';
 import { createRng } from '../../core/rng';
 import { matrix } from '../../core/tensor';
+import { trainClassifier } from '../../core/classifier/train';
 import { createCpuMlp } from './cpuMlpStep';
 
 const cpu = createCpuMlp(ort);
@@ -68,5 +69,20 @@ describe('CPU classifier step (ONNX Runtime wasm) matches the core MLP and cross
     expect(got.loss).toBeNaN();
     expect(got.count).toBe(0);
     expect([...got.gradients.w1.data, ...got.gradients.b2.data].every((v) => v === 0)).toBe(true);
+  });
+});
+
+describe('trainClassifier with the CPU step', () => {
+  it('trains to the same weights as the reference step', async () => {
+    const rng = createRng(7);
+    const [n, d, c] = [300, 12, 3];
+    const labels = Int32Array.from({ length: n }, (_, i) => i % c);
+    const features = matrix(n, d, Float32Array.from({ length: n * d }, (_, i) => rng.normal() + (Math.floor(i / d) % c === i % d ? 2 : 0)));
+    const options = { hidden: 16, epochs: 3, batchSize: 64, lr: 1e-2, seed: 3 };
+    const reference = await trainClassifier(features, labels, options);
+    const viaCpu = await trainClassifier(features, labels, options, { step: cpu.step });
+    for (const key of ['w1', 'b1', 'w2', 'b2'] as const) {
+      expect(normwiseError(viaCpu[key].data, reference[key].data), `normwise error of ${key} after 3 epochs`).toBeLessThan(1e-4);
+    }
   });
 });

@@ -1,27 +1,13 @@
 /**
  * One classifier training step on the CPU path: forward, softmax cross-entropy and backward of
  * the §3.2 MLP as an ONNX graph on ONNX Runtime's wasm backend (float32), with the results of
- * mlpForward → softmaxCrossEntropy → mlpBackward in src/core/classifier.
+ * the reference step (src/core/classifier/step.ts).
  */
-import type { Mlp, MlpGradients } from '../../core/classifier/mlp';
+import type { MlpStep } from '../../core/classifier/step';
 import { IGNORE_LABEL } from '../../core/labels';
-import { matrix, tensor, type Matrix } from '../../core/tensor';
+import { matrix, tensor } from '../../core/tensor';
 import { floatOutput, openCpuSession, type OrtRuntime, type OrtSession } from './graph';
 import { mlpGraph } from './mlpGraph';
-
-export interface MlpBatchResult {
-  /** Mean cross-entropy (nats) over the labelled rows; NaN when none is labelled, as in torch. */
-  readonly loss: number;
-  /** Rows whose label is not IGNORE_LABEL. */
-  readonly count: number;
-  /** Labelled rows whose first largest logit is their label. */
-  readonly correct: number;
-  /** ∂loss/∂parameter; all zero when no row is labelled. */
-  readonly gradients: MlpGradients;
-}
-
-/** A training step of the classifier: this CPU path, or any kernel with the same contract. */
-export type MlpStep = (mlp: Mlp, features: Matrix, labels: Int32Array) => Promise<MlpBatchResult>;
 
 export interface CpuMlp {
   /** The step; the first call for an MLP shape opens its session. */
