@@ -5,19 +5,24 @@
  * src/engine/client.ts.
  */
 import * as Comlink from 'comlink';
-import { readTokens, type Backbone } from '../src/backbone/backbone';
+import type { Backbone } from '../src/backbone/backbone';
 import { ModelError } from '../src/backbone/errors';
 import { openBackbone, setPathPreference } from '../src/backbone/executionPath';
-import { tokensToGrid, upsampleFeatures } from '../src/backbone/featureGrid';
 import { modelLibrary, type AddProgress, type ModelLibrary, type StoredModel } from '../src/backbone/library';
 import { wasmThreads } from '../src/backbone/ort';
-import { preprocess, type RgbaImage } from '../src/backbone/preprocess';
+import type { RgbaImage } from '../src/backbone/preprocess';
 import { allPresets } from '../src/backbone/presets';
-import { inputGeometry } from '../src/core/geometry';
 import type { Tensor3 } from '../src/core/tensor';
-import type { ActiveBackbone, EngineApi, FeatureOptions } from '../src/engine/api';
+import type { ActiveBackbone, EngineApi, FeatureOptions, Inspection, InspectionProgress, PixoodModel, TrainingProgress, TrainingRequest } from '../src/engine/api';
 import { EngineError, installErrorTransfer } from '../src/engine/errors';
 import { requestGpu, type GpuContext } from '../src/gpu/device';
+import { cpuScorer } from '../src/pipeline/cpuScorer';
+import { PipelineError } from '../src/pipeline/errors';
+import { imageFeatures, type FeatureSource } from '../src/pipeline/extractFeatures';
+import { gpuScorer } from '../src/pipeline/gpuScorer';
+import { inspectImages } from '../src/pipeline/inspect';
+import { trainPixood } from '../src/pipeline/train';
+import { cpuTrainingKernels, gpuTrainingKernels, type KernelPath } from '../src/pipeline/trainingKernels';
 import { openModelDb } from '../src/storage/modelDb';
 import { modelStore } from '../src/storage/models';
 import { preferences, type Preferences } from '../src/storage/preferences';
@@ -57,7 +62,7 @@ const jobs = new Jobs();
 /** Any failure as an EngineError, with the cause's own words where it has them. */
 function asEngineError(error: unknown): EngineError {
   if (error instanceof EngineError) return error;
-  if (error instanceof ModelError) return new EngineError(error.code, error.message);
+  if (error instanceof ModelError || error instanceof PipelineError) return new EngineError(error.code, error.message);
   if (error instanceof DOMException && error.name === 'AbortError') return new EngineError('cancelled', 'The job was cancelled.');
   return new EngineError('internal', error instanceof Error ? error.message : String(error));
 }
@@ -98,22 +103,45 @@ async function useBackbone(modelId: string, signal: AbortSignal, report: Report)
 async function extractFeatures(images: readonly RgbaImage[], options: FeatureOptions, signal: AbortSignal, report: Report): Promise<Tensor3[]> {
   const { gpu } = await context();
   if (!active) throw new EngineError('no-backbone', 'Choose a backbone before extracting features.');
-  const { backbone } = active;
-  const { contract } = backbone;
+  const source: FeatureSource = { backbone: active.backbone, gpu };
   const grids: Tensor3[] = [];
   for (const [index, image] of images.entries()) {
     await checkpoint(signal);
     report({ stage: 'features', done: index, total: images.length, unit: 'images' });
-    const input = contract.fixedInput ?? inputGeometry(image, options.longestSide, contract.patchSize).input;
-    const output = await backbone.run(preprocess(image, input));
-    try {
-      grids.push(upsampleFeatures(tokensToGrid(await readTokens(output, gpu), output.prefixTokens, output.grid), options.upsample));
-    } finally {
-      if (output.location === 'gpu') output.dispose();
-    }
+    grids.push((await imageFeatures(source, image, options)).grid);
   }
   report({ stage: 'features', done: images.length, total: images.length, unit: 'images' });
   return grids;
+}
+
+/** The stored model `modelId` as the active backbone, opened (on its remembered path) unless it already is. */
+async function backboneFor(modelId: string, signal: AbortSignal): Promise<{ source: FeatureSource; model: StoredModel; path: KernelPath }> {
+  if (active?.model.id !== modelId) await useBackbone(modelId, signal, () => undefined);
+  const { gpu } = await context();
+  if (!active) throw new EngineError('no-backbone', 'The backbone could not be opened.');
+  // The kernels follow the backbone: where it runs on WebGPU the GPU was measured (or chosen) the faster.
+  const path = gpu && active.backbone.path === 'webgpu' ? 'gpu' : 'cpu';
+  return { source: { backbone: active.backbone, gpu }, model: active.model, path };
+}
+
+async function train(request: TrainingRequest, signal: AbortSignal, report: Report<TrainingProgress>): Promise<PixoodModel> {
+  const { source, model, path } = await backboneFor(request.backboneId, signal);
+  const kernels = path === 'gpu' && source.gpu ? gpuTrainingKernels(source.gpu.device) : cpuTrainingKernels();
+  try {
+    return await trainPixood(request, { source, backbone: model, kernels, signal, report });
+  } finally {
+    await kernels.release();
+  }
+}
+
+async function inspect(model: PixoodModel, images: readonly Blob[], signal: AbortSignal, report: Report<InspectionProgress>): Promise<Inspection[]> {
+  const { source, path } = await backboneFor(model.backbone.id, signal);
+  const scorer = path === 'gpu' && source.gpu ? await gpuScorer(model, source, source.gpu.device) : await cpuScorer(model, source);
+  try {
+    return await inspectImages(model, images, { source, scorer, signal, report: (done, total) => report({ stage: 'inspect', done, total, unit: 'images' }) });
+  } finally {
+    await scorer.release();
+  }
 }
 
 const engine: EngineApi = {
@@ -160,6 +188,20 @@ const engine: EngineApi = {
         const grids = await backboneWork.run(() => extractFeatures(images, options, signal, report));
         // Each grid owns its buffer: hand them over rather than copy them.
         return Comlink.transfer(grids, grids.map((g) => g.data.buffer as ArrayBuffer));
+      }),
+    ),
+
+  train: (job, request, onProgress) => guarded(() => jobs.run(job, onProgress, (signal, report) => backboneWork.run(() => train(request, signal, report)))),
+
+  inspect: (job, model, images, onProgress) =>
+    guarded(() =>
+      jobs.run(job, onProgress, async (signal, report) => {
+        const inspections = await backboneWork.run(() => inspect(model, images, signal, report));
+        // Each map owns its buffer: hand them over rather than copy them.
+        return Comlink.transfer(
+          inspections,
+          inspections.flatMap((i) => [i.score.data.buffer, i.predicted.buffer, i.distance.buffer] as ArrayBuffer[]),
+        );
       }),
     ),
 

@@ -1,9 +1,9 @@
 /** The engine's running jobs by id, each with the AbortController that `cancel` fires. */
-import type { JobId, JobProgress, ProgressCallback } from '../src/engine/api';
+import type { JobId, JobProgress } from '../src/engine/api';
 import { EngineError } from '../src/engine/errors';
 
 /** Sends progress to the caller; returns at once (the report crosses to the main thread on its own). */
-export type Report = (progress: JobProgress) => void;
+export type Report<Progress = JobProgress> = (progress: Progress) => void;
 
 export class Jobs {
   private readonly running = new Map<JobId, AbortController>();
@@ -13,12 +13,12 @@ export class Jobs {
    * result is returned only after the caller has received every report: reports travel on
    * their own message port, so without waiting the result could overtake the last of them.
    */
-  async run<T>(id: JobId, onProgress: ProgressCallback | undefined, work: (signal: AbortSignal, report: Report) => Promise<T>): Promise<T> {
+  async run<T, Progress = JobProgress>(id: JobId, onProgress: ((progress: Progress) => void) | undefined, work: (signal: AbortSignal, report: Report<Progress>) => Promise<T>): Promise<T> {
     if (this.running.has(id)) throw new EngineError('internal', `A job with id ${id} is already running.`);
     const controller = new AbortController();
     this.running.set(id, controller);
     let lastReport: unknown;
-    const report: Report = (progress) => {
+    const report: Report<Progress> = (progress) => {
       // Through comlink the callback returns a promise that settles once the main thread ran it.
       lastReport = onProgress?.(progress);
     };

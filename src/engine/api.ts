@@ -13,8 +13,10 @@ import type { BackbonePreset } from '../backbone/presets';
 import type { RgbaImage } from '../backbone/preprocess';
 import type { Tensor3 } from '../core/tensor';
 import type { AdapterDescription } from '../gpu/device';
+import type { PixoodModel } from '../pipeline/pixoodModel';
+import type { Inspection, TrainingProgress, TrainingRequest } from '../pipeline/requests';
 
-export type { BackbonePreset, ExecutionPath, ModelContract, ModelSource, PathChoice, PathPreference, PathTiming, RgbaImage, StoredModel };
+export type { BackbonePreset, ExecutionPath, Inspection, ModelContract, ModelSource, PathChoice, PathPreference, PathTiming, PixoodModel, RgbaImage, StoredModel, TrainingProgress, TrainingRequest };
 
 export type JobId = string;
 
@@ -42,6 +44,18 @@ export interface JobProgress {
 }
 
 export type ProgressCallback = (progress: JobProgress) => void;
+
+export type TrainingProgressCallback = (progress: TrainingProgress) => void;
+
+/** Images scored so far by an inspection job. */
+export interface InspectionProgress {
+  readonly stage: 'inspect';
+  readonly done: number;
+  readonly total: number;
+  readonly unit: 'images';
+}
+
+export type InspectionProgressCallback = (progress: InspectionProgress) => void;
 
 export interface EngineInfo {
   /** The WebGPU adapter, or null where the browser has none (everything runs on wasm). */
@@ -84,6 +98,14 @@ export interface EngineApi {
   useBackbone(job: JobId, modelId: string, onProgress?: ProgressCallback): Promise<ActiveBackbone>;
   /** Feature grids [h·f, w·f, D], one per image, with the active backbone. */
   extractFeatures(job: JobId, images: readonly RgbaImage[], options: FeatureOptions, onProgress?: ProgressCallback): Promise<Tensor3[]>;
+  /**
+   * Trains a PixOOD model with the request's backbone (opened first when another one is active).
+   * The kernels run on the GPU when the backbone runs on WebGPU, else on the CPU path. Training
+   * images that cannot be used are left out and listed in the model's `summary.skipped`.
+   */
+  train(job: JobId, request: TrainingRequest, onProgress?: TrainingProgressCallback): Promise<PixoodModel>;
+  /** Scores images with a trained model, on its backbone (opened first when another one is active); progress in images. */
+  inspect(job: JobId, model: PixoodModel, images: readonly Blob[], onProgress?: InspectionProgressCallback): Promise<Inspection[]>;
   /** Stops a running job: it rejects with EngineError 'cancelled'. Unknown or finished jobs are ignored. */
   cancel(job: JobId): Promise<void>;
 }

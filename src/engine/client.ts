@@ -10,11 +10,16 @@ import type {
   EngineApi,
   EngineInfo,
   FeatureOptions,
+  Inspection,
+  InspectionProgressCallback,
   JobId,
   PathPreference,
+  PixoodModel,
   ProgressCallback,
   RgbaImage,
   StoredModel,
+  TrainingProgressCallback,
+  TrainingRequest,
   UrlSource,
 } from './api';
 import { installErrorTransfer } from './errors';
@@ -37,6 +42,10 @@ export interface EngineClient {
   setPathPreference(modelId: string, preference: PathPreference): Promise<void>;
   useBackbone(modelId: string, onProgress?: ProgressCallback): Job<ActiveBackbone>;
   extractFeatures(images: readonly RgbaImage[], options: FeatureOptions, onProgress?: ProgressCallback): Job<Tensor3[]>;
+  /** Trains a model; unusable training images are listed in `summary.skipped`. */
+  train(request: TrainingRequest, onProgress?: TrainingProgressCallback): Job<PixoodModel>;
+  /** One Inspection per image, in order. */
+  inspect(model: PixoodModel, images: readonly Blob[], onProgress?: InspectionProgressCallback): Job<Inspection[]>;
   /** Stops the worker; pending calls never settle. */
   terminate(): void;
 }
@@ -51,7 +60,7 @@ export function startEngine(worker: Worker = new Worker(new URL('../../workers/e
     const id = `job-${++nextJob}`;
     return { id, result: start(id), cancel: () => void remote.cancel(id) };
   }
-  const progress = (onProgress?: ProgressCallback) => (onProgress ? Comlink.proxy(onProgress) : undefined);
+  const progress = <P>(onProgress?: (p: P) => void) => (onProgress ? Comlink.proxy(onProgress) : undefined);
 
   return {
     info: () => remote.info(),
@@ -63,6 +72,8 @@ export function startEngine(worker: Worker = new Worker(new URL('../../workers/e
     setPathPreference: (modelId, preference) => remote.setPathPreference(modelId, preference),
     useBackbone: (modelId, onProgress) => job((id) => remote.useBackbone(id, modelId, progress(onProgress))),
     extractFeatures: (images, options, onProgress) => job((id) => remote.extractFeatures(id, images, options, progress(onProgress))),
+    train: (request, onProgress) => job((id) => remote.train(id, request, progress(onProgress))),
+    inspect: (model, images, onProgress) => job((id) => remote.inspect(id, model, images, progress(onProgress))),
     terminate: () => {
       remote[Comlink.releaseProxy]();
       worker.terminate();

@@ -7,10 +7,13 @@
  */
 import { transferHandlers, type TransferHandler } from 'comlink';
 import type { ModelErrorCode } from '../backbone/errors';
+import type { PipelineErrorCode } from '../pipeline/errors';
 
 export type EngineErrorCode =
   /** Everything a model check, download or storage can report (src/backbone/errors.ts). */
   | ModelErrorCode
+  /** Everything training and inspection can refuse (src/pipeline/errors.ts): bad images or masks, settings, no data. */
+  | PipelineErrorCode
   /** The job was cancelled by the person (or the app). */
   | 'cancelled'
   /** Features were asked for before a backbone was chosen. */

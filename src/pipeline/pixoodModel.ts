@@ -46,6 +46,13 @@ export interface TrainingSummary {
   readonly seconds: Readonly<Record<TrainingStage, number>>;
   /** 'gpu' or 'cpu': where the kernels ran. */
   readonly path: 'gpu' | 'cpu';
+  /** Training images left out, each with the reason in words (a damaged file, a mask of the wrong size). */
+  readonly skipped: readonly SkippedImage[];
+}
+
+export interface SkippedImage {
+  readonly name: string;
+  readonly reason: string;
 }
 
 export type TrainingStage = 'features' | 'classifier' | 'condensation' | 'calibration';

@@ -54,7 +54,11 @@ export interface Inspection {
   readonly predicted: Int32Array;
   /** [height, width] distance to the nearest valid etalon of the predicted class, feature units. */
   readonly distance: Float32Array;
-  /** The image's score: the maximum of `score`. */
+  /**
+   * The image's score: the largest score of the feature grid's cells, where scores are computed.
+   * It is ≥ every value of `score`: the map interpolates between cells, so its own maximum can
+   * fall short of a one-patch defect's peak.
+   */
   readonly imageScore: number;
   readonly seconds: number;
 }

@@ -1,0 +1,44 @@
+/**
+ * Scoring on the CPU path: the feature grid on the CPU, nearest valid etalons of every class on
+ * ONNX Runtime's wasm backend (src/gpu/cpu/cpuNearest.ts), and the reference for the rest: the
+ * MLP logits (the CPU path has no inference graph for it), s_in per class and the anomaly score
+ * (table look-ups), and the resampling to the image.
+ */
+import { ort } from '../backbone/ort';
+import type { RgbaImage } from '../backbone/preprocess';
+import { anomalyScore, inDistributionRate } from '../core/calibration/score';
+import { mlpLogits } from '../core/classifier/mlp';
+import { matrix, type Matrix } from '../core/tensor';
+import { createCpuNearest } from '../gpu/cpu/cpuNearest';
+import { imageFeatures, type FeatureSource } from './extractFeatures';
+import type { PixoodModel } from './pixoodModel';
+import { mapSize, maxOf, pixelMaps, scoreMap } from './scoreMaps';
+import type { Scorer } from './scorer';
+
+export async function cpuScorer(model: PixoodModel, source: FeatureSource): Promise<Scorer> {
+  const nearest = await createCpuNearest(ort, model.condensations);
+  const classes = model.classes.length;
+  return {
+    async score(image: RgbaImage) {
+      const { grid } = await imageFeatures(source, image, model.settings);
+      const [height, width, dim] = grid.dims;
+      const points = matrix(height * width, dim, grid.data);
+      const { distance: dists } = await nearest.nearest(points);
+      const logits = model.classifier ? mlpLogits(model.classifier, points) : null;
+      const score = anomalyScore(inDistributionRate(model.calibration, { logits, dists }));
+      const predicted = logits ? argmaxRows(logits) : new Int32Array(points.dims[0]);
+      const distance = Float32Array.from(predicted, (c, i) => dists.data[i * classes + c]);
+      const size = mapSize(image);
+      return { score: scoreMap(score, height, width, size), ...pixelMaps({ height, width, predicted, distance }, size), imageScore: maxOf(score) };
+    },
+    release: () => nearest.release(),
+  };
+}
+
+function argmaxRows({ dims: [rows, cols], data }: Matrix): Int32Array {
+  const out = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    for (let c = 1; c < cols; c++) if (data[i * cols + c] > data[i * cols + out[i]]) out[i] = c;
+  }
+  return out;
+}

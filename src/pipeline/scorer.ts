@@ -1,0 +1,20 @@
+/** What inspection asks of an execution path: the maps of one image, at its capped size (scoreMaps.ts). */
+import type { RgbaImage } from '../backbone/preprocess';
+import type { ScoreMap } from '../core/resample';
+
+export interface ImageScores {
+  /** Anomaly score per pixel, 1 − max_c s_in. */
+  readonly score: ScoreMap;
+  /** Class with the largest logit per pixel (0 without a classifier). */
+  readonly predicted: Int32Array;
+  /** Distance to the nearest valid etalon of the predicted class per pixel, feature units. */
+  readonly distance: Float32Array;
+  /** The largest score of the feature grid's cells (see Inspection.imageScore). */
+  readonly imageScore: number;
+}
+
+export interface Scorer {
+  score(image: RgbaImage): Promise<ImageScores>;
+  /** Releases what the scorer holds (sessions, GPU buffers). */
+  release(): Promise<void>;
+}

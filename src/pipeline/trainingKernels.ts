@@ -1,0 +1,99 @@
+/**
+ * Where the heavy training work runs. On the GPU path (the engine has a GPUDevice and the
+ * backbone runs on WebGPU, so the measured choice, or the person, picked the GPU) the classifier
+ * and the condensation train GPU-resident (src/gpu/classifierTrainer.ts, condensationTrainer.ts).
+ * On the CPU path their batch steps run as ONNX graphs on ONNX Runtime's multi-threaded wasm
+ * backend (src/gpu/cpu), inside the reference training loops. The nearest-etalon distances that
+ * calibration needs run on the wasm graph on both paths: no GPU kernel computes plain distances
+ * for a class without a calibration yet, and it is one pass over the training patches.
+ * Calibration logits run on the GPU kernel, or on the CPU path in the reference MLP.
+ */
+import { mlpLogits, type Mlp } from '../core/classifier/mlp';
+import { trainClassifier, type TrainClassifierHooks, type TrainClassifierOptions } from '../core/classifier/train';
+import type { CondensationModel } from '../core/condensation/model';
+import { trainCondensation, type CondensationHooks, type CondensationOptions } from '../core/condensation/train';
+import type { Matrix } from '../core/tensor';
+import { ort } from '../backbone/ort';
+import { trainClassifierGpu } from '../gpu/classifierTrainer';
+import { trainCondensationGpu } from '../gpu/condensationTrainer';
+import { createCpuCondensation } from '../gpu/cpu/cpuCondensationStep';
+import { createCpuMlp } from '../gpu/cpu/cpuMlpStep';
+import { createCpuNearest } from '../gpu/cpu/cpuNearest';
+import { createGpuMatrix, readMatrix, uploadMatrix } from '../gpu/gpuMatrix';
+import { KernelRecorder } from '../gpu/kernelRecorder';
+import { destroyMlp, readMlp, uploadMlp } from '../gpu/mlpKernels';
+import { gpuKernels } from './gpuKernels';
+import { withTurns } from './yieldTurns';
+
+export type KernelPath = 'gpu' | 'cpu';
+
+export interface TrainingKernels {
+  readonly path: KernelPath;
+  trainClassifier(features: Matrix, labels: Int32Array, options: TrainClassifierOptions, hooks: TrainClassifierHooks): Promise<Mlp>;
+  trainCondensation(points: Matrix, options: CondensationOptions, hooks: Omit<CondensationHooks, 'step'>): Promise<CondensationModel>;
+  /** [N] Euclidean distance (feature units) from each point to the nearest valid etalon of `model`. */
+  nearestValidDistance(model: CondensationModel, points: Matrix): Promise<Float32Array>;
+  /** [N, C] classifier logits. */
+  logits(mlp: Mlp, features: Matrix): Promise<Matrix>;
+  /** Releases the sessions and kernels opened for this training. */
+  release(): Promise<void>;
+}
+
+export function cpuTrainingKernels(): TrainingKernels {
+  const mlp = createCpuMlp(ort);
+  const condensation = createCpuCondensation(ort);
+  return {
+    path: 'cpu',
+    trainClassifier: (features, labels, options, hooks) => trainClassifier(features, labels, options, { ...hooks, step: withTurns(mlp.step, hooks.signal) }),
+    trainCondensation: (points, options, hooks) => trainCondensation(points, options, { ...hooks, step: withTurns(condensation.step, hooks.signal) }),
+    nearestValidDistance,
+    // The CPU path has no inference graph for the MLP: the reference computes the logits.
+    logits: async (model, features) => mlpLogits(model, features),
+    async release() {
+      await Promise.all([mlp.release(), condensation.release()]);
+    },
+  };
+}
+
+export function gpuTrainingKernels(device: GPUDevice): TrainingKernels {
+  return {
+    path: 'gpu',
+    async trainClassifier(features, labels, options, hooks) {
+      const [mlp, adamw] = await Promise.all([gpuKernels(device, 'mlp'), gpuKernels(device, 'adamw')]);
+      const trained = await trainClassifierGpu({ mlp, adamw }, features, labels, options, hooks);
+      try {
+        return await readMlp(device, trained);
+      } finally {
+        destroyMlp(trained);
+      }
+    },
+    trainCondensation: (points, options, hooks) => trainCondensationGpu(device, points, options, hooks),
+    nearestValidDistance,
+    async logits(mlp, features) {
+      const kernels = await gpuKernels(device, 'mlp');
+      const gpuMlp = uploadMlp(device, mlp, 'calibration classifier');
+      const input = uploadMatrix(device, features, 'calibration features');
+      const out = createGpuMatrix(device, features.dims[0], mlp.b2.dims[0], 'calibration logits');
+      try {
+        const rec = new KernelRecorder(device, 'calibration logits');
+        kernels.logits(rec, gpuMlp, input, out);
+        rec.submit();
+        return await readMatrix(device, out);
+      } finally {
+        destroyMlp(gpuMlp);
+        input.buffer.destroy();
+        out.buffer.destroy();
+      }
+    },
+    release: async () => undefined,
+  };
+}
+
+async function nearestValidDistance(model: CondensationModel, points: Matrix): Promise<Float32Array> {
+  const nearest = await createCpuNearest(ort, [model]);
+  try {
+    return (await nearest.nearest(points)).distance.data;
+  } finally {
+    await nearest.release();
+  }
+}
