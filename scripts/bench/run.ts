@@ -1,0 +1,78 @@
+/**
+ * `npm run bench`: the kernel benchmark (kernels.ts, bench/kernels.html) and the backbone
+ * latency benchmark (bench/backbone.html, the page scripts/bench/backbone.ts drives) in one
+ * headless Chromium; tables on stdout, or with --json one JSON document. Progress goes to
+ * stderr. Never part of `npm test`.
+ *
+ *   npm run bench -- [--json] [--quick] [--only=kernels|backbone]
+ *
+ * --quick runs tiny sizes, a smoke test of the whole chain in about a minute.
+ */
+import { cpus, loadavg } from 'node:os';
+import type { BackboneBenchReport } from './backboneResult';
+import { openBenchBrowser } from './benchBrowser';
+import { kernelsTables, runKernelsBench } from './kernels';
+import type { KernelsBenchReport } from './kernelsResult';
+import { duration, markdownTable, ratio } from './table';
+
+const USAGE = 'usage: npm run bench -- [--json] [--quick] [--only=kernels|backbone]';
+
+interface Options {
+  readonly json: boolean;
+  readonly quick: boolean;
+  readonly only: 'kernels' | 'backbone' | null;
+}
+
+function parseOptions(args: readonly string[]): Options {
+  let json = false;
+  let quick = false;
+  let only: Options['only'] = null;
+  for (const arg of args) {
+    if (arg === '--json') json = true;
+    else if (arg === '--quick') quick = true;
+    else if (arg === '--only=kernels' || arg === '--only=backbone') only = arg === '--only=kernels' ? 'kernels' : 'backbone';
+    else throw new Error(`unknown option ${arg}\n${USAGE}`);
+  }
+  return { json, quick, only };
+}
+
+function backboneTable(report: BackboneBenchReport): string {
+  const table = markdownTable(
+    ['model', 'path', 'size', 'median / image', 'min', 'runs'],
+    report.timings.map((t) => [t.model, t.path, `${t.size}px`, t.error ? `failed: ${t.error}` : duration(t.medianMs), duration(t.minMs), String(t.runs)]),
+  );
+  const speedups = report.gpuSpeedup.map((s) => `GPU speed-up (wasm / webgpu), ${s.model} ${s.size}px: ${ratio(s.ratio)}`);
+  return [`Backbone latency, one image (wasm threads: ${report.wasmThreads})`, table, ...speedups].join('\n');
+}
+
+const options = parseOptions(process.argv.slice(2));
+// Other work on the machine slows the CPU paths (and a software GPU): the JSON keeps the load around the run.
+const loadBefore = loadavg()[0];
+const started = performance.now();
+const startedAt = new Date().toISOString();
+const browser = await openBenchBrowser();
+let kernels: KernelsBenchReport | undefined;
+let backbone: BackboneBenchReport | undefined;
+try {
+  if (options.only !== 'backbone') {
+    process.stderr.write(`kernel benchmark${options.quick ? ' (quick sizes)' : ''}…\n`);
+    kernels = await runKernelsBench(browser, options.quick);
+  }
+  if (options.only !== 'kernels') {
+    // One timed run per model, path and size: a software adapter takes minutes per ViT run at 448 px.
+    const runs = options.quick || kernels?.adapter?.isFallbackAdapter ? 1 : 3;
+    process.stderr.write(`backbone benchmark, ${runs} timed run(s) each…\n`);
+    backbone = await browser.report<BackboneBenchReport>(`bench/backbone.html?runs=${runs}`, 'backboneBench');
+  }
+} finally {
+  await browser.close();
+}
+const seconds = (performance.now() - started) / 1000;
+
+if (options.json) {
+  const host = { platform: process.platform, arch: process.arch, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage: [loadBefore, loadavg()[0]] };
+  console.log(JSON.stringify({ benchmark: 'pixood-web', startedAt, seconds, options, host, kernels, backbone }, null, 2));
+} else {
+  const sections = [kernels && kernelsTables(kernels), backbone && backboneTable(backbone)].filter((s): s is string => Boolean(s));
+  console.log(`${sections.join('\n\n')}\n\n(${duration(seconds * 1000)} in all; load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after)`);
+}
