@@ -44,7 +44,8 @@ test('download with progress, cache, and load offline', async () => {
 
   // The network goes away; a fresh connection (as after a reload) still has the model.
   vi.stubGlobal('fetch', () => Promise.reject(new TypeError('Failed to fetch (network blocked by the test)')));
-  const offline = modelLibrary(modelStore<StoredModel>(await openModelDb(DB)), null);
+  const offlineDb = await openModelDb(DB);
+  const offline = modelLibrary(modelStore<StoredModel>(offlineDb), null);
   await expect(offline.addFromUrl('again', { kind: 'url', url: URL_ })).rejects.toSatisfy((e) => e instanceof ModelError && e.code === 'download-failed');
   const [stored] = await offline.list();
   expect(stored).toEqual(model);
@@ -54,4 +55,6 @@ test('download with progress, cache, and load offline', async () => {
   const tokens = await readTokens(await backbone.run(fixtureInput(0, 28, 42)), null);
   expect(tokens.dims).toEqual([1, stored.contract.prefixTokens + 2 * 3, stored.contract.featureDim]);
   await backbone.release();
+  // An open connection would block deleteDB in afterAll.
+  offlineDb.close();
 });
