@@ -1,28 +1,33 @@
 /**
- * The first screen. It says what the app is for and, honestly, what this build can do so far:
- * the method's math is in place and tested; training and inspection in the page come next.
+ * The app's frame: a header with the project's screens and the theme, and the screen the
+ * address names. Opening a project follows the address, so a reload lands on the same screen.
  */
+import { useEffect } from 'react';
+import { useNavigation } from '../state/navigation';
+import { openProject, refreshProjects } from '../state/projectsStore';
+import { applyStoredTheme } from './theme';
+import { AppHeader } from './AppHeader';
+import { StartScreen } from './start/StartScreen';
+import { ProjectFrame } from './project/ProjectFrame';
+
+// Before the first render, so the page never shows the other theme for a frame.
+applyStoredTheme();
+
 export function App() {
-  const webgpu = typeof navigator !== 'undefined' && 'gpu' in navigator;
+  const route = useNavigation((s) => s.route);
+  const projectId = route.screen === 'start' ? null : route.projectId;
+
+  useEffect(() => {
+    void refreshProjects();
+  }, []);
+  useEffect(() => {
+    if (projectId) void openProject(projectId);
+  }, [projectId]);
+
   return (
-    <main className="start">
-      <h1>pixood-web</h1>
-      <p className="lead">
-        Finds what does not belong in an image, pixel by pixel. Show it pictures of good parts;
-        it learns what normal looks like and marks everything else, with a score that says how
-        rarely a normal pixel would look this unusual.
-      </p>
-      <section aria-labelledby="status-heading" className="status">
-        <h2 id="status-heading">What this build does</h2>
-        <ul>
-          <li>The PixOOD method (condensation, classifier, calibrated scoring and metrics) is implemented and tested in TypeScript.</li>
-          <li>Training and inspection in this page are not available yet: there is nothing to click that would pretend otherwise.</li>
-          <li>Everything will run on this device. No image leaves it.</li>
-        </ul>
-        <p>
-          WebGPU in this browser: <strong>{webgpu ? 'available' : 'not available (the CPU path will be used)'}</strong>
-        </p>
-      </section>
-    </main>
+    <>
+      <AppHeader route={route} />
+      <main id="main">{route.screen === 'start' ? <StartScreen /> : <ProjectFrame projectId={route.projectId} screen={route.screen} />}</main>
+    </>
   );
 }

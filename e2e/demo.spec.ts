@@ -1,0 +1,126 @@
+/**
+ * The whole path a person takes with the demo: generate it, train (cancelling once on the way,
+ * which must leave the project usable), inspect the test set, read the figures, export, and
+ * find everything again after a reload and after the browser is closed and opened on the same
+ * profile. Prints `demo: image_auroc=… pixel_auroc=…`.
+ */
+import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import config from '../playwright.config';
+import { checkScreen, watchConsole } from './helpers/page';
+
+test.use({ viewport: { width: 1366, height: 768 } });
+
+const TRAINING_TIMEOUT = 240_000;
+
+/** A browser on a profile folder that outlives it, as a person's browser does across restarts. */
+function openBrowser(profile: string, baseURL: string): Promise<BrowserContext> {
+  const launch = config.use?.launchOptions ?? {};
+  return chromium.launchPersistentContext(profile, { ...launch, headless: true, baseURL, viewport: { width: 1366, height: 768 }, acceptDownloads: true });
+}
+
+async function figure(page: Page, name: string): Promise<number> {
+  return Number(await page.locator(`[data-figure="${name}"]`).first().textContent());
+}
+
+async function download(page: Page, button: string): Promise<{ name: string; text: string }> {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
+  const path = await file.path();
+  return { name: file.suggestedFilename(), text: path ? readFileSync(path, 'latin1') : '' };
+}
+
+test('demo → train (cancel once, then again) → inspect the test set → reload and restart keep everything', async ({ baseURL }) => {
+  test.setTimeout(900_000);
+  const profile = mkdtempSync(join(tmpdir(), 'pixood-profile-'));
+  let context = await openBrowser(profile, baseURL!);
+  let page = context.pages()[0] ?? (await context.newPage());
+  const errors = watchConsole(page);
+
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Try the demo' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Demo: woven fabric', { timeout: 120_000 });
+  await expect(page.getByRole('region', { name: 'Test images' })).toContainText('18 images', { timeout: 120_000 });
+  const projectUrl = page.url();
+
+  // Train, and cancel once it is under way: the project must stay as it was, and train again.
+  await page.getByRole('link', { name: 'Train' }).click();
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByRole('progressbar', { name: 'Features progress' })).toBeVisible();
+  await expect(page.getByText(/of 16 images/)).toBeVisible({ timeout: TRAINING_TIMEOUT });
+  await page.getByRole('button', { name: 'Cancel training' }).click();
+  await expect(page.getByText('Training was cancelled')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('heading', { name: 'Model' })).toHaveCount(0);
+
+  const started = Date.now();
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByText(/^Trained in/)).toBeVisible({ timeout: TRAINING_TIMEOUT });
+  console.log(`demo: trained in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await expect(page.getByRole('img', { name: /Density of normal pixels/ })).toBeVisible();
+  await checkScreen(page, 'train-trained');
+
+  // Inspect the test set: every defective image above every good one, pixel AUROC ≥ 0.9.
+  await page.getByRole('button', { name: 'Inspect images' }).click();
+  await page.getByRole('button', { name: 'Inspect the 18 test images' }).click();
+  await expect(page.locator('[data-figure="pixel-auroc"]').first()).toBeVisible({ timeout: TRAINING_TIMEOUT });
+  const imageAuroc = await figure(page, 'image-auroc');
+  const pixelAuroc = await figure(page, 'pixel-auroc');
+  console.log(`demo: image_auroc=${imageAuroc.toFixed(4)} pixel_auroc=${pixelAuroc.toFixed(4)}`);
+
+  const json = JSON.parse((await download(page, 'Export JSON')).text) as { results: { name: string; image_score: number; defect_type: string }[] };
+  expect(json.results).toHaveLength(18);
+  const good = json.results.filter((r) => r.defect_type === 'good').map((r) => r.image_score);
+  const defective = json.results.filter((r) => r.defect_type !== 'good').map((r) => r.image_score);
+  expect(good).toHaveLength(6);
+  expect(Math.min(...defective), 'every defective image scores above every good one').toBeGreaterThan(Math.max(...good));
+  expect(imageAuroc).toBe(1);
+  expect(pixelAuroc).toBeGreaterThanOrEqual(0.9);
+
+  const csv = await download(page, 'Export CSV');
+  expect(csv.name).toMatch(/\.csv$/);
+  expect(csv.text.split('\r\n')[0]).toBe('name,image_score,epsilon,verdict,defect_type,image_width,image_height,seconds,inspected_at');
+  expect(csv.text.trim().split('\r\n')).toHaveLength(19);
+  const zip = await download(page, 'Heatmaps (PNG, zip)');
+  expect(zip.text.slice(0, 2)).toBe('PK');
+  expect((zip.text.match(/\.heatmap\.png/g) ?? []).length).toBeGreaterThanOrEqual(18);
+
+  // The worst image: regions outlined, the probe reads score, class and distance.
+  await expect(page.getByRole('columnheader', { name: 'Score' })).toHaveAttribute('aria-sort', 'descending');
+  const rows = page.getByRole('region', { name: 'Inspected images' }).getByRole('row');
+  await expect(rows).toHaveCount(19);
+  await rows.nth(1).getByRole('button').click();
+  await expect(page.locator('.verdict')).toContainText('FAIL');
+  const stage = page.getByRole('group', { name: /Heatmap of/ });
+  await stage.hover();
+  await expect(page.locator('#probe-readout')).toContainText(/score [01]\.\d{6} · class fabric · distance to the nearest etalon \d/);
+  await stage.focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.locator('#probe-readout')).toContainText('score');
+  await page.getByRole('button', { name: 'Zoom in' }).click();
+  await checkScreen(page, 'inspect-results');
+  await page.getByRole('button', { name: 'Fit' }).click();
+
+  // Reload: project, model and results are where they were.
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Demo: woven fabric', { timeout: 60_000 });
+  await expect(page.getByRole('region', { name: 'Inspected images' }).getByRole('row')).toHaveCount(19, { timeout: 60_000 });
+  expect(await figure(page, 'image-auroc')).toBe(imageAuroc);
+  expect(errors, 'console errors').toEqual([]);
+
+  // Close the browser and open it again on the same profile.
+  await context.close();
+  context = await openBrowser(profile, baseURL!);
+  page = context.pages()[0] ?? (await context.newPage());
+  const errorsAfter = watchConsole(page);
+  await page.goto(projectUrl);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Demo: woven fabric', { timeout: 60_000 });
+  await expect(page.getByRole('article', { name: 'Class fabric' })).toContainText('16 images');
+  await page.getByRole('link', { name: 'Inspect' }).click();
+  await expect(page.getByRole('region', { name: 'Inspected images' }).getByRole('row')).toHaveCount(19, { timeout: 60_000 });
+  expect(await figure(page, 'pixel-auroc')).toBe(pixelAuroc);
+  await page.getByRole('link', { name: 'Train' }).click();
+  await expect(page.getByRole('img', { name: /Density of normal pixels/ })).toBeVisible();
+  expect(errorsAfter, 'console errors after the restart').toEqual([]);
+  await context.close();
+});

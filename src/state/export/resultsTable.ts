@@ -1,0 +1,108 @@
+/**
+ * Inspection results as files a person takes elsewhere: a CSV for a spreadsheet, a JSON with
+ * everything (settings, figures), and the heatmaps as PNGs in one zip.
+ */
+import { zipSync } from 'fflate';
+import type { EvaluationRecord, ImageRecord, ModelRecord, ProjectRecord, ResultRecord } from '../../storage/projectRecords';
+
+export interface ExportContext {
+  readonly project: ProjectRecord;
+  readonly model: ModelRecord | undefined;
+  readonly images: readonly ImageRecord[];
+  readonly results: readonly ResultRecord[];
+}
+
+interface Row {
+  readonly name: string;
+  readonly image_score: number;
+  readonly epsilon: number;
+  readonly verdict: string;
+  /** The test image's defect type ('good' for good ones); '' for images that were not project test images. */
+  readonly defect_type: string;
+  readonly image_width: number;
+  readonly image_height: number;
+  readonly seconds: number;
+  readonly inspected_at: string;
+}
+
+function rows({ images, results }: ExportContext): Row[] {
+  const byId = new Map(images.map((i) => [i.id, i]));
+  return results.map((r) => ({
+    name: r.name,
+    image_score: r.imageScore,
+    epsilon: r.epsilon,
+    verdict: r.verdict,
+    defect_type: (r.imageId && byId.get(r.imageId)?.defectType) || '',
+    image_width: r.imageWidth,
+    image_height: r.imageHeight,
+    seconds: r.seconds,
+    inspected_at: r.inspectedAt,
+  }));
+}
+
+/**
+ * One CSV field (RFC 4180). A text starting with =, +, − or @ would run as a formula in a
+ * spreadsheet; a leading apostrophe keeps it text (OWASP's advice for CSV injection).
+ */
+function field(value: string | number): string {
+  if (typeof value === 'number') return String(value);
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function resultsCsv(context: ExportContext): Blob {
+  const table = rows(context);
+  const header: (keyof Row)[] = ['name', 'image_score', 'epsilon', 'verdict', 'defect_type', 'image_width', 'image_height', 'seconds', 'inspected_at'];
+  const lines = [header.join(','), ...table.map((row) => header.map((key) => field(row[key])).join(','))];
+  return new Blob([lines.join('\r\n') + '\r\n'], { type: 'text/csv' });
+}
+
+/** NaN is not JSON: figures that do not exist (one kind of image only) become null. */
+const finite = (value: number) => (Number.isFinite(value) ? value : null);
+
+function figures(evaluation: EvaluationRecord | undefined) {
+  if (!evaluation) return null;
+  return { ...evaluation, imageAuroc: finite(evaluation.imageAuroc), pixelAuroc: finite(evaluation.pixelAuroc), aupro: finite(evaluation.aupro), ap: finite(evaluation.ap) };
+}
+
+export function resultsJson(context: ExportContext): Blob {
+  const { project, model } = context;
+  const document = {
+    project: project.name,
+    exportedAt: new Date().toISOString(),
+    model: model && {
+      createdAt: model.model.createdAt,
+      backbone: model.model.backbone.name,
+      backboneSha256: model.model.backbone.sha256,
+      classes: model.model.classes,
+      settings: model.model.settings,
+      validEtalons: model.model.summary.validEtalons,
+      evaluation: figures(model.evaluation),
+    },
+    epsilon: project.epsilon,
+    results: rows(context),
+  };
+  return new Blob([JSON.stringify(document, null, 2)], { type: 'application/json' });
+}
+
+/** A file name from a path: folders joined with '_', only characters every file system accepts. */
+export function safeFileName(path: string): string {
+  return path.replace(/\.[^./]*$/, '').replace(/[/\\]+/g, '_').replace(/[^\w.\- ]+/g, '_').slice(0, 120) || 'image';
+}
+
+/** Every result's heatmap as <image>.heatmap.png (numbered when names repeat), stored uncompressed: PNGs are compressed already. */
+export async function heatmapsZip(results: readonly ResultRecord[]): Promise<Blob> {
+  const files: Record<string, Uint8Array> = {};
+  for (const result of results) {
+    const base = safeFileName(result.name);
+    let name = `${base}.heatmap.png`;
+    for (let n = 2; name in files; n++) name = `${base} (${n}).heatmap.png`;
+    files[name] = new Uint8Array(await result.heatmap.arrayBuffer());
+  }
+  return new Blob([zipSync(files, { level: 0 }) as Uint8Array<ArrayBuffer>], { type: 'application/zip' });
+}
+
+/** A project name as a file name prefix. */
+export function exportName(project: ProjectRecord, what: string, extension: string): string {
+  return `${safeFileName(project.name)}-${what}.${extension}`;
+}

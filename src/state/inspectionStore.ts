@@ -1,0 +1,235 @@
+/**
+ * Inspection: images go to the engine in small batches with the project's current model, and
+ * each result is kept (reduced maps, a heatmap PNG, a preview) so it survives a reload. The
+ * view's own choices (selection, opacity, zoom, sorting) live here too, so they stay put while
+ * the person moves between screens.
+ */
+import { create } from 'zustand';
+import { encodePng } from '../core/formats/png';
+import type { Job } from '../engine/client';
+import type { Inspection } from '../pipeline/requests';
+import { PREVIEW_SIDE, type ImageRecord, type ModelRecord, type ResultRecord } from '../storage/projectRecords';
+import { failureMessage, isCancelled } from './failure';
+import type { IncomingFile, Rejection } from './intake/incoming';
+import { readImage, shrink } from './intake/readImage';
+import { readDefectMask } from './intake/readMask';
+import { heatmapRgba } from './maps/colormap';
+import { createEvaluation, type EvaluationAccumulator } from './maps/evaluation';
+import { reduceMaps } from './maps/reduceMaps';
+import { rejectedAt } from './maps/regions';
+import { openProject, refreshStorage, updateProject, useProjects } from './projectsStore';
+import { engineClient, newId, projects } from './services';
+
+export type SortKey = 'name' | 'score' | 'verdict' | 'inspectedAt';
+
+export interface InspectionProgress {
+  readonly label: string;
+  /** Images done. */
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface InspectionState {
+  /** The project whose results these are. */
+  readonly projectId: string | null;
+  /** Results of the project's current model, oldest first. */
+  readonly results: readonly ResultRecord[];
+  readonly selectedId: string | null;
+  /** Heatmap opacity, 0–1. */
+  readonly opacity: number;
+  /** Magnification of the viewer, 1 = fit. */
+  readonly zoom: number;
+  readonly sort: { readonly key: SortKey; readonly descending: boolean };
+  readonly progress: InspectionProgress | null;
+  readonly rejected: readonly Rejection[];
+  readonly error: string | null;
+}
+
+export const useInspection = create<InspectionState>(() => ({
+  projectId: null,
+  results: [],
+  selectedId: null,
+  opacity: 0.6,
+  zoom: 1,
+  sort: { key: 'score', descending: true },
+  progress: null,
+  rejected: [],
+  error: null,
+}));
+
+const set = useInspection.setState;
+const get = useInspection.getState;
+
+/** Images per engine call: results appear as they come and memory stays bounded. */
+const BATCH = 4;
+
+/** The ground truth of a good test image that came without a mask (MVTec's test/good): no defect anywhere. */
+const NO_DEFECT = { width: 1, height: 1, data: new Uint8Array(1) };
+
+let job: Job<Inspection[]> | null = null;
+let cancelled = false;
+
+/** Loads the kept results of a project's current model. */
+export async function loadResults(projectId: string, modelId: string | null): Promise<void> {
+  const all = modelId ? await (await projects()).listResults(projectId) : [];
+  const results = all.filter((r) => r.modelId === modelId).sort((a, b) => a.inspectedAt.localeCompare(b.inspectedAt));
+  const selectedId = get().projectId === projectId && results.some((r) => r.id === get().selectedId) ? get().selectedId : (results.at(-1)?.id ?? null);
+  set({ projectId, results, selectedId, ...(get().projectId !== projectId && { rejected: [], error: null }) });
+}
+
+export const select = (selectedId: string) => set({ selectedId });
+export const setOpacity = (opacity: number) => set({ opacity: Math.min(1, Math.max(0, opacity)) });
+export const setZoom = (zoom: number) => set({ zoom: Math.min(8, Math.max(1, zoom)) });
+export const sortBy = (key: SortKey) => set(({ sort }) => ({ sort: { key, descending: sort.key === key ? !sort.descending : key === 'score' } }));
+export const dismissInspectionMessages = () => set({ rejected: [], error: null });
+
+/** The verdict at ε for every kept result changes with ε, in the database too. */
+export async function setEpsilon(epsilon: number): Promise<void> {
+  await updateProject((p) => ({ ...p, epsilon }));
+  const results = get().results.map((r): ResultRecord => ({ ...r, epsilon, verdict: rejectedAt(r.imageScore, epsilon) ? 'fail' : 'pass' }));
+  set({ results });
+  await (await projects()).addResults(results);
+}
+
+interface Pending {
+  readonly name: string;
+  readonly blob: Blob;
+  readonly preview: Blob;
+  readonly width: number;
+  readonly height: number;
+  /** A project test image: its id and its ground truth. */
+  readonly test?: { readonly image: ImageRecord };
+}
+
+function currentModel(): { model: ModelRecord; epsilon: number; projectId: string } | null {
+  const open = useProjects.getState().current;
+  const model = open?.models.find((m) => m.id === open.project.modelId);
+  return open && model ? { model, epsilon: open.project.epsilon, projectId: open.project.id } : null;
+}
+
+/** Checks dropped or captured files and inspects those that are images. */
+export async function inspectFiles(files: readonly IncomingFile[]): Promise<void> {
+  if (job || get().progress) return;
+  const target = currentModel();
+  if (!target) {
+    set({ error: 'Train a model first: inspection compares images with what the model learned.' });
+    return;
+  }
+  const pending: Pending[] = [];
+  const rejected: Rejection[] = [];
+  set({ progress: { label: 'Reading images', done: 0, total: files.length }, rejected: [], error: null });
+  for (const [index, { file, path }] of files.entries()) {
+    const check = await readImage(file);
+    if (check.ok) {
+      try {
+        pending.push({ name: path, blob: file, preview: await shrink(check.bitmap, PREVIEW_SIDE), width: check.width, height: check.height });
+      } finally {
+        check.bitmap.close();
+      }
+    } else rejected.push({ path, reason: check.reason });
+    set({ progress: { label: 'Reading images', done: index + 1, total: files.length }, rejected });
+  }
+  await run(target, pending, null);
+}
+
+/** Inspects the project's test images and scores the model against their masks. */
+export async function inspectTestSet(): Promise<void> {
+  if (job || get().progress) return;
+  const target = currentModel();
+  const open = useProjects.getState().current;
+  if (!target || !open) return;
+  const tests = open.images.filter((i) => i.role === 'test');
+  set({ progress: { label: 'Preparing the test images', done: 0, total: tests.length }, rejected: [], error: null });
+  const pending: Pending[] = [];
+  const rejected: Rejection[] = [];
+  for (const image of tests) {
+    const check = await readImage(image.blob);
+    if (!check.ok) {
+      rejected.push({ path: image.name, reason: check.reason });
+      continue;
+    }
+    try {
+      pending.push({ name: image.name, blob: image.blob, preview: await shrink(check.bitmap, PREVIEW_SIDE), width: check.width, height: check.height, test: { image } });
+    } finally {
+      check.bitmap.close();
+    }
+    set({ progress: { label: 'Preparing the test images', done: pending.length + rejected.length, total: tests.length }, rejected });
+  }
+  await run(target, pending, createEvaluation());
+}
+
+/** Sends the images in batches, keeps each result, and with `evaluation` scores them against their masks. */
+async function run(target: { model: ModelRecord; epsilon: number; projectId: string }, pending: readonly Pending[], evaluation: EvaluationAccumulator | null): Promise<void> {
+  const { model, epsilon, projectId } = target;
+  const label = evaluation ? 'Inspecting the test images' : 'Inspecting';
+  cancelled = false;
+  const store = await projects();
+  try {
+    for (let start = 0; start < pending.length && !cancelled; start += BATCH) {
+      const batch = pending.slice(start, start + BATCH);
+      set({ progress: { label, done: start, total: pending.length } });
+      job = engineClient().inspect(model.model, batch.map((p) => p.blob), (progress) =>
+        set({ progress: { label, done: start + Math.min(progress.done, batch.length), total: pending.length } }),
+      );
+      const inspections = await job.result;
+      job = null;
+      const records: ResultRecord[] = [];
+      for (const [i, inspection] of inspections.entries()) {
+        const item = batch[i];
+        if (evaluation && item.test) evaluation.add(inspection.score, inspection.imageScore, item.test.image.mask ? await readDefectMask(item.test.image.mask) : NO_DEFECT);
+        records.push(resultRecord(projectId, model.id, epsilon, item, inspection));
+      }
+      await store.addResults(records);
+      if (get().projectId === projectId) set({ results: [...get().results, ...records], selectedId: records.at(-1)?.id ?? get().selectedId });
+    }
+    if (evaluation && !cancelled) {
+      await store.setEvaluation(model.id, { ...evaluation.result(), evaluatedAt: new Date().toISOString() });
+      await openProject(projectId);
+    }
+  } catch (error) {
+    if (!isCancelled(error)) set({ error: `Inspection failed: ${failureMessage(error)}` });
+  } finally {
+    job = null;
+    set({ progress: null });
+    void refreshStorage();
+  }
+}
+
+function resultRecord(projectId: string, modelId: string, epsilon: number, item: Pending, inspection: Inspection): ResultRecord {
+  const maps = reduceMaps(inspection);
+  const heatmap = new Blob([encodePng(new Uint8Array(heatmapRgba(maps.score, false).buffer), maps.width, maps.height) as Uint8Array<ArrayBuffer>], { type: 'image/png' });
+  return {
+    id: newId(),
+    projectId,
+    modelId,
+    name: item.name,
+    imageId: item.test?.image.id ?? null,
+    imageScore: inspection.imageScore,
+    epsilon,
+    verdict: rejectedAt(inspection.imageScore, epsilon) ? 'fail' : 'pass',
+    preview: item.preview,
+    heatmap,
+    maps,
+    imageWidth: inspection.imageWidth,
+    imageHeight: inspection.imageHeight,
+    seconds: inspection.seconds,
+    inspectedAt: new Date().toISOString(),
+  };
+}
+
+export function cancelInspection(): void {
+  cancelled = true;
+  job?.cancel();
+}
+
+/** Forgets the current model's results, here and in the database. */
+export async function clearResults(): Promise<void> {
+  const ids = get().results.map((r) => r.id);
+  try {
+    await (await projects()).deleteResults(ids);
+    set({ results: [], selectedId: null });
+  } catch (error) {
+    set({ error: failureMessage(error) });
+  }
+  void refreshStorage();
+}

@@ -1,0 +1,32 @@
+/** Regions at a false-alarm rate ε: the pixels a verdict at ε rejects, and their outlines. */
+
+/** A pixel is rejected at ε when its score is at least 1 − ε (the pipeline's definition). */
+export function rejectedAt(score: number, epsilon: number): boolean {
+  return score >= 1 - epsilon;
+}
+
+/**
+ * [height, width] 1 on the border of the rejected regions: rejected pixels with a
+ * 4-neighbour that is not rejected (or the map's edge).
+ */
+export function regionOutline(score: Float32Array, width: number, height: number, epsilon: number): Uint8Array {
+  const inside = new Uint8Array(score.length);
+  for (let i = 0; i < score.length; i++) inside[i] = rejectedAt(score[i], epsilon) ? 1 : 0;
+  const outline = new Uint8Array(score.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (!inside[i]) continue;
+      const edge = x === 0 || y === 0 || x === width - 1 || y === height - 1 || !inside[i - 1] || !inside[i + 1] || !inside[i - width] || !inside[i + width];
+      if (edge) outline[i] = 1;
+    }
+  }
+  return outline;
+}
+
+/** The share of pixels rejected at ε. */
+export function rejectedShare(score: Float32Array, epsilon: number): number {
+  let rejected = 0;
+  for (const value of score) if (rejectedAt(value, epsilon)) rejected++;
+  return score.length > 0 ? rejected / score.length : 0;
+}

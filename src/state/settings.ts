@@ -1,0 +1,36 @@
+/**
+ * Training settings a new project starts with, the choices the settings form offers, and the
+ * false-alarm rates ε a verdict can be given at.
+ */
+import type { TrainingSettings } from '../pipeline/pixoodModel';
+
+/**
+ * A new project: images up to 448 px on the longer side (32 patches) and a quick ×3 feature
+ * up-sampling. Odd factors put a sample at each backbone cell's centre (align_corners=False),
+ * so every cell keeps its own feature; even ones blend each cell with its neighbours.
+ */
+export const DEFAULT_SETTINGS: TrainingSettings = {
+  longestSide: 448,
+  upsample: 3,
+  etalons: 100,
+  condensationEpochs: 20,
+  classifierEpochs: 10,
+  seed: 0,
+};
+
+/** Longer side in pixels, whole 14-px patches. */
+export const INPUT_SIZES: readonly number[] = [224, 336, 448, 518, 672, 896];
+
+export const UPSAMPLE_FACTORS: readonly number[] = [1, 3, 5, 7];
+
+/**
+ * ε: the share of normal pixels allowed to be flagged. An image fails when any of its pixels
+ * is flagged, and an image has tens of thousands of pixels: image verdicts want the small ones.
+ */
+export const EPSILON_PRESETS: readonly number[] = [0.00001, 0.0001, 0.001, 0.01, 0.05, 0.1];
+
+export const DEFAULT_EPSILON = 0.01;
+
+export const MIN_ETALONS = 4;
+export const MAX_ETALONS = 2000;
+export const MAX_EPOCHS = 500;

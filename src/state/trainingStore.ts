@@ -1,0 +1,141 @@
+/**
+ * The training job: its progress stage by stage with the time each took and an estimate of
+ * what is left, the loss history, the valid etalons, and how it ended. A finished model is
+ * stored with the project's pointer to it in one transaction; a cancelled or failed job leaves
+ * the project as it was.
+ */
+import { create } from 'zustand';
+import type { Job } from '../engine/client';
+import type { PixoodModel, TrainingStage } from '../pipeline/pixoodModel';
+import type { TrainingProgress } from '../pipeline/requests';
+import { failureMessage, isCancelled } from './failure';
+import { openProject, refreshStorage, useProjects } from './projectsStore';
+import { engineClient, newId, projects } from './services';
+import { trainingProblems, trainingRequest } from './trainingRequest';
+
+export const STAGES: readonly TrainingStage[] = ['features', 'classifier', 'condensation', 'calibration'];
+
+export interface StageProgress {
+  readonly status: 'waiting' | 'running' | 'done';
+  readonly done: number;
+  readonly total: number;
+  readonly unit: TrainingProgress['unit'] | null;
+  /** performance.now() when the stage's first report came, ms. */
+  readonly startedAt: number | null;
+  /** Seconds the stage took, once done. */
+  readonly seconds: number | null;
+  /** Seconds left in this stage at its current rate, once it has one. */
+  readonly stageEtaSeconds: number | null;
+}
+
+export interface LossPoint {
+  /** Work done in the stage when the loss was reported (epochs). */
+  readonly step: number;
+  readonly loss: number;
+  readonly classId: number | undefined;
+}
+
+export type TrainingStatus = 'idle' | 'running' | 'cancelling' | 'done' | 'cancelled' | 'failed';
+
+export interface TrainingState {
+  readonly projectId: string | null;
+  readonly status: TrainingStatus;
+  readonly stages: Readonly<Record<TrainingStage, StageProgress>>;
+  readonly current: TrainingStage | null;
+  /** Per stage, in report order. */
+  readonly losses: Readonly<Record<TrainingStage, readonly LossPoint[]>>;
+  /** Valid etalons per class id, as the condensation reports them. */
+  readonly validEtalons: Readonly<Record<number, number>>;
+  /** The pipeline's estimate of the seconds left in the whole training, when it gives one. */
+  readonly etaSeconds: number | null;
+  readonly startedAt: number | null;
+  readonly finishedAt: number | null;
+  /** How it ended, in words (failures, cancellation). */
+  readonly message: string | null;
+}
+
+const idleStage: StageProgress = { status: 'waiting', done: 0, total: 0, unit: null, startedAt: null, seconds: null, stageEtaSeconds: null };
+
+const fresh = (): Omit<TrainingState, 'projectId' | 'status'> => ({
+  stages: { features: idleStage, classifier: idleStage, condensation: idleStage, calibration: idleStage },
+  current: null,
+  losses: { features: [], classifier: [], condensation: [], calibration: [] },
+  validEtalons: {},
+  etaSeconds: null,
+  startedAt: null,
+  finishedAt: null,
+  message: null,
+});
+
+export const useTraining = create<TrainingState>(() => ({ projectId: null, status: 'idle', ...fresh() }));
+
+const set = useTraining.setState;
+const get = useTraining.getState;
+
+let job: Job<PixoodModel> | null = null;
+
+/** Folds one progress report into the state: earlier stages are done, this one runs. */
+function report(progress: TrainingProgress): void {
+  const now = performance.now();
+  const state = get();
+  const stages = { ...state.stages };
+  const at = STAGES.indexOf(progress.stage);
+  for (const earlier of STAGES.slice(0, at)) {
+    const stage = stages[earlier];
+    if (stage.status !== 'done') stages[earlier] = { ...stage, status: 'done', seconds: stage.startedAt === null ? null : (now - stage.startedAt) / 1000, stageEtaSeconds: null };
+  }
+  const previous = stages[progress.stage];
+  const startedAt = previous.startedAt ?? now;
+  const elapsed = (now - startedAt) / 1000;
+  const finished = progress.done >= progress.total && progress.total > 0;
+  stages[progress.stage] = {
+    status: finished ? 'done' : 'running',
+    done: progress.done,
+    total: progress.total,
+    unit: progress.unit,
+    startedAt,
+    seconds: finished ? elapsed : null,
+    stageEtaSeconds: progress.done > 0 && !finished ? (elapsed / progress.done) * (progress.total - progress.done) : null,
+  };
+  const losses = progress.loss === undefined ? state.losses : { ...state.losses, [progress.stage]: [...state.losses[progress.stage], { step: progress.done, loss: progress.loss, classId: progress.classId }] };
+  const validEtalons = progress.validEtalons === undefined || progress.classId === undefined ? state.validEtalons : { ...state.validEtalons, [progress.classId]: progress.validEtalons };
+  set({ stages, current: progress.stage, losses, validEtalons, etaSeconds: progress.etaSeconds ?? null });
+}
+
+/** Trains the open project. Refused (with the reasons as the message) when it cannot be trained. */
+export async function startTraining(): Promise<void> {
+  const open = useProjects.getState().current;
+  if (!open || job) return;
+  const { project, images } = open;
+  const problems = trainingProblems(project, images);
+  if (problems.length > 0) {
+    set({ projectId: project.id, status: 'failed', ...fresh(), message: problems.join(' ') });
+    return;
+  }
+  set({ projectId: project.id, status: 'running', ...fresh(), startedAt: performance.now() });
+  job = engineClient().train(trainingRequest(project, images), report);
+  try {
+    const model = await job.result;
+    const stages = Object.fromEntries(STAGES.map((s) => [s, { ...get().stages[s], status: 'done' as const, stageEtaSeconds: null, seconds: model.summary.seconds[s] }])) as TrainingState['stages'];
+    await (await projects()).saveModel(project.id, newId(), model);
+    set({ status: 'done', stages, etaSeconds: null, finishedAt: performance.now() });
+    await openProject(project.id);
+    void refreshStorage();
+  } catch (error) {
+    const cancelled = isCancelled(error);
+    set({
+      status: cancelled ? 'cancelled' : 'failed',
+      finishedAt: performance.now(),
+      etaSeconds: null,
+      message: cancelled ? 'Training was cancelled. The project and its current model are as they were.' : `Training failed: ${failureMessage(error)}`,
+    });
+  } finally {
+    job = null;
+  }
+}
+
+export function cancelTraining(): void {
+  if (!job || get().status !== 'running') return;
+  set({ status: 'cancelling' });
+  job.cancel();
+}

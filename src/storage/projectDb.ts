@@ -1,0 +1,51 @@
+/**
+ * The IndexedDB database of projects: their images, trained models and inspection results. It
+ * is separate from the engine's model library ('pixood-models'), which the worker owns.
+ *
+ * The schema is versioned. Each entry of MIGRATIONS takes the database from its index to the
+ * next version, and `upgrade` runs them in order from whatever version the browser has, so a
+ * browser that skipped releases still migrates step by step. A new schema is a new entry at the
+ * end; entries already released never change.
+ */
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import type { ImageRecord, ModelRecord, ProjectRecord, ResultRecord } from './projectRecords';
+
+export const PROJECT_DB_NAME = 'pixood-projects';
+
+export interface ProjectDbSchema extends DBSchema {
+  projects: { key: string; value: ProjectRecord };
+  images: { key: string; value: ImageRecord; indexes: { byProject: string } };
+  models: { key: string; value: ModelRecord; indexes: { byProject: string } };
+  results: { key: string; value: ResultRecord; indexes: { byProject: string; byModel: string } };
+}
+
+export type ProjectDb = IDBPDatabase<ProjectDbSchema>;
+type UpgradeTransaction = IDBPTransaction<ProjectDbSchema, StoreNames<ProjectDbSchema>[], 'versionchange'>;
+type Migration = (db: ProjectDb, tx: UpgradeTransaction) => void;
+
+const MIGRATIONS: readonly Migration[] = [
+  // 0 → 1: projects, their images, trained models and inspection results.
+  (db) => {
+    db.createObjectStore('projects', { keyPath: 'id' });
+    db.createObjectStore('images', { keyPath: 'id' }).createIndex('byProject', 'projectId');
+    db.createObjectStore('models', { keyPath: 'id' }).createIndex('byProject', 'projectId');
+    const results = db.createObjectStore('results', { keyPath: 'id' });
+    results.createIndex('byProject', 'projectId');
+    results.createIndex('byModel', 'modelId');
+  },
+];
+
+export const PROJECT_DB_VERSION = MIGRATIONS.length;
+
+export function openProjectDb(name = PROJECT_DB_NAME): Promise<ProjectDb> {
+  return openDB<ProjectDbSchema>(name, PROJECT_DB_VERSION, {
+    upgrade(db, oldVersion, _newVersion, tx) {
+      for (let version = oldVersion; version < PROJECT_DB_VERSION; version++) MIGRATIONS[version](db, tx);
+    },
+    blocking(_current, _blocked, event) {
+      // A newer version of the app opened in another tab: let it upgrade, and stop using this
+      // connection (this tab's next write fails and a reload picks up the new app).
+      (event.target as IDBDatabase).close();
+    },
+  });
+}

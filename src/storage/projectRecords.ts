@@ -1,0 +1,130 @@
+/**
+ * What the projects database holds, record by record. Images, masks, thumbnails and heatmaps
+ * are Blobs: the browser keeps them on disk and reads them only when asked. A trained model is
+ * the PixoodModel itself (typed arrays survive structured clone as they are).
+ */
+import type { PixoodModel, TrainingSettings } from '../pipeline/pixoodModel';
+
+/** An in-distribution class. The key is stable; a model sees classes by their order in the project. */
+export interface ClassRecord {
+  readonly key: string;
+  readonly name: string;
+}
+
+/** One row of a segmentation dataset's class table: the label mask value and its class. */
+export interface MaskClassRecord {
+  /** The mask's sample value (grey level or palette index). */
+  readonly value: number;
+  /** The class it stands for; null: pixels with this value are ignored in training. */
+  readonly classKey: string | null;
+}
+
+export interface ProjectRecord {
+  readonly id: string;
+  readonly name: string;
+  /** The backbone: a model stored in the engine's library, by id (its SHA-256). */
+  readonly backboneId: string;
+  /** Its name when chosen, shown even when the model has since been deleted. */
+  readonly backboneName: string;
+  readonly classes: readonly ClassRecord[];
+  readonly maskClasses: readonly MaskClassRecord[];
+  readonly settings: TrainingSettings;
+  /** The model inspection uses; null until one is trained. */
+  readonly modelId: string | null;
+  /** The false-alarm rate ε the verdicts are given at, in (0, 1). */
+  readonly epsilon: number;
+  /** ISO 8601. */
+  readonly createdAt: string;
+}
+
+export type ImageRole = 'train' | 'test';
+
+export interface ImageRecord {
+  readonly id: string;
+  readonly projectId: string;
+  /** Its path inside what was dropped (or its file name). */
+  readonly name: string;
+  readonly role: ImageRole;
+  /** Good images of a class; null for an image whose classes come from its mask, and for test images. */
+  readonly classKey: string | null;
+  readonly blob: Blob;
+  /** A small preview (longer side ≤ THUMBNAIL_SIDE px). */
+  readonly thumbnail: Blob;
+  /** Pixels. */
+  readonly width: number;
+  readonly height: number;
+  /** Training: a label mask (values through the project's mask classes). Test: the ground-truth defect mask. */
+  readonly mask?: Blob;
+  /** Test images: the defect folder it came from ('good' for none), as in MVTec's test/<type>. */
+  readonly defectType?: string;
+  /** ISO 8601. */
+  readonly addedAt: string;
+}
+
+export interface ModelRecord {
+  readonly id: string;
+  readonly projectId: string;
+  readonly model: PixoodModel;
+  /** Figures on the project's test images, from the latest time they were all inspected with this model. */
+  readonly evaluation?: EvaluationRecord;
+}
+
+/** How well a model did on test images with ground truth. */
+export interface EvaluationRecord {
+  readonly images: number;
+  readonly defectImages: number;
+  /** AUROC of the image scores (defective vs good images); NaN with one kind only. */
+  readonly imageAuroc: number;
+  /** AUROC of the pixel scores (defect vs normal pixels). */
+  readonly pixelAuroc: number;
+  /** Area under the per-region overlap curve up to FPR 0.3, normalised (MVTec AD). */
+  readonly aupro: number;
+  /** Pixel average precision. */
+  readonly ap: number;
+  /** ISO 8601. */
+  readonly evaluatedAt: string;
+}
+
+export type Verdict = 'pass' | 'fail';
+
+/** A score map reduced for keeping: each pixel holds its block's most anomalous pixel. */
+export interface ResultMaps {
+  readonly width: number;
+  readonly height: number;
+  /** [height, width] anomaly score in [0, 1]. */
+  readonly score: Float32Array;
+  /** [height, width] predicted class id. */
+  readonly predicted: Int32Array;
+  /** [height, width] distance to the nearest valid etalon, feature units. */
+  readonly distance: Float32Array;
+}
+
+export interface ResultRecord {
+  readonly id: string;
+  readonly projectId: string;
+  /** The model that produced it; deleting the model deletes its results. */
+  readonly modelId: string;
+  readonly name: string;
+  /** The project's test image it came from, if it did (its mask is the ground truth). */
+  readonly imageId: string | null;
+  /** The maximum of the score map. */
+  readonly imageScore: number;
+  /** The ε of the verdict, and the verdict: fail when imageScore ≥ 1 − ε. */
+  readonly epsilon: number;
+  readonly verdict: Verdict;
+  /** The image, shrunk for viewing (longer side ≤ PREVIEW_SIDE px). */
+  readonly preview: Blob;
+  /** The score map in colour (the rarity scale), a PNG of the maps' size. */
+  readonly heatmap: Blob;
+  readonly maps: ResultMaps;
+  /** Pixels of the original image. */
+  readonly imageWidth: number;
+  readonly imageHeight: number;
+  readonly seconds: number;
+  /** ISO 8601. */
+  readonly inspectedAt: string;
+}
+
+/** Pixels, longer side. */
+export const THUMBNAIL_SIDE = 96;
+export const PREVIEW_SIDE = 512;

@@ -1,0 +1,137 @@
+/**
+ * Reading and writing projects and what belongs to them. Every change that touches more than
+ * one record is one transaction: a project is deleted with all its images, models and
+ * results, and a model is stored together with the project's pointer to it, or neither is.
+ */
+import type { PixoodModel } from '../pipeline/pixoodModel';
+import type { ProjectDb } from './projectDb';
+import type { EvaluationRecord, ImageRecord, ModelRecord, ProjectRecord, ResultRecord } from './projectRecords';
+
+export interface ProjectStore {
+  listProjects(): Promise<ProjectRecord[]>;
+  getProject(id: string): Promise<ProjectRecord | undefined>;
+  /** Creates or replaces a project's own record (not its images, models or results). */
+  putProject(project: ProjectRecord): Promise<void>;
+  /** Changes a project record in one transaction; throws if the project is gone. */
+  updateProject(id: string, change: (project: ProjectRecord) => ProjectRecord): Promise<ProjectRecord>;
+  /** The project and everything that belongs to it. */
+  deleteProject(id: string): Promise<void>;
+
+  listImages(projectId: string): Promise<ImageRecord[]>;
+  /** Adds images to an existing project, all or none. */
+  addImages(images: readonly ImageRecord[]): Promise<void>;
+  deleteImages(ids: readonly string[]): Promise<void>;
+
+  listModels(projectId: string): Promise<ModelRecord[]>;
+  getModel(id: string): Promise<ModelRecord | undefined>;
+  /** Stores a trained model and makes it the project's current model, in one transaction. */
+  saveModel(projectId: string, id: string, model: PixoodModel): Promise<ModelRecord>;
+  /** Records a model's figures on the test images. */
+  setEvaluation(modelId: string, evaluation: EvaluationRecord): Promise<void>;
+  /** Deletes a model and its results; a project that pointed at it points at none. */
+  deleteModel(id: string): Promise<void>;
+
+  listResults(projectId: string): Promise<ResultRecord[]>;
+  addResults(results: readonly ResultRecord[]): Promise<void>;
+  deleteResults(ids: readonly string[]): Promise<void>;
+}
+
+export class MissingProjectError extends Error {
+  override readonly name = 'MissingProjectError';
+  constructor(readonly projectId: string) {
+    super(`The project ${projectId} no longer exists (it may have been deleted in another tab).`);
+  }
+}
+
+export function projectStore(db: ProjectDb): ProjectStore {
+  return {
+    listProjects: () => db.getAll('projects'),
+    getProject: (id) => db.get('projects', id),
+    async putProject(project) {
+      await db.put('projects', project);
+    },
+    async updateProject(id, change) {
+      const tx = db.transaction('projects', 'readwrite');
+      const project = await tx.store.get(id);
+      if (!project) {
+        tx.abort();
+        await tx.done.catch(() => {});
+        throw new MissingProjectError(id);
+      }
+      const updated = change(project);
+      await Promise.all([tx.store.put(updated), tx.done]);
+      return updated;
+    },
+    async deleteProject(id) {
+      const tx = db.transaction(['projects', 'images', 'models', 'results'], 'readwrite');
+      const owned = (['images', 'models', 'results'] as const).map(async (store) => {
+        const keys = await tx.objectStore(store).index('byProject').getAllKeys(id);
+        await Promise.all(keys.map((key) => tx.objectStore(store).delete(key)));
+      });
+      await Promise.all([...owned, tx.objectStore('projects').delete(id), tx.done]);
+    },
+
+    listImages: (projectId) => db.getAllFromIndex('images', 'byProject', projectId),
+    async addImages(images) {
+      const tx = db.transaction(['projects', 'images'], 'readwrite');
+      const projectIds = [...new Set(images.map((image) => image.projectId))];
+      const exist = await Promise.all(projectIds.map((id) => tx.objectStore('projects').getKey(id)));
+      const missing = projectIds.find((_, i) => exist[i] === undefined);
+      if (missing !== undefined) {
+        tx.abort();
+        await tx.done.catch(() => {});
+        throw new MissingProjectError(missing);
+      }
+      await Promise.all([...images.map((image) => tx.objectStore('images').put(image)), tx.done]);
+    },
+    async deleteImages(ids) {
+      const tx = db.transaction('images', 'readwrite');
+      await Promise.all([...ids.map((id) => tx.store.delete(id)), tx.done]);
+    },
+
+    listModels: (projectId) => db.getAllFromIndex('models', 'byProject', projectId),
+    getModel: (id) => db.get('models', id),
+    async saveModel(projectId, id, model) {
+      const record: ModelRecord = { id, projectId, model };
+      const tx = db.transaction(['projects', 'models'], 'readwrite');
+      const project = await tx.objectStore('projects').get(projectId);
+      if (!project) {
+        tx.abort();
+        await tx.done.catch(() => {});
+        throw new MissingProjectError(projectId);
+      }
+      // If either put fails (say the disk is full), the transaction aborts and neither lands.
+      await Promise.all([tx.objectStore('models').put(record), tx.objectStore('projects').put({ ...project, modelId: id }), tx.done]);
+      return record;
+    },
+    async setEvaluation(modelId, evaluation) {
+      const tx = db.transaction('models', 'readwrite');
+      const record = await tx.store.get(modelId);
+      // A model deleted meanwhile has no figures to keep.
+      if (record) await tx.store.put({ ...record, evaluation });
+      await tx.done;
+    },
+    async deleteModel(id) {
+      const tx = db.transaction(['projects', 'models', 'results'], 'readwrite');
+      const model = await tx.objectStore('models').get(id);
+      const work: Promise<unknown>[] = [tx.objectStore('models').delete(id)];
+      const resultKeys = await tx.objectStore('results').index('byModel').getAllKeys(id);
+      work.push(...resultKeys.map((key) => tx.objectStore('results').delete(key)));
+      if (model) {
+        const project = await tx.objectStore('projects').get(model.projectId);
+        if (project?.modelId === id) work.push(tx.objectStore('projects').put({ ...project, modelId: null }));
+      }
+      await Promise.all([...work, tx.done]);
+    },
+
+    listResults: (projectId) => db.getAllFromIndex('results', 'byProject', projectId),
+    async addResults(results) {
+      const tx = db.transaction('results', 'readwrite');
+      await Promise.all([...results.map((result) => tx.store.put(result)), tx.done]);
+    },
+    async deleteResults(ids) {
+      const tx = db.transaction('results', 'readwrite');
+      await Promise.all([...ids.map((id) => tx.store.delete(id)), tx.done]);
+    },
+  };
+}

@@ -1,0 +1,106 @@
+/** Everything inspected with the current model: a sortable table, the test-set figures, and the exports. */
+import type { ResultRecord } from '../../storage/projectRecords';
+import { exportName, heatmapsZip, resultsCsv, resultsJson } from '../../state/export/resultsTable';
+import { clearResults, select, sortBy, useInspection, type SortKey } from '../../state/inspectionStore';
+import { useProjects } from '../../state/projectsStore';
+import { ConfirmButton } from '../common/ConfirmButton';
+import { saveBlob } from '../common/saveBlob';
+import { count, score } from '../format';
+import { EvaluationFigures } from '../train/EvaluationFigures';
+
+const COLUMNS: readonly { key: SortKey; label: string }[] = [
+  { key: 'name', label: 'Image' },
+  { key: 'score', label: 'Score' },
+  { key: 'verdict', label: 'Verdict' },
+  { key: 'inspectedAt', label: 'Inspected' },
+];
+
+function compare(key: SortKey): (a: ResultRecord, b: ResultRecord) => number {
+  switch (key) {
+    case 'name':
+      return (a, b) => a.name.localeCompare(b.name, undefined, { numeric: true });
+    case 'score':
+      return (a, b) => a.imageScore - b.imageScore;
+    case 'verdict':
+      return (a, b) => a.verdict.localeCompare(b.verdict) || a.imageScore - b.imageScore;
+    case 'inspectedAt':
+      return (a, b) => a.inspectedAt.localeCompare(b.inspectedAt);
+  }
+}
+
+export function ResultsPanel() {
+  const results = useInspection((s) => s.results);
+  const selectedId = useInspection((s) => s.selectedId);
+  const sort = useInspection((s) => s.sort);
+  const current = useProjects((s) => s.current);
+  if (!current) return null;
+  const model = current.models.find((m) => m.id === current.project.modelId);
+  const images = new Map(current.images.map((i) => [i.id, i]));
+  const hasTruth = results.some((r) => r.imageId);
+  const sorted = [...results].sort(compare(sort.key));
+  if (sort.descending) sorted.reverse();
+  const context = { project: current.project, model, images: current.images, results: sorted };
+  const fails = results.filter((r) => r.verdict === 'fail').length;
+
+  return (
+    <section className="panel" aria-labelledby="results-heading">
+      <h2 id="results-heading">Results</h2>
+      {model?.evaluation && <EvaluationFigures evaluation={model.evaluation} />}
+      <p>
+        {count(results.length, 'image')} inspected · {fails} fail · {results.length - fails} pass
+      </p>
+      <div className="export-bar">
+        <button type="button" disabled={results.length === 0} onClick={() => saveBlob(resultsCsv(context), exportName(current.project, 'results', 'csv'))}>
+          Export CSV
+        </button>
+        <button type="button" disabled={results.length === 0} onClick={() => saveBlob(resultsJson(context), exportName(current.project, 'results', 'json'))}>
+          Export JSON
+        </button>
+        <button type="button" disabled={results.length === 0} onClick={() => void heatmapsZip(sorted).then((zip) => saveBlob(zip, exportName(current.project, 'heatmaps', 'zip')))}>
+          Heatmaps (PNG, zip)
+        </button>
+        {results.length > 0 && (
+          <ConfirmButton question="Forget these results?" onConfirm={() => void clearResults()}>
+            Clear
+          </ConfirmButton>
+        )}
+      </div>
+      {results.length > 0 && (
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="Inspected images">
+          <table className="results">
+            <thead>
+              <tr>
+                {COLUMNS.map((column) => (
+                  <th key={column.key} scope="col" aria-sort={sort.key === column.key ? (sort.descending ? 'descending' : 'ascending') : undefined}>
+                    <button type="button" className="sort" onClick={() => sortBy(column.key)}>
+                      {column.label}
+                      <span aria-hidden="true">{sort.key === column.key ? (sort.descending ? ' ▼' : ' ▲') : ''}</span>
+                    </button>
+                  </th>
+                ))}
+                {hasTruth && <th scope="col">Truth</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {sorted.map((result) => (
+                <tr key={result.id} className={result.id === selectedId ? 'selected' : undefined}>
+                  <td>
+                    <button type="button" className="link row-select" onClick={() => select(result.id)} aria-current={result.id === selectedId ? 'true' : undefined}>
+                      {result.name}
+                    </button>
+                  </td>
+                  <td className="number">{score(result.imageScore)}</td>
+                  <td>
+                    <span className={`badge ${result.verdict}`}>{result.verdict}</span>
+                  </td>
+                  <td>{new Date(result.inspectedAt).toLocaleTimeString()}</td>
+                  {hasTruth && <td>{(result.imageId && images.get(result.imageId)?.defectType) || '—'}</td>}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,139 @@
+/**
+ * One inspected image: the heatmap over it (its opacity adjustable), the regions flagged at ε
+ * outlined, zoom, and a probe that reads the score, class and etalon distance under the
+ * pointer, or under a cursor moved with the arrow keys.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { ModelRecord, ResultRecord } from '../../storage/projectRecords';
+import { setEpsilon, setOpacity, setZoom, useInspection } from '../../state/inspectionStore';
+import { heatmapRgba } from '../../state/maps/colormap';
+import { regionOutline, rejectedShare } from '../../state/maps/regions';
+import { EPSILON_PRESETS } from '../../state/settings';
+import { useObjectUrl } from '../common/useObjectUrl';
+import { percent, score } from '../format';
+import { Legend } from './Legend';
+
+/** Pixels: the viewer's height, so a whole image fits a laptop screen at zoom 1 (matches .viewer in app.css). */
+const VIEWER_HEIGHT = 430;
+
+interface Probe {
+  readonly x: number;
+  readonly y: number;
+}
+
+export function Viewer({ model, epsilon }: { readonly model: ModelRecord; readonly epsilon: number }) {
+  const results = useInspection((s) => s.results);
+  const selectedId = useInspection((s) => s.selectedId);
+  const opacity = useInspection((s) => s.opacity);
+  const zoom = useInspection((s) => s.zoom);
+  const result = results.find((r) => r.id === selectedId) ?? null;
+
+  return (
+    <section className="panel viewer-panel" aria-labelledby="viewer-heading">
+      <h2 id="viewer-heading">{result ? result.name : 'No image inspected yet'}</h2>
+      <div className="viewer-controls">
+        <label>
+          ε{' '}
+          <select value={epsilon} onChange={(e) => void setEpsilon(Number(e.currentTarget.value))} aria-label="False-alarm rate ε">
+            {EPSILON_PRESETS.map((rate) => (
+              <option key={rate} value={rate}>
+                {percent(rate)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Heatmap opacity <input type="range" min={0} max={1} step={0.05} value={opacity} onChange={(e) => setOpacity(Number(e.currentTarget.value))} />
+        </label>
+        <span className="zoom" role="group" aria-label="Zoom">
+          <button type="button" onClick={() => setZoom(zoom / 1.5)} disabled={zoom <= 1} aria-label="Zoom out">
+            −
+          </button>
+          <span aria-live="polite">{Math.round(zoom * 100)}%</span>
+          <button type="button" onClick={() => setZoom(zoom * 1.5)} disabled={zoom >= 8} aria-label="Zoom in">
+            +
+          </button>
+          <button type="button" onClick={() => setZoom(1)} disabled={zoom === 1}>
+            Fit
+          </button>
+        </span>
+      </div>
+      {result ? <Stage key={result.id} result={result} model={model} epsilon={epsilon} opacity={opacity} zoom={zoom} /> : <p className="muted">Drop images above, or inspect the test images.</p>}
+      <Legend />
+    </section>
+  );
+}
+
+function Stage({ result, model, epsilon, opacity, zoom }: { readonly result: ResultRecord; readonly model: ModelRecord; readonly epsilon: number; readonly opacity: number; readonly zoom: number }) {
+  const preview = useObjectUrl(result.preview);
+  const heat = useRef<HTMLCanvasElement>(null);
+  const outline = useRef<HTMLCanvasElement>(null);
+  const [probe, setProbe] = useState<Probe | null>(null);
+  const { maps } = result;
+
+  useEffect(() => {
+    const context = heat.current?.getContext('2d');
+    if (context) context.putImageData(new ImageData(heatmapRgba(maps.score, true), maps.width, maps.height), 0, 0);
+  }, [maps]);
+
+  useEffect(() => {
+    const context = outline.current?.getContext('2d');
+    if (!context) return;
+    const edges = regionOutline(maps.score, maps.width, maps.height, epsilon);
+    const pixels = new ImageData(maps.width, maps.height);
+    for (let i = 0; i < edges.length; i++) if (edges[i]) pixels.data.set([0, 255, 255, 255], 4 * i);
+    context.putImageData(pixels, 0, 0);
+  }, [maps, epsilon]);
+
+  const fail = result.imageScore >= 1 - epsilon;
+  const share = rejectedShare(maps.score, epsilon);
+  const at = probe ? probe.y * maps.width + probe.x : -1;
+
+  const move = (dx: number, dy: number) => {
+    const from = probe ?? { x: Math.floor(maps.width / 2), y: Math.floor(maps.height / 2) };
+    setProbe({ x: Math.min(maps.width - 1, Math.max(0, from.x + dx)), y: Math.min(maps.height - 1, Math.max(0, from.y + dy)) });
+  };
+
+  return (
+    <>
+      <p className={`verdict ${fail ? 'fail' : 'pass'}`}>
+        <strong>{fail ? 'FAIL' : 'PASS'}</strong> at ε = {percent(epsilon)} · image score {score(result.imageScore)} {fail ? '≥' : '<'} {score(1 - epsilon)} · {percent(share)} of the image flagged
+      </p>
+      <div className="viewer">
+        <div
+          className="stage"
+          style={{ width: `min(${zoom * 100}%, ${zoom * VIEWER_HEIGHT * (result.imageWidth / result.imageHeight)}px)`, aspectRatio: `${result.imageWidth} / ${result.imageHeight}` }}
+          tabIndex={0}
+          role="group"
+          aria-label={`Heatmap of ${result.name}. Move the probe with the arrow keys.`}
+          aria-describedby="probe-readout"
+          onMouseMove={(event) => {
+            const box = event.currentTarget.getBoundingClientRect();
+            const x = Math.floor(((event.clientX - box.left) / box.width) * maps.width);
+            const y = Math.floor(((event.clientY - box.top) / box.height) * maps.height);
+            if (x >= 0 && y >= 0 && x < maps.width && y < maps.height) setProbe({ x, y });
+          }}
+          onMouseLeave={() => setProbe(null)}
+          onKeyDown={(event) => {
+            const step = event.shiftKey ? 8 : 1;
+            const moves: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+            const delta = moves[event.key];
+            if (!delta) return;
+            event.preventDefault();
+            move(...delta);
+          }}
+        >
+          {preview && <img src={preview} alt="" draggable={false} />}
+          <canvas ref={heat} width={maps.width} height={maps.height} style={{ opacity }} className="heat" />
+          <canvas ref={outline} width={maps.width} height={maps.height} className="outline" />
+          {probe && <span className="probe" style={{ left: `${((probe.x + 0.5) / maps.width) * 100}%`, top: `${((probe.y + 0.5) / maps.height) * 100}%` }} />}
+        </div>
+      </div>
+      <p id="probe-readout" className="readout" aria-live="polite">
+        {probe
+          ? `Pixel (${Math.floor(((probe.x + 0.5) / maps.width) * result.imageWidth)}, ${Math.floor(((probe.y + 0.5) / maps.height) * result.imageHeight)}): score ${score(maps.score[at])} · class ${model.model.classes[maps.predicted[at]] ?? maps.predicted[at]} · distance to the nearest etalon ${maps.distance[at].toFixed(2)}`
+          : 'Point at the image (or focus it and use the arrow keys) to read a pixel’s score, class and distance.'}
+      </p>
+    </>
+  );
+}

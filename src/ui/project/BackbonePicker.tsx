@@ -1,0 +1,73 @@
+/**
+ * The backbone that turns images into features: one of the models stored in this browser
+ * (the built-in one is always there), a DINOv2 preset downloaded on demand, or an ONNX file.
+ */
+import { useEffect } from 'react';
+import type { StoredModel } from '../../engine/api';
+import { cancelTransfer, deleteBackbone, dismissBackboneError, ensureBuiltin, useBackbones } from '../../state/backbonesStore';
+import { setBackbone, useProjects } from '../../state/projectsStore';
+import { ErrorNote } from '../common/ErrorNote';
+import { bytes } from '../format';
+import { AddBackbone } from './AddBackbone';
+import { TransferProgress } from './TransferProgress';
+
+export function BackbonePicker() {
+  const project = useProjects((s) => s.current?.project);
+  const currentModel = useProjects((s) => s.current?.models.find((m) => m.id === s.current?.project.modelId));
+  const models = useBackbones((s) => s.models);
+  const transfer = useBackbones((s) => s.transfer);
+  const error = useBackbones((s) => s.error);
+
+  useEffect(() => {
+    void ensureBuiltin();
+  }, []);
+
+  if (!project) return null;
+  const chosen = models?.find((m) => m.id === project.backboneId);
+  const mismatch = currentModel && currentModel.model.backbone.id !== project.backboneId;
+
+  return (
+    <section className="panel" aria-labelledby="backbone-heading">
+      <h2 id="backbone-heading">Backbone</h2>
+      <p className="muted">What turns each image into features. The built-in one is small, fast and offline, and suits textured surfaces; DINOv2, the paper's backbone, is stronger on objects.</p>
+      {models === null ? (
+        <p>Loading the models…</p>
+      ) : (
+        <fieldset>
+          <legend>Models in this browser</legend>
+          {models.map((model) => (
+            <BackboneOption key={model.id} model={model} checked={model.id === project.backboneId} onChoose={() => void setBackbone(model.id, model.name)} />
+          ))}
+        </fieldset>
+      )}
+      {models !== null && !chosen && (
+        <p className="warning">The project's backbone “{project.backboneName}” is no longer stored in this browser: choose one above or add it again.</p>
+      )}
+      {mismatch && <p className="warning">The current model was trained with {currentModel.model.backbone.name}: train again to use this backbone.</p>}
+      {transfer && <TransferProgress transfer={transfer} onCancel={cancelTransfer} />}
+      <ErrorNote message={error} onDismiss={dismissBackboneError} />
+      <AddBackbone onAdded={(model) => void setBackbone(model.id, model.name)} />
+    </section>
+  );
+}
+
+function BackboneOption({ model, checked, onChoose }: { readonly model: StoredModel; readonly checked: boolean; readonly onChoose: () => void }) {
+  const builtin = model.source.kind === 'preset' && model.source.presetId === 'builtin';
+  return (
+    <div className="backbone-option">
+      <label>
+        <input type="radio" name="backbone" checked={checked} onChange={onChoose} /> {model.name}
+      </label>
+      <span className="muted">
+        {' '}
+        {model.contract.featureDim} features per 14-px patch · {bytes(model.byteLength)}
+        {model.source.kind === 'file' ? ` · from ${model.source.fileName}` : ''}
+      </span>
+      {!builtin && !checked && (
+        <button type="button" className="link" aria-label={`Remove ${model.name} from this browser`} onClick={() => void deleteBackbone(model.id)}>
+          Remove
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,95 @@
+/** The project's trained models: the current one with its summary, figures and calibration picture; the others to switch to or delete. */
+import type { ModelRecord } from '../../storage/projectRecords';
+import { navigate } from '../../state/navigation';
+import { chooseModel, deleteModel, useProjects } from '../../state/projectsStore';
+import { ConfirmButton } from '../common/ConfirmButton';
+import { duration } from '../format';
+import { CalibrationPicture } from './CalibrationPicture';
+import { EvaluationFigures } from './EvaluationFigures';
+
+export function ModelPanel() {
+  const current = useProjects((s) => s.current);
+  if (!current || current.models.length === 0) return null;
+  const { project, models } = current;
+  const active = models.find((m) => m.id === project.modelId);
+  const others = models.filter((m) => m.id !== project.modelId);
+  return (
+    <section className="panel" aria-labelledby="model-heading">
+      <h2 id="model-heading">Model</h2>
+      {active ? <ActiveModel record={active} projectId={project.id} /> : <p>No model is chosen: pick one below, or train.</p>}
+      {others.length > 0 && (
+        <>
+          <h3>Earlier models</h3>
+          <ul className="model-list">
+            {others.map((m) => (
+              <li key={m.id}>
+                {new Date(m.model.createdAt).toLocaleString()} · {m.model.backbone.name} · K = {m.model.settings.etalons}
+                <button type="button" onClick={() => void chooseModel(m.id)}>
+                  Use this model
+                </button>
+                <ConfirmButton label={`Delete the model of ${new Date(m.model.createdAt).toLocaleString()}`} question="Delete this model and its results?" onConfirm={() => void deleteModel(m.id)}>
+                  Delete
+                </ConfirmButton>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+function ActiveModel({ record, projectId }: { readonly record: ModelRecord; readonly projectId: string }) {
+  const { model } = record;
+  const { summary } = model;
+  return (
+    <>
+      <dl className="summary">
+        <dt>Trained</dt>
+        <dd>
+          {new Date(model.createdAt).toLocaleString()}, on the {summary.path === 'gpu' ? 'GPU' : 'CPU'}, in{' '}
+          {duration(summary.seconds.features + summary.seconds.classifier + summary.seconds.condensation + summary.seconds.calibration)}
+        </dd>
+        <dt>Backbone</dt>
+        <dd>{model.backbone.name}</dd>
+        <dt>Per class</dt>
+        <dd>
+          {model.classes.map((name, c) => (
+            <span key={c} className="per-class">
+              {name}: {summary.patchesPerClass[c]} patches, {summary.validEtalons[c]} of {model.settings.etalons} etalons valid
+            </span>
+          ))}
+        </dd>
+        <dt>Stages</dt>
+        <dd>
+          features {duration(summary.seconds.features)} · classifier {model.classifier ? duration(summary.seconds.classifier) : 'not needed'} · condensation {duration(summary.seconds.condensation)} · calibration{' '}
+          {duration(summary.seconds.calibration)}
+        </dd>
+        {summary.skipped.length > 0 && (
+          <>
+            <dt>Left out</dt>
+            <dd>
+              <ul className="skipped">
+                {summary.skipped.map((s) => (
+                  <li key={s.name}>
+                    <span className="path">{s.name}</span>: {s.reason}
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </>
+        )}
+      </dl>
+      {record.evaluation && <EvaluationFigures evaluation={record.evaluation} />}
+      <CalibrationPicture calibration={model.calibration} classes={model.classes} />
+      <div className="model-actions">
+        <button type="button" className="primary" onClick={() => navigate({ screen: 'inspect', projectId })}>
+          Inspect images
+        </button>
+        <ConfirmButton question="Delete the current model and its results?" onConfirm={() => void deleteModel(record.id)}>
+          Delete model
+        </ConfirmButton>
+      </div>
+    </>
+  );
+}

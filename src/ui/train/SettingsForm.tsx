@@ -1,0 +1,110 @@
+/** Training settings with sane defaults, each with one line on what it does. */
+import { useState, type ReactNode } from 'react';
+import type { TrainingSettings } from '../../pipeline/pixoodModel';
+import { setEpsilon } from '../../state/inspectionStore';
+import { setSettings, useProjects } from '../../state/projectsStore';
+import { DEFAULT_SETTINGS, EPSILON_PRESETS, INPUT_SIZES, MAX_EPOCHS, MAX_ETALONS, MIN_ETALONS, UPSAMPLE_FACTORS } from '../../state/settings';
+import { useTraining } from '../../state/trainingStore';
+import { percent } from '../format';
+
+export function SettingsForm() {
+  const project = useProjects((s) => s.current?.project);
+  const running = useTraining((s) => s.status === 'running' || s.status === 'cancelling');
+  if (!project) return null;
+  const { settings } = project;
+  const change = (part: Partial<TrainingSettings>) => void setSettings({ ...settings, ...part });
+  const oneClass = project.classes.length <= 1;
+
+  return (
+    <section className="panel" aria-labelledby="settings-heading">
+      <h2 id="settings-heading">Settings</h2>
+      <fieldset disabled={running} className="settings">
+        <Setting id="longest-side" label="Input size" explanation="Images are resized so their longer side is this many pixels: larger finds smaller defects, and trains slower.">
+          <select id="longest-side" aria-describedby="longest-side-help" value={settings.longestSide} onChange={(e) => change({ longestSide: Number(e.currentTarget.value) })}>
+            {INPUT_SIZES.map((size) => (
+              <option key={size} value={size}>
+                {size} px
+              </option>
+            ))}
+          </select>
+        </Setting>
+        <Setting id="etalons" label="Etalons per class (K)" explanation="How many prototypes summarise each class's normal patches: more capture more variety.">
+          <NumberField id="etalons" value={settings.etalons} min={MIN_ETALONS} max={MAX_ETALONS} onCommit={(etalons) => change({ etalons })} />
+        </Setting>
+        <Setting id="condensation-epochs" label="Condensation epochs" explanation="Passes over the features while the etalons settle, from soft to hard assignment.">
+          <NumberField id="condensation-epochs" value={settings.condensationEpochs} min={1} max={MAX_EPOCHS} onCommit={(condensationEpochs) => change({ condensationEpochs })} />
+        </Setting>
+        <Setting
+          id="classifier-epochs"
+          label="Classifier epochs"
+          explanation={oneClass ? 'Not used with one class: there is nothing to tell apart.' : 'Passes while the classifier learns to tell the classes apart.'}
+        >
+          <NumberField id="classifier-epochs" value={settings.classifierEpochs} min={1} max={MAX_EPOCHS} disabled={oneClass} onCommit={(classifierEpochs) => change({ classifierEpochs })} />
+        </Setting>
+        <Setting id="upsample" label="Feature up-sampling" explanation="Sharper maps at inspection for more time; the paper's best is ×7.">
+          <select id="upsample" aria-describedby="upsample-help" value={settings.upsample} onChange={(e) => change({ upsample: Number(e.currentTarget.value) })}>
+            {UPSAMPLE_FACTORS.map((f) => (
+              <option key={f} value={f}>
+                ×{f}
+              </option>
+            ))}
+          </select>
+        </Setting>
+        <Setting id="seed" label="Seed" explanation="The same images, settings and seed give the same model.">
+          <NumberField id="seed" value={settings.seed} min={0} max={2 ** 31 - 1} onCommit={(seed) => change({ seed })} />
+        </Setting>
+        <button type="button" className="link" onClick={() => change({ ...DEFAULT_SETTINGS, longestSide: settings.longestSide })}>
+          Back to the defaults
+        </button>
+      </fieldset>
+      <Setting id="epsilon" label="False-alarm rate ε" explanation="The share of normal pixels you accept to see flagged. An image fails when any pixel is, so image verdicts want a small ε. No retraining needed.">
+        <select id="epsilon" aria-describedby="epsilon-help" value={project.epsilon} onChange={(e) => void setEpsilon(Number(e.currentTarget.value))}>
+          {EPSILON_PRESETS.map((rate) => (
+            <option key={rate} value={rate}>
+              {percent(rate)}
+            </option>
+          ))}
+        </select>
+      </Setting>
+    </section>
+  );
+}
+
+function Setting({ id, label, explanation, children }: { readonly id: string; readonly label: string; readonly explanation: string; readonly children: ReactNode }) {
+  return (
+    <div className="setting">
+      <label htmlFor={id}>{label}</label>
+      {children}
+      <p className="explanation" id={`${id}-help`}>
+        {explanation}
+      </p>
+    </div>
+  );
+}
+
+/** A whole number, kept within [min, max] and committed when the field is left or Enter is pressed. */
+function NumberField({ id, value, min, max, disabled, onCommit }: { readonly id: string; readonly value: number; readonly min: number; readonly max: number; readonly disabled?: boolean; readonly onCommit: (value: number) => void }) {
+  const [draft, setDraft] = useState<string | null>(null);
+  const commit = () => {
+    if (draft === null) return;
+    const parsed = Math.round(Number(draft));
+    if (Number.isFinite(parsed) && draft.trim() !== '') onCommit(Math.min(max, Math.max(min, parsed)));
+    setDraft(null);
+  };
+  return (
+    <input
+      id={id}
+      type="number"
+      inputMode="numeric"
+      aria-describedby={`${id}-help`}
+      min={min}
+      max={max}
+      step={1}
+      disabled={disabled}
+      value={draft ?? value}
+      onChange={(e) => setDraft(e.currentTarget.value)}
+      onBlur={commit}
+      onKeyDown={(e) => e.key === 'Enter' && commit()}
+    />
+  );
+}

@@ -1,0 +1,103 @@
+/** One Train button; while it runs, each stage's progress and time, the losses and the etalons; Cancel at any time. */
+import { useProjects } from '../../state/projectsStore';
+import { trainingProblems } from '../../state/trainingRequest';
+import { cancelTraining, STAGES, startTraining, useTraining, type StageProgress } from '../../state/trainingStore';
+import type { TrainingStage } from '../../pipeline/pixoodModel';
+import { ProgressBar } from '../common/ProgressBar';
+import { duration } from '../format';
+import { LossChart } from './LossChart';
+
+const STAGE_NAMES: Record<TrainingStage, string> = {
+  features: 'Features',
+  classifier: 'Classifier',
+  condensation: 'Condensation',
+  calibration: 'Calibration',
+};
+
+const STAGE_HINTS: Record<TrainingStage, string> = {
+  features: 'the backbone reads every training image',
+  classifier: 'learns to tell the classes apart',
+  condensation: 'etalons settle on the normal patches',
+  calibration: 'turns distances into false-alarm rates',
+};
+
+export function TrainPanel() {
+  const current = useProjects((s) => s.current);
+  const training = useTraining();
+  if (!current) return null;
+  const { project, images } = current;
+  const mine = training.projectId === project.id;
+  const running = mine && (training.status === 'running' || training.status === 'cancelling');
+  const busyElsewhere = !mine && (training.status === 'running' || training.status === 'cancelling');
+  const problems = trainingProblems(project, images);
+  const oneClass = project.classes.length <= 1;
+  const trainCount = images.filter((i) => i.role === 'train').length;
+
+  return (
+    <section className="panel" aria-labelledby="train-heading">
+      <h2 id="train-heading">Train</h2>
+      {problems.length > 0 && (
+        <ul className="problems">
+          {problems.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      )}
+      <div className="train-actions">
+        {running ? (
+          <button type="button" onClick={cancelTraining} disabled={training.status === 'cancelling'}>
+            {training.status === 'cancelling' ? 'Cancelling…' : 'Cancel training'}
+          </button>
+        ) : (
+          <button type="button" className="primary" onClick={() => void startTraining()} disabled={problems.length > 0 || busyElsewhere}>
+            Train
+          </button>
+        )}
+        <span className="muted">
+          {trainCount} training images · {project.classes.length} {oneClass ? 'class' : 'classes'}
+          {busyElsewhere ? ' · another project is training' : ''}
+        </span>
+      </div>
+      {mine && training.status !== 'idle' && (
+        <>
+          <ol className="stages" aria-label="Training stages">
+            {STAGES.map((stage) => (
+              <StageRow key={stage} stage={stage} progress={training.stages[stage]} skipped={stage === 'classifier' && oneClass} />
+            ))}
+          </ol>
+          <p role="status" className="train-status">
+            {training.status === 'running' && training.etaSeconds !== null && `About ${duration(training.etaSeconds)} left.`}
+            {training.status === 'done' && training.startedAt !== null && training.finishedAt !== null && `Trained in ${duration((training.finishedAt - training.startedAt) / 1000)}.`}
+            {(training.status === 'cancelled' || training.status === 'failed') && training.message}
+          </p>
+          <div className="charts">
+            {!oneClass && <LossChart title="Classifier loss" points={training.losses.classifier} classes={project.classes.map((c) => c.name)} />}
+            <LossChart title="Condensation loss" points={training.losses.condensation} classes={project.classes.map((c) => c.name)} />
+          </div>
+          {Object.keys(training.validEtalons).length > 0 && (
+            <p>
+              Valid etalons:{' '}
+              {Object.entries(training.validEtalons)
+                .map(([classId, n]) => `${project.classes[Number(classId)]?.name ?? `class ${classId}`}: ${n} of ${project.settings.etalons}`)
+                .join(' · ')}
+            </p>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function StageRow({ stage, progress, skipped }: { readonly stage: TrainingStage; readonly progress: StageProgress; readonly skipped: boolean }) {
+  const state = skipped ? 'not needed with one class' : progress.status === 'done' ? `done${progress.seconds !== null ? ` in ${duration(progress.seconds)}` : ''}` : progress.status === 'running' ? 'running' : 'waiting';
+  const amount = progress.unit && progress.total > 0 ? `${progress.done} of ${progress.total} ${progress.unit}` : '';
+  const finished = skipped || progress.status === 'done';
+  const eta = progress.status === 'running' && progress.stageEtaSeconds !== null ? ` · about ${duration(progress.stageEtaSeconds)} left in this stage` : '';
+  return (
+    <li className={`stage stage-${skipped ? 'skipped' : progress.status}`}>
+      <span className="stage-name">{STAGE_NAMES[stage]}</span>
+      <span className="muted"> — {STAGE_HINTS[stage]}</span>
+      <ProgressBar label={`${STAGE_NAMES[stage]} progress`} done={finished ? 1 : progress.done} total={finished ? 1 : progress.status === 'running' ? progress.total || null : 1} text={`${state}${amount && progress.status === 'running' ? ` · ${amount}` : ''}${eta}`} />
+    </li>
+  );
+}
