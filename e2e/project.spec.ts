@@ -69,3 +69,15 @@ test('the demo project: generated fabric images, a class of good ones and a test
   await checkScreen(page, 'project-demo');
   expect(errors, 'console errors').toEqual([]);
 });
+
+test('the execution path is shown and can be forced; the choice survives a reload', async ({ page }) => {
+  const errors = watchConsole(page);
+  await newProject(page, 'Path choice');
+  const runsOn = page.getByLabel('Runs on');
+  await expect(runsOn).toHaveValue('auto', { timeout: 60_000 });
+  await runsOn.selectOption('wasm');
+  await expect(runsOn).toHaveValue('wasm');
+  await page.reload();
+  await expect(page.getByLabel('Runs on')).toHaveValue('wasm', { timeout: 60_000 });
+  expect(errors, 'console errors').toEqual([]);
+});

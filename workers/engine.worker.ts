@@ -7,7 +7,7 @@
 import * as Comlink from 'comlink';
 import type { Backbone } from '../src/backbone/backbone';
 import { ModelError } from '../src/backbone/errors';
-import { openBackbone, setPathPreference } from '../src/backbone/executionPath';
+import { openBackbone, readPathChoice, setPathPreference } from '../src/backbone/executionPath';
 import { modelLibrary, type AddProgress, type ModelLibrary, type StoredModel } from '../src/backbone/library';
 import { wasmThreads } from '../src/backbone/ort';
 import type { RgbaImage } from '../src/backbone/preprocess';
@@ -179,6 +179,8 @@ const engine: EngineApi = {
     ),
 
   setPathPreference: (modelId, preference) => guarded(async () => setPathPreference((await context()).prefs, modelId, preference)),
+
+  pathChoice: (modelId) => guarded(async () => readPathChoice((await context()).prefs, modelId)),
 
   useBackbone: (job, modelId, onProgress) => guarded(() => jobs.run(job, onProgress, (signal, report) => backboneWork.run(() => useBackbone(modelId, signal, report)))),
 

@@ -94,6 +94,8 @@ export interface EngineApi {
   deleteModel(id: string): Promise<void>;
   /** 'auto' (measured) or a forced path, remembered per browser and model; applies from the next useBackbone. */
   setPathPreference(modelId: string, preference: PathPreference): Promise<void>;
+  /** The remembered preference and last measurement for a stored model ('auto' and none before first use). */
+  pathChoice(modelId: string): Promise<PathChoice>;
   /** Opens a stored model as the engine's backbone, measuring the paths on first use. */
   useBackbone(job: JobId, modelId: string, onProgress?: ProgressCallback): Promise<ActiveBackbone>;
   /** Feature grids [h·f, w·f, D], one per image, with the active backbone. */

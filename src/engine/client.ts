@@ -13,6 +13,7 @@ import type {
   Inspection,
   InspectionProgressCallback,
   JobId,
+  PathChoice,
   PathPreference,
   PixoodModel,
   ProgressCallback,
@@ -40,6 +41,7 @@ export interface EngineClient {
   addModelFromFile(file: Blob, fileName: string, onProgress?: ProgressCallback): Job<StoredModel>;
   deleteModel(id: string): Promise<void>;
   setPathPreference(modelId: string, preference: PathPreference): Promise<void>;
+  pathChoice(modelId: string): Promise<PathChoice>;
   useBackbone(modelId: string, onProgress?: ProgressCallback): Job<ActiveBackbone>;
   extractFeatures(images: readonly RgbaImage[], options: FeatureOptions, onProgress?: ProgressCallback): Job<Tensor3[]>;
   /** Trains a model; unusable training images are listed in `summary.skipped`. */
@@ -70,6 +72,7 @@ export function startEngine(worker: Worker = new Worker(new URL('../../workers/e
     addModelFromFile: (file, fileName, onProgress) => job((id) => remote.addModelFromFile(id, fileName.replace(/\.onnx$/i, ''), file, fileName, progress(onProgress))),
     deleteModel: (id) => remote.deleteModel(id),
     setPathPreference: (modelId, preference) => remote.setPathPreference(modelId, preference),
+    pathChoice: (modelId) => remote.pathChoice(modelId),
     useBackbone: (modelId, onProgress) => job((id) => remote.useBackbone(id, modelId, progress(onProgress))),
     extractFeatures: (images, options, onProgress) => job((id) => remote.extractFeatures(id, images, options, progress(onProgress))),
     train: (request, onProgress) => job((id) => remote.train(id, request, progress(onProgress))),

@@ -4,7 +4,7 @@
  * page shows about it.
  */
 import { create } from 'zustand';
-import type { BackbonePreset, JobProgress, StoredModel } from '../engine/api';
+import type { BackbonePreset, JobProgress, PathChoice, PathPreference, StoredModel } from '../engine/api';
 import type { Job } from '../engine/client';
 import { failureMessage, isCancelled } from './failure';
 import { engineClient } from './services';
@@ -21,9 +21,11 @@ export interface BackbonesState {
   readonly models: readonly StoredModel[] | null;
   readonly transfer: BackboneTransfer | null;
   readonly error: string | null;
+  /** Execution-path preference and last measurement, per stored model id, once read. */
+  readonly paths: Readonly<Record<string, PathChoice>>;
 }
 
-export const useBackbones = create<BackbonesState>(() => ({ presets: null, models: null, transfer: null, error: null }));
+export const useBackbones = create<BackbonesState>(() => ({ presets: null, models: null, transfer: null, error: null, paths: {} }));
 
 const set = useBackbones.setState;
 const get = useBackbones.getState;
@@ -106,4 +108,23 @@ export async function deleteBackbone(id: string): Promise<void> {
 
 export function dismissBackboneError(): void {
   set({ error: null });
+}
+
+export async function loadPathChoice(modelId: string): Promise<void> {
+  try {
+    const choice = await engineClient().pathChoice(modelId);
+    set({ paths: { ...get().paths, [modelId]: choice } });
+  } catch (error) {
+    set({ error: failureMessage(error) });
+  }
+}
+
+/** Remembered per browser; the engine uses it from the next training or inspection on. */
+export async function choosePath(modelId: string, preference: PathPreference): Promise<void> {
+  try {
+    await engineClient().setPathPreference(modelId, preference);
+  } catch (error) {
+    set({ error: failureMessage(error) });
+  }
+  await loadPathChoice(modelId);
 }

@@ -9,6 +9,7 @@ import { setBackbone, useProjects } from '../../state/projectsStore';
 import { ErrorNote } from '../common/ErrorNote';
 import { bytes } from '../format';
 import { AddBackbone } from './AddBackbone';
+import { ExecutionPathSetting } from './ExecutionPathSetting';
 import { TransferProgress } from './TransferProgress';
 
 export function BackbonePicker() {
@@ -40,6 +41,7 @@ export function BackbonePicker() {
           ))}
         </fieldset>
       )}
+      {chosen && <ExecutionPathSetting modelId={chosen.id} />}
       {models !== null && !chosen && (
         <p className="warning">The project's backbone “{project.backboneName}” is no longer stored in this browser: choose one above or add it again.</p>
       )}
