@@ -11,7 +11,7 @@ import { createRng } from '../core/rng';
 import { cosineSchedule } from '../core/schedule';
 import { gatherRows, type Matrix } from '../core/tensor';
 import type { CondensationVariant } from '../core/condensation/batch';
-import type { CondensationHooks, CondensationOptions } from '../core/condensation/train';
+import { resolveCondensationOptions, type CondensationHooks, type CondensationOptions } from '../core/condensation/train';
 import { initialEtalons, initialSample } from '../core/condensation/init';
 import { validEtalonCount, type CondensationModel } from '../core/condensation/model';
 import { reinitEtalons } from '../core/condensation/reinit';
@@ -33,28 +33,9 @@ export async function trainCondensationGpu(
   options: CondensationOptions,
   hooks: GpuCondensationHooks = {},
 ): Promise<CondensationModel> {
-  // The reference's defaults (train.ts).
-  const {
-    K,
-    epochs,
-    batchSize,
-    seed,
-    variant = 'condensation',
-    reinit = true,
-    lr = 0.1,
-    betaStart = 0.5,
-    betaEnd = 2,
-    initialTau = 10,
-    supportDecay = 0.001,
-    reinitFactor = 0.5,
-    maxInitialSample = 10_000,
-  } = options;
+  const { K, epochs, batchSize, seed, variant, reinit, lr, betaStart, betaEnd, initialTau, supportDecay, reinitFactor, maxInitialSample } = resolveCondensationOptions(points, options);
   const { onEpoch, signal } = hooks;
   const [n] = points.dims;
-  for (const [name, value] of [['K', K], ['epochs', epochs], ['batchSize', batchSize]] as const) {
-    if (!Number.isInteger(value) || value < 1) throw new RangeError(`condensation ${name} must be a positive integer, got ${value}`);
-  }
-  if (n < 2) throw new RangeError(`condensation needs at least 2 points, got ${n}`);
 
   // The random draws in the reference's order, so that a seed means the same run on both paths.
   const rng = createRng(seed);

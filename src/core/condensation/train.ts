@@ -67,8 +67,8 @@ export interface CondensationHooks {
   readonly step?: CondensationStep;
 }
 
-/** Condenses `points` [N, D] (original feature units) into a model. */
-export async function trainCondensation(points: Matrix, options: CondensationOptions, hooks: CondensationHooks = {}): Promise<CondensationModel> {
+/** The options with the official defaults filled in, checked against `points` [N, D]: shared by every trainer. */
+export function resolveCondensationOptions(points: Matrix, options: CondensationOptions): Required<CondensationOptions> {
   const {
     K,
     epochs,
@@ -84,12 +84,18 @@ export async function trainCondensation(points: Matrix, options: CondensationOpt
     reinitFactor = 0.5,
     maxInitialSample = 10_000,
   } = options;
-  const { onEpoch, signal, step = condensationBatch } = hooks;
-  const [n, d] = points.dims;
   for (const [name, value] of [['K', K], ['epochs', epochs], ['batchSize', batchSize]] as const) {
     if (!Number.isInteger(value) || value < 1) throw new RangeError(`condensation ${name} must be a positive integer, got ${value}`);
   }
-  if (n < 2) throw new RangeError(`condensation needs at least 2 points, got ${n}`);
+  if (points.dims[0] < 2) throw new RangeError(`condensation needs at least 2 points, got ${points.dims[0]}`);
+  return { K, epochs, batchSize, seed, variant, reinit, lr, betaStart, betaEnd, initialTau, supportDecay, reinitFactor, maxInitialSample };
+}
+
+/** Condenses `points` [N, D] (original feature units) into a model. */
+export async function trainCondensation(points: Matrix, options: CondensationOptions, hooks: CondensationHooks = {}): Promise<CondensationModel> {
+  const { K, epochs, batchSize, seed, variant, reinit, lr, betaStart, betaEnd, initialTau, supportDecay, reinitFactor, maxInitialSample } = resolveCondensationOptions(points, options);
+  const { onEpoch, signal, step = condensationBatch } = hooks;
+  const [n, d] = points.dims;
 
   const rng = createRng(seed);
   const sample = initialSample(points, maxInitialSample, rng);
