@@ -1,0 +1,508 @@
+/**
+ * The `.pixood` model bundle: a zip holding
+ *
+ *   manifest.json          what the model is (backbone, settings, classes, summary, scalars)
+ *                          and the list of its tensors with dtype and shape
+ *   tensors.safetensors    every array of the model, so Python can load them directly
+ *
+ * A bundle comes from outside the app (a download, a colleague), so `readBundle` trusts
+ * nothing: it checks every field, shape and value before a model leaves it, and every failure
+ * is a BundleError whose message says what is wrong.
+ *
+ * The model type lives in src/pipeline, which src/core must not import; `BundleModel` is the
+ * same structure spelled out here, and a test checks the two stay assignable both ways.
+ */
+import { unzipSync, zipSync } from 'fflate';
+import type { Calibration } from '../calibration/calibrate';
+import type { RateTable } from '../calibration/rateTable';
+import type { Mlp } from '../classifier/mlp';
+import type { CondensationVariant } from '../condensation/batch';
+import type { CondensationModel } from '../condensation/model';
+import { expectTensor, readSafetensors, SafetensorsError, writeSafetensors, type DType, type SafeTensor, type SafetensorsFile } from './safetensors';
+
+export class BundleError extends Error {
+  override readonly name = 'BundleError';
+}
+
+export const BUNDLE_FORMAT = 'pixood-bundle';
+export const BUNDLE_SCHEMA_VERSION = 1;
+const MANIFEST = 'manifest.json';
+const TENSORS = 'tensors.safetensors';
+const STAGES = ['features', 'classifier', 'condensation', 'calibration'] as const;
+const VARIANTS: readonly CondensationVariant[] = ['softKMeans', 'softKMedians', 'condensation'];
+
+export interface BundleModel {
+  readonly schema: 1;
+  readonly backbone: { readonly id: string; readonly name: string; readonly sha256: string; readonly patchSize: number; readonly dim: number };
+  readonly settings: {
+    readonly longestSide: number;
+    readonly upsample: number;
+    readonly etalons: number;
+    readonly condensationEpochs: number;
+    readonly classifierEpochs: number;
+    readonly seed: number;
+  };
+  readonly classes: readonly string[];
+  readonly classifier: Mlp | null;
+  readonly condensations: readonly CondensationModel[];
+  readonly calibration: Calibration;
+  readonly summary: {
+    readonly patchesPerClass: readonly number[];
+    readonly validEtalons: readonly number[];
+    readonly seconds: Readonly<Record<(typeof STAGES)[number], number>>;
+    readonly path: 'gpu' | 'cpu';
+    readonly skipped: readonly { readonly name: string; readonly reason: string }[];
+  };
+  readonly createdAt: string;
+}
+
+export interface BundleLimits {
+  /** Sum of the entries' compressed sizes, in bytes. */
+  readonly maxCompressedBytes?: number;
+  /** Sum of the entries' uncompressed sizes, in bytes. */
+  readonly maxUncompressedBytes?: number;
+}
+
+const DEFAULT_LIMIT = 2 * 1024 ** 3;
+/** Deflate cannot expand data by more than about 1032:1; a larger claim is a damaged or hostile directory. */
+const MAX_DEFLATE_RATIO = 1032;
+
+function fail(message: string): never {
+  throw new BundleError(`model bundle: ${message}.`);
+}
+
+/** A safetensors failure, restated without its own prefix and full stop so the message reads as one sentence. */
+function failInTensors(e: SafetensorsError): never {
+  return fail(`in ${TENSORS}, ${e.message.replace(/^safetensors: /, '').replace(/\.$/, '')}`);
+}
+
+/** The bundle's bytes: a manifest and a safetensors file, deflated in a zip. */
+export function writeBundle(model: BundleModel): Uint8Array {
+  const tensors = modelTensors(model);
+  const manifest = {
+    format: BUNDLE_FORMAT,
+    schemaVersion: BUNDLE_SCHEMA_VERSION,
+    backbone: model.backbone,
+    settings: model.settings,
+    classes: model.classes,
+    condensations: model.condensations.map((c) => ({ variant: c.variant })),
+    calibration: { spaceDims: model.calibration.spaceDims, numClasses: model.calibration.numClasses },
+    summary: model.summary,
+    createdAt: model.createdAt,
+    tensors: [...tensors].map(([name, t]) => ({ name, dtype: t.dtype, shape: t.shape })),
+  };
+  return zipSync({
+    [MANIFEST]: new TextEncoder().encode(JSON.stringify(manifest, null, 2)),
+    [TENSORS]: writeSafetensors(tensors),
+  });
+}
+
+function modelTensors(model: BundleModel): Map<string, SafeTensor> {
+  const out = new Map<string, SafeTensor>();
+  const f32 = (name: string, shape: readonly number[], data: Float32Array) => out.set(name, { dtype: 'F32', shape, data });
+  const f64 = (name: string, shape: readonly number[], data: Float64Array) => out.set(name, { dtype: 'F64', shape, data });
+  const { classifier, calibration } = model;
+  if (classifier) {
+    f32('classifier.w1', classifier.w1.dims, classifier.w1.data);
+    f32('classifier.b1', classifier.b1.dims, classifier.b1.data);
+    f32('classifier.w2', classifier.w2.dims, classifier.w2.data);
+    f32('classifier.b2', classifier.b2.dims, classifier.b2.data);
+  }
+  model.condensations.forEach((c, i) => {
+    const k = c.tau.length;
+    f32(`class.${i}.etalons`, c.etalons.dims, c.etalons.data);
+    f32(`class.${i}.tau`, [k], c.tau);
+    out.set(`class.${i}.valid`, { dtype: 'U8', shape: [k], data: c.valid });
+    f32(`class.${i}.support`, [k], c.support);
+    f32(`class.${i}.whitening.median`, [c.whitening.median.length], c.whitening.median);
+    f32(`class.${i}.whitening.std`, [c.whitening.std.length], c.whitening.std);
+  });
+  const { numClasses: c, spaceDims: p } = calibration;
+  f64('calibration.idMeans', [c, p], calibration.idMeans);
+  f64('calibration.idCovs', [c, p, p], calibration.idCovs);
+  f64('calibration.oodCov', [p, p], calibration.oodCov);
+  calibration.tables.forEach((t, i) => {
+    f64(`calibration.table.${i}.logRatio`, [t.logRatio.length], t.logRatio);
+    f64(`calibration.table.${i}.rate`, [t.rate.length], t.rate);
+  });
+  return out;
+}
+
+/** Reads and fully validates a bundle; see the module comment. */
+export function readBundle(bytes: Uint8Array, limits: BundleLimits = {}): BundleModel {
+  const entries = unzipChecked(bytes, limits);
+  const manifestBytes = entries.get(MANIFEST);
+  const tensorBytes = entries.get(TENSORS);
+  if (!manifestBytes) fail(`the zip has no ${MANIFEST}`);
+  if (!tensorBytes) fail(`the zip has no ${TENSORS}`);
+  let text = '';
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(manifestBytes);
+  } catch {
+    fail(`${MANIFEST} is not valid UTF-8`);
+  }
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(text);
+  } catch (e) {
+    fail(`${MANIFEST} is not valid JSON (${(e as Error).message})`);
+  }
+  let file: SafetensorsFile;
+  try {
+    file = readSafetensors(tensorBytes);
+  } catch (e) {
+    if (e instanceof SafetensorsError) failInTensors(e);
+    throw e;
+  }
+  return buildModel(manifest, file);
+}
+
+/**
+ * The zip's two entries, inflated only after the central directory's sizes pass the limits,
+ * and checked against the directory's CRC-32: fflate does not check it, and without it a
+ * damaged byte in deflated data could decode to different, plausible numbers.
+ */
+function unzipChecked(bytes: Uint8Array, limits: BundleLimits): Map<string, Uint8Array> {
+  const directory = readDirectory(bytes);
+  const maxCompressed = limits.maxCompressedBytes ?? DEFAULT_LIMIT;
+  const maxUncompressed = limits.maxUncompressedBytes ?? DEFAULT_LIMIT;
+  let compressed = 0;
+  let uncompressed = 0;
+  for (const [name, entry] of directory) {
+    if (name !== MANIFEST && name !== TENSORS) fail(`the zip holds an unexpected entry "${name}" (a bundle holds only ${MANIFEST} and ${TENSORS})`);
+    if (entry.method !== 0 && entry.method !== 8) fail(`entry "${name}" uses compression method ${entry.method}; only stored (0) and deflate (8) are read`);
+    if (entry.uncompressed > entry.compressed * MAX_DEFLATE_RATIO + 1024) {
+      fail(`entry "${name}" claims ${entry.uncompressed} bytes from ${entry.compressed} compressed, more than deflate can produce`);
+    }
+    compressed += entry.compressed;
+    uncompressed += entry.uncompressed;
+  }
+  if (compressed > maxCompressed) fail(`the zip's entries are ${compressed} bytes compressed, over the limit of ${maxCompressed}`);
+  if (uncompressed > maxUncompressed) fail(`the zip's entries are ${uncompressed} bytes uncompressed, over the limit of ${maxUncompressed}`);
+
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(bytes);
+  } catch (e) {
+    return fail(`the zip is damaged (${(e as Error).message})`);
+  }
+  const out = new Map<string, Uint8Array>();
+  for (const [name, entry] of directory) {
+    const data = Object.hasOwn(files, name) ? files[name] : undefined;
+    if (!data) return fail(`entry "${name}" could not be extracted`);
+    if (data.length !== entry.uncompressed) fail(`entry "${name}" inflated to ${data.length} bytes, but the directory says ${entry.uncompressed}`);
+    if (crc32(data) !== entry.crc) fail(`entry "${name}" fails its CRC-32 check: the zip is damaged`);
+    out.set(name, data);
+  }
+  return out;
+}
+
+interface DirectoryEntry {
+  readonly method: number;
+  readonly crc: number;
+  readonly compressed: number;
+  readonly uncompressed: number;
+}
+
+const EOCD_SIGNATURE = 0x06054b50;
+const CENTRAL_SIGNATURE = 0x02014b50;
+const LOCAL_SIGNATURE = 0x04034b50;
+
+/** The central directory, read by hand because fflate reports neither CRCs nor a bad directory clearly. */
+function readDirectory(bytes: Uint8Array): Map<string, DirectoryEntry> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 22) fail(`the file is ${bytes.length} bytes, too short to be a zip`);
+  // The end record sits in the last 22 bytes plus a comment of at most 65,535 bytes.
+  let end = -1;
+  for (let at = bytes.length - 22; at >= Math.max(0, bytes.length - 22 - 0xffff); at--) {
+    if (view.getUint32(at, true) === EOCD_SIGNATURE) {
+      end = at;
+      break;
+    }
+  }
+  if (end < 0) {
+    // A zip starts with a local header, so that start without an end record means the end is missing.
+    if (view.getUint32(0, true) === LOCAL_SIGNATURE) fail('the zip is truncated (it starts like one but has no end-of-directory record)');
+    fail('the file is not a zip (no end-of-directory record)');
+  }
+  const count = view.getUint16(end + 10, true);
+  const size = view.getUint32(end + 12, true);
+  const start = view.getUint32(end + 16, true);
+  if (count === 0xffff || start === 0xffffffff) fail('the zip uses ZIP64, which a bundle within the size limits never needs');
+  if (start + size > end) fail(`the zip's central directory (bytes ${start}–${start + size}) runs past its end record at ${end}`);
+  const entries = new Map<string, DirectoryEntry>();
+  let at = start;
+  for (let i = 0; i < count; i++) {
+    if (at + 46 > start + size || view.getUint32(at, true) !== CENTRAL_SIGNATURE) fail(`the zip's directory entry ${i} is damaged`);
+    const method = view.getUint16(at + 10, true);
+    const crc = view.getUint32(at + 16, true);
+    const compressed = view.getUint32(at + 20, true);
+    const uncompressed = view.getUint32(at + 24, true);
+    const nameLength = view.getUint16(at + 28, true);
+    const next = at + 46 + nameLength + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
+    const local = view.getUint32(at + 42, true);
+    if (next > start + size) fail(`the zip's directory entry ${i} runs past the directory`);
+    let name = '';
+    try {
+      name = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(at + 46, at + 46 + nameLength));
+    } catch {
+      fail(`the zip's directory entry ${i} has a name that is not UTF-8`);
+    }
+    if (local + 30 > start || view.getUint32(local, true) !== LOCAL_SIGNATURE) fail(`entry "${name}": its local header is missing or damaged`);
+    const dataStart = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
+    if (dataStart + compressed > start) fail(`entry "${name}": its ${compressed} compressed bytes run past the start of the directory`);
+    if (entries.has(name)) fail(`the zip holds "${name}" more than once`);
+    entries.set(name, { method, crc, compressed, uncompressed });
+    at = next;
+  }
+  if (at !== start + size) fail(`the zip's directory is ${size} bytes, but its ${count} entries take ${at - start}`);
+  return entries;
+}
+
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+function crc32(data: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const byte of data) c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+type Json = Record<string, unknown>;
+
+function object(value: unknown, where: string): Json {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`${where} is not a JSON object`);
+  return value as Json;
+}
+
+function field(parent: Json, key: string, where: string): unknown {
+  if (!Object.hasOwn(parent, key)) fail(`${where} has no "${key}"`);
+  return parent[key];
+}
+
+function string(parent: Json, key: string, where: string): string {
+  const value = field(parent, key, where);
+  if (typeof value !== 'string') fail(`${where}.${key} is ${JSON.stringify(value)}, not a string`);
+  return value;
+}
+
+function integer(parent: Json, key: string, where: string, min: number): number {
+  const value = field(parent, key, where);
+  if (!Number.isSafeInteger(value) || (value as number) < min) fail(`${where}.${key} is ${JSON.stringify(value)}, not an integer ≥ ${min}`);
+  return value as number;
+}
+
+function array(parent: Json, key: string, where: string, length?: number): unknown[] {
+  const value = field(parent, key, where);
+  if (!Array.isArray(value)) fail(`${where}.${key} is not a JSON array`);
+  if (length !== undefined && value.length !== length) fail(`${where}.${key} has ${value.length} items, but the bundle has ${length} classes`);
+  return value;
+}
+
+function buildModel(value: unknown, file: SafetensorsFile): BundleModel {
+  const m = object(value, 'the manifest');
+  const format = field(m, 'format', 'the manifest');
+  if (format !== BUNDLE_FORMAT) fail(`the manifest's format is ${JSON.stringify(format)}, not "${BUNDLE_FORMAT}"`);
+  const version = field(m, 'schemaVersion', 'the manifest');
+  if (version !== BUNDLE_SCHEMA_VERSION) fail(`the manifest's schemaVersion is ${JSON.stringify(version)}; this app reads version ${BUNDLE_SCHEMA_VERSION}`);
+
+  const b = object(field(m, 'backbone', 'the manifest'), 'backbone');
+  const backbone = {
+    id: string(b, 'id', 'backbone'),
+    name: string(b, 'name', 'backbone'),
+    sha256: string(b, 'sha256', 'backbone'),
+    patchSize: integer(b, 'patchSize', 'backbone', 1),
+    dim: integer(b, 'dim', 'backbone', 1),
+  };
+  if (!/^[0-9a-f]{64}$/.test(backbone.sha256)) fail(`backbone.sha256 "${backbone.sha256}" is not 64 lowercase hex digits`);
+
+  const s = object(field(m, 'settings', 'the manifest'), 'settings');
+  const settings = {
+    longestSide: integer(s, 'longestSide', 'settings', 1),
+    upsample: integer(s, 'upsample', 'settings', 1),
+    etalons: integer(s, 'etalons', 'settings', 1),
+    condensationEpochs: integer(s, 'condensationEpochs', 'settings', 0),
+    classifierEpochs: integer(s, 'classifierEpochs', 'settings', 0),
+    seed: integer(s, 'seed', 'settings', Number.MIN_SAFE_INTEGER),
+  };
+
+  const classList = array(m, 'classes', 'the manifest');
+  if (classList.length === 0) fail('the manifest lists no classes');
+  const classes = classList.map((c, i) => {
+    if (typeof c !== 'string') fail(`classes[${i}] is ${JSON.stringify(c)}, not a string`);
+    return c;
+  });
+  const numClasses = classes.length;
+  const variants = array(m, 'condensations', 'the manifest', numClasses).map((c, i) => {
+    const variant = field(object(c, `condensations[${i}]`), 'variant', `condensations[${i}]`);
+    if (!VARIANTS.includes(variant as CondensationVariant)) fail(`condensations[${i}].variant is ${JSON.stringify(variant)}, not one of ${VARIANTS.join(', ')}`);
+    return variant as CondensationVariant;
+  });
+
+  const cal = object(field(m, 'calibration', 'the manifest'), 'calibration');
+  const spaceDims = integer(cal, 'spaceDims', 'calibration', 1);
+  if (spaceDims !== 1 && spaceDims !== 2) fail(`calibration.spaceDims is ${spaceDims}, not 1 or 2`);
+  const calClasses = integer(cal, 'numClasses', 'calibration', 1);
+  if (calClasses !== numClasses) fail(`calibration.numClasses is ${calClasses}, but the bundle has ${numClasses} classes`);
+
+  const summary = readSummary(object(field(m, 'summary', 'the manifest'), 'summary'), numClasses);
+  const createdAt = string(m, 'createdAt', 'the manifest');
+  if (Number.isNaN(Date.parse(createdAt))) fail(`createdAt "${createdAt}" is not an ISO 8601 date`);
+
+  checkTensorList(array(m, 'tensors', 'the manifest'), file);
+  const tensors = new TensorReader(file);
+  const dim = backbone.dim;
+  // The projection space has a logit axis exactly when there is a classifier.
+  const hasClassifier = file.tensors.has('classifier.w1');
+  if (hasClassifier !== (spaceDims === 2)) fail(`calibration.spaceDims is ${spaceDims}, but the bundle ${hasClassifier ? 'has' : 'has no'} classifier`);
+  let classifier: Mlp | null = null;
+  if (hasClassifier) {
+    const w1 = tensors.f32('classifier.w1');
+    const hidden = w1.shape[0];
+    tensors.shape('classifier.w1', w1, [hidden, dim]);
+    classifier = {
+      w1: { dims: [hidden, dim], data: w1.data },
+      b1: { dims: [hidden], data: tensors.f32('classifier.b1', [hidden]).data },
+      w2: { dims: [numClasses, hidden], data: tensors.f32('classifier.w2', [numClasses, hidden]).data },
+      b2: { dims: [numClasses], data: tensors.f32('classifier.b2', [numClasses]).data },
+    };
+  }
+  const condensations = variants.map((variant, i): CondensationModel => {
+    const etalons = tensors.f32(`class.${i}.etalons`);
+    const k = etalons.shape[0];
+    tensors.shape(`class.${i}.etalons`, etalons, [k, dim]);
+    const valid = tensors.u8(`class.${i}.valid`, [k]).data;
+    if (valid.some((v) => v > 1)) fail(`tensor "class.${i}.valid" holds a value other than 0 or 1`);
+    return {
+      variant,
+      etalons: { dims: [k, dim], data: etalons.data },
+      tau: tensors.f32(`class.${i}.tau`, [k]).data,
+      valid,
+      support: tensors.f32(`class.${i}.support`, [k]).data,
+      whitening: { median: tensors.f32(`class.${i}.whitening.median`, [dim]).data, std: tensors.f32(`class.${i}.whitening.std`, [dim]).data },
+    };
+  });
+  const p = spaceDims;
+  const calibration: Calibration = {
+    spaceDims,
+    numClasses,
+    idMeans: tensors.f64('calibration.idMeans', [numClasses, p]).data,
+    idCovs: tensors.f64('calibration.idCovs', [numClasses, p, p]).data,
+    oodCov: tensors.f64('calibration.oodCov', [p, p]).data,
+    tables: classes.map((_, i) => readTable(tensors, i)),
+  };
+  tensors.checkAllUsed();
+  return { schema: 1, backbone, settings, classes, classifier, condensations, calibration, summary, createdAt };
+}
+
+function readSummary(s: Json, numClasses: number): BundleModel['summary'] {
+  const counts = (key: string) =>
+    array(s, key, 'summary', numClasses).map((v, i) => {
+      if (!Number.isSafeInteger(v) || (v as number) < 0) fail(`summary.${key}[${i}] is ${JSON.stringify(v)}, not an integer ≥ 0`);
+      return v as number;
+    });
+  const patchesPerClass = counts('patchesPerClass');
+  const validEtalons = counts('validEtalons');
+  const sec = object(field(s, 'seconds', 'summary'), 'summary.seconds');
+  const seconds = Object.fromEntries(
+    STAGES.map((stage) => {
+      const v = field(sec, stage, 'summary.seconds');
+      if (typeof v !== 'number' || !(v >= 0)) fail(`summary.seconds.${stage} is ${JSON.stringify(v)}, not a number ≥ 0`);
+      return [stage, v];
+    }),
+  ) as Record<(typeof STAGES)[number], number>;
+  const path = field(s, 'path', 'summary');
+  if (path !== 'gpu' && path !== 'cpu') fail(`summary.path is ${JSON.stringify(path)}, not "gpu" or "cpu"`);
+  const skipped = array(s, 'skipped', 'summary').map((v, i) => {
+    const o = object(v, `summary.skipped[${i}]`);
+    return { name: string(o, 'name', `summary.skipped[${i}]`), reason: string(o, 'reason', `summary.skipped[${i}]`) };
+  });
+  return { patchesPerClass, validEtalons, seconds, path, skipped };
+}
+
+/** The manifest's tensor list must describe the safetensors file exactly: no more, no fewer, same dtypes and shapes. */
+function checkTensorList(list: unknown[], file: SafetensorsFile): void {
+  const listed = new Set<string>();
+  list.forEach((v, i) => {
+    const o = object(v, `tensors[${i}]`);
+    const name = string(o, 'name', `tensors[${i}]`);
+    const dtype = string(o, 'dtype', `tensors[${i}]`);
+    const shape = field(o, 'shape', `tensors[${i}]`);
+    const t = file.tensors.get(name);
+    if (!t) return fail(`the manifest lists tensor "${name}", which ${TENSORS} does not hold`);
+    if (listed.has(name)) fail(`the manifest lists tensor "${name}" more than once`);
+    listed.add(name);
+    if (dtype !== t.dtype) fail(`the manifest says tensor "${name}" is ${dtype}, but it is ${t.dtype}`);
+    if (!Array.isArray(shape) || shape.length !== t.shape.length || shape.some((d, j) => d !== t.shape[j])) {
+      fail(`the manifest gives tensor "${name}" shape ${JSON.stringify(shape)}, but it has [${t.shape.join(', ')}]`);
+    }
+  });
+  for (const name of file.tensors.keys()) if (!listed.has(name)) fail(`${TENSORS} holds tensor "${name}", which the manifest does not list`);
+}
+
+/** Typed, shape-checked, finite tensors; remembers which were used so none is left unexplained. */
+class TensorReader {
+  private readonly used = new Set<string>();
+
+  constructor(private readonly file: SafetensorsFile) {}
+
+  /** A tensor the model has no place for is a sign of a different or damaged writer. */
+  checkAllUsed(): void {
+    for (const name of this.file.tensors.keys()) if (!this.used.has(name)) fail(`tensor "${name}" has no place in the model`);
+  }
+
+  private get<D extends DType>(name: string, dtype: D, shape?: readonly number[]): SafeTensor<D> {
+    this.used.add(name);
+    try {
+      return expectTensor(this.file, name, dtype, shape);
+    } catch (e) {
+      if (e instanceof SafetensorsError) failInTensors(e);
+      throw e;
+    }
+  }
+
+  shape(name: string, t: SafeTensor, shape: readonly number[]): void {
+    if (shape.length !== t.shape.length || shape.some((d, i) => d !== t.shape[i])) {
+      fail(`tensor "${name}" has shape [${t.shape.join(', ')}], expected [${shape.join(', ')}]`);
+    }
+  }
+
+  f32(name: string, shape?: readonly number[]): SafeTensor<'F32'> {
+    return finite(name, this.get(name, 'F32', shape));
+  }
+
+  f64(name: string, shape?: readonly number[]): SafeTensor<'F64'> {
+    return finite(name, this.get(name, 'F64', shape));
+  }
+
+  u8(name: string, shape?: readonly number[]): SafeTensor<'U8'> {
+    return this.get(name, 'U8', shape);
+  }
+}
+
+function finite<T extends SafeTensor<'F32' | 'F64'>>(name: string, t: T): T {
+  const at = t.data.findIndex((v) => !Number.isFinite(v));
+  if (at >= 0) fail(`tensor "${name}" holds ${t.data[at]} at element ${at}; every value must be finite`);
+  return t;
+}
+
+function readTable(tensors: TensorReader, i: number): RateTable {
+  const logRatioTensor = tensors.f64(`calibration.table.${i}.logRatio`);
+  tensors.shape(`calibration.table.${i}.logRatio`, logRatioTensor, [logRatioTensor.data.length]);
+  const logRatio = logRatioTensor.data;
+  if (logRatio.length === 0) fail(`tensor "calibration.table.${i}.logRatio" is empty`);
+  const rate = tensors.f64(`calibration.table.${i}.rate`, [logRatio.length]).data;
+  for (let k = 0; k < logRatio.length; k++) {
+    if (k > 0 && !(logRatio[k] > logRatio[k - 1])) fail(`calibration table ${i}: logRatio is not strictly increasing at knot ${k}`);
+    if (k > 0 && !(rate[k] >= rate[k - 1])) fail(`calibration table ${i}: rate decreases at knot ${k}`);
+    if (!(rate[k] >= 0 && rate[k] <= 1)) fail(`calibration table ${i}: rate ${rate[k]} at knot ${k} is outside [0, 1]`);
+  }
+  return { logRatio, rate };
+}
