@@ -8,6 +8,7 @@ import { chromium, expect, test, type BrowserContext, type Page } from '@playwri
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readBundle } from '../src/core/formats/bundle';
 import config from '../playwright.config';
 import { checkScreen, watchConsole } from './helpers/page';
 
@@ -59,6 +60,15 @@ test('demo → train (cancel once, then again) → inspect the test set → relo
   console.log(`demo: trained in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await expect(page.getByRole('img', { name: /Density of normal pixels/ })).toBeVisible();
   await checkScreen(page, 'train-trained');
+
+  // The model leaves as one .pixood file that the format's own reader accepts whole.
+  const [bundleFile] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export model (.pixood)' }).click()]);
+  expect(bundleFile.suggestedFilename()).toMatch(/-model\.pixood$/);
+  const bundle = readBundle(new Uint8Array(readFileSync((await bundleFile.path())!)));
+  expect(bundle.classes).toEqual(['fabric']);
+  expect(bundle.classifier, 'one class: no classifier').toBeNull();
+  expect(bundle.condensations[0].etalons.dims[1]).toBe(bundle.backbone.dim);
+  expect(bundle.calibration.spaceDims).toBe(1);
 
   // Inspect the test set: every defective image above every good one, pixel AUROC ≥ 0.9.
   await page.getByRole('button', { name: 'Inspect images' }).click();

@@ -1,8 +1,10 @@
 /** The project's trained models: the current one with its summary, figures and calibration picture; the others to switch to or delete. */
-import type { ModelRecord } from '../../storage/projectRecords';
+import type { ModelRecord, ProjectRecord } from '../../storage/projectRecords';
 import { navigate } from '../../state/navigation';
 import { chooseModel, deleteModel, useProjects } from '../../state/projectsStore';
+import { modelBundle } from '../../state/export/modelBundle';
 import { ConfirmButton } from '../common/ConfirmButton';
+import { saveBlob } from '../common/saveBlob';
 import { duration } from '../format';
 import { CalibrationPicture } from './CalibrationPicture';
 import { EvaluationFigures } from './EvaluationFigures';
@@ -16,7 +18,7 @@ export function ModelPanel() {
   return (
     <section className="panel" aria-labelledby="model-heading">
       <h2 id="model-heading">Model</h2>
-      {active ? <ActiveModel record={active} projectId={project.id} /> : <p>No model is chosen: pick one below, or train.</p>}
+      {active ? <ActiveModel record={active} project={project} /> : <p>No model is chosen: pick one below, or train.</p>}
       {others.length > 0 && (
         <>
           <h3>Earlier models</h3>
@@ -39,7 +41,7 @@ export function ModelPanel() {
   );
 }
 
-function ActiveModel({ record, projectId }: { readonly record: ModelRecord; readonly projectId: string }) {
+function ActiveModel({ record, project }: { readonly record: ModelRecord; readonly project: ProjectRecord }) {
   const { model } = record;
   const { summary } = model;
   return (
@@ -83,8 +85,17 @@ function ActiveModel({ record, projectId }: { readonly record: ModelRecord; read
       {record.evaluation && <EvaluationFigures evaluation={record.evaluation} />}
       <CalibrationPicture calibration={model.calibration} classes={model.classes} />
       <div className="model-actions">
-        <button type="button" className="primary" onClick={() => navigate({ screen: 'inspect', projectId })}>
+        <button type="button" className="primary" onClick={() => navigate({ screen: 'inspect', projectId: project.id })}>
           Inspect images
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            const { blob, fileName } = modelBundle(project, model);
+            saveBlob(blob, fileName);
+          }}
+        >
+          Export model (.pixood)
         </button>
         <ConfirmButton question="Delete the current model and its results?" onConfirm={() => void deleteModel(record.id)}>
           Delete model
