@@ -8,32 +8,14 @@ import { nearestValidDistance } from '../src/core/condensation/nearest';
 import { trainCondensation, type CondensationOptions, type CondensationProgress } from '../src/core/condensation/train';
 import type { CondensationVariant } from '../src/core/condensation/batch';
 import { auroc } from '../src/core/metrics/auroc';
-import { createRng } from '../src/core/rng';
-import { matrix, type Matrix } from '../src/core/tensor';
 import { trainCondensationGpu } from '../src/gpu/condensationTrainer';
 import condenseFixture from '../fixtures/reference/condense/fixture.json';
 import toy2dFixture from '../fixtures/reference/toy2d/fixture.json';
 import { fetchFixtureMatrix } from './helpers/fixtures';
 import { testDevice } from './helpers/kernelCheck';
+import { blobs } from '../fixtures/blobs';
 
 const device = await testDevice();
-
-/** Three tight 4-D blobs far apart, in units far from whitened ones (the reference trainer's test data). */
-function blobs(seed: number): Matrix {
-  const rng = createRng(seed);
-  const centres = [
-    [0, 0, 0, 0],
-    [20, 0, 5, 0],
-    [0, 20, 0, -5],
-  ];
-  const n = 600;
-  const data = new Float32Array(n * 4);
-  for (let i = 0; i < n; i++) {
-    const c = centres[i % 3];
-    for (let t = 0; t < 4; t++) data[i * 4 + t] = 50 + c[t] + 0.5 * rng.normal();
-  }
-  return matrix(n, 4, data);
-}
 
 const blobOptions = { K: 12, epochs: 6, batchSize: 128, seed: 3 };
 

@@ -1,27 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../rng';
-import { matrix, type Matrix } from '../tensor';
 import { condensationBatch, type CondensationStep } from './batch';
 import { validEtalonCount } from './model';
 import { nearestValidDistance } from './nearest';
 import { trainCondensation, type CondensationProgress } from './train';
-
-/** Three tight 4-D blobs far apart, in units far from whitened ones (offset 50, spread ~3). */
-function blobs(seed: number): Matrix {
-  const rng = createRng(seed);
-  const centres = [
-    [0, 0, 0, 0],
-    [20, 0, 5, 0],
-    [0, 20, 0, -5],
-  ];
-  const n = 600;
-  const data = new Float32Array(n * 4);
-  for (let i = 0; i < n; i++) {
-    const c = centres[i % 3];
-    for (let t = 0; t < 4; t++) data[i * 4 + t] = 50 + c[t] + 0.5 * rng.normal();
-  }
-  return matrix(n, 4, data);
-}
+import { blobs } from '../../../fixtures/blobs';
 
 const options = { K: 12, epochs: 6, batchSize: 128, seed: 3 };
 

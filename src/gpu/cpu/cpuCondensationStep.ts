@@ -6,7 +6,7 @@
 import type { CondensationBatchInput, CondensationBatchResult, CondensationStep, CondensationVariant } from '../../core/condensation/batch';
 import { matrix } from '../../core/tensor';
 import { condensationGraph } from './condensationGraph';
-import { floatOutput, openCpuSession, type OrtRuntime, type OrtSession } from './graph';
+import { createSessionCache, floatOutput, type OrtRuntime, type OrtSession } from './graph';
 
 export interface CpuCondensation {
   /** The batch step; the first call for a (variant, D, K) opens its session. */
@@ -17,16 +17,8 @@ export interface CpuCondensation {
 
 export function createCpuCondensation(ort: OrtRuntime): CpuCondensation {
   // One session per shape: K and D are fixed in the graph, B is not.
-  const sessions = new Map<string, Promise<OrtSession>>();
-  const sessionFor = (variant: CondensationVariant, dim: number, etalons: number): Promise<OrtSession> => {
-    const key = `${variant}/${dim}/${etalons}`;
-    let session = sessions.get(key);
-    if (!session) {
-      session = openCpuSession(ort, condensationGraph({ variant, dim, etalons }));
-      sessions.set(key, session);
-    }
-    return session;
-  };
+  const sessions = createSessionCache(ort);
+  const sessionFor = (variant: CondensationVariant, dim: number, etalons: number): Promise<OrtSession> => sessions.get(`${variant}/${dim}/${etalons}`, () => condensationGraph({ variant, dim, etalons }));
 
   const step = async (input: CondensationBatchInput): Promise<CondensationBatchResult> => {
     const { points, etalons, theta, active, beta, variant } = input;
@@ -59,10 +51,6 @@ export function createCpuCondensation(ort: OrtRuntime): CpuCondensation {
 
   return {
     step,
-    async release() {
-      const opened = [...sessions.values()];
-      sessions.clear();
-      await Promise.all(opened.map(async (session) => (await session).release()));
-    },
+    release: () => sessions.release(),
   };
 }

@@ -6,7 +6,7 @@
 import type { MlpStep } from '../../core/classifier/step';
 import { IGNORE_LABEL } from '../../core/labels';
 import { matrix, tensor } from '../../core/tensor';
-import { floatOutput, openCpuSession, type OrtRuntime, type OrtSession } from './graph';
+import { createSessionCache, floatOutput, type OrtRuntime, type OrtSession } from './graph';
 import { mlpGraph } from './mlpGraph';
 
 export interface CpuMlp {
@@ -16,16 +16,8 @@ export interface CpuMlp {
 }
 
 export function createCpuMlp(ort: OrtRuntime): CpuMlp {
-  const sessions = new Map<string, Promise<OrtSession>>();
-  const sessionFor = (inputDim: number, hidden: number, classes: number): Promise<OrtSession> => {
-    const key = `${inputDim}/${hidden}/${classes}`;
-    let session = sessions.get(key);
-    if (!session) {
-      session = openCpuSession(ort, mlpGraph({ inputDim, hidden, classes }));
-      sessions.set(key, session);
-    }
-    return session;
-  };
+  const sessions = createSessionCache(ort);
+  const sessionFor = (inputDim: number, hidden: number, classes: number): Promise<OrtSession> => sessions.get(`${inputDim}/${hidden}/${classes}`, () => mlpGraph({ inputDim, hidden, classes }));
 
   const step: MlpStep = async (mlp, features, labels) => {
     const [h, d] = mlp.w1.dims;
@@ -67,10 +59,6 @@ export function createCpuMlp(ort: OrtRuntime): CpuMlp {
 
   return {
     step,
-    async release() {
-      const opened = [...sessions.values()];
-      sessions.clear();
-      await Promise.all(opened.map(async (session) => (await session).release()));
-    },
+    release: () => sessions.release(),
   };
 }

@@ -110,3 +110,28 @@ export function floatOutput(outputs: Ort.InferenceSession.OnnxValueMapType, name
   if (!value || value.type !== 'float32') throw new Error(`CPU graph output ${name} is missing or not float32`);
   return value.data as Float32Array;
 }
+
+/** Sessions opened on first use, one per graph shape (the key), and released together. */
+export interface SessionCache {
+  get(key: string, build: () => Uint8Array): Promise<OrtSession>;
+  release(): Promise<void>;
+}
+
+export function createSessionCache(ort: OrtRuntime): SessionCache {
+  const sessions = new Map<string, Promise<OrtSession>>();
+  return {
+    get(key, build) {
+      let session = sessions.get(key);
+      if (!session) {
+        session = openCpuSession(ort, build());
+        sessions.set(key, session);
+      }
+      return session;
+    },
+    async release() {
+      const opened = [...sessions.values()];
+      sessions.clear();
+      await Promise.all(opened.map(async (session) => (await session).release()));
+    },
+  };
+}
