@@ -14,7 +14,7 @@ import type { IncomingFile, Rejection } from './intake/incoming';
 import { readImage, shrink } from './intake/readImage';
 import { readDefectMask } from './intake/readMask';
 import { heatmapRgba } from './maps/colormap';
-import { createEvaluation, type EvaluationAccumulator } from './maps/evaluation';
+import { createEvaluation, GOOD_TYPE, type EvaluationAccumulator } from './maps/evaluation';
 import { reduceMaps } from './maps/reduceMaps';
 import { rejectedAt } from './maps/regions';
 import { openProject, refreshStorage, updateProject, useProjects } from './projectsStore';
@@ -176,7 +176,10 @@ async function run(target: { model: ModelRecord; epsilon: number; projectId: str
       const records: ResultRecord[] = [];
       for (const [i, inspection] of inspections.entries()) {
         const item = batch[i];
-        if (evaluation && item.test) evaluation.add(inspection.score, inspection.imageScore, item.test.image.mask ? await readDefectMask(item.test.image.mask) : NO_DEFECT);
+        if (evaluation && item.test) {
+          const { image } = item.test;
+          evaluation.add(inspection.score, inspection.imageScore, image.mask ? await readDefectMask(image.mask) : NO_DEFECT, image.defectType ?? GOOD_TYPE);
+        }
         records.push(resultRecord(projectId, model.id, epsilon, item, inspection));
       }
       await store.addResults(records);

@@ -8,7 +8,7 @@
  * end; entries already released never change.
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
-import type { ImageRecord, ModelRecord, ProjectRecord, ResultRecord } from './projectRecords';
+import type { EvaluationRecord, ImageRecord, ModelRecord, ProjectRecord, ResultRecord } from './projectRecords';
 
 export const PROJECT_DB_NAME = 'pixood-projects';
 
@@ -33,6 +33,10 @@ const MIGRATIONS: readonly Migration[] = [
     results.createIndex('byProject', 'projectId');
     results.createIndex('byModel', 'modelId');
   },
+  // 1 → 2: a model's evaluation gains per-defect figures and curves; earlier ones are converted.
+  (_db, tx) => {
+    convertFlatEvaluations(tx).catch(() => tx.abort());
+  },
 ];
 
 export const PROJECT_DB_VERSION = MIGRATIONS.length;
@@ -48,4 +52,34 @@ export function openProjectDb(name = PROJECT_DB_NAME): Promise<ProjectDb> {
       (event.target as IDBDatabase).close();
     },
   });
+}
+
+/** A model's evaluation as version 1 stored it: the overall figures only. */
+interface FlatEvaluation {
+  readonly images: number;
+  readonly defectImages: number;
+  readonly imageAuroc: number;
+  readonly pixelAuroc: number;
+  readonly aupro: number;
+  readonly ap: number;
+  readonly evaluatedAt: string;
+}
+
+/**
+ * Rewrites every model's version-1 evaluation in the current shape, keeping its figures; the
+ * ones version 1 did not compute become NaN, with no per-defect figures and empty curves. The
+ * model itself is written back untouched. Any failure aborts the upgrade, which leaves the
+ * database as it was.
+ */
+async function convertFlatEvaluations(tx: UpgradeTransaction): Promise<void> {
+  for (let cursor = await tx.objectStore('models').openCursor(); cursor; cursor = await cursor.continue()) {
+    const evaluation: EvaluationRecord | FlatEvaluation | undefined = cursor.value.evaluation;
+    if (!evaluation || 'overall' in evaluation) continue;
+    await cursor.update({ ...cursor.value, evaluation: fromFlat(evaluation) });
+  }
+}
+
+function fromFlat(flat: FlatEvaluation): EvaluationRecord {
+  const overall = { images: flat.images, defectImages: flat.defectImages, imageAuroc: flat.imageAuroc, pixelAuroc: flat.pixelAuroc, aupro: flat.aupro, ap: flat.ap, f1Max: NaN, fprAt95Tpr: NaN };
+  return { overall, perDefect: {}, roc: { fpr: [], y: [] }, pro: { fpr: [], y: [] }, evaluatedAt: flat.evaluatedAt };
 }

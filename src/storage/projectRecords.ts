@@ -3,6 +3,7 @@
  * are Blobs: the browser keeps them on disk and reads them only when asked. A trained model is
  * the PixoodModel itself (typed arrays survive structured clone as they are).
  */
+import type { EvaluationReport } from '../core/metrics/evaluationReport';
 import type { PixoodModel, TrainingSettings } from '../pipeline/pixoodModel';
 
 /** An in-distribution class. The key is stable; a model sees classes by their order in the project. */
@@ -69,21 +70,15 @@ export interface ModelRecord {
   readonly evaluation?: EvaluationRecord;
 }
 
-/** How well a model did on test images with ground truth. */
-export interface EvaluationRecord {
-  readonly images: number;
-  readonly defectImages: number;
-  /** AUROC of the image scores (defective vs good images); NaN with one kind only. */
-  readonly imageAuroc: number;
-  /** AUROC of the pixel scores (defect vs normal pixels). */
-  readonly pixelAuroc: number;
-  /** Area under the per-region overlap curve up to FPR 0.3, normalised (MVTec AD). */
-  readonly aupro: number;
-  /** Pixel average precision. */
-  readonly ap: number;
+/**
+ * How well a model did on test images with ground truth: the figures over all images and per
+ * defect type, the pixel ROC and PRO curves, and when. Records saved before the per-defect
+ * figures existed are converted on opening (projectDb.ts, migration 1 → 2).
+ */
+export type EvaluationRecord = EvaluationReport & {
   /** ISO 8601. */
   readonly evaluatedAt: string;
-}
+};
 
 export type Verdict = 'pass' | 'fail';
 

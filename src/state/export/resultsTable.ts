@@ -62,7 +62,18 @@ const finite = (value: number) => (Number.isFinite(value) ? value : null);
 
 function figures(evaluation: EvaluationRecord | undefined) {
   if (!evaluation) return null;
-  return { ...evaluation, imageAuroc: finite(evaluation.imageAuroc), pixelAuroc: finite(evaluation.pixelAuroc), aupro: finite(evaluation.aupro), ap: finite(evaluation.ap) };
+  const { overall } = evaluation;
+  return {
+    images: overall.images,
+    defectImages: overall.defectImages,
+    imageAuroc: finite(overall.imageAuroc),
+    pixelAuroc: finite(overall.pixelAuroc),
+    aupro: finite(overall.aupro),
+    ap: finite(overall.ap),
+    f1Max: finite(overall.f1Max),
+    fprAt95Tpr: finite(overall.fprAt95Tpr),
+    evaluatedAt: evaluation.evaluatedAt,
+  };
 }
 
 export function resultsJson(context: ExportContext): Blob {
@@ -102,7 +113,37 @@ export async function heatmapsZip(results: readonly ResultRecord[]): Promise<Blo
   return new Blob([zipSync(files, { level: 0 }) as Uint8Array<ArrayBuffer>], { type: 'application/zip' });
 }
 
-/** A project name as a file name prefix. */
+/** Names Windows keeps for devices, with or without an extension ("CON", "com1.txt"). */
+const RESERVED_ON_WINDOWS = /^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i;
+
+/** The most UTF-8 bytes of a person's name kept in a file name: room for the rest within the 255 that file systems allow. */
+const NAME_BYTES = 120;
+
+/**
+ * A name a person typed, as part of a file name on any system: no folder separators, control
+ * or invisible formatting characters (a right-to-left override can disguise an extension),
+ * quotes or characters Windows refuses; no leading dot (a hidden file), no trailing dot or
+ * space, no device name, and at most NAME_BYTES bytes. Letters of every script are kept.
+ */
+function fileNamePart(name: string): string {
+  const cleaned = name
+    .normalize('NFC')
+    .replace(/\p{C}+/gu, ' ')
+    .replace(/[<>:"'`/\\|?*]+/g, '_')
+    .replace(/\s+/g, ' ')
+    .replace(/^[\s._]+|[\s.]+$/g, '');
+  const encoder = new TextEncoder();
+  let kept = '';
+  for (const character of cleaned) {
+    if (encoder.encode(kept + character).length > NAME_BYTES) break;
+    kept += character;
+  }
+  kept = kept.replace(/[\s.]+$/, '');
+  if (!kept) return 'project';
+  return RESERVED_ON_WINDOWS.test(kept) ? `_${kept}` : kept;
+}
+
+/** A project's export file: its name, what it holds, the extension ("Bottles-results.csv"). */
 export function exportName(project: ProjectRecord, what: string, extension: string): string {
-  return `${safeFileName(project.name)}-${what}.${extension}`;
+  return `${fileNamePart(project.name)}-${what}.${extension}`;
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tensor } from '../../core/tensor';
 import { colour, heatmapRgba, rarity, scoreAtRarity } from './colormap';
-import { createEvaluation } from './evaluation';
 import { reduceMaps } from './reduceMaps';
 import { regionOutline, rejectedShare } from './regions';
 
@@ -54,17 +53,5 @@ describe('regions at ε', () => {
     expect(outline[12]).toBe(0);
     expect(regionOutline(score, 5, 5, 0.001).every((v) => v === 0)).toBe(true);
     expect(rejectedShare(score, 0.01)).toBeCloseTo(9 / 25);
-  });
-});
-
-describe('evaluation', () => {
-  it('gives AUROC 1 when defect pixels and images outscore all normal ones, with masks resized to the map', () => {
-    const evaluation = createEvaluation();
-    // Maps 2×2; masks 4×4 (twice the size): the defect is the top-left quarter.
-    const mask = { width: 4, height: 4, data: Uint8Array.from({ length: 16 }, (_, i) => (i % 4 < 2 && i < 8 ? 1 : 0)) };
-    evaluation.add(tensor([2, 2] as const, Float32Array.of(0.99, 0.2, 0.3, 0.1)), 0.995, mask);
-    evaluation.add(tensor([2, 2] as const, Float32Array.of(0.5, 0.2, 0.3, 0.1)), 0.6, { width: 4, height: 4, data: new Uint8Array(16) });
-    const result = evaluation.result();
-    expect(result).toMatchObject({ images: 2, defectImages: 1, imageAuroc: 1, pixelAuroc: 1 });
   });
 });

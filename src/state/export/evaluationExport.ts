@@ -1,0 +1,92 @@
+/**
+ * A model's test-set figures as files to take elsewhere: a JSON document with everything
+ * (figures overall and per defect type, the drawn ROC and PRO curves) for scripts, and a CSV
+ * with one row per set of images for a spreadsheet. Keys are snake_case, as in the results
+ * export; NaN (a figure that does not exist) is null in JSON and an empty field in CSV.
+ */
+import type { EvaluationFigures } from '../../core/metrics/evaluationReport';
+import type { EvaluationRecord, ModelRecord, ProjectRecord } from '../../storage/projectRecords';
+import { exportName } from './resultsTable';
+
+export interface EvaluationExport {
+  readonly project: ProjectRecord;
+  readonly model: ModelRecord;
+  readonly evaluation: EvaluationRecord;
+}
+
+/** The figures of one set of images under their exported names, in column order. */
+interface FigureRow {
+  readonly images: number;
+  readonly defect_images: number;
+  readonly image_auroc: number | null;
+  readonly pixel_auroc: number | null;
+  readonly aupro_0_3: number | null;
+  readonly pixel_ap: number | null;
+  readonly f1_max: number | null;
+  readonly fpr_at_95_tpr: number | null;
+}
+
+const COLUMNS: readonly (keyof FigureRow)[] = ['images', 'defect_images', 'image_auroc', 'pixel_auroc', 'aupro_0_3', 'pixel_ap', 'f1_max', 'fpr_at_95_tpr'];
+
+const finite = (value: number): number | null => (Number.isFinite(value) ? value : null);
+
+function figureRow(figures: EvaluationFigures): FigureRow {
+  return {
+    images: figures.images,
+    defect_images: figures.defectImages,
+    image_auroc: finite(figures.imageAuroc),
+    pixel_auroc: finite(figures.pixelAuroc),
+    aupro_0_3: finite(figures.aupro),
+    pixel_ap: finite(figures.ap),
+    f1_max: finite(figures.f1Max),
+    fpr_at_95_tpr: finite(figures.fprAt95Tpr),
+  };
+}
+
+/** A model has no name of its own: it is known by its backbone, its etalons per class and when it was trained. */
+export function modelName(model: ModelRecord): string {
+  return `${model.model.backbone.name}, K = ${model.model.settings.etalons}, trained ${model.model.createdAt}`;
+}
+
+export function evaluationJson({ project, model, evaluation }: EvaluationExport): string {
+  const document = {
+    project: project.name,
+    model: modelName(model),
+    model_created_at: model.model.createdAt,
+    evaluated_at: evaluation.evaluatedAt,
+    ...figureRow(evaluation.overall),
+    per_defect: Object.fromEntries(Object.entries(evaluation.perDefect).map(([type, figures]) => [type, figureRow(figures)])),
+    roc: { fpr: evaluation.roc.fpr, tpr: evaluation.roc.y },
+    pro: { fpr: evaluation.pro.fpr, pro: evaluation.pro.y },
+  };
+  return JSON.stringify(document, null, 2);
+}
+
+/**
+ * One CSV field (RFC 4180). Defect types are folder names a person chose: one starting with
+ * =, +, − or @ would run as a formula in a spreadsheet, so a leading apostrophe keeps it text.
+ */
+function field(value: string | number | null): string {
+  if (value === null) return '';
+  if (typeof value === 'number') return String(value);
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** A row over all images, then one per defect type (over that type's images and the good ones); scope says which. */
+export function evaluationCsv({ evaluation }: EvaluationExport): string {
+  const perDefect = Object.entries(evaluation.perDefect).map(([type, figures]) => ['defect_type', type, figures] as const);
+  const sets = [['overall', '', evaluation.overall] as const, ...perDefect];
+  const lines = [
+    ['scope', 'defect_type', ...COLUMNS].join(','),
+    ...sets.map(([scope, type, figures]) => {
+      const row = figureRow(figures);
+      return [scope, field(type), ...COLUMNS.map((column) => field(row[column]))].join(',');
+    }),
+  ];
+  return lines.join('\r\n') + '\r\n';
+}
+
+export function evaluationFileName(project: ProjectRecord, extension: 'json' | 'csv'): string {
+  return exportName(project, 'evaluation', extension);
+}
