@@ -36,10 +36,13 @@ export default defineConfig({
             'Cross-Origin-Embedder-Policy': 'require-corp',
           },
         },
-        optimizeDeps: { exclude: ['onnxruntime-web'] },
+        optimizeDeps: { exclude: ['onnxruntime-web'], include: ['zustand', 'idb', 'comlink', 'fflate'] },
         test: {
           name: 'browser',
           include: ['browser/**/*.test.ts'],
+          // The files share one origin, so one IndexedDB and one model library: they run one
+          // after another, so no file's set-up (a path preference, a deleted model) leaks into another's.
+          fileParallelism: false,
           testTimeout: 300_000,
           // Compiling WGSL pipelines on SwiftShader under load can take tens of seconds.
           hookTimeout: 300_000,

@@ -3,11 +3,13 @@
  * truncated, non-image, vector, animated or huge file is refused with a reason before any
  * decoder sees it. Photos go through the browser's decoder, unconverted: no colour management
  * and no premultiplied alpha, so the backbone sees the numbers that are in the file (as the
- * official pipeline, which reads with PIL, does). Masks go through the exact PNG decoder.
+ * official pipeline, which reads with PIL, does). Masks are read exactly, with the rules the
+ * intake applies (core/formats/maskPng).
  */
 import type { RgbaImage } from '../backbone/preprocess';
 import { checkImageFile } from '../core/formats/imageHeader';
-import { decodePng, maskClassIds, MaskError, PngError } from '../core/formats/png';
+import { readLabelMaskPng } from '../core/formats/maskPng';
+import { MaskError } from '../core/formats/png';
 import type { LabelMask } from '../core/patchLabels';
 import { PipelineError } from './errors';
 
@@ -37,18 +39,14 @@ export async function decodeImage(blob: Blob): Promise<RgbaImage> {
 export async function decodeLabelMask(blob: Blob, width: number, height: number): Promise<LabelMask> {
   let mask: LabelMask;
   try {
-    const png = decodePng(new Uint8Array(await blob.arrayBuffer()));
-    if (png.colourType === 2 || png.colourType === 6) {
-      throw new PipelineError('bad-mask', 'The label mask is in colour (RGB): save it as a grey or palette (indexed) PNG whose values are the class numbers.');
-    }
-    mask = maskClassIds(png);
+    mask = readLabelMaskPng(new Uint8Array(await blob.arrayBuffer())).mask;
   } catch (error) {
-    if (error instanceof PngError || error instanceof MaskError) throw new PipelineError('bad-mask', `The label mask cannot be read: ${error.message}`);
+    if (error instanceof MaskError) throw new PipelineError('bad-mask', `Its label mask cannot be used: ${error.message}`);
     throw error;
   }
   const [maskHeight, maskWidth] = mask.dims;
   if (maskWidth !== width || maskHeight !== height) {
-    throw new PipelineError('bad-mask', `The label mask is ${maskWidth}×${maskHeight} pixels, its image ${width}×${height}: they must be the same size.`);
+    throw new PipelineError('bad-mask', `Its label mask is ${maskWidth}×${maskHeight} pixels, the image ${width}×${height}: they must be the same size.`);
   }
   return mask;
 }

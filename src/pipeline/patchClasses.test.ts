@@ -28,4 +28,11 @@ describe('patchClasses', () => {
     const labels = patchClasses({ input, grid, classId: 2, mask: { dims: [28, 28], data }, maskClasses: { 1: 0 } });
     expect(Array.from(labels)).toEqual([2, 2, 2, 2]);
   });
+
+  it('leaves out the pixels of a labelled image whose value the table does not list (set to "ignored", such as 255)', () => {
+    const data = new Uint8Array(28 * 28).fill(255);
+    for (let y = 0; y < 14; y++) data.fill(1, y * 28, y * 28 + 28);
+    const labels = patchClasses({ input, grid, classId: -1, mask: { dims: [28, 28], data }, maskClasses: { 1: 0 } });
+    expect(Array.from(labels), 'top row value 1 (class 0), bottom row value 255').toEqual([0, 0, IGNORE_LABEL, IGNORE_LABEL]);
+  });
 });

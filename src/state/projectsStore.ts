@@ -3,6 +3,7 @@
  * files that were skipped and why), and the browser storage this takes.
  */
 import { create } from 'zustand';
+import { MAX_MASK_VALUES } from '../core/formats/maskPng';
 import type { TrainingSettings } from '../pipeline/pixoodModel';
 import type { ClassRecord, ImageRecord, ModelRecord, ProjectRecord } from '../storage/projectRecords';
 import { requestPersistentStorage, storageUse, type StorageUse } from '../storage/storageQuota';
@@ -199,14 +200,23 @@ export function dismissRejections(): void {
   set({ rejected: [] });
 }
 
-/** Reads files into records and stores them; what cannot be used is listed in `rejected`. */
-async function intake(label: string, files: readonly IncomingFile[], fields: (file: IncomingFile, size: { width: number; height: number }) => Promise<ImageFields | string>, earlier: readonly Rejection[] = []): Promise<ImageRecord[]> {
+type Fields = (file: IncomingFile, size: { width: number; height: number }) => Promise<ImageFields | string>;
+
+/**
+ * Reads files into records and stores them; what cannot be used is listed in `rejected`.
+ * `beforeStore` runs once the records are read, before they are stored, only when some are:
+ * where a drop makes a class, the class is made there, so that a drop of unusable files leaves
+ * the project as it was.
+ */
+async function intake(label: string, files: readonly IncomingFile[], fields: Fields, earlier: readonly Rejection[] = [], beforeStore?: () => Promise<void>): Promise<ImageRecord[]> {
   const projectId = get().current?.project.id;
   if (!projectId) return [];
   set({ intake: { label, done: 0, total: files.length }, rejected: [...earlier], error: null });
   try {
     const { records, rejected } = await imageRecords(projectId, files, fields, (done) => set({ intake: { label, done, total: files.length } }));
     set({ rejected: [...earlier, ...rejected] });
+    if (records.length === 0) return [];
+    await beforeStore?.();
     await (await projects()).addImages(records);
     return records;
   } catch (error) {
@@ -224,63 +234,95 @@ export async function addClassImages(classKey: string, files: readonly IncomingF
   await intake('Reading images', files, async () => ({ role: 'train', classKey }));
 }
 
+/** A class key for `name`: the existing class of that name, or a new one that `create` adds to the project. */
+function classFor(name: string): { key: string; create: () => Promise<void> } {
+  const existing = get().current?.project.classes.find((c) => c.name === name);
+  if (existing) return { key: existing.key, create: async () => {} };
+  const key = newId();
+  return { key, create: () => updateProject((p) => ({ ...p, classes: [...p.classes, { key, name }] })) };
+}
+
+/** A test image's defect type and, for a defective one, its ground-truth mask (`path`, when it came from a folder, names it in messages). */
+interface TestImageFields {
+  readonly defectType: string;
+  readonly mask: { readonly blob: Blob; readonly path?: string } | null;
+}
+
 /** Test images with their defect masks (a demo, or a dataset's test split). */
 export async function addTestImages(files: readonly { file: IncomingFile; defectType: string; mask: Blob | null }[]): Promise<void> {
   const byFile = new Map(files.map((f) => [f.file, f]));
   await intake(
     'Reading test images',
     files.map((f) => f.file),
-    async (file, size) => testFields(byFile.get(file)!, size),
+    async (file, size) => {
+      const { defectType, mask } = byFile.get(file)!;
+      return testFields({ defectType, mask: mask && { blob: mask } }, size);
+    },
   );
 }
 
-async function testFields(test: { defectType: string; mask: Blob | null }, size: { width: number; height: number }): Promise<ImageFields | string> {
-  if (!test.mask) return { role: 'test', classKey: null, defectType: test.defectType };
-  const mask = await checkDefectMask(test.mask);
-  if (!mask.ok) return mask.reason;
-  if (mask.width !== size.width || mask.height !== size.height) return `Its mask is ${mask.width}×${mask.height} pixels, the image ${size.width}×${size.height}: they must match.`;
-  return { role: 'test', classKey: null, defectType: test.defectType, mask: test.mask };
+async function testFields({ defectType, mask }: TestImageFields, size: { width: number; height: number }): Promise<ImageFields | string> {
+  if (!mask) return { role: 'test', classKey: null, defectType };
+  const check = await checkDefectMask(mask.blob);
+  const itsMask = mask.path ? `Its mask ${mask.path}` : 'Its mask';
+  if (!check.ok) return `${itsMask}: ${check.reason}`;
+  if (check.width !== size.width || check.height !== size.height) return `${itsMask} is ${check.width}×${check.height} pixels, the image ${size.width}×${size.height}: they must be the same size.`;
+  return { role: 'test', classKey: null, defectType, mask: mask.blob };
 }
 
 /** An MVTec-style folder: train/good becomes a class (named after the folder), test/ and ground_truth/ are kept for evaluation. */
 export async function addMvtecFolder(files: readonly IncomingFile[]): Promise<void> {
   const dataset = mvtecDataset(files);
-  const current = get().current;
-  if (!current) return;
-  const existing = current.project.classes.find((c) => c.name === dataset.category);
-  const classKey = existing?.key ?? (await addClass(dataset.category));
+  if (!get().current) return;
+  const cls = classFor(dataset.category);
   const tests = new Map(dataset.test.map((t) => [t.file, t]));
-  await intake(`Reading ${dataset.category}`, [...dataset.train, ...dataset.test.map((t) => t.file)], async (file, size) => {
-    const test = tests.get(file);
-    return test ? testFields({ defectType: test.defectType, mask: test.mask?.file ?? null }, size) : { role: 'train', classKey };
-  }, dataset.rejected);
+  let trainImages = 0;
+  await intake(
+    `Reading ${dataset.category}`,
+    [...dataset.train, ...dataset.test.map((t) => t.file)],
+    async (file, size) => {
+      const test = tests.get(file);
+      if (test) return testFields({ defectType: test.defectType, mask: test.mask && { blob: test.mask.file, path: test.mask.path } }, size);
+      trainImages++;
+      return { role: 'train', classKey: cls.key };
+    },
+    dataset.rejected,
+    async () => {
+      if (trainImages > 0) await cls.create();
+    },
+  );
 }
 
 /**
  * Images with label masks. Every mask value seen for the first time gets a row in the class
  * table: a new class named after the value, except 255, which segmentation datasets use for
- * "not annotated" and which is ignored until the person says otherwise.
+ * "not annotated" and which is ignored until the person says otherwise. A mask that would take
+ * the table past MAX_MASK_VALUES values is refused.
  */
 export async function addLabelledImages(files: readonly IncomingFile[]): Promise<void> {
   const { pairs, rejected } = labelledPairs(files);
   const masks = new Map(pairs.map((p) => [p.image, p.mask]));
-  const values = new Set<number>();
+  const known = new Set(get().current?.project.maskClasses.map((m) => m.value));
+  const fresh = new Set<number>();
   await intake('Reading images and label masks', pairs.map((p) => p.image), async (image, size) => {
     const mask = masks.get(image)!;
     const check = await readLabelMask(mask.file);
     if (!check.ok) return `Its mask ${mask.path}: ${check.reason}`;
-    if (check.width !== size.width || check.height !== size.height) return `Its mask is ${check.width}×${check.height} pixels, the image ${size.width}×${size.height}: they must match.`;
-    for (const value of check.pixelsPerValue.keys()) values.add(value);
+    if (check.width !== size.width || check.height !== size.height) return `Its mask ${mask.path} is ${check.width}×${check.height} pixels, the image ${size.width}×${size.height}: they must be the same size.`;
+    const added = [...check.pixelsPerValue.keys()].filter((v) => !known.has(v) && !fresh.has(v));
+    if (known.size + fresh.size + added.length > MAX_MASK_VALUES) {
+      return `Its mask ${mask.path} has values the class table does not hold yet (${added.slice(0, 8).join(', ')}${added.length > 8 ? ', …' : ''}), and with them the table would pass ${MAX_MASK_VALUES} values.`;
+    }
+    for (const value of added) fresh.add(value);
     return { role: 'train', classKey: null, mask: mask.file };
   }, rejected);
-  const known = new Set(get().current?.project.maskClasses.map((m) => m.value));
-  const fresh = [...values].filter((v) => !known.has(v)).sort((a, b) => a - b);
-  if (fresh.length === 0) return;
-  const classes: ClassRecord[] = fresh.filter((v) => v !== 255).map((v) => ({ key: newId(), name: `class ${v}` }));
+  if (fresh.size === 0) return;
+  const values = [...fresh].sort((a, b) => a - b);
+  const classes: ClassRecord[] = values.filter((v) => v !== 255).map((v) => ({ key: newId(), name: `class ${v}` }));
   await updateProject((p) => ({
     ...p,
     classes: [...p.classes, ...classes],
-    maskClasses: [...p.maskClasses, ...fresh.map((value) => ({ value, classKey: value === 255 ? null : classes.find((c) => c.name === `class ${value}`)!.key }))],
+    maskClasses: [...p.maskClasses, ...values.map((value) => ({ value, classKey: value === 255 ? null : classes.find((c) => c.name === `class ${value}`)!.key }))],
   }));
 }
 
@@ -295,9 +337,11 @@ export async function addClassFolders(files: readonly IncomingFile[]): Promise<v
     const name = slash > 0 ? file.path.slice(0, slash) : 'good';
     groups.set(name, [...(groups.get(name) ?? []), file]);
   }
+  let earlier: readonly Rejection[] = [];
   for (const [name, group] of groups) {
-    const existing = get().current?.project.classes.find((c) => c.name === name);
-    const key = existing?.key ?? (await addClass(name));
-    await addClassImages(key, group);
+    const cls = classFor(name);
+    await intake('Reading images', group, async () => ({ role: 'train', classKey: cls.key }), earlier, cls.create);
+    // Each folder's skipped files are listed after the ones before it.
+    earlier = get().rejected;
   }
 }

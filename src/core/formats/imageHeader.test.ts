@@ -20,6 +20,8 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const ihdr = (width: number, height: number, bitDepth = 8, colourType = 6) => pngChunk('IHDR', [...be32(width), ...be32(height), bitDepth, colourType, 0, 0, 0]);
 /** Signature and IHDR only: all a header check needs, however large the image claims to be. */
 const pngHead = (width: number, height: number) => bytes(PNG_SIGNATURE, ihdr(width, height));
+/** Signature, IHDR and IEND: a file that reaches its end, however large its header claims it is. */
+const pngEnds = (width: number, height: number) => bytes(PNG_SIGNATURE, ihdr(width, height), pngChunk('IEND', []));
 
 const jpegSegment = (marker: number, payload: number[]) => [0xff, marker, ...be16(payload.length + 2), ...payload];
 const sof = (marker: number, width: number, height: number, precision = 8) =>
@@ -28,6 +30,10 @@ const JFIF = jpegSegment(0xe0, [...text('JFIF\0'), 1, 1, 0, 0, 1, 0, 1, 0, 0]);
 /** A Huffman table: marker C4 lies inside the SOF range but is no frame header. */
 const DHT = jpegSegment(0xc4, [0x00, ...new Array(16).fill(0).map((_, i) => (i === 0 ? 1 : 0)), 0x05]);
 const SOS = jpegSegment(0xda, [1, 1, 0, 0, 63, 0]);
+const EOI = [0xff, 0xd9];
+/** Entropy-coded bytes as an encoder writes them: 0xFF stuffed with 0x00, a restart marker between intervals. */
+const SCAN_DATA = [0x12, 0xff, 0x00, 0x34, 0xff, 0xd0, 0x56, 0xff, 0xff, 0x00, 0x78];
+const jpegFile = (width: number, height: number) => bytes(0xff, 0xd8, JFIF, sof(0xc0, width, height), SOS, SCAN_DATA, EOI);
 
 function gif(width: number, height: number, frames: number, { trailer = true } = {}): Uint8Array {
   const colourTable = new Array(12).fill(0x80); // 4 entries
@@ -143,7 +149,9 @@ describe('checkImageFile', () => {
   it('accepts still images within the limit', () => {
     const verdict = checkImageFile(encodePng(new Uint8Array(4 * 4 * 4), 4, 4));
     expect(verdict).toEqual({ ok: true, header: { kind: 'png', width: 4, height: 4, bitDepth: 8, colourType: 6, animated: false } });
-    for (const b of [gif(10, 10, 1), vp8l(50, 40), bmp(3, 3), bytes(0xff, 0xd8, JFIF, sof(0xc0, 8, 8), SOS)]) expect(checkImageFile(b).ok).toBe(true);
+    for (const b of [gif(10, 10, 1), vp8l(50, 40), bmp(3, 3), jpegFile(8, 8)]) expect(checkImageFile(b).ok).toBe(true);
+    const progressive = bytes(0xff, 0xd8, JFIF, sof(0xc2, 8, 8), SOS, SCAN_DATA, DHT, SOS, SCAN_DATA, EOI);
+    expect(checkImageFile(progressive).ok, 'scans and tables after the first scan').toBe(true);
   });
 
   it('refuses an empty file', () => {
@@ -158,6 +166,25 @@ describe('checkImageFile', () => {
       reason: 'truncated',
       message: 'The file ends after 20 bytes, inside its PNG header: it is cut short, or only part of it was copied or downloaded.',
     });
+  });
+
+  it('refuses a PNG or JPEG cut short after its header, before any decoder sees it', () => {
+    const png = encodePng(new Uint8Array(16 * 16 * 4).map((_, i) => (i * 37) % 251), 16, 16);
+    for (const cut of [40, png.length >> 1, png.length - 12, png.length - 1]) {
+      expect(refusal(checkImageFile(png.subarray(0, cut))), `PNG cut at ${cut} of ${png.length}`).toEqual({
+        reason: 'truncated',
+        message: `The file ends after ${cut} bytes, before the end of its PNG data: it is cut short, or only part of it was copied or downloaded.`,
+      });
+    }
+    const jpeg = jpegFile(64, 48);
+    for (const cut of [jpeg.length - 1, jpeg.length - 2, jpeg.length - SCAN_DATA.length]) {
+      expect(refusal(checkImageFile(jpeg.subarray(0, cut))).message, `JPEG cut at ${cut} of ${jpeg.length}`).toBe(
+        `The file ends after ${cut} bytes, before the end of its JPEG data: it is cut short, or only part of it was copied or downloaded.`,
+      );
+    }
+    const thumbnail = jpegSegment(0xe1, [...text('Exif\0\0'), 0xff, 0xd8, 0xff, 0xd9]);
+    const cutAfterThumbnail = bytes(0xff, 0xd8, thumbnail, sof(0xc0, 64, 48), SOS, SCAN_DATA);
+    expect(refusal(checkImageFile(cutAfterThumbnail)).reason, "an Exif thumbnail's end marker is not the image's").toBe('truncated');
   });
 
   it('refuses a damaged header', () => {
@@ -184,16 +211,16 @@ describe('checkImageFile', () => {
   it('refuses SVG', () => {
     expect(refusal(checkImageFile(new TextEncoder().encode('<svg viewBox="0 0 10 10"></svg>')))).toEqual({
       reason: 'vector',
-      message: 'Vector images (SVG) are not supported: export it as PNG.',
+      message: 'SVG drawings are not accepted: they have no pixels of their own to learn from. Export a PNG of it at the size you need.',
     });
   });
 
   it('refuses animations rather than keeping a frame silently', () => {
     expect(refusal(checkImageFile(gif(64, 64, 2)))).toEqual({
       reason: 'animated',
-      message: 'This is an animated GIF, and animations are not supported: export the frame you want as a PNG.',
+      message: 'This is an animated GIF. Animations are refused rather than cut to their first frame, which may not be the one that shows the part: export the frame you want as a PNG.',
     });
-    expect(refusal(checkImageFile(vp8x(64, 64, 0x02))).message).toBe('This is an animated WebP, and animations are not supported: export the frame you want as a PNG.');
+    expect(refusal(checkImageFile(vp8x(64, 64, 0x02))).message).toMatch(/^This is an animated WebP\. /);
     const apng = bytes(PNG_SIGNATURE, ihdr(5, 3), pngChunk('acTL', [...be32(2), ...be32(0)]));
     expect(refusal(checkImageFile(apng)).reason).toBe('animated');
   });
@@ -201,13 +228,14 @@ describe('checkImageFile', () => {
   it('refuses a header claiming more than 8192×8192 pixels in total, before any decoding', () => {
     expect(refusal(checkImageFile(pngHead(30000, 30000)))).toEqual({
       reason: 'too-large',
-      message: 'The image is 30000×30000 pixels (900.0 megapixels), more than the 67.1 megapixels this app opens: scale it down first.',
+      message: 'The header says 30000×30000 pixels (900.0 megapixels); the limit is 67.1 megapixels (8192×8192 or the same area), so it was not decoded: scale it down first.',
     });
-    expect(checkImageFile(pngHead(8192, 8192)).ok, 'exactly the limit').toBe(true);
-    expect(refusal(checkImageFile(pngHead(8193, 8192))).reason).toBe('too-large');
-    expect(checkImageFile(pngHead(16000, 4000)).ok, 'the limit is on area, not on a side').toBe(true);
+    expect(checkImageFile(pngEnds(8192, 8192)).ok, 'exactly the limit').toBe(true);
+    expect(refusal(checkImageFile(pngEnds(8193, 8192))).reason).toBe('too-large');
+    expect(checkImageFile(pngEnds(16000, 4000)).ok, 'the limit is on area, not on a side').toBe(true);
+    expect(refusal(checkImageFile(jpegFile(30000, 30000))).message, 'a JPEG frame header').toMatch(/^The header says 30000×30000 pixels/);
     expect(refusal(checkImageFile(bytes(0xff, 0xd8, sof(0xc0, 65535, 65535)))).reason).toBe('too-large');
     expect(refusal(checkImageFile(vp8x(16777216, 16777216, 0))).message).toContain('16777216×16777216 pixels');
-    expect(refusal(checkImageFile(pngHead(1001, 1000), { maxPixels: 1_000_000 })).message).toContain('more than the 1.0 megapixels');
+    expect(refusal(checkImageFile(pngHead(1001, 1000), { maxPixels: 1_000_000 })).message).toContain('the limit is 1.0 megapixels (1000×1000 or the same area)');
   });
 });

@@ -110,7 +110,7 @@ function sniffJpeg(b: Uint8Array): ImageHeader {
       need(b, p + 1, 'jpeg');
     }
     const marker = b[p++];
-    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) continue;
+    if (isStandalone(marker)) continue;
     if (marker === 0xda || marker === 0xd9) throw corrupt('jpeg', `it reaches its ${marker === 0xda ? 'image data' : 'end'} without a frame header (SOF)`);
     if (marker === 0x00 || marker === 0xd8) throw corrupt('jpeg', `unexpected marker 0x${marker.toString(16)} at byte ${p - 1}`);
     need(b, p + 2, 'jpeg');
@@ -123,6 +123,9 @@ function sniffJpeg(b: Uint8Array): ImageHeader {
     p += length;
   }
 }
+
+/** TEM and the restart markers stand alone, without a length. */
+const isStandalone = (marker: number) => marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7);
 
 function sniffGif(b: Uint8Array): ImageHeader {
   need(b, 13, 'gif');
@@ -247,6 +250,55 @@ function describeOtherFile(b: Uint8Array): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether a PNG or JPEG reaches its end marker (IEND; EOI), found by lengths and markers alone,
+ * without decoding: a file cut short lacks it, and browsers refuse such a file however much of
+ * it is there. Other formats: true (their decoders tell).
+ */
+function reachesItsEnd(b: Uint8Array, kind: ImageKind): boolean {
+  if (kind === 'png') return pngReachesIend(b);
+  if (kind === 'jpeg') return jpegReachesEoi(b);
+  return true;
+}
+
+function pngReachesIend(b: Uint8Array): boolean {
+  for (let p = 8; p + 8 <= b.length; ) {
+    const end = p + 12 + u32be(b, p);
+    if (end > b.length) return false;
+    if (ascii(b, p + 4, 'IEND')) return true;
+    p = end;
+  }
+  return false;
+}
+
+/**
+ * Segments are skipped by their length up to the first scan; in entropy-coded data 0xFF is
+ * followed by 0x00 (a stuffed byte), a fill byte or a restart marker, so any other byte after
+ * it is a marker: EOI ends the image, the rest (more scans and tables in a progressive JPEG)
+ * are segments to skip.
+ */
+function jpegReachesEoi(b: Uint8Array): boolean {
+  let p = 2;
+  let scanning = false;
+  while (p + 1 < b.length) {
+    if (b[p] !== 0xff) {
+      if (!scanning) return false;
+      p++;
+      continue;
+    }
+    const marker = b[p + 1];
+    if (marker === 0xd9) return true;
+    if (marker === 0xff || marker === 0x00 || isStandalone(marker)) {
+      p += marker === 0xff ? 1 : 2;
+      continue;
+    }
+    if (p + 3 >= b.length) return false;
+    p += 2 + u16be(b, p + 2);
+    if (marker === 0xda) scanning = true;
+  }
+  return false;
+}
+
 export interface ImageLimits {
   /**
    * The most pixels (width × height) a header may claim, whatever the aspect ratio. Decoded
@@ -267,12 +319,13 @@ export type ImageVerdict =
 const SUPPORTED = 'Use PNG, JPEG, WebP, BMP or a still GIF.';
 
 const megapixels = (pixels: number) => `${(pixels / 1e6).toFixed(1)} megapixels`;
+const squareSide = (pixels: number) => Math.floor(Math.sqrt(pixels));
 
 /**
- * Whether a file can go to the image decoder, decided from its header alone. Animations are
- * refused rather than cut to their first frame: a person who drops a GIF of a moving part
- * should choose the frame, not get one silently. Pass the whole file (or at least its first
- * 64 KB) so that JPEG metadata and GIF frames are seen.
+ * Whether a file can go to the image decoder, decided from its header (and, for PNG and JPEG,
+ * whether it reaches its end marker) without decoding. Animations are refused rather than cut
+ * to their first frame: a person who drops a GIF of a moving part should choose the frame, not
+ * get one silently. Pass the whole file.
  */
 export function checkImageFile(bytes: Uint8Array, limits: Partial<ImageLimits> = {}): ImageVerdict {
   const { maxPixels } = { ...DEFAULT_IMAGE_LIMITS, ...limits };
@@ -294,11 +347,16 @@ export function checkImageFile(bytes: Uint8Array, limits: Partial<ImageLimits> =
     return { ok: false, reason: 'not-an-image', message, header };
   }
   if (kind === 'svg') {
-    return { ok: false, reason: 'vector', message: 'Vector images (SVG) are not supported: export it as PNG.', header };
+    return { ok: false, reason: 'vector', message: 'SVG drawings are not accepted: they have no pixels of their own to learn from. Export a PNG of it at the size you need.', header };
   }
   const name = FORMAT_NAME[kind];
   if (header.animated) {
-    return { ok: false, reason: 'animated', message: `This is an animated ${name}, and animations are not supported: export the frame you want as a PNG.`, header };
+    return {
+      ok: false,
+      reason: 'animated',
+      message: `This is an animated ${name}. Animations are refused rather than cut to their first frame, which may not be the one that shows the part: export the frame you want as a PNG.`,
+      header,
+    };
   }
   if (width === 0 || height === 0) {
     return { ok: false, reason: 'corrupt', message: `The file's ${name} header says the image is ${width}×${height} pixels: it is damaged.`, header };
@@ -307,7 +365,15 @@ export function checkImageFile(bytes: Uint8Array, limits: Partial<ImageLimits> =
     return {
       ok: false,
       reason: 'too-large',
-      message: `The image is ${width}×${height} pixels (${megapixels(width * height)}), more than the ${megapixels(maxPixels)} this app opens: scale it down first.`,
+      message: `The header says ${width}×${height} pixels (${megapixels(width * height)}); the limit is ${megapixels(maxPixels)} (${squareSide(maxPixels)}×${squareSide(maxPixels)} or the same area), so it was not decoded: scale it down first.`,
+      header,
+    };
+  }
+  if (!reachesItsEnd(bytes, kind)) {
+    return {
+      ok: false,
+      reason: 'truncated',
+      message: `The file ends after ${bytes.length} bytes, before the end of its ${name} data: it is cut short, or only part of it was copied or downloaded.`,
       header,
     };
   }

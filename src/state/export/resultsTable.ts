@@ -96,9 +96,10 @@ export function resultsJson(context: ExportContext): Blob {
   return new Blob([JSON.stringify(document, null, 2)], { type: 'application/json' });
 }
 
-/** A file name from a path: folders joined with '_', only characters every file system accepts. */
+/** A file name from an image's path, without its extension: folders joined with '_', then cleaned as a typed name is (fileNamePart). */
 export function safeFileName(path: string): string {
-  return path.replace(/\.[^./]*$/, '').replace(/[/\\]+/g, '_').replace(/[^\w.\- ]+/g, '_').slice(0, 120) || 'image';
+  const parts = path.replace(/\.[^./\\]*$/, '').split(/[/\\]+/).filter((part) => part !== '');
+  return fileNamePart(parts.join('_'), 'image');
 }
 
 /** Every result's heatmap as <image>.heatmap.png (numbered when names repeat), stored uncompressed: PNGs are compressed already. */
@@ -125,7 +126,7 @@ const NAME_BYTES = 120;
  * quotes or characters Windows refuses; no leading dot (a hidden file), no trailing dot or
  * space, no device name, and at most NAME_BYTES bytes. Letters of every script are kept.
  */
-function fileNamePart(name: string): string {
+function fileNamePart(name: string, fallback: string): string {
   const cleaned = name
     .normalize('NFC')
     .replace(/\p{C}+/gu, ' ')
@@ -139,11 +140,11 @@ function fileNamePart(name: string): string {
     kept += character;
   }
   kept = kept.replace(/[\s.]+$/, '');
-  if (!kept) return 'project';
+  if (!kept) return fallback;
   return RESERVED_ON_WINDOWS.test(kept) ? `_${kept}` : kept;
 }
 
 /** A project's export file: its name, what it holds, the extension ("Bottles-results.csv"). */
 export function exportName(project: ProjectRecord, what: string, extension: string): string {
-  return `${fileNamePart(project.name)}-${what}.${extension}`;
+  return `${fileNamePart(project.name, 'project')}-${what}.${extension}`;
 }

@@ -13,6 +13,7 @@ export function DatasetDrops() {
   if (!current) return null;
   const { project, images } = current;
   const labelled = images.filter((i) => i.role === 'train' && i.mask);
+  const ignored = project.maskClasses.filter((m) => m.classKey === null).map((m) => m.value);
   return (
     <section className="panel" aria-labelledby="labelled-heading">
       <h2 id="labelled-heading">Images with label masks</h2>
@@ -50,6 +51,11 @@ export function DatasetDrops() {
             ))}
           </tbody>
         </table>
+      )}
+      {labelled.length > 0 && ignored.length > 0 && (
+        <p className="warning">
+          Pixels with mask value{ignored.length === 1 ? '' : 's'} {ignored.join(', ')} are left out of training: choose a class for {ignored.length === 1 ? 'it' : 'them'} in the table to use them.
+        </p>
       )}
       <DropZone
         title="Drop images with their label masks"
