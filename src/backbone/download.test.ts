@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { download, type ByteProgress } from './download';
+import { checkModelAddress, download, type ByteProgress } from './download';
 import { ModelError } from './errors';
 
 /** A response streaming `chunks`, with the given headers. */
@@ -58,5 +58,28 @@ describe('download', () => {
       throw init.signal?.reason;
     });
     await expect(download('https://example.test/m.onnx', { signal: controller.signal })).rejects.toBe(reason);
+  });
+});
+
+describe('checkModelAddress', () => {
+  it.each(['https://huggingface.co/m.onnx', 'http://localhost:8000/m.onnx', 'http://127.0.0.1/m.onnx', 'http://[::1]:9/m.onnx'])('accepts %s', (url) => {
+    expect(() => checkModelAddress(url)).not.toThrow();
+  });
+
+  it.each([
+    ['http://example.com/m.onnx', /only over https.*uses http\./],
+    ['ftp://example.com/m.onnx', /uses ftp\./],
+    ['file:///home/m.onnx', /uses file\./],
+    ['not a url', /is not a web address/],
+  ])('refuses %s, saying why', (url, message) => {
+    let error: unknown = null;
+    try {
+      checkModelAddress(url);
+    } catch (e) {
+      error = e;
+    }
+    expect(error, `checkModelAddress(${url}) should throw`).toBeInstanceOf(ModelError);
+    expect((error as ModelError).code).toBe('download-failed');
+    expect((error as ModelError).message).toMatch(message);
   });
 });

@@ -21,6 +21,7 @@ const UNKNOWN_TOTAL_STEP = 4 * 1024 * 1024;
  * An abort rejects with the signal's reason; network and HTTP failures with a 'download-failed' ModelError.
  */
 export async function download(url: string, { signal, onProgress }: DownloadOptions = {}): Promise<Uint8Array> {
+  checkModelAddress(url);
   let response: Response;
   try {
     response = await fetch(url, { signal });
@@ -73,4 +74,24 @@ function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
     offset += chunk.length;
   }
   return out;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Models come over https, from the app's own server, or from this machine: a plain-http
+ * address could be tampered with on the way. The app's Content Security Policy blocks the
+ * rest anyway; this says why in words instead of the browser's bare "Failed to fetch".
+ */
+export function checkModelAddress(url: string): void {
+  let address: URL;
+  try {
+    address = new URL(url, globalThis.location?.href);
+  } catch {
+    throw new ModelError('download-failed', `“${url}” is not a web address.`);
+  }
+  const own = globalThis.location !== undefined && address.origin === globalThis.location.origin;
+  const loopback = address.protocol === 'http:' && LOOPBACK_HOSTS.has(address.hostname);
+  if (address.protocol === 'https:' || own || loopback) return;
+  throw new ModelError('download-failed', `Models are downloaded only over https (or from this machine): ${url} uses ${address.protocol.replace(/:$/, '')}. Use an https address.`);
 }

@@ -1,6 +1,8 @@
-/** The bar on every screen: the app's name (back to the start), and the theme. */
+/** The bar on every screen: the app's name (back to the start), the offline state, a waiting update, and the theme. */
 import type { Route } from '../state/navigation';
 import { routeHash } from '../state/navigation';
+import { OfflineBadge } from './common/OfflineBadge';
+import { UpdatePrompt } from './common/UpdatePrompt';
 import { setTheme, useTheme, type ThemeChoice } from './theme';
 
 export function AppHeader({ route }: { readonly route: Route }) {
@@ -11,6 +13,7 @@ export function AppHeader({ route }: { readonly route: Route }) {
         pixood-web
       </a>
       <span className="tagline">pixel-level anomaly inspection, on this device</span>
+      <OfflineBadge />
       <label className="theme-picker">
         Theme{' '}
         <select value={theme} onChange={(event) => setTheme(event.currentTarget.value as ThemeChoice)}>
@@ -19,6 +22,7 @@ export function AppHeader({ route }: { readonly route: Route }) {
           <option value="dark">Dark</option>
         </select>
       </label>
+      <UpdatePrompt />
     </header>
   );
 }
