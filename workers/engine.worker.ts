@@ -13,15 +13,15 @@ import { wasmThreads } from '../src/backbone/ort';
 import type { RgbaImage } from '../src/backbone/preprocess';
 import { allPresets } from '../src/backbone/presets';
 import type { Tensor3 } from '../src/core/tensor';
-import type { ActiveBackbone, EngineApi, FeatureOptions, Inspection, InspectionProgress, PixoodModel, TrainingProgress, TrainingRequest } from '../src/engine/api';
+import type { ActiveBackbone, EngineApi, EngineNotice, FeatureOptions, Inspection, InspectionProgress, NoticeCallback, PixoodModel, TrainingProgress, TrainingRequest } from '../src/engine/api';
 import { EngineError, installErrorTransfer } from '../src/engine/errors';
-import { requestGpu, type GpuContext } from '../src/gpu/device';
+import { lostWithin, requestGpu, type GpuContext } from '../src/gpu/device';
 import { cpuScorer } from '../src/pipeline/cpuScorer';
 import { PipelineError } from '../src/pipeline/errors';
 import { imageFeatures, type FeatureSource } from '../src/pipeline/extractFeatures';
 import { gpuScorer } from '../src/pipeline/gpuScorer';
 import { inspectImages } from '../src/pipeline/inspect';
-import { trainPixood } from '../src/pipeline/train';
+import { noStagesFinished, trainPixood } from '../src/pipeline/train';
 import { cpuTrainingKernels, gpuTrainingKernels, type KernelPath } from '../src/pipeline/trainingKernels';
 import { openModelDb } from '../src/storage/modelDb';
 import { modelStore } from '../src/storage/models';
@@ -38,25 +38,59 @@ interface Context {
 
 let contextPromise: Promise<Context> | null = null;
 
-/** The GPU and storage, opened on first use. */
+/**
+ * Set once the GPU device is lost (a driver reset, the GPU process gone, or debugLoseDevice):
+ * from then on this worker runs everything on the CPU path, which gives the same results. It
+ * does not ask for a new device: a GPU that was just lost may well be lost again, half-way
+ * through the very work that is being redone. A new worker (a reload) tries the GPU again.
+ */
+let gpuLost = false;
+
+/** How long a failure on the GPU path waits for the device's `lost` promise (lostWithin), ms. */
+const LOSS_GRACE_MS = 1000;
+
+const GPU_LOST_NOTICE: EngineNotice = { kind: 'gpu-lost', message: 'The GPU was reset; continuing on the CPU.' };
+
+let noticeListener: NoticeCallback | null = null;
+
+function notify(notice: EngineNotice): void {
+  // The listener is a comlink proxy: a page that let it go must not take the engine down.
+  void Promise.resolve(noticeListener?.(notice)).catch(() => undefined);
+}
+
+/** The GPU (none once it was lost) and storage, opened on first use. */
 function context(): Promise<Context> {
   contextPromise ??= (async () => {
-    const [gpu, db] = await Promise.all([requestGpu(), openModelDb()]);
-    // The engine never destroys its device, so any loss is the browser's or the driver's. A lost
-    // device is not recovered in place: the next call starts over on a new one, and a backbone
-    // that ran on the old one must be chosen again.
+    const [gpu, db] = await Promise.all([gpuLost ? null : requestGpu(), openModelDb()]);
     void gpu?.device.lost.then(() => {
+      gpuLost = true;
       contextPromise = null;
-      if (active?.backbone.path === 'webgpu') active = null;
+      notify(GPU_LOST_NOTICE);
     });
     return { gpu, library: modelLibrary(modelStore<StoredModel>(db), gpu), prefs: preferences(db) };
   })();
   return contextPromise;
 }
 
+/**
+ * True when a job that ran its kernels on the GPU failed because the device was lost: it then
+ * goes on on the CPU path (the context no longer has a GPU) from the work it has kept.
+ */
+async function lostUnder(path: KernelPath, gpu: GpuContext | null, signal: AbortSignal): Promise<boolean> {
+  return path === 'gpu' && gpu !== null && !signal.aborted && (await lostWithin(gpu.device, LOSS_GRACE_MS));
+}
+
 let active: { readonly backbone: Backbone; readonly model: StoredModel } | null = null;
 /** Everything that opens, uses or releases `active`. */
 const backboneWork = new Serial();
+
+/** Forgets the active backbone if its session lived on the lost device; it must be opened again. */
+async function dropLostBackbone(): Promise<void> {
+  if (!gpuLost || active?.backbone.path !== 'webgpu') return;
+  // Releasing a session whose device is gone may fail, and there is nothing left to free.
+  await active.backbone.release().catch(() => undefined);
+  active = null;
+}
 const jobs = new Jobs();
 
 /** Any failure as an EngineError, with the cause's own words where it has them. */
@@ -102,6 +136,7 @@ async function useBackbone(modelId: string, signal: AbortSignal, report: Report)
 
 async function extractFeatures(images: readonly RgbaImage[], options: FeatureOptions, signal: AbortSignal, report: Report): Promise<Tensor3[]> {
   const { gpu } = await context();
+  await dropLostBackbone();
   if (!active) throw new EngineError('no-backbone', 'Choose a backbone before extracting features.');
   const source: FeatureSource = { backbone: active.backbone, gpu };
   const grids: Tensor3[] = [];
@@ -116,6 +151,7 @@ async function extractFeatures(images: readonly RgbaImage[], options: FeatureOpt
 
 /** The stored model `modelId` as the active backbone, opened (on its remembered path) unless it already is. */
 async function backboneFor(modelId: string, signal: AbortSignal): Promise<{ source: FeatureSource; model: StoredModel; path: KernelPath }> {
+  await dropLostBackbone();
   if (active?.model.id !== modelId) await useBackbone(modelId, signal, () => undefined);
   const { gpu } = await context();
   if (!active) throw new EngineError('no-backbone', 'The backbone could not be opened.');
@@ -124,23 +160,37 @@ async function backboneFor(modelId: string, signal: AbortSignal): Promise<{ sour
   return { source: { backbone: active.backbone, gpu }, model: active.model, path };
 }
 
+/** Trains; where the GPU is lost under it, goes on on the CPU path from the last stage it finished. */
 async function train(request: TrainingRequest, signal: AbortSignal, report: Report<TrainingProgress>): Promise<PixoodModel> {
-  const { source, model, path } = await backboneFor(request.backboneId, signal);
-  const kernels = path === 'gpu' && source.gpu ? gpuTrainingKernels(source.gpu.device) : cpuTrainingKernels();
-  try {
-    return await trainPixood(request, { source, backbone: model, kernels, signal, report });
-  } finally {
-    await kernels.release();
+  const finished = noStagesFinished();
+  for (;;) {
+    const { source, model, path } = await backboneFor(request.backboneId, signal);
+    const kernels = path === 'gpu' && source.gpu ? gpuTrainingKernels(source.gpu.device) : cpuTrainingKernels();
+    try {
+      return await trainPixood(request, { source, backbone: model, kernels, signal, report, finished });
+    } catch (error) {
+      if (!(await lostUnder(path, source.gpu, signal))) throw error;
+    } finally {
+      await kernels.release();
+    }
   }
 }
 
+/** Inspects; where the GPU is lost under it, goes on on the CPU path from the image in progress. */
 async function inspect(model: PixoodModel, images: readonly Blob[], signal: AbortSignal, report: Report<InspectionProgress>): Promise<Inspection[]> {
-  const { source, path } = await backboneFor(model.backbone.id, signal);
-  const scorer = path === 'gpu' && source.gpu ? await gpuScorer(model, source, source.gpu.device) : await cpuScorer(model, source);
-  try {
-    return await inspectImages(model, images, { source, scorer, signal, report: (done, total) => report({ stage: 'inspect', done, total, unit: 'images' }) });
-  } finally {
-    await scorer.release();
+  const inspections: Inspection[] = [];
+  for (;;) {
+    const { source, path } = await backboneFor(model.backbone.id, signal);
+    try {
+      const scorer = path === 'gpu' && source.gpu ? await gpuScorer(model, source, source.gpu.device) : await cpuScorer(model, source);
+      try {
+        return await inspectImages(model, images, { source, scorer, signal, report: (done, total) => report({ stage: 'inspect', done, total, unit: 'images' }) }, inspections);
+      } finally {
+        await scorer.release();
+      }
+    } catch (error) {
+      if (!(await lostUnder(path, source.gpu, signal))) throw error;
+    }
   }
 }
 
@@ -178,6 +228,12 @@ const engine: EngineApi = {
       }),
     ),
 
+  modelBytes: (id) =>
+    guarded(async () => {
+      const bytes = await (await context()).library.bytes(id);
+      return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
+    }),
+
   setPathPreference: (modelId, preference) => guarded(async () => setPathPreference((await context()).prefs, modelId, preference)),
 
   pathChoice: (modelId) => guarded(async () => readPathChoice((await context()).prefs, modelId)),
@@ -208,6 +264,23 @@ const engine: EngineApi = {
     ),
 
   cancel: async (job) => jobs.cancel(job),
+
+  watchNotices: async (onNotice) => {
+    noticeListener = onNotice;
+  },
+
+  debugLoseDevice: () =>
+    guarded(async () => {
+      const { gpu } = await context();
+      gpu?.device.destroy();
+      return gpu !== null;
+    }),
+
+  debugCrash: async () => {
+    setTimeout(() => {
+      throw new Error('The engine crashed on purpose (debugCrash, fault injection).');
+    }, 0);
+  },
 };
 
 Comlink.expose(engine);

@@ -57,6 +57,20 @@ export interface InspectionProgress {
 
 export type InspectionProgressCallback = (progress: InspectionProgress) => void;
 
+/**
+ * Something the engine did on its own that the person should know of. 'gpu-lost': the GPU
+ * device was lost, and the engine goes on on the CPU path (a job running on the GPU restarts its
+ * unfinished work there). 'crashed': the worker stopped and a new one replaces it (raised by the
+ * client, which saw it die).
+ */
+export interface EngineNotice {
+  readonly kind: 'gpu-lost' | 'crashed';
+  /** A sentence for the page: what happened and what was kept. */
+  readonly message: string;
+}
+
+export type NoticeCallback = (notice: EngineNotice) => void;
+
 export interface EngineInfo {
   /** The WebGPU adapter, or null where the browser has none (everything runs on wasm). */
   readonly gpu: AdapterDescription | null;
@@ -92,6 +106,8 @@ export interface EngineApi {
   addModelFromUrl(job: JobId, name: string, source: UrlSource, onProgress?: ProgressCallback): Promise<StoredModel>;
   addModelFromFile(job: JobId, name: string, file: Blob, fileName: string, onProgress?: ProgressCallback): Promise<StoredModel>;
   deleteModel(id: string): Promise<void>;
+  /** A stored model's file, e.g. to carry it inside a model bundle. */
+  modelBytes(id: string): Promise<Uint8Array>;
   /** 'auto' (measured) or a forced path, remembered per browser and model; applies from the next useBackbone. */
   setPathPreference(modelId: string, preference: PathPreference): Promise<void>;
   /** The remembered preference and last measurement for a stored model ('auto' and none before first use). */
@@ -110,4 +126,16 @@ export interface EngineApi {
   inspect(job: JobId, model: PixoodModel, images: readonly Blob[], onProgress?: InspectionProgressCallback): Promise<Inspection[]>;
   /** Stops a running job: it rejects with EngineError 'cancelled'. Unknown or finished jobs are ignored. */
   cancel(job: JobId): Promise<void>;
+  /** Sends the engine's notices to `onNotice` from now on (the last listener given). */
+  watchNotices(onNotice: NoticeCallback): Promise<void>;
+  /**
+   * Fault injection, for tests only: destroys the engine's GPU device, as a driver reset would
+   * lose it. Resolves false where the engine has no device.
+   */
+  debugLoseDevice(): Promise<boolean>;
+  /**
+   * Fault injection, for tests only: the worker throws an uncaught error right after this call
+   * returns, as a crash inside it would, and the client treats the worker as dead.
+   */
+  debugCrash(): Promise<void>;
 }

@@ -1,6 +1,11 @@
 /**
  * The main thread's handle on the engine worker. Short calls are plain promises; long ones
  * return a Job: its id, its result, and `cancel()`. Progress arrives through a callback.
+ *
+ * A worker that dies (an uncaught error inside it: the engine's state is then unknown) is
+ * terminated, every call still running rejects with EngineError 'engine-crashed' naming the work
+ * lost, later calls reject the same way, and listeners get a 'crashed' notice: the app then
+ * starts a new client (src/state/services.ts).
  */
 import * as Comlink from 'comlink';
 import type { Tensor3 } from '../core/tensor';
@@ -9,6 +14,7 @@ import type {
   BackbonePreset,
   EngineApi,
   EngineInfo,
+  EngineNotice,
   FeatureOptions,
   Inspection,
   InspectionProgressCallback,
@@ -23,7 +29,7 @@ import type {
   TrainingRequest,
   UrlSource,
 } from './api';
-import { installErrorTransfer } from './errors';
+import { EngineError, installErrorTransfer } from './errors';
 
 export interface Job<T> {
   readonly id: JobId;
@@ -40,6 +46,8 @@ export interface EngineClient {
   /** A model the person dropped in; it is named after the file. */
   addModelFromFile(file: Blob, fileName: string, onProgress?: ProgressCallback): Job<StoredModel>;
   deleteModel(id: string): Promise<void>;
+  /** A stored model's file. */
+  modelBytes(id: string): Promise<Uint8Array>;
   setPathPreference(modelId: string, preference: PathPreference): Promise<void>;
   pathChoice(modelId: string): Promise<PathChoice>;
   useBackbone(modelId: string, onProgress?: ProgressCallback): Job<ActiveBackbone>;
@@ -48,8 +56,23 @@ export interface EngineClient {
   train(request: TrainingRequest, onProgress?: TrainingProgressCallback): Job<PixoodModel>;
   /** One Inspection per image, in order. */
   inspect(model: PixoodModel, images: readonly Blob[], onProgress?: InspectionProgressCallback): Job<Inspection[]>;
+  /** Calls `listener` with each notice, the engine's (a GPU reset) and this client's (a crash); returns what stops it. */
+  onNotice(listener: (notice: EngineNotice) => void): () => void;
+  /** Fault injection for tests: EngineApi.debugLoseDevice. */
+  debugLoseDevice(): Promise<boolean>;
+  /** Fault injection for tests: EngineApi.debugCrash; the worker dies right after. */
+  debugCrash(): Promise<void>;
   /** Stops the worker; pending calls never settle. */
   terminate(): void;
+}
+
+/** What a crash cost, for the page: `lost` names the work that was running ('training', …). */
+function crashMessage(lost: readonly string[]): string {
+  const what =
+    lost.length === 0
+      ? 'Nothing was running'
+      : `The ${[...new Set(lost)].join(' and the ')} in progress ${new Set(lost).size > 1 ? 'were' : 'was'} lost`;
+  return `The engine stopped unexpectedly and was restarted. ${what}; your project and saved models are safe.`;
 }
 
 /** Starts the engine worker (or wraps one given, e.g. in tests) and returns its client. */
@@ -57,26 +80,72 @@ export function startEngine(worker: Worker = new Worker(new URL('../../workers/e
   installErrorTransfer();
   const remote = Comlink.wrap<EngineApi>(worker);
   let nextJob = 0;
+  const listeners = new Set<(notice: EngineNotice) => void>();
+  const emit = (notice: EngineNotice) => listeners.forEach((listener) => listener(notice));
+  void remote.watchNotices(Comlink.proxy(emit));
 
-  function job<T>(start: (id: JobId) => Promise<T>): Job<T> {
+  /** Calls the worker has not answered yet; `lost` names the work a crash would lose (null: a short call). */
+  const running = new Set<{ readonly lost: string | null; readonly reject: (error: EngineError) => void }>();
+  let crashed: EngineError | null = null;
+
+  worker.addEventListener('error', (event) => {
+    // Handled here: the page's own error handlers must not see the worker's error as theirs.
+    event.preventDefault();
+    if (crashed) return;
+    worker.terminate();
+    const calls = [...running];
+    running.clear();
+    const message = crashMessage(calls.flatMap((call) => (call.lost ? [call.lost] : [])));
+    crashed = new EngineError('engine-crashed', message);
+    for (const call of calls) call.reject(crashed);
+    emit({ kind: 'crashed', message });
+  });
+
+  /** The worker's answer, or EngineError 'engine-crashed' if the worker dies first. */
+  function call<T>(lost: string | null, start: () => Promise<T>): Promise<T> {
+    if (crashed) return Promise.reject(crashed);
+    return new Promise<T>((resolve, reject) => {
+      const entry = { lost, reject };
+      running.add(entry);
+      start().then(
+        (value) => {
+          running.delete(entry);
+          resolve(value);
+        },
+        (error: unknown) => {
+          running.delete(entry);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  function job<T>(lost: string, start: (id: JobId) => Promise<T>): Job<T> {
     const id = `job-${++nextJob}`;
-    return { id, result: start(id), cancel: () => void remote.cancel(id) };
+    return { id, result: call(lost, () => start(id)), cancel: () => void remote.cancel(id) };
   }
   const progress = <P>(onProgress?: (p: P) => void) => (onProgress ? Comlink.proxy(onProgress) : undefined);
 
   return {
-    info: () => remote.info(),
-    presets: () => remote.presets(),
-    listModels: () => remote.listModels(),
-    addModelFromUrl: (name, source, onProgress) => job((id) => remote.addModelFromUrl(id, name, source, progress(onProgress))),
-    addModelFromFile: (file, fileName, onProgress) => job((id) => remote.addModelFromFile(id, fileName.replace(/\.onnx$/i, ''), file, fileName, progress(onProgress))),
-    deleteModel: (id) => remote.deleteModel(id),
-    setPathPreference: (modelId, preference) => remote.setPathPreference(modelId, preference),
-    pathChoice: (modelId) => remote.pathChoice(modelId),
-    useBackbone: (modelId, onProgress) => job((id) => remote.useBackbone(id, modelId, progress(onProgress))),
-    extractFeatures: (images, options, onProgress) => job((id) => remote.extractFeatures(id, images, options, progress(onProgress))),
-    train: (request, onProgress) => job((id) => remote.train(id, request, progress(onProgress))),
-    inspect: (model, images, onProgress) => job((id) => remote.inspect(id, model, images, progress(onProgress))),
+    info: () => call(null, () => remote.info()),
+    presets: () => call(null, () => remote.presets()),
+    listModels: () => call(null, () => remote.listModels()),
+    addModelFromUrl: (name, source, onProgress) => job('model download', (id) => remote.addModelFromUrl(id, name, source, progress(onProgress))),
+    addModelFromFile: (file, fileName, onProgress) => job('model import', (id) => remote.addModelFromFile(id, fileName.replace(/\.onnx$/i, ''), file, fileName, progress(onProgress))),
+    deleteModel: (id) => call(null, () => remote.deleteModel(id)),
+    modelBytes: (id) => call(null, () => remote.modelBytes(id)),
+    setPathPreference: (modelId, preference) => call(null, () => remote.setPathPreference(modelId, preference)),
+    pathChoice: (modelId) => call(null, () => remote.pathChoice(modelId)),
+    useBackbone: (modelId, onProgress) => job('backbone loading', (id) => remote.useBackbone(id, modelId, progress(onProgress))),
+    extractFeatures: (images, options, onProgress) => job('feature extraction', (id) => remote.extractFeatures(id, images, options, progress(onProgress))),
+    train: (request, onProgress) => job('training', (id) => remote.train(id, request, progress(onProgress))),
+    inspect: (model, images, onProgress) => job('inspection', (id) => remote.inspect(id, model, images, progress(onProgress))),
+    onNotice: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    debugLoseDevice: () => call(null, () => remote.debugLoseDevice()),
+    debugCrash: () => call(null, () => remote.debugCrash()),
     terminate: () => {
       remote[Comlink.releaseProxy]();
       worker.terminate();

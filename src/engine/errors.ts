@@ -16,6 +16,8 @@ export type EngineErrorCode =
   | PipelineErrorCode
   /** The job was cancelled by the person (or the app). */
   | 'cancelled'
+  /** The engine worker died while the call was running; the client starts a new one on next use. */
+  | 'engine-crashed'
   /** Features were asked for before a backbone was chosen. */
   | 'no-backbone'
   /** A bug or an unexpected browser failure; the message says what happened. */

@@ -70,3 +70,13 @@ function describeAdapter(adapter: GPUAdapter): AdapterDescription {
     maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
   };
 }
+
+/**
+ * Whether `device` is lost, or is found lost within `graceMs` ms. A job that fails because its
+ * device was lost (destroyed, a driver reset) sees a rejected readback first — `mapAsync` fails
+ * with an AbortError — and the device's `lost` promise settles a moment later, so a failure on
+ * the GPU path waits briefly for it before calling the failure the job's own.
+ */
+export function lostWithin(device: GPUDevice, graceMs: number): Promise<boolean> {
+  return Promise.race([device.lost.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), graceMs))]);
+}

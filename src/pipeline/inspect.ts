@@ -1,7 +1,9 @@
 /**
  * Inspection: each image decoded, scored on the job's execution path (gpuScorer or cpuScorer),
  * and returned as an Inspection: the score map at the image's shape (capped size), the
- * predicted class and its distance per pixel, and the image's score.
+ * predicted class and its distance per pixel, and the image's score. Each image's result is
+ * appended as it is done, so a run whose GPU was lost can go on from the image in progress on
+ * another scorer.
  */
 import { PipelineError } from './errors';
 import { decodeImage } from './decodeImage';
@@ -18,11 +20,12 @@ export interface InspectionRun {
   readonly report: (done: number, total: number) => void;
 }
 
-export async function inspectImages(model: PixoodModel, images: readonly Blob[], run: InspectionRun): Promise<Inspection[]> {
+/** Scores the images `inspections` does not hold yet (it holds those of an earlier attempt), appending to it; returns it. */
+export async function inspectImages(model: PixoodModel, images: readonly Blob[], run: InspectionRun, inspections: Inspection[] = []): Promise<Inspection[]> {
   checkModel(model, run.source);
   const { scorer, signal, report } = run;
-  const inspections: Inspection[] = [];
-  for (const [index, blob] of images.entries()) {
+  for (let index = inspections.length; index < images.length; index++) {
+    const blob = images[index];
     report(index, images.length);
     // Lets a queued cancel message in, then stops if it came.
     await new Promise((resolve) => setTimeout(resolve, 0));

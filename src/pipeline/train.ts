@@ -3,7 +3,9 @@
  * classifier (none for one class) → condensation of each class's own patches → calibration →
  * a PixoodModel. Progress goes out per image, epoch and class, with an estimate of the time
  * left; the job's AbortSignal is checked between steps, and a cancelled training leaves nothing
- * behind (kernels and sessions are released either way).
+ * behind (kernels and sessions are released either way). Each finished stage (and each class's
+ * condensation) is kept in the run's FinishedStages, so a training whose GPU was lost can go on
+ * from there on the CPU path instead of starting over.
  */
 import type { Mlp } from '../core/classifier/mlp';
 import { validEtalonCount, type CondensationModel } from '../core/condensation/model';
@@ -14,7 +16,7 @@ import type { FeatureSource } from './extractFeatures';
 import { classRows, type LabelledPatches } from './patchFeatures';
 import { PIXOOD_MODEL_SCHEMA, type BackboneIdentity, type PixoodModel, type TrainingSettings, type TrainingStage } from './pixoodModel';
 import type { TrainingProgress, TrainingRequest } from './requests';
-import { gatherPatches } from './trainingPatches';
+import { gatherPatches, type GatheredPatches } from './trainingPatches';
 import { classifierEpochWork, condensationEpochWork, TrainingEta } from './trainingEta';
 import type { TrainingKernels } from './trainingKernels';
 
@@ -30,25 +32,46 @@ export function classifierBatch(patches: number): number {
   return Math.min(1024, Math.max(32, Math.floor(patches / 16)));
 }
 
+/**
+ * The results of the stages a training has finished, filled in as it goes. Calibration is not
+ * kept: it is the last stage, and its result is the model.
+ */
+export interface FinishedStages {
+  features?: GatheredPatches;
+  /** null: a one-class project, which has no classifier. */
+  classifier?: Mlp | null;
+  /** One per class done so far, in class order. */
+  readonly condensations: CondensationModel[];
+  /** Seconds spent per stage, over every attempt. */
+  readonly seconds: Record<TrainingStage, number>;
+}
+
+export function noStagesFinished(): FinishedStages {
+  return { condensations: [], seconds: { features: 0, classifier: 0, condensation: 0, calibration: 0 } };
+}
+
 export interface TrainingRun {
   readonly source: FeatureSource;
   readonly backbone: StoredModel;
   readonly kernels: TrainingKernels;
   readonly signal: AbortSignal;
   readonly report: (progress: TrainingProgress) => void;
+  /** Stages an earlier attempt of this training finished; skipped here, and filled in as this one goes. */
+  readonly finished?: FinishedStages;
 }
 
 export async function trainPixood(request: TrainingRequest, run: TrainingRun): Promise<PixoodModel> {
   const { settings, classes } = request;
   checkSettings(settings, classes);
   const { kernels, signal, report } = run;
-  const seconds: Record<TrainingStage, number> = { features: 0, classifier: 0, condensation: 0, calibration: 0 };
+  const finished = run.finished ?? noStagesFinished();
+  const { seconds } = finished;
   const timed = async <T>(stage: TrainingStage, work: () => Promise<T>): Promise<T> => {
     const start = performance.now();
     try {
       return await work();
     } finally {
-      seconds[stage] = (performance.now() - start) / 1000;
+      seconds[stage] += (performance.now() - start) / 1000;
     }
   };
   // Lets a queued cancel message in, then stops if it came.
@@ -57,12 +80,13 @@ export async function trainPixood(request: TrainingRequest, run: TrainingRun): P
     signal.throwIfAborted();
   };
 
-  const { patches, skipped } = await timed('features', () =>
+  finished.features ??= await timed('features', () =>
     gatherPatches(run.source, request, async (done, total) => {
       report({ stage: 'features', done, total, unit: 'images' });
       await checkpoint();
     }),
   );
+  const { patches, skipped } = finished.features;
   const [, dim] = patches.features.dims;
   const eta = new TrainingEta({
     classifier: classes.length > 1 ? settings.classifierEpochs * classifierEpochWork(patches.labels.length, dim, dim, classes.length) : 0,
@@ -70,8 +94,9 @@ export async function trainPixood(request: TrainingRequest, run: TrainingRun): P
     classes: classes.length,
   });
 
-  const classifier = await timed('classifier', () => (classes.length > 1 ? trainClassifier(run, patches, settings, eta) : Promise.resolve(null)));
-  const condensations = await timed('condensation', () => condense(run, patches, settings, eta));
+  finished.classifier ??= await timed('classifier', () => (classes.length > 1 ? trainClassifier(run, patches, settings, eta) : Promise.resolve(null)));
+  const { classifier, condensations } = finished;
+  await timed('condensation', () => condense(run, patches, settings, eta, condensations));
   const calibration = await timed('calibration', async () => {
     report({ stage: 'calibration', done: 0, total: classes.length, unit: 'classes' });
     return calibrateModel(kernels, patches, classifier, condensations, async (done) => {
@@ -91,7 +116,7 @@ export async function trainPixood(request: TrainingRequest, run: TrainingRun): P
     summary: {
       patchesPerClass: patches.counts,
       validEtalons: condensations.map(validEtalonCount),
-      seconds,
+      seconds: { ...seconds },
       path: kernels.path,
       skipped,
     },
@@ -120,14 +145,14 @@ async function trainClassifier({ kernels, signal, report }: TrainingRun, patches
   );
 }
 
-async function condense({ kernels, signal, report }: TrainingRun, patches: LabelledPatches, settings: TrainingSettings, eta: TrainingEta): Promise<CondensationModel[]> {
+/** Condenses the classes `models` does not hold yet, appending each as it is done. */
+async function condense({ kernels, signal, report }: TrainingRun, patches: LabelledPatches, settings: TrainingSettings, eta: TrainingEta, models: CondensationModel[]): Promise<void> {
   const { etalons, condensationEpochs: epochs, seed } = settings;
   const classes = patches.counts.length;
   const [, dim] = patches.features.dims;
-  const models: CondensationModel[] = [];
   let workBefore = 0;
   eta.enter('condensation');
-  for (let c = 0; c < classes; c++) {
+  for (let c = models.length; c < classes; c++) {
     const perEpoch = condensationEpochWork(patches.counts[c], etalons, dim);
     report({ stage: 'condensation', done: c * epochs, total: classes * epochs, unit: 'epochs', classId: c });
     const model = await kernels.trainCondensation(
@@ -151,7 +176,6 @@ async function condense({ kernels, signal, report }: TrainingRun, patches: Label
     workBefore += epochs * perEpoch;
     models.push(model);
   }
-  return models;
 }
 
 function checkSettings(settings: TrainingSettings, classes: readonly string[]): void {

@@ -4,7 +4,7 @@ import { EngineError } from '../engine/errors';
 export function failureMessage(error: unknown): string {
   if (error instanceof EngineError) return error.message;
   if (error instanceof DOMException && error.name === 'QuotaExceededError') {
-    return 'The browser has no storage left for this site. Delete old projects, models or results, or free disk space, and try again.';
+    return "This browser's storage is full: free disk space, or delete old projects or results, and try again; nothing was saved.";
   }
   if (error instanceof DOMException && error.name === 'InvalidStateError') {
     return 'The project database was closed, probably because a newer version of the app opened in another tab. Reload the page.';

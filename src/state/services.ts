@@ -1,8 +1,11 @@
 /**
  * The app's two long-lived services, opened on first use: the engine worker (one per page: it
  * owns the GPU) and the projects database. Stores reach them through here; views never do.
+ * An engine worker that crashes is replaced at once by a new one; its notices, and the crash
+ * itself, go to the page (./engineNotices.ts).
  */
 import { startEngine, type EngineClient } from '../engine/client';
+import { showEngineNotice } from './engineNotices';
 import { openProjectDb } from '../storage/projectDb';
 import { projectStore, type ProjectStore } from '../storage/projectStore';
 
@@ -10,8 +13,17 @@ let engine: EngineClient | null = null;
 let store: Promise<ProjectStore> | null = null;
 
 export function engineClient(): EngineClient {
-  engine ??= startEngine();
-  return engine;
+  if (engine) return engine;
+  const client = startEngine();
+  client.onNotice((notice) => {
+    if (notice.kind === 'crashed' && engine === client) {
+      engine = null;
+      engineClient();
+    }
+    showEngineNotice(notice);
+  });
+  engine = client;
+  return client;
 }
 
 export function projects(): Promise<ProjectStore> {

@@ -16,6 +16,11 @@ export interface ProjectStore {
   updateProject(id: string, change: (project: ProjectRecord) => ProjectRecord): Promise<ProjectRecord>;
   /** The project and everything that belongs to it. */
   deleteProject(id: string): Promise<void>;
+  /**
+   * A new project with its one model (an imported bundle), in one transaction: both or neither.
+   * Ids already taken are refused rather than overwritten.
+   */
+  importProject(project: ProjectRecord, model: ModelRecord): Promise<void>;
 
   listImages(projectId: string): Promise<ImageRecord[]>;
   /** Adds images to an existing project, all or none. */
@@ -70,6 +75,11 @@ export function projectStore(db: ProjectDb): ProjectStore {
       });
       await Promise.all([...owned, tx.objectStore('projects').delete(id), tx.done]);
     },
+    async importProject(project, model) {
+      if (model.projectId !== project.id || project.modelId !== model.id) throw new Error('An imported project must point at its model, and the model at the project.');
+      const tx = db.transaction(['projects', 'models'], 'readwrite');
+      await writeAll(tx, [() => tx.objectStore('projects').add(project), () => tx.objectStore('models').add(model)]);
+    },
 
     listImages: (projectId) => db.getAllFromIndex('images', 'byProject', projectId),
     async addImages(images) {
@@ -101,7 +111,7 @@ export function projectStore(db: ProjectDb): ProjectStore {
         throw new MissingProjectError(projectId);
       }
       // If either put fails (say the disk is full), the transaction aborts and neither lands.
-      await Promise.all([tx.objectStore('models').put(record), tx.objectStore('projects').put({ ...project, modelId: id }), tx.done]);
+      await writeAll(tx, [() => tx.objectStore('models').put(record), () => tx.objectStore('projects').put({ ...project, modelId: id })]);
       return record;
     },
     async setEvaluation(modelId, evaluation) {
@@ -127,11 +137,28 @@ export function projectStore(db: ProjectDb): ProjectStore {
     listResults: (projectId) => db.getAllFromIndex('results', 'byProject', projectId),
     async addResults(results) {
       const tx = db.transaction('results', 'readwrite');
-      await Promise.all([...results.map((result) => tx.store.put(result)), tx.done]);
+      await writeAll(tx, results.map((result) => () => tx.store.put(result)));
     },
     async deleteResults(ids) {
       const tx = db.transaction('results', 'readwrite');
       await Promise.all([...ids.map((id) => tx.store.delete(id)), tx.done]);
     },
   };
+}
+
+/**
+ * Issues a transaction's writes and waits for all of them. A write that throws at once (a value
+ * that cannot be stored) would leave the writes issued before it to commit on their own: abort
+ * the transaction then, so it is all or nothing in that case too.
+ */
+async function writeAll(tx: { abort(): void; readonly done: Promise<void> }, writes: readonly (() => Promise<unknown>)[]): Promise<void> {
+  const issued: Promise<unknown>[] = [];
+  try {
+    for (const write of writes) issued.push(write());
+  } catch (error) {
+    tx.abort();
+    await Promise.allSettled([...issued, tx.done]);
+    throw error;
+  }
+  await Promise.all([...issued, tx.done]);
 }

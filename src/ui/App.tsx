@@ -7,6 +7,7 @@ import { useNavigation } from '../state/navigation';
 import { openProject, refreshProjects } from '../state/projectsStore';
 import { applyStoredTheme } from './theme';
 import { AppHeader } from './AppHeader';
+import { EngineNotice } from './common/EngineNotice';
 import { StartScreen } from './start/StartScreen';
 import { ProjectFrame } from './project/ProjectFrame';
 
@@ -27,6 +28,7 @@ export function App() {
   return (
     <>
       <AppHeader route={route} />
+      <EngineNotice />
       <main id="main">{route.screen === 'start' ? <StartScreen /> : <ProjectFrame projectId={route.projectId} screen={route.screen} />}</main>
     </>
   );
