@@ -64,7 +64,7 @@ test('demo → train (cancel once, then again) → inspect the test set → relo
   // The model leaves as one .pixood file that the format's own reader accepts whole.
   const [bundleFile] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export model (.pixood)' }).click()]);
   expect(bundleFile.suggestedFilename()).toMatch(/-model\.pixood$/);
-  const bundle = readBundle(new Uint8Array(readFileSync((await bundleFile.path())!)));
+  const bundle = readBundle(new Uint8Array(readFileSync((await bundleFile.path())!))).model;
   expect(bundle.classes).toEqual(['fabric']);
   expect(bundle.classifier, 'one class: no classifier').toBeNull();
   expect(bundle.condensations[0].etalons.dims[1]).toBe(bundle.backbone.dim);

@@ -3,7 +3,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { PixoodModel } from '../../pipeline/pixoodModel';
 import { createRng, type Rng } from '../rng';
-import { BundleError, readBundle, writeBundle, type BundleModel } from './bundle';
+import { sha256Hex } from '../sha256';
+import { BundleError, readBundle, writeBundle, type BundleContents, type BundleMetrics, type BundleModel } from './bundle';
 import { readSafetensors, writeSafetensors, type SafeTensor } from './safetensors';
 
 // The bundle's own type and the pipeline's model must stay the same structure: these two
@@ -65,18 +66,48 @@ function fixture(numClasses: number, withClassifier: boolean): PixoodModel {
   };
 }
 
+/** An evaluation with every kind of field: a NaN figure, two defect types, curves. */
+function metrics(): BundleMetrics {
+  const figures = (images: number, defectImages: number, imageAuroc: number) => ({ images, defectImages, imageAuroc, pixelAuroc: 0.93, aupro: 0.81, ap: 0.4, f1Max: 0.45, fprAt95Tpr: 0.2 });
+  return {
+    overall: figures(18, 12, 1),
+    perDefect: { hole: figures(10, 4, 1), 'only good': figures(6, 0, NaN) },
+    roc: { fpr: [0, 0.01, 0.2, 1], y: [0, 0.5, 0.95, 1] },
+    // A mean of overlaps may come out a few ulps above 1, as real evaluations do.
+    pro: { fpr: [0, 0.05, 0.3, 1], y: [0, 0.4, 0.8, 1.0000000000000062] },
+    evaluatedAt: '2026-11-28T02:30:00.000Z',
+  };
+}
+
+/** A stand-in backbone file (the reader checks its checksum, not its contents) and the model made to name it. */
+function withBackbone(model: PixoodModel): { model: PixoodModel; onnx: Uint8Array } {
+  const rng = createRng(3);
+  const onnx = Uint8Array.from({ length: 3000 }, () => rng.int(256));
+  return { model: { ...model, backbone: { ...model.backbone, sha256: sha256Hex(onnx) } }, onnx };
+}
+
 type Manifest = Record<string, unknown>;
 
-function unpack(bytes: Uint8Array): { manifest: Manifest; tensors: Map<string, SafeTensor> } {
+interface Unpacked {
+  manifest: Manifest;
+  tensors: Map<string, SafeTensor>;
+  onnx?: Uint8Array;
+}
+
+function unpack(bytes: Uint8Array): Unpacked {
   const files = unzipSync(bytes);
   const manifest = JSON.parse(new TextDecoder().decode(files['manifest.json'])) as Manifest;
   // Copies, so that a mutation never reaches the original bundle's buffers.
   const tensors = new Map([...readSafetensors(files['tensors.safetensors']).tensors].map(([name, t]) => [name, { ...t, data: t.data.slice() } as SafeTensor]));
-  return { manifest, tensors };
+  return { manifest, tensors, ...(files['backbone.onnx'] && { onnx: files['backbone.onnx'].slice() }) };
 }
 
-function pack(manifest: Manifest, tensors: ReadonlyMap<string, SafeTensor>): Uint8Array {
-  return zipSync({ 'manifest.json': new TextEncoder().encode(JSON.stringify(manifest)), 'tensors.safetensors': writeSafetensors(tensors) });
+function pack(manifest: Manifest, tensors: ReadonlyMap<string, SafeTensor>, onnx?: Uint8Array): Uint8Array {
+  return zipSync({
+    'manifest.json': new TextEncoder().encode(JSON.stringify(manifest)),
+    'tensors.safetensors': writeSafetensors(tensors),
+    ...(onnx && { 'backbone.onnx': onnx }),
+  });
 }
 
 function rejection(bytes: Uint8Array): string {
@@ -94,11 +125,44 @@ describe('model bundle', () => {
     ['two classes with a classifier', fixture(2, true)],
     ['one class without a classifier', fixture(1, false)],
   ])('round-trips %s', (_, model) => {
-    const read: PixoodModel = asPixood(readBundle(writeBundle(asBundle(model))));
+    const contents = readBundle(writeBundle(asBundle(model)));
+    const read: PixoodModel = asPixood(contents.model);
     expect(read).toEqual(model);
+    expect(contents.metrics, 'no metrics were written').toBeNull();
+    expect(contents.backboneOnnx, 'no backbone was written').toBeNull();
     expect(read.condensations[0].valid).toBeInstanceOf(Uint8Array);
     expect(read.calibration.idCovs).toBeInstanceOf(Float64Array);
     expect(read.condensations[0].etalons.data).toBeInstanceOf(Float32Array);
+  });
+
+  it('round-trips the evaluation (NaN included) and the backbone it carries', () => {
+    const { model, onnx } = withBackbone(fixture(2, true));
+    const bytes = writeBundle(model, { metrics: metrics(), backboneOnnx: onnx });
+    const contents = readBundle(bytes);
+    expect(contents.model).toEqual(model);
+    expect(contents.metrics).toEqual(metrics());
+    expect(Number.isNaN(contents.metrics?.perDefect['only good'].imageAuroc), 'NaN comes back as NaN').toBe(true);
+    expect(contents.backboneOnnx && sha256Hex(contents.backboneOnnx)).toBe(model.backbone.sha256);
+    expect(Array.from(contents.backboneOnnx ?? [])).toEqual(Array.from(onnx));
+    const { manifest } = unpack(bytes);
+    expect(manifest.backboneIncluded).toBe(true);
+    expect((manifest.metrics as { perDefect: Record<string, { imageAuroc: unknown }> }).perDefect['only good'].imageAuroc, 'NaN is written as null').toBeNull();
+  });
+
+  it('reads a bundle from before metrics and the backbone were added (neither key in its manifest)', () => {
+    const model = fixture(2, true);
+    const { manifest, tensors } = unpack(writeBundle(model));
+    delete manifest.metrics;
+    delete manifest.backboneIncluded;
+    const contents = readBundle(pack(manifest, tensors));
+    expect(contents.model).toEqual(model);
+    expect(contents.metrics).toBeNull();
+    expect(contents.backboneOnnx).toBeNull();
+  });
+
+  it("refuses to write a backbone that is not the model's", () => {
+    const { onnx } = withBackbone(fixture(1, false));
+    expect(() => writeBundle(fixture(1, false), { backboneOnnx: onnx })).toThrow(/not the model's backbone/);
   });
 
   it('names its tensors and records them in the manifest', () => {
@@ -137,6 +201,31 @@ describe('model bundle', () => {
     });
     expect(new Set(messages).size).toBe(messages.length);
 
+    const carried = withBackbone(fixture(2, true));
+    const full = unpack(writeBundle(carried.model, { metrics: metrics(), backboneOnnx: carried.onnx }));
+    const editFull = (change: (m: Manifest) => void, onnx: Uint8Array | null = full.onnx ?? null) => {
+      const m = structuredClone(full.manifest);
+      change(m);
+      return pack(m, full.tensors, onnx ?? undefined);
+    };
+    const metricsOf = (m: Manifest) => m.metrics as Record<string, Record<string, unknown>>;
+    const damaged = (full.onnx as Uint8Array).slice();
+    damaged[100] ^= 0xff;
+    const extraCases: [Uint8Array, RegExp][] = [
+      [editFull(() => {}, null), /backbone is included, but the zip has no backbone\.onnx/],
+      [editFull((m) => (m.backboneIncluded = false)), /holds backbone\.onnx, but the manifest says/],
+      [editFull((m) => (m.backboneIncluded = 'yes')), /backboneIncluded is "yes"/],
+      [editFull(() => {}, damaged), /backbone\.onnx has SHA-256 [0-9a-f]{12}…, but the model's backbone is/],
+      [editFull((m) => (metricsOf(m).overall.ap = 1.5)), /metrics\.overall\.ap is 1\.5, not a fraction/],
+      [editFull((m) => (metricsOf(m).overall.defectImages = 19)), /defectImages is 19, more than its 18 images/],
+      [editFull((m) => (metricsOf(m).roc.y as number[]).pop()), /metrics\.roc has 4 fpr values but 3 y values/],
+      [editFull((m) => (metricsOf(m).pro.fpr as unknown[])[1] = 'x'), /metrics\.pro\.fpr\[1\] is "x"/],
+      [editFull((m) => (metricsOf(m).roc.fpr = Array.from({ length: 100_001 }, () => 0))), /100001 points, over the limit/],
+      [editFull((m) => (metricsOf(m).perDefect = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`d${i}`, {}])))), /1001 defect types/],
+      [editFull((m) => (metricsOf(m).evaluatedAt = 'yesterday' as never)), /evaluatedAt "yesterday" is not an ISO 8601 date/],
+    ];
+    for (const [bytes, pattern] of extraCases) expect(rejection(bytes)).toMatch(pattern);
+
     const nonMonotone = new Map(tensors);
     nonMonotone.set('calibration.table.0.rate', { dtype: 'F64', shape: [5], data: Float64Array.from([0, 0.5, 0.4, 0.9, 1]) });
     expect(rejection(pack(manifest, nonMonotone))).toMatch(/rate decreases at knot 2/);
@@ -147,26 +236,29 @@ describe('model bundle', () => {
 
   it('checks size limits from the zip directory', () => {
     const good = writeBundle(fixture(2, true));
+    const huge = { ...unpack(good).manifest, padding: ' '.repeat(16 * 1024 ** 2) };
+    expect(() => readBundle(pack(huge, unpack(good).tensors))).toThrow(/manifest\.json is \d+ bytes, over the limit of 16777216/);
     expect(() => readBundle(good, { maxCompressedBytes: 100 })).toThrow(/compressed, over the limit of 100/);
     expect(() => readBundle(good, { maxUncompressedBytes: 100 })).toThrow(/uncompressed, over the limit of 100/);
   });
 
-  it('rejects 1,000 seeded mutations with BundleErrors only', () => {
-    const original = fixture(2, true);
-    const good = writeBundle(original);
-    const { manifest, tensors } = unpack(good);
+  it('rejects 1,000 seeded mutations of a bundle with metrics and backbone with BundleErrors only', () => {
+    const carried = withBackbone(fixture(2, true));
+    const good = writeBundle(carried.model, { metrics: metrics(), backboneOnnx: carried.onnx });
+    const original: BundleContents = { model: carried.model, metrics: metrics(), backboneOnnx: carried.onnx };
+    const unpacked = unpack(good);
     const rng = createRng(2026);
     const messages = new Set<string>();
     const counts = { rejected: 0, acceptedIdentical: 0 };
     const started = performance.now();
     let done = 0;
     for (let i = 0; i < 1000; i++) {
-      const kind = i % 6;
-      const bytes = mutate(kind, rng, good, manifest, tensors);
+      const kind = i % 8;
+      const bytes = mutate(kind, rng, good, unpacked);
       try {
-        const model = readBundle(bytes);
+        const contents = readBundle(bytes);
         // Only a flip in a byte the reader never uses (say a local header's timestamp) may pass.
-        expect(kind === 1 && isDeepStrictEqual(model, original), `mutation ${i} (kind ${kind}) was accepted as a different model`).toBe(true);
+        expect(kind === 1 && isDeepStrictEqual(contents, original), `mutation ${i} (kind ${kind}) was accepted as a different bundle`).toBe(true);
         counts.acceptedIdentical++;
       } catch (e) {
         if (!(e instanceof BundleError)) throw new Error(`mutation ${i} (kind ${kind}) threw ${String(e)}`);
@@ -194,9 +286,10 @@ function parentOf(root: unknown, path: (string | number)[]): Record<string | num
   return path.slice(0, -1).reduce<unknown>((o, k) => (o as Record<string | number, unknown>)[k], root) as Record<string | number, unknown>;
 }
 
-function mutate(kind: number, rng: Rng, good: Uint8Array, manifest: Manifest, tensors: ReadonlyMap<string, SafeTensor>): Uint8Array {
+function mutate(kind: number, rng: Rng, good: Uint8Array, { manifest, tensors, onnx }: Unpacked): Uint8Array {
   const m = structuredClone(manifest);
   const all = paths(m);
+  const repack = (changed: Manifest, changedTensors: ReadonlyMap<string, SafeTensor> = tensors, changedOnnx = onnx) => pack(changed, changedTensors, changedOnnx);
   switch (kind) {
     case 0:
       return good.slice(0, rng.int(good.length));
@@ -206,11 +299,12 @@ function mutate(kind: number, rng: Rng, good: Uint8Array, manifest: Manifest, te
       return bytes;
     }
     case 2: {
-      // Every object key of the manifest is required (array items are not all: `skipped` may shrink).
-      const keys = all.filter((p) => typeof p[p.length - 1] === 'string');
+      // Every object key of the manifest is required (array items are not all: `skipped` may
+      // shrink; nor are the defect types: an evaluation may have fewer).
+      const keys = all.filter((p) => typeof p[p.length - 1] === 'string' && !(p.length === 3 && p[1] === 'perDefect'));
       const path = keys[rng.int(keys.length)];
       delete parentOf(m, path)[path[path.length - 1]];
-      return pack(m, tensors);
+      return repack(m, tensors);
     }
     case 3: {
       const path = all[rng.int(all.length)];
@@ -218,7 +312,7 @@ function mutate(kind: number, rng: Rng, good: Uint8Array, manifest: Manifest, te
       const key = path[path.length - 1];
       const value = parent[key];
       parent[key] = typeof value === 'string' ? 7 : typeof value === 'number' ? String(value) : Array.isArray(value) ? {} : [];
-      return pack(m, tensors);
+      return repack(m, tensors);
     }
     case 4: {
       // One tensor loses its last element or row, and the manifest is made to agree, so only the
@@ -232,7 +326,27 @@ function mutate(kind: number, rng: Rng, good: Uint8Array, manifest: Manifest, te
       const changed = new Map(tensors).set(name, { ...t, shape, data: t.data.slice(0, t.data.length - rowSize) } as SafeTensor);
       const list = m.tensors as { name: string; shape: number[] }[];
       (list.find((e) => e.name === name) as { shape: number[] }).shape = shape;
-      return pack(m, changed);
+      return repack(m, changed);
+    }
+    case 5: {
+      // The backbone loses, gains or changes a byte, inside a zip whose own checks all pass.
+      const bytes = (onnx as Uint8Array).slice();
+      const at = rng.int(bytes.length);
+      const choice = rng.int(3);
+      const changedOnnx = choice === 0 ? bytes.subarray(0, at) : choice === 1 ? Uint8Array.of(...bytes, rng.int(256)) : bytes.map((b, i) => (i === at ? b ^ (1 + rng.int(255)) : b));
+      return repack(m, tensors, changedOnnx);
+    }
+    case 6: {
+      // One number of the evaluation leaves [0, 1], or one curve point goes missing.
+      const numbers = all.filter((p) => p[0] === 'metrics' && typeof parentOf(m, p)[p[p.length - 1]] === 'number' && p[p.length - 2] !== 'fpr' && p[p.length - 2] !== 'y');
+      if (rng.int(2) === 0) {
+        const curve = (m.metrics as Record<string, { fpr: number[]; y: number[] }>)[rng.int(2) === 0 ? 'roc' : 'pro'];
+        (rng.int(2) === 0 ? curve.fpr : curve.y).pop();
+      } else {
+        const path = numbers[rng.int(numbers.length)];
+        parentOf(m, path)[path[path.length - 1]] = [-0.5, 1.5, 2.5, -1][rng.int(4)];
+      }
+      return repack(m);
     }
     default: {
       const names = [...tensors.keys()].filter((n) => tensors.get(n)?.dtype !== 'U8');
@@ -240,7 +354,7 @@ function mutate(kind: number, rng: Rng, good: Uint8Array, manifest: Manifest, te
       const t = tensors.get(name) as SafeTensor<'F32' | 'F64'>;
       const data = t.data.slice();
       data[rng.int(data.length)] = [NaN, Infinity, -Infinity][rng.int(3)];
-      return pack(m, new Map(tensors).set(name, { ...t, data } as SafeTensor));
+      return repack(m, new Map(tensors).set(name, { ...t, data } as SafeTensor));
     }
   }
 }

@@ -1,9 +1,13 @@
 /**
  * The `.pixood` model bundle: a zip holding
  *
- *   manifest.json          what the model is (backbone, settings, classes, summary, scalars)
- *                          and the list of its tensors with dtype and shape
+ *   manifest.json          what the model is (backbone, settings, classes, summary, scalars),
+ *                          the list of its tensors with dtype and shape, and its evaluation
+ *                          on test images (`metrics`, null or absent when it has none;
+ *                          NaN is null)
  *   tensors.safetensors    every array of the model, so Python can load them directly
+ *   backbone.onnx          optional, when `backboneIncluded` (absent: false): the backbone, for a
+ *                          machine without it; its SHA-256 must be the manifest's
  *
  * A bundle comes from outside the app (a download, a colleague), so `readBundle` trusts
  * nothing: it checks every field, shape and value before a model leaves it, and every failure
@@ -18,6 +22,8 @@ import type { RateTable } from '../calibration/rateTable';
 import type { Mlp } from '../classifier/mlp';
 import type { CondensationVariant } from '../condensation/batch';
 import type { CondensationModel } from '../condensation/model';
+import type { CurvePoints, EvaluationFigures, EvaluationReport } from '../metrics/evaluationReport';
+import { sha256Hex } from '../sha256';
 import { expectTensor, readSafetensors, SafetensorsError, writeSafetensors, type DType, type SafeTensor, type SafetensorsFile } from './safetensors';
 
 export class BundleError extends Error {
@@ -28,6 +34,8 @@ export const BUNDLE_FORMAT = 'pixood-bundle';
 export const BUNDLE_SCHEMA_VERSION = 1;
 const MANIFEST = 'manifest.json';
 const TENSORS = 'tensors.safetensors';
+const BACKBONE = 'backbone.onnx';
+const ENTRIES = [MANIFEST, TENSORS, BACKBONE];
 const STAGES = ['features', 'classifier', 'condensation', 'calibration'] as const;
 const VARIANTS: readonly CondensationVariant[] = ['softKMeans', 'softKMedians', 'condensation'];
 
@@ -56,6 +64,25 @@ export interface BundleModel {
   readonly createdAt: string;
 }
 
+/** A model's evaluation on test images, and when it was made (ISO 8601). */
+export interface BundleMetrics extends EvaluationReport {
+  readonly evaluatedAt: string;
+}
+
+/** What a bundle may carry besides the model. */
+export interface BundleExtras {
+  readonly metrics?: BundleMetrics | null;
+  /** The backbone's ONNX file; its SHA-256 must be `model.backbone.sha256`. */
+  readonly backboneOnnx?: Uint8Array | null;
+}
+
+export interface BundleContents {
+  readonly model: BundleModel;
+  readonly metrics: BundleMetrics | null;
+  /** The backbone's ONNX file, checked against the manifest's SHA-256; null when the bundle does not carry it. */
+  readonly backboneOnnx: Uint8Array | null;
+}
+
 export interface BundleLimits {
   /** Sum of the entries' compressed sizes, in bytes. */
   readonly maxCompressedBytes?: number;
@@ -64,6 +91,14 @@ export interface BundleLimits {
 }
 
 const DEFAULT_LIMIT = 2 * 1024 ** 3;
+/** Far above any real manifest (its curves are thinned for drawing), far below what JSON.parse should be handed. */
+const MAX_MANIFEST_BYTES = 16 * 1024 ** 2;
+const MAX_CURVE_POINTS = 100_000;
+const MAX_DEFECT_TYPES = 1_000;
+const MAX_NAME_LENGTH = 1_000;
+/** Figures are sums of many floats: a true 1 may come out as 1 + a few ulps, which is not damage. */
+const FRACTION_SLACK = 1e-9;
+const isFraction = (v: unknown): v is number => typeof v === 'number' && v >= -FRACTION_SLACK && v <= 1 + FRACTION_SLACK;
 /** Deflate cannot expand data by more than about 1032:1; a larger claim is a damaged or hostile directory. */
 const MAX_DEFLATE_RATIO = 1032;
 
@@ -76,9 +111,13 @@ function failInTensors(e: SafetensorsError): never {
   return fail(`in ${TENSORS}, ${e.message.replace(/^safetensors: /, '').replace(/\.$/, '')}`);
 }
 
-/** The bundle's bytes: a manifest and a safetensors file, deflated in a zip. */
-export function writeBundle(model: BundleModel): Uint8Array {
+/** The bundle's bytes: a manifest, a safetensors file and optionally the backbone, deflated in a zip. */
+export function writeBundle(model: BundleModel, extras: BundleExtras = {}): Uint8Array {
   const tensors = modelTensors(model);
+  const backboneOnnx = extras.backboneOnnx ?? null;
+  if (backboneOnnx && sha256Hex(backboneOnnx) !== model.backbone.sha256) {
+    throw new BundleError(`model bundle: the backbone file given is not the model's backbone (its SHA-256 differs from ${model.backbone.sha256.slice(0, 12)}…).`);
+  }
   const manifest = {
     format: BUNDLE_FORMAT,
     schemaVersion: BUNDLE_SCHEMA_VERSION,
@@ -90,10 +129,15 @@ export function writeBundle(model: BundleModel): Uint8Array {
     summary: model.summary,
     createdAt: model.createdAt,
     tensors: [...tensors].map(([name, t]) => ({ name, dtype: t.dtype, shape: t.shape })),
+    // JSON writes NaN (a figure undefined for the test set) as null; the reader turns it back.
+    metrics: extras.metrics ?? null,
+    backboneIncluded: backboneOnnx !== null,
   };
   return zipSync({
     [MANIFEST]: new TextEncoder().encode(JSON.stringify(manifest, null, 2)),
     [TENSORS]: writeSafetensors(tensors),
+    // An ONNX file is mostly float weights, which deflate hardly shrinks: store it as it is.
+    ...(backboneOnnx && { [BACKBONE]: [backboneOnnx, { level: 0 }] as [Uint8Array, { level: 0 }] }),
   });
 }
 
@@ -129,7 +173,7 @@ function modelTensors(model: BundleModel): Map<string, SafeTensor> {
 }
 
 /** Reads and fully validates a bundle; see the module comment. */
-export function readBundle(bytes: Uint8Array, limits: BundleLimits = {}): BundleModel {
+export function readBundle(bytes: Uint8Array, limits: BundleLimits = {}): BundleContents {
   const entries = unzipChecked(bytes, limits);
   const manifestBytes = entries.get(MANIFEST);
   const tensorBytes = entries.get(TENSORS);
@@ -154,7 +198,24 @@ export function readBundle(bytes: Uint8Array, limits: BundleLimits = {}): Bundle
     if (e instanceof SafetensorsError) failInTensors(e);
     throw e;
   }
-  return buildModel(manifest, file);
+  const model = buildModel(manifest, file);
+  const m = manifest as Json;
+  // Both keys came after the format's first files: a manifest without them has neither.
+  const metrics = Object.hasOwn(m, 'metrics') ? readMetrics(m.metrics) : null;
+  return { model, metrics, backboneOnnx: readBackbone(m, entries.get(BACKBONE), model.backbone.sha256) };
+}
+
+function readBackbone(m: Json, bytes: Uint8Array | undefined, sha256: string): Uint8Array | null {
+  const included = Object.hasOwn(m, 'backboneIncluded') ? m.backboneIncluded : false;
+  if (typeof included !== 'boolean') fail(`the manifest's backboneIncluded is ${JSON.stringify(included)}, not true or false`);
+  if (!included) {
+    if (bytes) fail(`the zip holds ${BACKBONE}, but the manifest says the backbone is not included`);
+    return null;
+  }
+  if (!bytes) fail(`the manifest says the backbone is included, but the zip has no ${BACKBONE}`);
+  const actual = sha256Hex(bytes);
+  if (actual !== sha256) fail(`${BACKBONE} has SHA-256 ${actual.slice(0, 12)}…, but the model's backbone is ${sha256.slice(0, 12)}…: it is damaged or a different backbone`);
+  return bytes;
 }
 
 /**
@@ -169,11 +230,12 @@ function unzipChecked(bytes: Uint8Array, limits: BundleLimits): Map<string, Uint
   let compressed = 0;
   let uncompressed = 0;
   for (const [name, entry] of directory) {
-    if (name !== MANIFEST && name !== TENSORS) fail(`the zip holds an unexpected entry "${name}" (a bundle holds only ${MANIFEST} and ${TENSORS})`);
+    if (!ENTRIES.includes(name)) fail(`the zip holds an unexpected entry "${name}" (a bundle holds only ${ENTRIES.join(', ')})`);
     if (entry.method !== 0 && entry.method !== 8) fail(`entry "${name}" uses compression method ${entry.method}; only stored (0) and deflate (8) are read`);
     if (entry.uncompressed > entry.compressed * MAX_DEFLATE_RATIO + 1024) {
       fail(`entry "${name}" claims ${entry.uncompressed} bytes from ${entry.compressed} compressed, more than deflate can produce`);
     }
+    if (name === MANIFEST && entry.uncompressed > MAX_MANIFEST_BYTES) fail(`${MANIFEST} is ${entry.uncompressed} bytes, over the limit of ${MAX_MANIFEST_BYTES}`);
     compressed += entry.compressed;
     uncompressed += entry.uncompressed;
   }
@@ -425,6 +487,72 @@ function readSummary(s: Json, numClasses: number): BundleModel['summary'] {
     return { name: string(o, 'name', `summary.skipped[${i}]`), reason: string(o, 'reason', `summary.skipped[${i}]`) };
   });
   return { patchesPerClass, validEtalons, seconds, path, skipped };
+}
+
+/** A fraction in [0, 1], or null for NaN (a figure the test set cannot define). */
+function fraction(parent: Json, key: string, where: string): number {
+  const value = field(parent, key, where);
+  if (value === null) return NaN;
+  if (!isFraction(value)) fail(`${where}.${key} is ${JSON.stringify(value)}, not a fraction in [0, 1] or null`);
+  return value;
+}
+
+function readFigures(value: unknown, where: string): EvaluationFigures {
+  const o = object(value, where);
+  const images = integer(o, 'images', where, 0);
+  const defectImages = integer(o, 'defectImages', where, 0);
+  if (defectImages > images) fail(`${where}.defectImages is ${defectImages}, more than its ${images} images`);
+  return {
+    images,
+    defectImages,
+    imageAuroc: fraction(o, 'imageAuroc', where),
+    pixelAuroc: fraction(o, 'pixelAuroc', where),
+    aupro: fraction(o, 'aupro', where),
+    ap: fraction(o, 'ap', where),
+    f1Max: fraction(o, 'f1Max', where),
+    fprAt95Tpr: fraction(o, 'fprAt95Tpr', where),
+  };
+}
+
+function readCurve(value: unknown, where: string): CurvePoints {
+  const o = object(value, where);
+  const points = (key: string) => {
+    const list = array(o, key, where);
+    if (list.length > MAX_CURVE_POINTS) fail(`${where}.${key} has ${list.length} points, over the limit of ${MAX_CURVE_POINTS}`);
+    return list.map((v, i) => {
+      if (!isFraction(v)) fail(`${where}.${key}[${i}] is ${JSON.stringify(v)}, not a fraction in [0, 1]`);
+      return v;
+    });
+  };
+  const fpr = points('fpr');
+  const y = points('y');
+  if (fpr.length !== y.length) fail(`${where} has ${fpr.length} fpr values but ${y.length} y values`);
+  return { fpr, y };
+}
+
+/** The evaluation in the manifest, field by field; null when the bundle has none. */
+function readMetrics(value: unknown): BundleMetrics | null {
+  if (value === null) return null;
+  const m = object(value, 'metrics');
+  const evaluatedAt = string(m, 'evaluatedAt', 'metrics');
+  if (Number.isNaN(Date.parse(evaluatedAt))) fail(`metrics.evaluatedAt "${evaluatedAt.slice(0, 40)}" is not an ISO 8601 date`);
+  const defects = object(field(m, 'perDefect', 'metrics'), 'metrics.perDefect');
+  const types = Object.keys(defects);
+  if (types.length > MAX_DEFECT_TYPES) fail(`metrics.perDefect has ${types.length} defect types, over the limit of ${MAX_DEFECT_TYPES}`);
+  // fromEntries defines own properties, so a type named "__proto__" stays a name.
+  const perDefect = Object.fromEntries(
+    types.map((type) => {
+      if (type.length > MAX_NAME_LENGTH) fail(`metrics.perDefect has a defect type name of ${type.length} characters, over the limit of ${MAX_NAME_LENGTH}`);
+      return [type, readFigures(defects[type], `metrics.perDefect[${JSON.stringify(type)}]`)];
+    }),
+  );
+  return {
+    overall: readFigures(field(m, 'overall', 'metrics'), 'metrics.overall'),
+    perDefect,
+    roc: readCurve(field(m, 'roc', 'metrics'), 'metrics.roc'),
+    pro: readCurve(field(m, 'pro', 'metrics'), 'metrics.pro'),
+    evaluatedAt,
+  };
 }
 
 /** The manifest's tensor list must describe the safetensors file exactly: no more, no fewer, same dtypes and shapes. */

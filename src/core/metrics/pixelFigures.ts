@@ -99,7 +99,8 @@ export function pixelFigures(counts: ScoreCounts, regions: number, maxCurvePoint
     }
     if (Number.isNaN(fprAt95Tpr) && tpr >= TPR_TARGET) fprAt95Tpr = fpr;
 
-    const proNext = overlap / regions;
+    // Summed shares of regions can round past 1 at the very end; the overlap of a region cannot.
+    const proNext = Math.min(1, overlap / regions);
     if (proFpr < AUPRO_FPR_LIMIT) {
       const x = Math.min(fpr, AUPRO_FPR_LIMIT);
       const y = fpr > AUPRO_FPR_LIMIT ? proY + ((proNext - proY) * (AUPRO_FPR_LIMIT - proFpr)) / (fpr - proFpr) : proNext;

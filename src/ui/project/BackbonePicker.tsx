@@ -43,7 +43,7 @@ export function BackbonePicker() {
       )}
       {chosen && <ExecutionPathSetting modelId={chosen.id} />}
       {models !== null && !chosen && (
-        <p className="warning">The project's backbone “{project.backboneName}” is no longer stored in this browser: choose one above or add it again.</p>
+        <p className="warning">The project's backbone “{project.backboneName}” (SHA-256 {project.backboneId.slice(0, 12)}…) is not stored in this browser: add its .onnx file below, or choose another backbone and train again.</p>
       )}
       {mismatch && <p className="warning">The current model was trained with {currentModel.model.backbone.name}: train again to use this backbone.</p>}
       {transfer && <TransferProgress transfer={transfer} onCancel={cancelTransfer} />}

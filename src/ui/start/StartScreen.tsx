@@ -1,4 +1,4 @@
-/** The first screen: what the app does, the demo, a new project, and the projects kept here. */
+/** The first screen: what the app does, the demo, a new project, importing a model, and the projects kept here. */
 import { useState } from 'react';
 import { createDemoProject, useDemo } from '../../state/demoProject';
 import { navigate, routeHash } from '../../state/navigation';
@@ -7,6 +7,7 @@ import { ConfirmButton } from '../common/ConfirmButton';
 import { ErrorNote } from '../common/ErrorNote';
 import { ProgressBar } from '../common/ProgressBar';
 import { StoragePanel } from '../common/StoragePanel';
+import { ImportBundleButton, ImportBundleStatus, importDropped } from './ImportBundle';
 import { NewProjectForm } from './NewProjectForm';
 
 export function StartScreen() {
@@ -22,7 +23,20 @@ export function StartScreen() {
   };
 
   return (
-    <div className="start">
+    <div
+      className="start"
+      onDragOver={(event) => {
+        if (event.defaultPrevented) return;
+        event.preventDefault();
+        event.dataTransfer.dropEffect = 'copy';
+      }}
+      onDrop={(event) => {
+        // A drop zone inside (the new project's backbone file) has taken it already.
+        if (event.defaultPrevented) return;
+        event.preventDefault();
+        void importDropped([...event.dataTransfer.files]);
+      }}
+    >
       <h1>pixood-web</h1>
       <p className="lead">Finds what does not belong in an image, pixel by pixel: show it pictures of good parts, and it marks everything else.</p>
       <p className="lead">It trains and inspects in this browser, on this device; no image leaves it, and it works offline.</p>
@@ -34,7 +48,9 @@ export function StartScreen() {
         <button type="button" onClick={() => setCreating(true)} aria-expanded={creating} aria-controls="new-project">
           New project
         </button>
+        <ImportBundleButton />
       </div>
+      <ImportBundleStatus />
       {demo.progress && (
         <div role="status">
           <ProgressBar label="Generating the demo images" done={demo.progress.done} total={demo.progress.total} text={`Generating the demo images: ${demo.progress.done} of ${demo.progress.total}`} />

@@ -1,9 +1,12 @@
 /** The project's trained models: the current one with its summary, figures and calibration picture; the others to switch to or delete. */
+import { useId, useState } from 'react';
 import type { ModelRecord, ProjectRecord } from '../../storage/projectRecords';
 import { navigate } from '../../state/navigation';
 import { chooseModel, deleteModel, useProjects } from '../../state/projectsStore';
 import { modelBundle } from '../../state/export/modelBundle';
+import { failureMessage } from '../../state/failure';
 import { ConfirmButton } from '../common/ConfirmButton';
+import { ErrorNote } from '../common/ErrorNote';
 import { saveBlob } from '../common/saveBlob';
 import { duration } from '../format';
 import { CalibrationPicture } from './CalibrationPicture';
@@ -88,19 +91,42 @@ function ActiveModel({ record, project }: { readonly record: ModelRecord; readon
         <button type="button" className="primary" onClick={() => navigate({ screen: 'inspect', projectId: project.id })}>
           Inspect images
         </button>
-        <button
-          type="button"
-          onClick={() => {
-            const { blob, fileName } = modelBundle(project, model);
-            saveBlob(blob, fileName);
-          }}
-        >
-          Export model (.pixood)
-        </button>
+        <ExportBundle record={record} project={project} />
         <ConfirmButton question="Delete the current model and its results?" onConfirm={() => void deleteModel(record.id)}>
           Delete model
         </ConfirmButton>
       </div>
+    </>
+  );
+}
+
+function ExportBundle({ record, project }: { readonly record: ModelRecord; readonly project: ProjectRecord }) {
+  const checkboxId = useId();
+  const [includeBackbone, setIncludeBackbone] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const exportModel = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const { blob, fileName } = await modelBundle(project, record, { includeBackbone });
+      saveBlob(blob, fileName);
+    } catch (e) {
+      setError(`The model could not be exported: ${failureMessage(e)}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <button type="button" onClick={() => void exportModel()} disabled={busy}>
+        Export model (.pixood)
+      </button>
+      <span className="export-option">
+        <input id={checkboxId} type="checkbox" checked={includeBackbone} onChange={(e) => setIncludeBackbone(e.target.checked)} />{' '}
+        <label htmlFor={checkboxId}>Include the backbone (for machines without it)</label>
+      </span>
+      <ErrorNote message={error} onDismiss={() => setError(null)} />
     </>
   );
 }

@@ -1,0 +1,173 @@
+/**
+ * A model moves between browsers as one `.pixood` file: train the demo, inspect its test set
+ * (which gives the model its evaluation), export the model with its backbone, import the file in
+ * a fresh browser profile (nothing stored there, not even the built-in backbone), inspect a few
+ * of the same images on the same execution path, and get the same scores: the numbers shown and
+ * the stored score maps, exactly. The evaluation travels in the bundle.
+ * A damaged file is refused on the start screen with a message, and nothing is stored.
+ */
+import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readBundle } from '../src/core/formats/bundle';
+import { buildDemoDataset } from '../src/demo/demoDataset';
+import { checkScreen, watchConsole } from './helpers/page';
+
+const TRAINING_TIMEOUT = 240_000;
+const INSPECTED = ['test_good_00.png', 'test_hole_00.png', 'test_spot_01.png', 'test_stain_02.png'];
+
+interface StoredResult {
+  readonly imageScore: number;
+  readonly score: number[];
+}
+
+function freshContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
+  return browser.newContext({ baseURL, viewport: { width: 1366, height: 768 }, acceptDownloads: true });
+}
+
+/** Every thing this origin keeps in its projects database, counted per store. */
+async function storedCounts(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('pixood-projects');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const names = [...db.objectStoreNames];
+    const counts = await Promise.all(
+      names.map(
+        (name) =>
+          new Promise<number>((resolve, reject) => {
+            const request = db.transaction(name).objectStore(name).count();
+            request.onsuccess = () => resolve(request.result);
+            request.onerror = () => reject(request.error);
+          }),
+      ),
+    );
+    db.close();
+    return Object.fromEntries(names.map((name, i) => [name, counts[i]]));
+  });
+}
+
+/** The inspection results as stored: image score and the whole score map, by image name. */
+async function storedResults(page: Page): Promise<Record<string, StoredResult>> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('pixood-projects');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const all = await new Promise<{ name: string; imageScore: number; maps: { score: Float32Array } }[]>((resolve, reject) => {
+      const request = db.transaction('results').objectStore('results').getAll();
+      request.onsuccess = () => resolve(request.result as never);
+      request.onerror = () => reject(request.error);
+    });
+    db.close();
+    return Object.fromEntries(all.map((r) => [r.name, { imageScore: r.imageScore, score: Array.from(r.maps.score) }]));
+  });
+}
+
+/** The project screen's execution-path choice, forced to the CPU so both browsers score on the same path. */
+async function runOnCpu(page: Page): Promise<void> {
+  const runsOn = page.getByLabel('Runs on');
+  await expect(runsOn).toBeVisible({ timeout: 120_000 });
+  await runsOn.selectOption('wasm');
+  await expect(runsOn).toHaveValue('wasm', { timeout: 60_000 });
+}
+
+/** The image scores the results table shows for `names`. */
+async function shownScores(page: Page, names: readonly string[]): Promise<Record<string, string>> {
+  const table = page.getByRole('region', { name: 'Inspected images' });
+  const shown: Record<string, string> = {};
+  for (const name of names) {
+    const row = table.getByRole('row').filter({ has: page.getByRole('button', { name, exact: true }) });
+    shown[name] = (await row.getByRole('cell').nth(1).textContent()) ?? '';
+  }
+  return shown;
+}
+
+test('export with the backbone → import in a fresh profile → identical scores on the same images and path', async ({ browser, baseURL }) => {
+  test.setTimeout(900_000);
+  const dir = mkdtempSync(join(tmpdir(), 'pixood-bundle-'));
+  const demo = await buildDemoDataset();
+  const files = await Promise.all(
+    INSPECTED.map(async (name) => {
+      const image = demo.images.find((i) => i.name === name);
+      if (!image) throw new Error(`the demo has no ${name}`);
+      const path = join(dir, name);
+      writeFileSync(path, new Uint8Array(await image.blob.arrayBuffer()));
+      return path;
+    }),
+  );
+
+  // The first browser: the demo, trained, its model exported with the backbone, then inspection.
+  const first = await freshContext(browser, baseURL!);
+  let page = await first.newPage();
+  const errors = watchConsole(page);
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Try the demo' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Demo: woven fabric', { timeout: 120_000 });
+  await runOnCpu(page);
+  await page.getByRole('link', { name: 'Train' }).click();
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByText(/^Trained in/)).toBeVisible({ timeout: TRAINING_TIMEOUT });
+
+  await page.getByRole('button', { name: 'Inspect images' }).click();
+  await page.getByRole('button', { name: 'Inspect the 18 test images' }).click();
+  await expect(page.getByRole('region', { name: 'Inspected images' }).getByRole('row')).toHaveCount(19, { timeout: TRAINING_TIMEOUT });
+  await expect(page.locator('[data-figure="pixel-auroc"]').first()).toBeVisible({ timeout: TRAINING_TIMEOUT });
+  const shownBefore = await shownScores(page, INSPECTED);
+  const storedBefore = await storedResults(page);
+  console.log(`bundle: scores before export ${JSON.stringify(shownBefore)}`);
+
+  await page.getByRole('link', { name: 'Train' }).click();
+  await page.getByLabel('Include the backbone (for machines without it)').check();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export model (.pixood)' }).click()]);
+  const bundlePath = join(dir, download.suggestedFilename());
+  await download.saveAs(bundlePath);
+  const bundle = readBundle(new Uint8Array(readFileSync(bundlePath)));
+  expect(bundle.backboneOnnx, 'the backbone travels inside the bundle').not.toBeNull();
+  expect(bundle.model.classes).toEqual(['fabric']);
+  expect(bundle.metrics?.overall.images, 'the evaluation on the 18 test images travels in the manifest').toBe(18);
+  expect(errors, 'console errors in the first browser').toEqual([]);
+  await first.close();
+
+  // A fresh profile: a damaged file first, refused with a message and nothing stored.
+  const second = await freshContext(browser, baseURL!);
+  page = await second.newPage();
+  const errorsAfter = watchConsole(page);
+  await page.goto('/');
+  const damagedPath = join(dir, 'damaged.pixood');
+  const bytes = readFileSync(bundlePath);
+  writeFileSync(damagedPath, bytes.subarray(0, Math.floor(bytes.length / 2)));
+  const [damagedChooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Import a model (.pixood)' }).click()]);
+  await damagedChooser.setFiles(damagedPath);
+  await expect(page.getByRole('alert')).toContainText('“damaged.pixood” was not imported: the zip is truncated');
+  await expect(page.getByText('None yet.')).toBeVisible();
+  expect(Object.values(await storedCounts(page)).every((n) => n === 0), 'nothing stored after a refused import').toBe(true);
+  await checkScreen(page, 'start-import-refused');
+
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Import a model (.pixood)' }).click()]);
+  await chooser.setFiles(bundlePath);
+  const projectName = download.suggestedFilename().replace(/-model\.pixood$/, '');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(projectName, { timeout: 120_000 });
+  await runOnCpu(page);
+  await checkScreen(page, 'project-imported');
+
+  await page.getByRole('link', { name: 'Inspect' }).click();
+  await page.locator('.inspect-inputs input[type="file"]:not([webkitdirectory])').setInputFiles(files);
+  await expect(page.getByRole('region', { name: 'Inspected images' }).getByRole('row')).toHaveCount(INSPECTED.length + 1, { timeout: TRAINING_TIMEOUT });
+  const shownAfter = await shownScores(page, INSPECTED);
+  const storedAfter = await storedResults(page);
+  console.log(`bundle: scores after import ${JSON.stringify(shownAfter)}`);
+  expect(shownAfter, 'the scores shown are the same').toEqual(shownBefore);
+  for (const name of INSPECTED) {
+    expect(storedAfter[name].imageScore, `${name}: image score`).toBe(storedBefore[name].imageScore);
+    expect(storedAfter[name].score.length, `${name}: map size`).toBe(storedBefore[name].score.length);
+    const differing = storedAfter[name].score.findIndex((v, i) => v !== storedBefore[name].score[i]);
+    expect(differing, `${name}: first pixel whose stored score differs`).toBe(-1);
+  }
+  expect(errorsAfter, 'console errors in the fresh browser').toEqual([]);
+  await second.close();
+});

@@ -1,0 +1,105 @@
+/**
+ * A `.pixood` bundle becomes a new project holding its model. Everything is checked before
+ * anything is stored: the file's size, then the whole bundle (src/core/formats/bundle.ts),
+ * then the backbone it carries, which the engine checks against the backbone contract before
+ * adding it to the library. The project and its model are written in one transaction; if that
+ * fails, a backbone this import added is removed again, so a failure leaves nothing behind.
+ */
+import { BundleError, readBundle } from '../../core/formats/bundle';
+import type { EngineClient } from '../../engine/client';
+import type { StoredModel } from '../../engine/api';
+import type { ModelRecord, ProjectRecord } from '../../storage/projectRecords';
+import type { ProjectStore } from '../../storage/projectStore';
+import { failureMessage } from '../failure';
+import { DEFAULT_EPSILON } from '../settings';
+
+/** Bytes. A bundle is read whole into memory; past this the browser would likely fail anyway. */
+export const MAX_BUNDLE_BYTES = 2 * 1024 ** 3;
+
+export class BundleImportError extends Error {
+  override readonly name = 'BundleImportError';
+}
+
+export interface ImportServices {
+  readonly store: ProjectStore;
+  readonly engine: Pick<EngineClient, 'listModels' | 'addModelFromFile' | 'deleteModel'>;
+  readonly newId: () => string;
+}
+
+export interface ImportedBundle {
+  readonly project: ProjectRecord;
+  readonly model: ModelRecord;
+  /** The backbone the bundle carried and this import added to the library. */
+  readonly addedBackbone: StoredModel | null;
+  /** True when the model's backbone is not in this browser (the bundle did not carry it). */
+  readonly backboneMissing: boolean;
+}
+
+const GIB = 1024 ** 3;
+
+export async function importBundle(file: Blob, fileName: string, services: ImportServices): Promise<ImportedBundle> {
+  const refuse = (reason: string): never => {
+    throw new BundleImportError(`“${fileName}” was not imported: ${reason}`);
+  };
+  if (file.size > MAX_BUNDLE_BYTES) refuse(`it is ${(file.size / GIB).toFixed(1)} GiB, more than the ${MAX_BUNDLE_BYTES / GIB} GiB a model bundle may take.`);
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await file.arrayBuffer());
+  } catch (error) {
+    return refuse(`the file could not be read (${failureMessage(error)}).`);
+  }
+  let contents: ReturnType<typeof readBundle>;
+  try {
+    contents = readBundle(bytes, { maxCompressedBytes: MAX_BUNDLE_BYTES, maxUncompressedBytes: MAX_BUNDLE_BYTES });
+  } catch (error) {
+    if (error instanceof BundleError) return refuse(error.message.replace(/^model bundle: /, ''));
+    throw error;
+  }
+  const { model, metrics, backboneOnnx } = contents;
+  const { sha256 } = model.backbone;
+
+  const stored = (await services.engine.listModels()).find((m) => m.id === sha256) ?? null;
+  let addedBackbone: StoredModel | null = null;
+  if (!stored && backboneOnnx) {
+    try {
+      const onnx = new Blob([backboneOnnx as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' });
+      addedBackbone = await services.engine.addModelFromFile(onnx, `${model.backbone.name}.onnx`).result;
+    } catch (error) {
+      return refuse(`the backbone inside it was refused: ${failureMessage(error)}`);
+    }
+  }
+  const backbone = stored ?? addedBackbone;
+
+  const removeAdded = async () => {
+    // Best effort: the import has failed either way, and its message matters more than this one.
+    if (addedBackbone) await services.engine.deleteModel(addedBackbone.id).catch(() => undefined);
+  };
+  if (backbone && backbone.contract.featureDim !== model.backbone.dim) {
+    await removeAdded();
+    refuse(`the model expects ${model.backbone.dim} features per patch, but the backbone ${backbone.name} gives ${backbone.contract.featureDim}.`);
+  }
+
+  const projectId = services.newId();
+  const modelId = services.newId();
+  const project: ProjectRecord = {
+    id: projectId,
+    // The export names its file "<project>-model.pixood".
+    name: fileName.replace(/\.pixood$/i, '').replace(/-model$/, '') || 'Imported model',
+    backboneId: sha256,
+    backboneName: backbone?.name ?? model.backbone.name,
+    classes: model.classes.map((name) => ({ key: services.newId(), name })),
+    maskClasses: [],
+    settings: model.settings,
+    modelId,
+    epsilon: DEFAULT_EPSILON,
+    createdAt: new Date().toISOString(),
+  };
+  const record: ModelRecord = { id: modelId, projectId, model, ...(metrics && { evaluation: metrics }) };
+  try {
+    await services.store.importProject(project, record);
+  } catch (error) {
+    await removeAdded();
+    refuse(`it could not be stored (${failureMessage(error)}).`);
+  }
+  return { project, model: record, addedBackbone, backboneMissing: backbone === null };
+}
