@@ -42,6 +42,12 @@ describe('training request', () => {
     expect(request.backboneId).toBe('b');
   });
 
+  it('sends the training images in name order, whatever order the records come in', () => {
+    const names = ['good/010.png', 'good/002.png', 'Good/001.png', 'good/001.png'];
+    const request = trainingRequest(project(), names.map((name, i) => ({ ...image(`r${i}`, { classKey: 'k-cap' }), name })));
+    expect(request.images.map((i) => i.name)).toEqual(['Good/001.png', 'good/001.png', 'good/002.png', 'good/010.png']);
+  });
+
   it('says what is missing before training can start', () => {
     expect(trainingProblems(project({ classes: [] }), [])).toEqual(['Add a class of good images first.']);
     expect(trainingProblems(project(), [image('a', { classKey: 'k-cap' }), image('b', { classKey: 'k-cap' })])).toEqual(['The class “label” has no images: add some or remove the class.']);

@@ -30,6 +30,8 @@ export function trainingRequest(project: ProjectRecord, images: readonly ImageRe
     classes: project.classes.map((c) => c.name),
     images: images
       .filter((i) => i.role === 'train')
+      // By name, not by record id (random): the same images train the same model, here and in `npm run eval`.
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       .map((i) => ({ name: i.name, blob: i.blob, classId: i.classKey === null ? -1 : (index.get(i.classKey) ?? -1), ...(i.mask && { mask: i.mask }) })),
     backboneId: project.backboneId,
     settings: project.settings,

@@ -1,0 +1,101 @@
+/**
+ * The headless commands against the app: the demo trained and evaluated in the app, then the
+ * same dataset written to disk by `npm run demo:write` and evaluated by `npm run eval`, which
+ * must print the figures the app shows. Then `npm run inspect` scores the test images with the
+ * model `npm run eval` exported. Prints the eval JSON to the test log.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const TRAINING_TIMEOUT = 240_000;
+
+interface Ran {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** `npm run --silent <script> -- args`, its output captured (npm's own header would go to stdout otherwise). */
+function npm(script: string, args: readonly string[]): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', ['run', '--silent', script, '--', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function shownFigure(page: Page, name: string): Promise<string> {
+  return (await page.locator(`[data-figure="${name}"]`).first().textContent()) ?? '';
+}
+
+/** A PNG's width and height, from its IHDR chunk. */
+function pngSize(path: string): { width: number; height: number } {
+  const bytes = readFileSync(path);
+  expect(bytes.subarray(12, 16).toString('latin1'), `${path} starts with an IHDR chunk`).toBe('IHDR');
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+test('npm run eval prints the app’s figures for the demo; npm run inspect scores with its exported model', async ({ page }) => {
+  test.setTimeout(1_500_000);
+
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Try the demo' }).click();
+  await expect(page.getByRole('region', { name: 'Test images' })).toContainText('18 images', { timeout: 120_000 });
+  await page.getByRole('link', { name: 'Train' }).click();
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByText(/^Trained in/)).toBeVisible({ timeout: TRAINING_TIMEOUT });
+  await page.getByRole('button', { name: 'Inspect images' }).click();
+  await page.getByRole('button', { name: 'Inspect the 18 test images' }).click();
+  await expect(page.locator('[data-figure="pixel-auroc"]').first()).toBeVisible({ timeout: TRAINING_TIMEOUT });
+  const app = {
+    image_auroc: await shownFigure(page, 'image-auroc'),
+    pixel_auroc: await shownFigure(page, 'pixel-auroc'),
+    aupro_0_3: await shownFigure(page, 'aupro'),
+    pixel_ap: await shownFigure(page, 'pixel-ap'),
+  };
+  console.log(`app: ${JSON.stringify(app)}`);
+
+  const dir = mkdtempSync(join(tmpdir(), 'pixood-eval-cli-'));
+  const written = await npm('demo:write', [dir]);
+  expect(written.code, written.stderr).toBe(0);
+
+  const bundle = join(dir, 'model.pixood');
+  const evaluated = await npm('eval', ['--data', join(dir, 'fabric'), '--size', '224', '--bundle-out', bundle]);
+  expect(evaluated.code, `npm run eval failed:\n${evaluated.stderr.slice(-4000)}`).toBe(0);
+  console.log(`npm run eval:\n${evaluated.stdout}`);
+  const cli = JSON.parse(evaluated.stdout) as Record<keyof typeof app, number> & { images: number; defect_images: number; per_defect: Record<string, unknown>; path: { kernels: string } };
+  expect(cli.images).toBe(18);
+  expect(cli.defect_images).toBe(12);
+  expect(Object.keys(cli.per_defect).sort()).toEqual(['hole', 'spot', 'stain']);
+  for (const key of Object.keys(app) as (keyof typeof app)[]) {
+    expect(cli[key].toFixed(4), `${key}: the CLI's ${cli[key]} against the app's ${app[key]}`).toBe(app[key]);
+  }
+
+  const out = join(dir, 'inspected');
+  const inspected = await npm('inspect', ['--bundle', bundle, '--images', join(dir, 'fabric', 'test'), '--out', out]);
+  expect(inspected.code, `npm run inspect failed:\n${inspected.stderr.slice(-4000)}`).toBe(0);
+  const [header, ...rows] = readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\r\n');
+  expect(header).toBe('name,image_score,epsilon,verdict,width,height,seconds,heatmap,error');
+  expect(rows).toHaveLength(18);
+  for (const row of rows) {
+    const [name, score, epsilon, verdict, width, height, , heatmap, error] = row.split(',');
+    expect(name, row).toMatch(/^(good|hole|spot|stain)\/test_\w+_\d\d\.png$/);
+    expect(Number(score), row).toBeGreaterThanOrEqual(0);
+    expect(Number(score), row).toBeLessThanOrEqual(1);
+    expect(epsilon, row).toBe('0.01');
+    expect(verdict, row).toBe(Number(score) >= 0.99 ? 'fail' : 'pass');
+    expect([width, height, error], row).toEqual(['224', '224', '']);
+    expect(heatmap, row).toBe(name.replace(/\.png$/, '.heatmap.png'));
+    expect(existsSync(join(out, heatmap)), `${heatmap} written`).toBe(true);
+    expect(pngSize(join(out, heatmap)), heatmap).toEqual({ width: 224, height: 224 });
+  }
+  const scores = (prefix: string) => rows.filter((r) => r.startsWith(prefix)).map((r) => Number(r.split(',')[1]));
+  expect(Math.min(...scores('spot/'), ...scores('hole/'), ...scores('stain/')), 'every defective image above every good one, as in the app').toBeGreaterThan(Math.max(...scores('good/')));
+});

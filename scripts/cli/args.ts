@@ -1,0 +1,262 @@
+/**
+ * The headless commands' arguments: strict parsing (an unknown flag, a missing or malformed
+ * value is a usage error, never a guess), the usage texts, and the exit codes they document.
+ */
+import { DEFAULT_EPSILON, DEFAULT_SETTINGS, MAX_EPOCHS, MAX_ETALONS, MIN_ETALONS } from '../../src/state/settings';
+
+export const EXIT = {
+  ok: 0,
+  /** Bad arguments: the usage was printed. */
+  usage: 2,
+  /** Bad data: a missing folder, no images, an unreadable file (the message names the path). */
+  data: 3,
+  /** The engine or the browser failed. */
+  engine: 4,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** A failure that ends the command with `code`; the message is for a person. */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  constructor(
+    readonly code: ExitCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type PathOption = 'auto' | 'webgpu' | 'wasm';
+
+/** 'builtin' or the path of an .onnx file. */
+export type BackboneOption = 'builtin' | { readonly file: string };
+
+export interface EvalOptions {
+  readonly data: string;
+  readonly backbone: BackboneOption;
+  readonly size: number;
+  readonly etalons: number;
+  readonly epochs: number;
+  readonly upsample: number;
+  readonly seed: number;
+  readonly joint: boolean;
+  readonly path: PathOption;
+  readonly out: string | null;
+  readonly bundleOut: string | null;
+}
+
+export interface InspectOptions {
+  readonly bundle: string;
+  readonly images: string;
+  readonly out: string;
+  readonly epsilon: number;
+  /** null: the bundle's own backbone, or the built-in one when the bundle was trained on it. */
+  readonly backbone: BackboneOption | null;
+  readonly path: PathOption;
+}
+
+export interface DemoWriteOptions {
+  readonly dir: string;
+}
+
+/** What a command line asks for: its options, or the usage text alone (--help). */
+export type Parsed<T> = { readonly help: true } | { readonly help: false; readonly options: T };
+
+const EXIT_TEXT = `Exit codes: 0 done; 2 bad arguments (this text is printed); 3 bad data (a missing folder,
+no images, an unreadable file: the message names it); 4 the engine or the browser failed.`;
+
+const PATH_TEXT = `  --path auto|webgpu|wasm  where the backbone runs: measured (the app's default), or forced`;
+
+export const EVAL_USAGE = `Usage: npm run eval -- --data DIR [options]
+
+Trains on DIR/train/good (the MVTec AD layout), inspects DIR/test/<type>/* and scores the
+maps against DIR/ground_truth/<type>/<name>_mask.png, in the app's own engine in headless
+Chromium. Prints one JSON document on stdout (npm adds its own header there: use
+npm run --silent eval, or --out); progress goes to stderr.
+When DIR has no train/good but subfolders that do, each subfolder is a category: one model
+per category (or one multi-class model over all with --joint), the figures of each under
+"categories" and their mean at the top level.
+
+Options:
+  --data DIR               the dataset (required)
+  --backbone builtin|FILE.onnx   the backbone (default builtin)
+  --size N                 longer image side in pixels, whole 14-px patches (default ${DEFAULT_SETTINGS.longestSide})
+  --k K                    etalons per class, ${MIN_ETALONS}–${MAX_ETALONS} (default ${DEFAULT_SETTINGS.etalons})
+  --epochs E               condensation epochs, 1–${MAX_EPOCHS} (default ${DEFAULT_SETTINGS.condensationEpochs})
+  --upsample F             feature up-sampling factor, 1–7 (default ${DEFAULT_SETTINGS.upsample})
+  --seed S                 training seed, a whole number (default ${DEFAULT_SETTINGS.seed})
+  --joint                  several categories: one multi-class model instead of one each
+${PATH_TEXT}
+  --out FILE.json          also write the JSON document to FILE.json
+  --bundle-out FILE.pixood also export the trained model (one category, or --joint)
+  --help                   this text
+
+${EXIT_TEXT}
+`;
+
+export const INSPECT_USAGE = `Usage: npm run inspect -- --bundle FILE.pixood --images DIR --out DIR [options]
+
+Scores every image under DIR (recursively) with an exported model, in the app's own engine
+in headless Chromium. Writes OUT/<relative name>.heatmap.png (the app's colours) and
+OUT/results.csv (name, image_score, epsilon, verdict, width, height, seconds, error); an image
+fails when its score is at least 1 − ε. Progress goes to stderr.
+
+Options:
+  --bundle FILE.pixood     the model (required)
+  --images DIR             the images (required)
+  --out DIR                where the heatmaps and results.csv go (required; created)
+  --epsilon E              the false-alarm rate ε, 0 < E < 1 (default ${DEFAULT_EPSILON})
+  --backbone builtin|FILE.onnx   the model's backbone (default: the built-in one when the
+                           model was trained on it, else the one inside the bundle); its
+                           SHA-256 must match the model's
+${PATH_TEXT}
+  --help                   this text
+
+${EXIT_TEXT} Unreadable images get a row with
+the error and exit code 3 once the others are done.
+`;
+
+export const DEMO_WRITE_USAGE = `Usage: npm run demo:write -- DIR
+
+Writes the app's demo dataset (woven fabric) into DIR in the MVTec AD layout:
+DIR/<category>/train/good, DIR/<category>/test/<type>, DIR/<category>/ground_truth/<type>.
+
+${EXIT_TEXT}
+`;
+
+type FlagKind = 'value' | 'switch';
+
+/** Flags → values as given ('' for switches), and the words that are not flags. */
+function split(argv: readonly string[], flags: Readonly<Record<string, FlagKind>>): { values: Map<string, string>; positional: string[] } {
+  const values = new Map<string, string>();
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i];
+    if (!word.startsWith('--')) {
+      positional.push(word);
+      continue;
+    }
+    const eq = word.indexOf('=');
+    const name = eq < 0 ? word.slice(2) : word.slice(2, eq);
+    const kind = flags[name];
+    if (!kind) throw new CliError(EXIT.usage, `Unknown option ${eq < 0 ? word : word.slice(0, eq)}.`);
+    if (values.has(name)) throw new CliError(EXIT.usage, `--${name} is given twice.`);
+    if (kind === 'switch') {
+      if (eq >= 0) throw new CliError(EXIT.usage, `--${name} takes no value.`);
+      values.set(name, '');
+    } else if (eq >= 0) {
+      values.set(name, word.slice(eq + 1));
+    } else {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--')) throw new CliError(EXIT.usage, `--${name} needs a value.`);
+      values.set(name, next);
+      i++;
+    }
+    if (kind === 'value' && values.get(name) === '') throw new CliError(EXIT.usage, `--${name} needs a value.`);
+  }
+  return { values, positional };
+}
+
+function wholeNumber(values: Map<string, string>, name: string, fallback: number, least: number, most: number): number {
+  const text = values.get(name);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!/^-?\d+$/.test(text) || value < least || value > most) {
+    throw new CliError(EXIT.usage, `--${name} must be a whole number from ${least} to ${most}, not “${text}”.`);
+  }
+  return value;
+}
+
+function backbone(text: string | undefined): BackboneOption | null {
+  if (text === undefined) return null;
+  if (text === 'builtin') return 'builtin';
+  if (!/\.onnx$/i.test(text)) throw new CliError(EXIT.usage, `--backbone takes “builtin” or an .onnx file, not “${text}”.`);
+  return { file: text };
+}
+
+function path(text: string | undefined): PathOption {
+  if (text === undefined || text === 'auto' || text === 'webgpu' || text === 'wasm') return text ?? 'auto';
+  throw new CliError(EXIT.usage, `--path takes auto, webgpu or wasm, not “${text}”.`);
+}
+
+function required(values: Map<string, string>, name: string): string {
+  const value = values.get(name);
+  if (value === undefined) throw new CliError(EXIT.usage, `--${name} is required.`);
+  return value;
+}
+
+function noPositional(positional: readonly string[]): void {
+  if (positional.length > 0) throw new CliError(EXIT.usage, `Unexpected argument “${positional[0]}”: every value follows its --option.`);
+}
+
+/** Largest longer side accepted: the app's largest input size choice, with room above it. */
+const MAX_SIZE = 14 * 128;
+
+export function parseEvalArgs(argv: readonly string[]): Parsed<EvalOptions> {
+  const { values, positional } = split(argv, {
+    data: 'value',
+    backbone: 'value',
+    size: 'value',
+    k: 'value',
+    epochs: 'value',
+    upsample: 'value',
+    seed: 'value',
+    joint: 'switch',
+    path: 'value',
+    out: 'value',
+    'bundle-out': 'value',
+    help: 'switch',
+  });
+  if (values.has('help')) return { help: true };
+  noPositional(positional);
+  const size = wholeNumber(values, 'size', DEFAULT_SETTINGS.longestSide, 14, MAX_SIZE);
+  if (size % 14 !== 0) throw new CliError(EXIT.usage, `--size must be a multiple of 14 (whole patches), not ${size}: try ${Math.round(size / 14) * 14}.`);
+  const out = values.get('out') ?? null;
+  if (out !== null && !/\.json$/i.test(out)) throw new CliError(EXIT.usage, `--out names a .json file, not “${out}”.`);
+  const bundleOut = values.get('bundle-out') ?? null;
+  if (bundleOut !== null && !/\.pixood$/i.test(bundleOut)) throw new CliError(EXIT.usage, `--bundle-out names a .pixood file, not “${bundleOut}”.`);
+  return {
+    help: false,
+    options: {
+      data: required(values, 'data'),
+      backbone: backbone(values.get('backbone')) ?? 'builtin',
+      size,
+      etalons: wholeNumber(values, 'k', DEFAULT_SETTINGS.etalons, MIN_ETALONS, MAX_ETALONS),
+      epochs: wholeNumber(values, 'epochs', DEFAULT_SETTINGS.condensationEpochs, 1, MAX_EPOCHS),
+      upsample: wholeNumber(values, 'upsample', DEFAULT_SETTINGS.upsample, 1, 7),
+      seed: wholeNumber(values, 'seed', DEFAULT_SETTINGS.seed, 0, 2 ** 31 - 1),
+      joint: values.has('joint'),
+      path: path(values.get('path')),
+      out,
+      bundleOut,
+    },
+  };
+}
+
+export function parseInspectArgs(argv: readonly string[]): Parsed<InspectOptions> {
+  const { values, positional } = split(argv, { bundle: 'value', images: 'value', out: 'value', epsilon: 'value', backbone: 'value', path: 'value', help: 'switch' });
+  if (values.has('help')) return { help: true };
+  noPositional(positional);
+  const epsilonText = values.get('epsilon');
+  const epsilon = epsilonText === undefined ? DEFAULT_EPSILON : Number(epsilonText);
+  if (!(epsilon > 0 && epsilon < 1) || epsilonText?.trim() === '') throw new CliError(EXIT.usage, `--epsilon must be a number between 0 and 1, not “${epsilonText}”.`);
+  return {
+    help: false,
+    options: {
+      bundle: required(values, 'bundle'),
+      images: required(values, 'images'),
+      out: required(values, 'out'),
+      epsilon,
+      backbone: backbone(values.get('backbone')),
+      path: path(values.get('path')),
+    },
+  };
+}
+
+export function parseDemoWriteArgs(argv: readonly string[]): Parsed<DemoWriteOptions> {
+  const { values, positional } = split(argv, { help: 'switch' });
+  if (values.has('help')) return { help: true };
+  if (positional.length !== 1) throw new CliError(EXIT.usage, positional.length === 0 ? 'Name the folder to write the demo into.' : 'Name one folder only.');
+  return { help: false, options: { dir: positional[0] } };
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { EvaluationFigures, EvaluationReport } from '../../src/core/metrics/evaluationReport';
+import { DEFAULT_SETTINGS } from '../../src/state/settings';
+import { evalJson, figuresJson, meanFigures } from './evalReport';
+import type { EvalResult, GroupRun } from './protocol';
+
+const figures = (base: number, imageAuroc = base): EvaluationFigures => ({
+  images: 10,
+  defectImages: 4,
+  imageAuroc,
+  pixelAuroc: base + 0.01,
+  aupro: base + 0.02,
+  ap: base + 0.03,
+  f1Max: base + 0.04,
+  fprAt95Tpr: base + 0.05,
+});
+
+const report = (base: number, imageAuroc = base): EvaluationReport => ({
+  overall: figures(base, imageAuroc),
+  perDefect: { scratch: figures(base + 0.1) },
+  roc: { fpr: [0, 1], y: [0, 1] },
+  pro: { fpr: [0, 1], y: [0, 1] },
+});
+
+const group = (name: string, r: EvaluationReport, seconds: number): GroupRun => ({
+  training: { features: seconds, classifier: 0, condensation: 2 * seconds, calibration: 0.5 },
+  kernels: 'cpu',
+  classes: [name],
+  validEtalons: [42],
+  categories: [{ name, report: r, inspectSeconds: 3, evaluateSeconds: 1 }],
+});
+
+const result = (groups: GroupRun[]): EvalResult => ({
+  engine: { gpu: null, crossOriginIsolated: true, wasmThreads: 2 },
+  backbone: { name: 'b', sha256: 'ab', dim: 8, path: 'wasm', timings: null },
+  setupSeconds: 0.5,
+  backboneSeconds: 2,
+  groups,
+});
+
+describe('the eval JSON', () => {
+  it('names the figures as MVTec AD papers do; NaN becomes null', () => {
+    expect(figuresJson(figures(0.5, NaN))).toEqual({ image_auroc: null, pixel_auroc: 0.51, aupro_0_3: 0.52, pixel_ap: 0.53, f1_max: 0.54, fpr_at_95_tpr: 0.55, images: 10, defect_images: 4 });
+  });
+
+  it('one category: its figures and defect types on top, the training stages and the rest timed', () => {
+    const json = evalJson(result([group('wood', report(0.8), 4)]), DEFAULT_SETTINGS, false, '156.0', { setup: 1, total: 30 });
+    expect(json.image_auroc).toBe(0.8);
+    expect(Object.keys(json.per_defect)).toEqual(['scratch']);
+    expect(json.categories).toBeUndefined();
+    expect(json.timings_s).toEqual({ setup: 1.5, backbone: 2, features: 4, classifier: 0, condensation: 8, calibration: 0.5, inspect: 3, evaluate: 1, total: 30 });
+    expect(json.path).toEqual({ kernels: 'cpu', backbone: 'wasm' });
+    expect(json.valid_etalons).toEqual({ wood: 42 });
+    expect(json.browser.chromium).toBe('156.0');
+  });
+
+  it('several categories: each under categories, their mean on top, stages summed over the models', () => {
+    const json = evalJson(result([group('wood', report(0.8), 4), group('tile', report(0.6), 2)]), DEFAULT_SETTINGS, false, '156.0', { setup: 1, total: 30 });
+    expect(Object.keys(json.categories ?? {})).toEqual(['wood', 'tile']);
+    expect(json.image_auroc).toBeCloseTo(0.7, 12);
+    expect(json.fpr_at_95_tpr).toBeCloseTo(0.75, 12);
+    expect(json.images).toBe(20);
+    expect(Object.keys(json.per_defect)).toEqual(['wood/scratch', 'tile/scratch']);
+    expect(json.timings_s.features).toBe(6);
+    expect(json.timings_s.inspect).toBe(6);
+  });
+
+  it('a mean over categories is null when one of them has no value', () => {
+    expect(meanFigures([figuresJson(figures(0.8)), figuresJson(figures(0.6, NaN))]).image_auroc).toBeNull();
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * The JSON document `npm run eval` prints: the figures with the names MVTec AD papers use
+ * (fractions in [0, 1]; null where undefined, e.g. an image AUROC without good images), per
+ * defect type, per category with their mean on top when there are several, the time of each
+ * stage, the execution path, the backbone, the settings and the browser.
+ */
+import type { EvaluationFigures, EvaluationReport } from '../../src/core/metrics/evaluationReport';
+import type { EngineInfo } from '../../src/engine/api';
+import type { TrainingSettings, TrainingStage } from '../../src/pipeline/pixoodModel';
+import type { BackboneUsed, EvalResult } from './protocol';
+
+export interface FiguresJson {
+  readonly image_auroc: number | null;
+  readonly pixel_auroc: number | null;
+  readonly aupro_0_3: number | null;
+  readonly pixel_ap: number | null;
+  readonly f1_max: number | null;
+  readonly fpr_at_95_tpr: number | null;
+  readonly images: number;
+  readonly defect_images: number;
+}
+
+export interface CategoryJson extends FiguresJson {
+  readonly per_defect: Readonly<Record<string, FiguresJson>>;
+}
+
+export type Timings = Record<'setup' | 'backbone' | TrainingStage | 'inspect' | 'evaluate' | 'total', number>;
+
+export interface EvalJson extends CategoryJson {
+  readonly categories?: Readonly<Record<string, CategoryJson>>;
+  readonly timings_s: Timings;
+  /** Where the training and scoring kernels ran, and where the backbone did. */
+  readonly path: { readonly kernels: 'gpu' | 'cpu'; readonly backbone: BackboneUsed['path'] };
+  readonly backbone: { readonly name: string; readonly sha256: string; readonly dim: number; readonly measured: BackboneUsed['timings'] };
+  readonly settings: TrainingSettings;
+  /** One multi-class model over all categories (true), or one model each. */
+  readonly joint: boolean;
+  readonly valid_etalons: Readonly<Record<string, number>>;
+  readonly browser: { readonly chromium: string } & EngineInfo;
+}
+
+const fraction = (value: number) => (Number.isFinite(value) ? value : null);
+
+export function figuresJson(f: EvaluationFigures): FiguresJson {
+  return {
+    image_auroc: fraction(f.imageAuroc),
+    pixel_auroc: fraction(f.pixelAuroc),
+    aupro_0_3: fraction(f.aupro),
+    pixel_ap: fraction(f.ap),
+    f1_max: fraction(f.f1Max),
+    fpr_at_95_tpr: fraction(f.fprAt95Tpr),
+    images: f.images,
+    defect_images: f.defectImages,
+  };
+}
+
+function categoryJson(report: EvaluationReport): CategoryJson {
+  const perDefect = Object.fromEntries(Object.entries(report.perDefect).map(([type, f]) => [type, figuresJson(f)]));
+  return { ...figuresJson(report.overall), per_defect: perDefect };
+}
+
+const FRACTIONS = ['image_auroc', 'pixel_auroc', 'aupro_0_3', 'pixel_ap', 'f1_max', 'fpr_at_95_tpr'] as const;
+
+/** The mean of each figure over categories (null when one of them is null: a mean over some would mislead); counts summed. */
+export function meanFigures(all: readonly FiguresJson[]): FiguresJson {
+  const mean = (key: (typeof FRACTIONS)[number]) => {
+    const values = all.map((f) => f[key]);
+    return values.some((v) => v === null) ? null : (values as number[]).reduce((a, b) => a + b, 0) / values.length;
+  };
+  return {
+    ...(Object.fromEntries(FRACTIONS.map((key) => [key, mean(key)])) as Pick<FiguresJson, (typeof FRACTIONS)[number]>),
+    images: all.reduce((n, f) => n + f.images, 0),
+    defect_images: all.reduce((n, f) => n + f.defect_images, 0),
+  };
+}
+
+const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+
+/** `setupSeconds`: starting the dev server and the browser, before the page's own setup. */
+export function evalJson(result: EvalResult, settings: TrainingSettings, joint: boolean, chromium: string, seconds: { setup: number; total: number }): EvalJson {
+  const runs = result.groups.flatMap((g) => g.categories);
+  const categories = Object.fromEntries(runs.map((run) => [run.name, categoryJson(run.report)]));
+  // Several categories: the mean on top, and every category's defect types as '<category>/<type>'.
+  const allDefects = Object.entries(categories).flatMap(([name, c]) => Object.entries(c.per_defect).map(([type, f]) => [`${name}/${type}`, f] as const));
+  const top: CategoryJson = runs.length === 1 ? categories[runs[0].name] : { ...meanFigures(Object.values(categories)), per_defect: Object.fromEntries(allDefects) };
+  const stage = (name: TrainingStage) => sum(result.groups.map((g) => g.training[name]));
+  const kernels = result.groups.every((g) => g.kernels === 'gpu') ? 'gpu' : 'cpu';
+  return {
+    ...top,
+    ...(runs.length > 1 && { categories }),
+    timings_s: {
+      setup: seconds.setup + result.setupSeconds,
+      backbone: result.backboneSeconds,
+      features: stage('features'),
+      classifier: stage('classifier'),
+      condensation: stage('condensation'),
+      calibration: stage('calibration'),
+      inspect: sum(runs.map((r) => r.inspectSeconds)),
+      evaluate: sum(runs.map((r) => r.evaluateSeconds)),
+      total: seconds.total,
+    },
+    path: { kernels, backbone: result.backbone.path },
+    backbone: { name: result.backbone.name, sha256: result.backbone.sha256, dim: result.backbone.dim, measured: result.backbone.timings },
+    settings,
+    joint,
+    valid_etalons: Object.fromEntries(result.groups.flatMap((g) => g.classes.map((c, i) => [c, g.validEtalons[i]]))),
+    browser: { chromium, ...result.engine },
+  };
+}

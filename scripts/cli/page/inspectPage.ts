@@ -1,0 +1,66 @@
+/**
+ * The browser half of `npm run inspect` (cli/inspect.html): reads a model bundle with the app's
+ * reader, opens the backbone it was trained on (its SHA-256 must match), scores every image in
+ * the app's batches and posts each heatmap PNG in the app's colours.
+ */
+import { BundleError, readBundle } from '../../../src/core/formats/bundle';
+import { encodePng } from '../../../src/core/formats/png';
+import type { EngineClient } from '../../../src/engine/client';
+import type { PixoodModel, StoredModel } from '../../../src/engine/api';
+import { heatmapRgba } from '../../../src/state/maps/colormap';
+import type { InspectedImage, InspectJob, InspectResult } from '../protocol';
+import { addBackbone, DataError, fetchData, INSPECT_BATCH, inspectBatch, openBackbone, postOutput, progress, runPage } from './pageRun';
+
+const short = (sha256: string) => `${sha256.slice(0, 12)}…`;
+
+/** The backbone the model needs: given, carried in the bundle, or the built-in one; refused unless its SHA-256 is the model's. */
+async function modelBackbone(engine: EngineClient, job: InspectJob, model: PixoodModel, carried: Uint8Array | null): Promise<StoredModel> {
+  const wanted = model.backbone;
+  let stored: StoredModel;
+  if (job.backbone) stored = await addBackbone(engine, job.backbone);
+  else if (carried) {
+    progress(`Adding the backbone carried in the bundle (${wanted.name})`);
+    stored = await engine.addModelFromFile(new Blob([carried as Uint8Array<ArrayBuffer>]), `${wanted.name}.onnx`).result;
+  } else {
+    stored = await addBackbone(engine, 'builtin');
+    if (stored.sha256 !== wanted.sha256) {
+      throw new DataError(`The model was trained on “${wanted.name}” (SHA-256 ${short(wanted.sha256)}), which is neither the built-in backbone nor inside the bundle: give it with --backbone FILE.onnx.`);
+    }
+  }
+  if (stored.sha256 !== wanted.sha256) {
+    throw new DataError(`The backbone given (SHA-256 ${short(stored.sha256)}) is not the one the model was trained on, “${wanted.name}” (SHA-256 ${short(wanted.sha256)}): its features would mean nothing to the model.`);
+  }
+  return stored;
+}
+
+void runPage<InspectJob, InspectResult>(async (job, engine) => {
+  const info = await engine.info();
+  let contents;
+  try {
+    contents = readBundle(new Uint8Array(await (await fetchData(job.bundle)).arrayBuffer()));
+  } catch (error) {
+    if (error instanceof BundleError) throw new DataError(`${job.bundleName}: ${error.message}`);
+    throw error;
+  }
+  const stored = await modelBackbone(engine, job, contents.model, contents.backboneOnnx);
+  const backbone = await openBackbone(engine, stored, job.path);
+  // The model names its backbone by this browser's library id; here the library is this run's.
+  const model: PixoodModel = { ...contents.model, backbone: { ...contents.model.backbone, id: stored.id } };
+  const rows: InspectedImage[] = [];
+  for (let start = 0; start < job.images.length; start += INSPECT_BATCH) {
+    const batch = job.images.slice(start, start + INSPECT_BATCH);
+    const inspections = await inspectBatch(engine, model, await Promise.all(batch.map((image) => fetchData(image.key))));
+    for (const [i, inspection] of inspections.entries()) {
+      const { key, heatmap } = batch[i];
+      if (inspection instanceof Error) {
+        rows.push({ key, imageScore: null, width: null, height: null, seconds: null, error: inspection.message });
+        continue;
+      }
+      const [mapHeight, mapWidth] = inspection.score.dims;
+      await postOutput(heatmap, encodePng(new Uint8Array(heatmapRgba(inspection.score.data, false).buffer), mapWidth, mapHeight));
+      rows.push({ key, imageScore: inspection.imageScore, width: inspection.imageWidth, height: inspection.imageHeight, seconds: inspection.seconds, error: null });
+    }
+    progress(`inspected ${Math.min(start + INSPECT_BATCH, job.images.length)}/${job.images.length} images`);
+  }
+  return { engine: info, backbone, images: rows };
+});

@@ -1,0 +1,131 @@
+/**
+ * What the Node side of a headless command and its harness page (cli/*.html) say to each other.
+ * The page reads its job from `window.cliJob()`, fetches data files from DATA_URL + key (served
+ * from disk by the Node side, bytes as they are), posts output files to OUT_URL + key, writes
+ * progress with `window.cliProgress`, and ends with `window.cliDone(result)` or `window.cliFail`.
+ */
+import type { EngineInfo, ExecutionPath, PathTiming } from '../../src/engine/api';
+import type { EvaluationReport } from '../../src/core/metrics/evaluationReport';
+import type { TrainingSettings, TrainingStage } from '../../src/pipeline/pixoodModel';
+import type { ExitCode, PathOption } from './args';
+
+export const DATA_URL = '/__cli/data/';
+export const OUT_URL = '/__cli/out/';
+
+/** A data file's URL: its key (a '/'-separated path relative to the data folder) escaped. */
+export const dataUrl = (key: string) => DATA_URL + encodeURIComponent(key);
+export const outUrl = (key: string) => OUT_URL + encodeURIComponent(key);
+
+/** The built-in backbone, or an .onnx file served under `key`. */
+export type BackboneChoice = 'builtin' | { readonly key: string; readonly fileName: string };
+
+export interface EvalTestImage {
+  readonly key: string;
+  /** 'good' or the defect folder's name. */
+  readonly defectType: string;
+  /** The ground-truth mask's key; null for good images (no defect anywhere). */
+  readonly mask: string | null;
+}
+
+export interface EvalCategory {
+  readonly name: string;
+  /** Keys of the good training images. */
+  readonly train: readonly string[];
+  readonly test: readonly EvalTestImage[];
+}
+
+export interface EvalJob {
+  /** One model per group; a group of several categories is one multi-class model (classes = their names). */
+  readonly groups: readonly (readonly EvalCategory[])[];
+  readonly backbone: BackboneChoice;
+  readonly settings: TrainingSettings;
+  readonly path: PathOption;
+  /** Output key for the trained model's bundle (one group only), or null. */
+  readonly bundleOut: string | null;
+}
+
+export interface BackboneUsed {
+  readonly name: string;
+  readonly sha256: string;
+  readonly dim: number;
+  readonly path: ExecutionPath;
+  /** The measured paths, when this run measured them. */
+  readonly timings: readonly PathTiming[] | null;
+}
+
+export interface CategoryRun {
+  readonly name: string;
+  readonly report: EvaluationReport;
+  /** Seconds inspecting this category's test images (the engine's calls). */
+  readonly inspectSeconds: number;
+  /** Seconds scoring the maps against the masks. */
+  readonly evaluateSeconds: number;
+}
+
+export interface GroupRun {
+  /** Seconds per training stage (the model's summary). */
+  readonly training: Readonly<Record<TrainingStage, number>>;
+  /** Where the training kernels ran. */
+  readonly kernels: 'gpu' | 'cpu';
+  readonly classes: readonly string[];
+  readonly validEtalons: readonly number[];
+  readonly categories: readonly CategoryRun[];
+}
+
+export interface EvalResult {
+  readonly engine: EngineInfo;
+  readonly backbone: BackboneUsed;
+  /** Seconds to open the engine, and to add and open the backbone. */
+  readonly setupSeconds: number;
+  readonly backboneSeconds: number;
+  readonly groups: readonly GroupRun[];
+}
+
+export interface InspectImage {
+  /** The image's key: its path relative to the images folder. */
+  readonly key: string;
+  /** Output key of its heatmap PNG. */
+  readonly heatmap: string;
+}
+
+export interface InspectJob {
+  /** The bundle's data key. */
+  readonly bundle: string;
+  /** The bundle's path as given, for messages. */
+  readonly bundleName: string;
+  readonly images: readonly InspectImage[];
+  /** null: the built-in one when the model was trained on it, else the bundle's own. */
+  readonly backbone: BackboneChoice | null;
+  readonly path: PathOption;
+}
+
+export interface InspectedImage {
+  readonly key: string;
+  readonly imageScore: number | null;
+  /** The image's size in pixels. */
+  readonly width: number | null;
+  readonly height: number | null;
+  readonly seconds: number | null;
+  /** Why the image could not be inspected; null when it was. */
+  readonly error: string | null;
+}
+
+export interface InspectResult {
+  readonly engine: EngineInfo;
+  readonly backbone: BackboneUsed;
+  readonly images: readonly InspectedImage[];
+}
+
+export interface CliFailure {
+  readonly code: ExitCode;
+  readonly message: string;
+}
+
+declare global {
+  interface Window {
+    cliJob(): Promise<unknown>;
+    cliProgress(line: string): Promise<void>;
+    cliDone(result: unknown): Promise<void>;
+    cliFail(failure: CliFailure): Promise<void>;
+  }
+}
