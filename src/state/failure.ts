@@ -17,3 +17,8 @@ export function failureMessage(error: unknown): string {
 export function isCancelled(error: unknown): boolean {
   return error instanceof EngineError && error.code === 'cancelled';
 }
+
+/** True when a job ended because the engine crashed: the engine's notice has said so already. */
+export function isEngineCrash(error: unknown): boolean {
+  return error instanceof EngineError && error.code === 'engine-crashed';
+}

@@ -9,7 +9,7 @@ import { encodePng } from '../core/formats/png';
 import type { Job } from '../engine/client';
 import type { Inspection } from '../pipeline/requests';
 import { PREVIEW_SIDE, type ImageRecord, type ModelRecord, type ResultRecord } from '../storage/projectRecords';
-import { failureMessage, isCancelled } from './failure';
+import { failureMessage, isCancelled, isEngineCrash } from './failure';
 import type { IncomingFile, Rejection } from './intake/incoming';
 import { readImage, shrink } from './intake/readImage';
 import { readDefectMask } from './intake/readMask';
@@ -190,7 +190,8 @@ async function run(target: { model: ModelRecord; epsilon: number; projectId: str
       await openProject(projectId);
     }
   } catch (error) {
-    if (!isCancelled(error)) set({ error: `Inspection failed: ${failureMessage(error)}` });
+    // A crash has its own notice, which says what was lost; saying it here too would repeat it.
+    if (!isCancelled(error) && !isEngineCrash(error)) set({ error: `Inspection failed: ${failureMessage(error)}` });
   } finally {
     job = null;
     set({ progress: null });

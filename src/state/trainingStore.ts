@@ -8,7 +8,7 @@ import { create } from 'zustand';
 import type { Job } from '../engine/client';
 import type { PixoodModel, TrainingStage } from '../pipeline/pixoodModel';
 import type { TrainingProgress } from '../pipeline/requests';
-import { failureMessage, isCancelled } from './failure';
+import { failureMessage, isCancelled, isEngineCrash } from './failure';
 import { openProject, refreshStorage, useProjects } from './projectsStore';
 import { engineClient, newId, projects } from './services';
 import { trainingProblems, trainingRequest } from './trainingRequest';
@@ -127,7 +127,11 @@ export async function startTraining(): Promise<void> {
       status: cancelled ? 'cancelled' : 'failed',
       finishedAt: performance.now(),
       etaSeconds: null,
-      message: cancelled ? 'Training was cancelled. The project and its current model are as they were.' : `Training failed: ${failureMessage(error)}`,
+      message: cancelled
+        ? 'Training was cancelled. The project and its current model are as they were.'
+        : isEngineCrash(error)
+          ? 'Training stopped when the engine crashed (see the notice at the top). Train again to start over.'
+          : `Training failed: ${failureMessage(error)}`,
     });
   } finally {
     job = null;
