@@ -241,6 +241,11 @@ describe('the intake, with the browser decoding', () => {
     });
     const after = await stored(projectId);
     expect(after.images).toEqual([...before.images, 'caps/test/good/000.png', 'caps/test/hole/000.png', 'caps/train/good/000.png'].sort());
+    const store = await projects();
+    const caps = (await store.getProject(projectId))?.classes.find((c) => c.name === 'caps');
+    expect(caps, 'the class named after the folder').toBeDefined();
+    const train = (await store.listImages(projectId)).find((i) => i.name === 'caps/train/good/000.png');
+    expect(train?.classKey, 'the training image belongs to that class').toBe(caps?.key);
   });
 });
 

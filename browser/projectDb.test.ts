@@ -158,6 +158,22 @@ test('images for a missing project are refused, all of them', async () => {
   expect(await store.listImages('p1')).toEqual([]);
 });
 
+test('images stored with a change to their project (the class they were read into): both land, or neither', async () => {
+  const { db } = await freshDb();
+  const store = projectStore(db);
+  await store.putProject(project('p1'));
+  const addCaps = (p: ProjectRecord): ProjectRecord => ({ ...p, classes: [...p.classes, { key: 'c2', name: 'caps' }] });
+  await store.addImages([image('i1', 'p1', { classKey: 'c2' })], addCaps);
+  expect((await store.getProject('p1'))?.classes.map((c) => c.name), 'classes after the drop').toEqual(['fabric', 'caps']);
+  expect((await store.listImages('p1')).map((i) => i.classKey)).toEqual(['c2']);
+
+  const unstorable = { ...image('i2', 'p1', { classKey: 'c3' }), blob: (() => undefined) as unknown as Blob };
+  const addBolts = (p: ProjectRecord): ProjectRecord => ({ ...p, classes: [...p.classes, { key: 'c3', name: 'bolts' }] });
+  await expect(store.addImages([image('i3', 'p1', { classKey: 'c3' }), unstorable], addBolts), 'a record that cannot be stored').rejects.toThrow();
+  expect((await store.getProject('p1'))?.classes.map((c) => c.name), 'no class from the failed drop').toEqual(['fabric', 'caps']);
+  expect((await store.listImages('p1')).map((i) => i.id), 'no image from the failed drop').toEqual(['i1']);
+});
+
 test('deleting a model deletes its results and clears the pointer; deleting a project deletes everything it owns', async () => {
   const { db } = await freshDb();
   const store = projectStore(db);

@@ -76,7 +76,8 @@ function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
   return out;
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+// The hosts the Content Security Policy's connect-src names; CSP sources cannot name an IPv6 address.
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1']);
 
 /**
  * Models come over https, from the app's own server, or from this machine: a plain-http

@@ -202,13 +202,16 @@ export function dismissRejections(): void {
 
 type Fields = (file: IncomingFile, size: { width: number; height: number }) => Promise<ImageFields | string>;
 
+/** What storing `records` changes in their project's record (a class they make), or null for nothing. */
+type ProjectChange = (records: readonly ImageRecord[]) => ((project: ProjectRecord) => ProjectRecord) | null;
+
 /**
- * Reads files into records and stores them; what cannot be used is listed in `rejected`.
- * `beforeStore` runs once the records are read, before they are stored, only when some are:
- * where a drop makes a class, the class is made there, so that a drop of unusable files leaves
- * the project as it was.
+ * Reads files into records and stores them; what cannot be used is listed in `rejected`. Where
+ * a drop makes a class or class-table rows, `projectChange` says how, and the change is stored
+ * with the images in one transaction, in the project the drop was read into: a drop of unusable
+ * files, or one that fails, leaves the project as it was.
  */
-async function intake(label: string, files: readonly IncomingFile[], fields: Fields, earlier: readonly Rejection[] = [], beforeStore?: () => Promise<void>): Promise<ImageRecord[]> {
+async function intake(label: string, files: readonly IncomingFile[], fields: Fields, earlier: readonly Rejection[] = [], projectChange?: ProjectChange): Promise<ImageRecord[]> {
   const projectId = get().current?.project.id;
   if (!projectId) return [];
   set({ intake: { label, done: 0, total: files.length }, rejected: [...earlier], error: null });
@@ -216,8 +219,7 @@ async function intake(label: string, files: readonly IncomingFile[], fields: Fie
     const { records, rejected } = await imageRecords(projectId, files, fields, (done) => set({ intake: { label, done, total: files.length } }));
     set({ rejected: [...earlier, ...rejected] });
     if (records.length === 0) return [];
-    await beforeStore?.();
-    await (await projects()).addImages(records);
+    await (await projects()).addImages(records, projectChange?.(records) ?? undefined);
     return records;
   } catch (error) {
     set({ error: failureMessage(error) });
@@ -234,12 +236,10 @@ export async function addClassImages(classKey: string, files: readonly IncomingF
   await intake('Reading images', files, async () => ({ role: 'train', classKey }));
 }
 
-/** A class key for `name`: the existing class of that name, or a new one that `create` adds to the project. */
-function classFor(name: string): { key: string; create: () => Promise<void> } {
-  const existing = get().current?.project.classes.find((c) => c.name === name);
-  if (existing) return { key: existing.key, create: async () => {} };
-  const key = newId();
-  return { key, create: () => updateProject((p) => ({ ...p, classes: [...p.classes, { key, name }] })) };
+/** A class key for `name`: the existing class of that name, or a new one that `add` puts in the project record. */
+function classFor(name: string): { key: string; add: (project: ProjectRecord) => ProjectRecord } {
+  const key = get().current?.project.classes.find((c) => c.name === name)?.key ?? newId();
+  return { key, add: (p) => (p.classes.some((c) => c.key === key) ? p : { ...p, classes: [...p.classes, { key, name }] }) };
 }
 
 /** A test image's defect type and, for a defective one, its ground-truth mask (`path`, when it came from a folder, names it in messages). */
@@ -276,20 +276,16 @@ export async function addMvtecFolder(files: readonly IncomingFile[]): Promise<vo
   if (!get().current) return;
   const cls = classFor(dataset.category);
   const tests = new Map(dataset.test.map((t) => [t.file, t]));
-  let trainImages = 0;
   await intake(
     `Reading ${dataset.category}`,
     [...dataset.train, ...dataset.test.map((t) => t.file)],
     async (file, size) => {
       const test = tests.get(file);
       if (test) return testFields({ defectType: test.defectType, mask: test.mask && { blob: test.mask.file, path: test.mask.path } }, size);
-      trainImages++;
       return { role: 'train', classKey: cls.key };
     },
     dataset.rejected,
-    async () => {
-      if (trainImages > 0) await cls.create();
-    },
+    (records) => (records.some((r) => r.role === 'train') ? cls.add : null),
   );
 }
 
@@ -315,15 +311,17 @@ export async function addLabelledImages(files: readonly IncomingFile[]): Promise
     }
     for (const value of added) fresh.add(value);
     return { role: 'train', classKey: null, mask: mask.file };
-  }, rejected);
-  if (fresh.size === 0) return;
-  const values = [...fresh].sort((a, b) => a - b);
-  const classes: ClassRecord[] = values.filter((v) => v !== 255).map((v) => ({ key: newId(), name: `class ${v}` }));
-  await updateProject((p) => ({
-    ...p,
-    classes: [...p.classes, ...classes],
-    maskClasses: [...p.maskClasses, ...values.map((value) => ({ value, classKey: value === 255 ? null : classes.find((c) => c.name === `class ${value}`)!.key }))],
-  }));
+  }, rejected, () => (fresh.size === 0 ? null : withMaskValues([...fresh])));
+}
+
+/** The project with a class-table row for each new mask value: a new class "class <value>", or ignored for 255. */
+function withMaskValues(fresh: readonly number[]): (project: ProjectRecord) => ProjectRecord {
+  return (p) => {
+    const values = fresh.filter((v) => !p.maskClasses.some((m) => m.value === v)).sort((a, b) => a - b);
+    const classes: ClassRecord[] = values.filter((v) => v !== 255).map((v) => ({ key: newId(), name: `class ${v}` }));
+    const rows = values.map((value) => ({ value, classKey: value === 255 ? null : classes.find((c) => c.name === `class ${value}`)!.key }));
+    return { ...p, classes: [...p.classes, ...classes], maskClasses: [...p.maskClasses, ...rows] };
+  };
 }
 
 /**
@@ -340,7 +338,7 @@ export async function addClassFolders(files: readonly IncomingFile[]): Promise<v
   let earlier: readonly Rejection[] = [];
   for (const [name, group] of groups) {
     const cls = classFor(name);
-    await intake('Reading images', group, async () => ({ role: 'train', classKey: cls.key }), earlier, cls.create);
+    await intake('Reading images', group, async () => ({ role: 'train', classKey: cls.key }), earlier, () => cls.add);
     // Each folder's skipped files are listed after the ones before it.
     earlier = get().rejected;
   }

@@ -35,7 +35,15 @@ const MIGRATIONS: readonly Migration[] = [
   },
   // 1 → 2: a model's evaluation gains per-defect figures and curves; earlier ones are converted.
   (_db, tx) => {
-    convertFlatEvaluations(tx).catch(() => tx.abort());
+    convertFlatEvaluations(tx).catch((error: unknown) => {
+      // The open then fails and the database stays at version 1, saved models untouched.
+      console.error('Converting saved evaluations failed:', error);
+      try {
+        tx.abort();
+      } catch {
+        // The transaction has ended already (it aborted on its own).
+      }
+    });
   },
 ];
 

@@ -23,8 +23,11 @@ export interface ProjectStore {
   importProject(project: ProjectRecord, model: ModelRecord): Promise<void>;
 
   listImages(projectId: string): Promise<ImageRecord[]>;
-  /** Adds images to an existing project, all or none. */
-  addImages(images: readonly ImageRecord[]): Promise<void>;
+  /**
+   * Adds images to existing projects, all or none. With `change`, the images' one project record
+   * changes in the same transaction (say, to hold the class the images were read into).
+   */
+  addImages(images: readonly ImageRecord[], change?: (project: ProjectRecord) => ProjectRecord): Promise<void>;
   deleteImages(ids: readonly string[]): Promise<void>;
 
   listModels(projectId: string): Promise<ModelRecord[]>;
@@ -82,17 +85,20 @@ export function projectStore(db: ProjectDb): ProjectStore {
     },
 
     listImages: (projectId) => db.getAllFromIndex('images', 'byProject', projectId),
-    async addImages(images) {
-      const tx = db.transaction(['projects', 'images'], 'readwrite');
+    async addImages(images, change) {
       const projectIds = [...new Set(images.map((image) => image.projectId))];
-      const exist = await Promise.all(projectIds.map((id) => tx.objectStore('projects').getKey(id)));
-      const missing = projectIds.find((_, i) => exist[i] === undefined);
+      if (change && projectIds.length !== 1) throw new RangeError(`A project change goes with the images of one project, not ${projectIds.length}.`);
+      const tx = db.transaction(['projects', 'images'], 'readwrite');
+      const found = await Promise.all(projectIds.map((id) => tx.objectStore('projects').get(id)));
+      const missing = projectIds.find((_, i) => found[i] === undefined);
       if (missing !== undefined) {
         tx.abort();
         await tx.done.catch(() => {});
         throw new MissingProjectError(missing);
       }
-      await Promise.all([...images.map((image) => tx.objectStore('images').put(image)), tx.done]);
+      const writes = images.map((image) => () => tx.objectStore('images').put(image));
+      if (change) writes.push(() => tx.objectStore('projects').put(change(found[0] as ProjectRecord)));
+      await writeAll(tx, writes);
     },
     async deleteImages(ids) {
       const tx = db.transaction('images', 'readwrite');

@@ -78,6 +78,10 @@ export async function importBundle(file: Blob, fileName: string, services: Impor
     await removeAdded();
     refuse(`the model expects ${model.backbone.dim} features per patch, but the backbone ${backbone.name} gives ${backbone.contract.featureDim}.`);
   }
+  if (backbone && backbone.contract.patchSize !== model.backbone.patchSize) {
+    await removeAdded();
+    refuse(`the model expects ${model.backbone.patchSize}-pixel patches, but the backbone ${backbone.name} uses ${backbone.contract.patchSize}.`);
+  }
 
   const projectId = services.newId();
   const modelId = services.newId();
@@ -94,7 +98,9 @@ export async function importBundle(file: Blob, fileName: string, services: Impor
     epsilon: DEFAULT_EPSILON,
     createdAt: new Date().toISOString(),
   };
-  const record: ModelRecord = { id: modelId, projectId, model, ...(metrics && { evaluation: metrics }) };
+  // In this browser's library a backbone's id is its SHA-256, whatever id it had where the model was trained.
+  const localModel = { ...model, backbone: { ...model.backbone, id: sha256 } };
+  const record: ModelRecord = { id: modelId, projectId, model: localModel, ...(metrics && { evaluation: metrics }) };
   try {
     await services.store.importProject(project, record);
   } catch (error) {

@@ -19,7 +19,8 @@ export function UpdatePrompt() {
             disabled={reloading}
             onClick={() => {
               setReloading(true);
-              void applyUpdate();
+              // If the new version cannot take over, the buttons work again and the old one runs on.
+              applyUpdate().catch(() => setReloading(false));
             }}
           >
             Reload

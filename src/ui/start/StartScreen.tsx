@@ -26,13 +26,14 @@ export function StartScreen() {
     <div
       className="start"
       onDragOver={(event) => {
-        if (event.defaultPrevented) return;
+        // Only files can be a bundle: dragged text or links keep the browser's own behaviour.
+        if (event.defaultPrevented || !event.dataTransfer.types.includes('Files')) return;
         event.preventDefault();
         event.dataTransfer.dropEffect = 'copy';
       }}
       onDrop={(event) => {
         // A drop zone inside (the new project's backbone file) has taken it already.
-        if (event.defaultPrevented) return;
+        if (event.defaultPrevented || !event.dataTransfer.types.includes('Files')) return;
         event.preventDefault();
         void importDropped([...event.dataTransfer.files]);
       }}
