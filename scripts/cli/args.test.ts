@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -135,5 +135,26 @@ describe('the commands’ exit codes (run as npm runs them, before any browser s
     expect(damaged.stderr).toMatch(new RegExp(`^${join(dir, 'train', 'good', '000.png').replace(/[.]/g, '\\.')}: `));
 
     expect(run('inspect.ts', ['--bundle', join(dir, 'none.pixood'), '--images', dir, '--out', join(dir, 'out')])).toMatchObject({ code: EXIT.data, stderr: `${join(dir, 'none.pixood')}: no such file.\n` });
+  });
+
+  it('inspect with OUT the images folder: earlier heatmaps left out, the other images taken; an OUT that cannot be written: exit 3 naming it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pixood-cli-'));
+    // No image is readable, so the command ends before the browser and never reads the bundle.
+    const bundle = join(dir, 'model.pixood');
+    writeFileSync(bundle, '');
+    const images = join(dir, 'images');
+    mkdirSync(images);
+    writeFileSync(join(images, 'a.png'), new Uint8Array(0));
+    writeFileSync(join(images, 'a.heatmap.png'), new Uint8Array(0));
+    const same = run('inspect.ts', ['--bundle', bundle, '--images', images, '--out', images]);
+    expect(same.code, same.stderr).toBe(EXIT.data);
+    const names = readFileSync(join(images, 'results.csv'), 'utf8').split('\r\n').map((line) => line.split(',')[0]);
+    expect(names, 'results.csv names a.png only').toEqual(['name', 'a.png', '']);
+
+    const blocked = join(bundle, 'out');
+    const unwritable = run('inspect.ts', ['--bundle', bundle, '--images', images, '--out', blocked]);
+    expect(unwritable.code, unwritable.stderr).toBe(EXIT.data);
+    expect(unwritable.stderr).toContain(`\n${blocked}: cannot be written (`);
+    expect(unwritable.stderr, 'no stack').not.toContain('    at ');
   });
 });

@@ -4,8 +4,8 @@
  * has train/good. Every image's header is checked here with the app's checker, so an unreadable
  * file is named before the browser starts.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import { checkImageFile } from '../../src/core/formats/imageHeader';
 import type { IncomingFile } from '../../src/state/intake/incoming';
 import { mvtecDataset } from '../../src/state/intake/mvtecLayout';
@@ -20,14 +20,27 @@ export interface DiskDataset {
   readonly skipped: readonly { readonly path: string; readonly reason: string }[];
 }
 
-/** Every file under `dir`, as '/'-separated paths relative to it, sorted; hidden files and folders are left out. */
+/**
+ * Every file under `dir`, as '/'-separated paths relative to it, sorted; hidden files and
+ * folders are left out. Links to files and folders are followed, as the category check's stat
+ * does, so a dataset of links is not silently empty; a link back to a folder it is in is not.
+ */
 export async function listFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'))
-    .filter((path) => !path.split('/').some((part) => part.startsWith('.')))
-    .sort();
+  const found: string[] = [];
+  const walk = async (folder: string, prefix: string, above: ReadonlySet<string>): Promise<void> => {
+    const real = await realpath(folder);
+    if (above.has(real)) return;
+    const within = new Set(above).add(real);
+    for (const entry of await readdir(folder, { withFileTypes: true })) {
+      if (entry.name.startsWith('.')) continue;
+      const path = join(folder, entry.name);
+      const target = entry.isSymbolicLink() ? await stat(path).catch(() => null) : entry;
+      if (target?.isDirectory()) await walk(path, `${prefix}${entry.name}/`, within);
+      else if (target?.isFile()) found.push(`${prefix}${entry.name}`);
+    }
+  };
+  await walk(dir, '', new Set());
+  return found.sort();
 }
 
 /** A file the command was given (a backbone, a bundle): refused with its path when it is not there. */

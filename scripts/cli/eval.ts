@@ -3,7 +3,6 @@
  * engine in headless Chromium (cli/eval.html), and prints the figures as one JSON document on
  * stdout. See EVAL_USAGE for the options and exit codes.
  */
-import { writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { DEFAULT_SETTINGS } from '../../src/state/settings';
 import type { TrainingSettings } from '../../src/pipeline/pixoodModel';
@@ -11,6 +10,7 @@ import { CliError, EVAL_USAGE, EXIT, parseEvalArgs, type EvalOptions } from './a
 import { runCommand } from './command';
 import { readDataset, requireFile } from './dataset';
 import { evalJson } from './evalReport';
+import { writeOutputFile } from './outputFiles';
 import type { BackboneChoice, EvalJob, EvalResult } from './protocol';
 
 async function evaluate(options: EvalOptions): Promise<number> {
@@ -43,7 +43,7 @@ async function evaluate(options: EvalOptions): Promise<number> {
   }
   const json = JSON.stringify(evalJson(result, settings, options.joint, harness.browserVersion, { setup, total: (performance.now() - started) / 1000 }), null, 2);
   process.stdout.write(`${json}\n`);
-  if (options.out) await writeFile(options.out, `${json}\n`);
+  if (options.out) await writeOutputFile(options.out, `${json}\n`);
   if (options.bundleOut) process.stderr.write(`Model written to ${options.bundleOut}\n`);
   return EXIT.ok;
 }

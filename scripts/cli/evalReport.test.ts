@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EvaluationFigures, EvaluationReport } from '../../src/core/metrics/evaluationReport';
 import { DEFAULT_SETTINGS } from '../../src/state/settings';
-import { evalJson, figuresJson, meanFigures } from './evalReport';
+import { figureRow } from '../../src/state/export/evaluationExport';
+import { evalJson, meanFigures } from './evalReport';
 import type { EvalResult, GroupRun } from './protocol';
 
 const figures = (base: number, imageAuroc = base): EvaluationFigures => ({
@@ -40,7 +41,18 @@ const result = (groups: GroupRun[]): EvalResult => ({
 
 describe('the eval JSON', () => {
   it('names the figures as MVTec AD papers do; NaN becomes null', () => {
-    expect(figuresJson(figures(0.5, NaN))).toEqual({ image_auroc: null, pixel_auroc: 0.51, aupro_0_3: 0.52, pixel_ap: 0.53, f1_max: 0.54, fpr_at_95_tpr: 0.55, images: 10, defect_images: 4 });
+    const json = evalJson(result([group('wood', report(0.5, NaN), 4)]), DEFAULT_SETTINGS, false, '156.0', { setup: 1, total: 30 });
+    const { image_auroc, pixel_auroc, aupro_0_3, pixel_ap, f1_max, fpr_at_95_tpr, images, defect_images } = json;
+    expect({ image_auroc, pixel_auroc, aupro_0_3, pixel_ap, f1_max, fpr_at_95_tpr, images, defect_images }).toEqual({
+      image_auroc: null,
+      pixel_auroc: 0.51,
+      aupro_0_3: 0.52,
+      pixel_ap: 0.53,
+      f1_max: 0.54,
+      fpr_at_95_tpr: 0.55,
+      images: 10,
+      defect_images: 4,
+    });
   });
 
   it('one category: its figures and defect types on top, the training stages and the rest timed', () => {
@@ -66,6 +78,6 @@ describe('the eval JSON', () => {
   });
 
   it('a mean over categories is null when one of them has no value', () => {
-    expect(meanFigures([figuresJson(figures(0.8)), figuresJson(figures(0.6, NaN))]).image_auroc).toBeNull();
+    expect(meanFigures([figureRow(figures(0.8)), figureRow(figures(0.6, NaN))]).image_auroc).toBeNull();
   });
 });

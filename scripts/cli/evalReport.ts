@@ -4,24 +4,14 @@
  * defect type, per category with their mean on top when there are several, the time of each
  * stage, the execution path, the backbone, the settings and the browser.
  */
-import type { EvaluationFigures, EvaluationReport } from '../../src/core/metrics/evaluationReport';
+import type { EvaluationReport } from '../../src/core/metrics/evaluationReport';
 import type { EngineInfo } from '../../src/engine/api';
 import type { TrainingSettings, TrainingStage } from '../../src/pipeline/pixoodModel';
+import { figureRow, type FigureRow } from '../../src/state/export/evaluationExport';
 import type { BackboneUsed, EvalResult } from './protocol';
 
-export interface FiguresJson {
-  readonly image_auroc: number | null;
-  readonly pixel_auroc: number | null;
-  readonly aupro_0_3: number | null;
-  readonly pixel_ap: number | null;
-  readonly f1_max: number | null;
-  readonly fpr_at_95_tpr: number | null;
-  readonly images: number;
-  readonly defect_images: number;
-}
-
-export interface CategoryJson extends FiguresJson {
-  readonly per_defect: Readonly<Record<string, FiguresJson>>;
+export interface CategoryJson extends FigureRow {
+  readonly per_defect: Readonly<Record<string, FigureRow>>;
 }
 
 export type Timings = Record<'setup' | 'backbone' | TrainingStage | 'inspect' | 'evaluate' | 'total', number>;
@@ -39,38 +29,23 @@ export interface EvalJson extends CategoryJson {
   readonly browser: { readonly chromium: string } & EngineInfo;
 }
 
-const fraction = (value: number) => (Number.isFinite(value) ? value : null);
-
-export function figuresJson(f: EvaluationFigures): FiguresJson {
-  return {
-    image_auroc: fraction(f.imageAuroc),
-    pixel_auroc: fraction(f.pixelAuroc),
-    aupro_0_3: fraction(f.aupro),
-    pixel_ap: fraction(f.ap),
-    f1_max: fraction(f.f1Max),
-    fpr_at_95_tpr: fraction(f.fprAt95Tpr),
-    images: f.images,
-    defect_images: f.defectImages,
-  };
-}
-
 function categoryJson(report: EvaluationReport): CategoryJson {
-  const perDefect = Object.fromEntries(Object.entries(report.perDefect).map(([type, f]) => [type, figuresJson(f)]));
-  return { ...figuresJson(report.overall), per_defect: perDefect };
+  const perDefect = Object.fromEntries(Object.entries(report.perDefect).map(([type, f]) => [type, figureRow(f)]));
+  return { ...figureRow(report.overall), per_defect: perDefect };
 }
 
 const FRACTIONS = ['image_auroc', 'pixel_auroc', 'aupro_0_3', 'pixel_ap', 'f1_max', 'fpr_at_95_tpr'] as const;
 
 /** The mean of each figure over categories (null when one of them is null: a mean over some would mislead); counts summed. */
-export function meanFigures(all: readonly FiguresJson[]): FiguresJson {
+export function meanFigures(all: readonly FigureRow[]): FigureRow {
   const mean = (key: (typeof FRACTIONS)[number]) => {
     const values = all.map((f) => f[key]);
     return values.some((v) => v === null) ? null : (values as number[]).reduce((a, b) => a + b, 0) / values.length;
   };
   return {
-    ...(Object.fromEntries(FRACTIONS.map((key) => [key, mean(key)])) as Pick<FiguresJson, (typeof FRACTIONS)[number]>),
     images: all.reduce((n, f) => n + f.images, 0),
     defect_images: all.reduce((n, f) => n + f.defect_images, 0),
+    ...(Object.fromEntries(FRACTIONS.map((key) => [key, mean(key)])) as Pick<FigureRow, (typeof FRACTIONS)[number]>),
   };
 }
 

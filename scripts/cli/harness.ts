@@ -61,6 +61,9 @@ export async function openHarness(): Promise<Harness> {
           done = resolveRun;
           failed = rejectRun;
         });
+        // A page error or crash can come while goto is still loading, before the await below:
+        // handled from the start, so it is not an unhandled rejection, and the await still sees it.
+        outcome.catch(() => {});
         await page.exposeFunction('cliJob', () => job);
         await page.exposeFunction('cliProgress', (line: string) => void process.stderr.write(`${line}\n`));
         await page.exposeFunction('cliDone', (result: T) => done(result));

@@ -3,12 +3,13 @@
  * app's own engine in headless Chromium (cli/inspect.html), writing a heatmap PNG per image and
  * results.csv. See INSPECT_USAGE for the options and exit codes.
  */
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { checkImageFile } from '../../src/core/formats/imageHeader';
 import { CliError, EXIT, INSPECT_USAGE, parseInspectArgs, type InspectOptions } from './args';
 import { runCommand } from './command';
 import { listFiles, requireFile } from './dataset';
+import { makeOutputFolder, writeOutputFile } from './outputFiles';
 import type { BackboneChoice, InspectedImage, InspectJob, InspectResult } from './protocol';
 import { resultsCsv, type CsvRow } from './resultsCsv';
 
@@ -27,9 +28,10 @@ async function inspect(options: InspectOptions): Promise<number> {
   if (!(await stat(options.images).catch(() => null))?.isDirectory()) throw new CliError(EXIT.data, `${options.images}: no such folder.`);
   const outDir = resolve(options.out);
   const inside = relative(resolve(options.images), outDir);
-  // Heatmaps written into the images folder must not be taken for images on the next run.
-  const underOut = (key: string) => !inside.startsWith('..') && (inside === '' || key === inside || key.startsWith(`${inside}/`));
-  const keys = (await listFiles(options.images)).filter((key) => IMAGE_EXTENSIONS.test(key) && !underOut(key));
+  // Heatmaps an earlier run wrote into the images folder (OUT inside it, or OUT itself) must not
+  // be taken for images; any other image there is the person's and is inspected.
+  const ourHeatmap = (key: string) => key.endsWith('.heatmap.png') && !inside.startsWith('..') && (inside === '' || key.startsWith(`${inside}/`));
+  const keys = (await listFiles(options.images)).filter((key) => IMAGE_EXTENSIONS.test(key) && !ourHeatmap(key));
   if (keys.length === 0) throw new CliError(EXIT.data, `${options.images}: no images in it (PNG, JPEG, BMP, WebP, GIF).`);
 
   const files = new Map<string, string>();
@@ -52,7 +54,7 @@ async function inspect(options: InspectOptions): Promise<number> {
   const job: InspectJob = { bundle: bundleKey, bundleName: options.bundle, images: keys.filter((k) => files.has(k)).map((key) => ({ key, heatmap: heatmaps.get(key)! })), backbone, path: options.path };
   process.stderr.write(`${keys.length} images under ${options.images}${refused.length ? `, ${refused.length} unreadable` : ''}\n`);
 
-  await mkdir(outDir, { recursive: true });
+  await makeOutputFolder(options.out);
   let result: InspectResult | null = null;
   if (job.images.length > 0) {
     // Loaded here: Vite and Playwright take seconds to import, and usage or data errors should answer at once.
@@ -68,7 +70,7 @@ async function inspect(options: InspectOptions): Promise<number> {
   const rows: CsvRow[] = [...(result?.images ?? []), ...refused]
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     .map((image) => ({ image, heatmap: image.error === null ? heatmaps.get(image.key)! : null }));
-  await writeFile(join(outDir, 'results.csv'), resultsCsv(rows, options.epsilon));
+  await writeOutputFile(join(options.out, 'results.csv'), resultsCsv(rows, options.epsilon));
   const failed = rows.filter((r) => r.image.error !== null);
   for (const { image } of failed) process.stderr.write(`${join(options.images, image.key)}: ${image.error}\n`);
   process.stderr.write(`Wrote ${rows.length - failed.length} heatmaps and results.csv to ${options.out}${failed.length ? `; ${failed.length} could not be inspected` : ''}\n`);

@@ -19,4 +19,9 @@ describe('results.csv', () => {
       '',
     ]);
   });
+
+  it('keeps an image name or a reason that a spreadsheet would run as a formula as text', () => {
+    const csv = resultsCsv([{ image: { key: '=cmd.png', imageScore: null, width: null, height: null, seconds: null, error: '@bad' }, heatmap: null }], 0.01);
+    expect(csv.split('\r\n')[1]).toBe("'=cmd.png,,0.01,,,,,,'@bad");
+  });
 });

@@ -219,9 +219,10 @@ function readBackbone(m: Json, bytes: Uint8Array | undefined, sha256: string): U
 }
 
 /**
- * The zip's two entries, inflated only after the central directory's sizes pass the limits,
- * and checked against the directory's CRC-32: fflate does not check it, and without it a
- * damaged byte in deflated data could decode to different, plausible numbers.
+ * The zip's three entries (the backbone's is optional), inflated only after the central
+ * directory's sizes pass the limits, and checked against the directory's CRC-32: fflate does
+ * not check it, and without it a damaged byte in deflated data could decode to different,
+ * plausible numbers.
  */
 function unzipChecked(bytes: Uint8Array, limits: BundleLimits): Map<string, Uint8Array> {
   const directory = readDirectory(bytes);

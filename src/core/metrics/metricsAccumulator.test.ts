@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadFixture } from '../../../fixtures/load';
 import { createRng } from '../rng';
-import { createMetricsAccumulator, type MetricsResult } from './metricsAccumulator';
+import { createCountsAccumulator, createMetricsAccumulator, type MetricsResult } from './metricsAccumulator';
 
 interface MetricsFixture {
   shape: [number, number, number];
@@ -166,5 +166,34 @@ describe('metrics accumulator on hand-computed cases', () => {
     const metrics = createMetricsAccumulator();
     expect(() => metrics.add(Float32Array.from([0.1, NaN]), new Uint8Array(2), 2, 1)).toThrow(/NaN/);
     expect(() => metrics.add(new Float32Array(5), new Uint8Array(5), 2, 1)).toThrow(RangeError);
+  });
+});
+
+describe('counts accumulator', () => {
+  const image = (index: number) => [maps.subarray(index * pixels, (index + 1) * pixels), masks.subarray(index * pixels, (index + 1) * pixels)] as const;
+
+  it('merges sets of images into exactly the counts of all of them, leaving the merged sets as they were', () => {
+    const all = createCountsAccumulator();
+    const first = createCountsAccumulator();
+    const second = createCountsAccumulator();
+    for (let i = 0; i < images; i++) {
+      all.add(...image(i), width, height);
+      (i % 3 === 0 ? first : second).add(...image(i), width, height);
+    }
+    const firstBefore = structuredClone(first.counts());
+    const together = createCountsAccumulator();
+    together.merge(first);
+    together.merge(second);
+    expect(together.counts(), 'merged counts').toEqual(all.counts());
+    expect(together.regions, 'merged regions').toBe(all.regions);
+    expect(first.counts(), 'the merged set unchanged').toEqual(firstBefore);
+  });
+
+  it('gives each image its peak score and region count, and refuses a map that is not one image of the size given', () => {
+    const counts = createCountsAccumulator();
+    const added = counts.add(Float32Array.from([0.25, 0.75, 0.5, 0.1]), Uint8Array.from([1, 0, 0, 1]), 2, 2);
+    expect(added).toEqual({ peak: 0.75, regions: 1 });
+    expect(() => counts.add(new Float32Array(8), new Uint8Array(8), 2, 2)).toThrow(/one 2×2 image/);
+    expect(counts.regions, 'nothing counted from the refused map').toBe(1);
   });
 });

@@ -46,10 +46,32 @@ export interface MetricsAccumulator {
   result(maxCurvePoints?: number): MetricsResult;
 }
 
-export function createMetricsAccumulator(): MetricsAccumulator {
+/** What one image added to a CountsAccumulator: its highest score and its ground-truth regions. */
+export interface ImageCounted {
+  readonly peak: number;
+  readonly regions: number;
+}
+
+/**
+ * The exact pixel counts (ScoreCounts) and ground-truth regions of a set of images, without
+ * image scores: the part of the figures that sets of images can share by merging.
+ */
+export interface CountsAccumulator {
+  /**
+   * Counts one image.
+   * @param map [height, width] anomaly scores, higher = more anomalous; no NaN
+   * @param mask [height, width] ground truth, nonzero = defect
+   */
+  add(map: Float32Array, mask: Uint8Array, width: number, height: number): ImageCounted;
+  /** Adds another set's counts and regions; that set is left as it was. */
+  merge(other: CountsAccumulator): void;
+  /** The counts of every image so far, merged into one. */
+  counts(): ScoreCounts;
+  readonly regions: number;
+}
+
+export function createCountsAccumulator(): CountsAccumulator {
   const runs: ScoreCounts[] = [];
-  const imageScores: number[] = [];
-  const imageLabels: number[] = [];
   let regions = 0;
 
   const mergeTopTwo = (): void => {
@@ -67,34 +89,65 @@ export function createMetricsAccumulator(): MetricsAccumulator {
       if (!Number.isInteger(width) || !Number.isInteger(height) || pixels <= 0) {
         throw new RangeError(`image size must be positive integers, got ${width}×${height}`);
       }
+      if (map.length !== pixels || mask.length !== pixels) {
+        throw new RangeError(`map and mask must both hold one ${width}×${height} image, got ${map.length} and ${mask.length} values`);
+      }
+      const imageRegions = connectedRegions(mask, width, height);
+      const keys = new Uint32Array(pixels);
+      scoreKeys(map, keys);
+      const regionSizes = new Uint32Array(pixels);
+      for (let p = 0; p < pixels; p++) regionSizes[p] = imageRegions.sizes[imageRegions.labels[p]];
+      const run = countScores(keys, regionSizes);
+      regions += imageRegions.count;
+      push(run);
+      return { peak: keyScore(run.keys[run.keys.length - 1]), regions: imageRegions.count };
+    },
+    merge(other) {
+      const theirs = other.counts();
+      regions += other.regions;
+      if (theirs.keys.length > 0) push(theirs);
+    },
+    counts() {
+      while (runs.length > 1) mergeTopTwo();
+      return runs[0] ?? emptyCounts;
+    },
+    get regions() {
+      return regions;
+    },
+  };
+}
+
+export function createMetricsAccumulator(): MetricsAccumulator {
+  const counts = createCountsAccumulator();
+  const imageScores: number[] = [];
+  const imageLabels: number[] = [];
+
+  return {
+    add(map, mask, width, height) {
+      const pixels = width * height;
+      if (!Number.isInteger(width) || !Number.isInteger(height) || pixels <= 0) {
+        throw new RangeError(`image size must be positive integers, got ${width}×${height}`);
+      }
       if (map.length % pixels !== 0 || mask.length !== map.length) {
         throw new RangeError(`map and mask must both hold whole ${width}×${height} images, got ${map.length} and ${mask.length} values`);
       }
       for (let offset = 0; offset < map.length; offset += pixels) {
-        const imageRegions = connectedRegions(mask.subarray(offset, offset + pixels), width, height);
-        const keys = new Uint32Array(pixels);
-        scoreKeys(map.subarray(offset, offset + pixels), keys);
-        const regionSizes = new Uint32Array(pixels);
-        for (let p = 0; p < pixels; p++) regionSizes[p] = imageRegions.sizes[imageRegions.labels[p]];
-        const run = countScores(keys, regionSizes);
-        imageScores.push(keyScore(run.keys[run.keys.length - 1]));
-        imageLabels.push(imageRegions.count > 0 ? 1 : 0);
-        regions += imageRegions.count;
-        push(run);
+        const image = counts.add(map.subarray(offset, offset + pixels), mask.subarray(offset, offset + pixels), width, height);
+        imageScores.push(image.peak);
+        imageLabels.push(image.regions > 0 ? 1 : 0);
       }
     },
 
     result(maxCurvePoints = 1000) {
       if (!Number.isInteger(maxCurvePoints) || maxCurvePoints < 1) throw new RangeError(`maxCurvePoints must be a positive integer, got ${maxCurvePoints}`);
-      while (runs.length > 1) mergeTopTwo();
       const defectImages = imageLabels.reduce((a, b) => a + b, 0);
       const bothKinds = defectImages > 0 && defectImages < imageLabels.length;
       return {
         images: imageLabels.length,
         defectImages,
-        regions,
+        regions: counts.regions,
         imageAuroc: bothKinds ? auroc(imageScores, imageLabels) : NaN,
-        pixel: pixelFigures(runs[0] ?? emptyCounts, regions, maxCurvePoints),
+        pixel: pixelFigures(counts.counts(), counts.regions, maxCurvePoints),
       };
     },
   };

@@ -6,7 +6,7 @@
  */
 import type { EvaluationFigures } from '../../core/metrics/evaluationReport';
 import type { EvaluationRecord, ModelRecord, ProjectRecord } from '../../storage/projectRecords';
-import { exportName } from './resultsTable';
+import { csvField, exportName } from './resultsTable';
 
 export interface EvaluationExport {
   readonly project: ProjectRecord;
@@ -14,8 +14,8 @@ export interface EvaluationExport {
   readonly evaluation: EvaluationRecord;
 }
 
-/** The figures of one set of images under their exported names, in column order. */
-interface FigureRow {
+/** The figures of one set of images under their exported names (the ones MVTec AD papers use), in column order. */
+export interface FigureRow {
   readonly images: number;
   readonly defect_images: number;
   readonly image_auroc: number | null;
@@ -30,7 +30,7 @@ const COLUMNS: readonly (keyof FigureRow)[] = ['images', 'defect_images', 'image
 
 const finite = (value: number): number | null => (Number.isFinite(value) ? value : null);
 
-function figureRow(figures: EvaluationFigures): FigureRow {
+export function figureRow(figures: EvaluationFigures): FigureRow {
   return {
     images: figures.images,
     defect_images: figures.defectImages,
@@ -62,17 +62,6 @@ export function evaluationJson({ project, model, evaluation }: EvaluationExport)
   return JSON.stringify(document, null, 2);
 }
 
-/**
- * One CSV field (RFC 4180). Defect types are folder names a person chose: one starting with
- * =, +, − or @ would run as a formula in a spreadsheet, so a leading apostrophe keeps it text.
- */
-function field(value: string | number | null): string {
-  if (value === null) return '';
-  if (typeof value === 'number') return String(value);
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 /** A row over all images, then one per defect type (over that type's images and the good ones); scope says which. */
 export function evaluationCsv({ evaluation }: EvaluationExport): string {
   const perDefect = Object.entries(evaluation.perDefect).map(([type, figures]) => ['defect_type', type, figures] as const);
@@ -81,7 +70,7 @@ export function evaluationCsv({ evaluation }: EvaluationExport): string {
     ['scope', 'defect_type', ...COLUMNS].join(','),
     ...sets.map(([scope, type, figures]) => {
       const row = figureRow(figures);
-      return [scope, field(type), ...COLUMNS.map((column) => field(row[column]))].join(',');
+      return [scope, csvField(type), ...COLUMNS.map((column) => csvField(row[column]))].join(',');
     }),
   ];
   return lines.join('\r\n') + '\r\n';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProjectRecord } from '../../storage/projectRecords';
-import { exportName, safeFileName } from './resultsTable';
+import { csvField, exportName, safeFileName } from './resultsTable';
 
 const project = (name: string): ProjectRecord => ({
   id: 'p1',
@@ -72,5 +72,19 @@ describe('safeFileName', () => {
     ['.png', 'image'],
   ])('%s becomes %s', (path, expected) => {
     expect(safeFileName(path), `safeFileName(${JSON.stringify(path)})`).toBe(expected);
+  });
+});
+
+describe('csvField', () => {
+  it('quotes commas, quotes and line breaks, and leaves numbers and null as they are', () => {
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField('a, "b"\nc')).toBe('"a, ""b""\nc"');
+    expect(csvField(-0.5)).toBe('-0.5');
+    expect(csvField(null)).toBe('');
+  });
+
+  it('keeps a text that a spreadsheet would run as a formula as text', () => {
+    expect(['=1+1', '+1', '-1', '@SUM(A1)', '\tx'].map(csvField)).toEqual(["'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx"]);
+    expect(csvField('=HYPERLINK("x", 1)')).toBe('"\'=HYPERLINK(""x"", 1)"');
   });
 });

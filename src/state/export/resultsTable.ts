@@ -41,10 +41,12 @@ function rows({ images, results }: ExportContext): Row[] {
 }
 
 /**
- * One CSV field (RFC 4180). A text starting with =, +, − or @ would run as a formula in a
- * spreadsheet; a leading apostrophe keeps it text (OWASP's advice for CSV injection).
+ * One CSV field (RFC 4180); null is an empty field. A text starting with =, +, − or @ would run
+ * as a formula in a spreadsheet; a leading apostrophe keeps it text (OWASP's advice for CSV
+ * injection). Names here are ones a person chose: files, folders, defect types.
  */
-function field(value: string | number): string {
+export function csvField(value: string | number | null): string {
+  if (value === null) return '';
   if (typeof value === 'number') return String(value);
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
@@ -53,7 +55,7 @@ function field(value: string | number): string {
 export function resultsCsv(context: ExportContext): Blob {
   const table = rows(context);
   const header: (keyof Row)[] = ['name', 'image_score', 'epsilon', 'verdict', 'defect_type', 'image_width', 'image_height', 'seconds', 'inspected_at'];
-  const lines = [header.join(','), ...table.map((row) => header.map((key) => field(row[key])).join(','))];
+  const lines = [header.join(','), ...table.map((row) => header.map((key) => csvField(row[key])).join(','))];
   return new Blob([lines.join('\r\n') + '\r\n'], { type: 'text/csv' });
 }
 

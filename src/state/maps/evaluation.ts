@@ -5,19 +5,17 @@
  * image figures use the pipeline's image score (the peak over the feature cells, which the
  * map's interpolation can undercut), the same score the results table shows and sorts by.
  *
- * How: each image becomes exact pixel counts once (the core metrics' ScoreCounts), kept in one
- * group per defect type. A defect type's figures are over its images and all the good ones, so
- * the good images' counts are merged with each type's at the end, whichever order the images
- * came in; the overall figures merge every group. Counts are integers and the merged summary
+ * How: each image becomes exact pixel counts once (the core metrics' CountsAccumulator), kept in
+ * one group per defect type beside the image scores and labels. A defect type's figures are over
+ * its images and all the good ones, so the good images' counts are merged with each type's at
+ * the end, whichever order the images came in; the overall figures merge every group. Counts are integers and the merged summary
  * is the same whatever the grouping, so every figure equals createMetricsAccumulator's on the
  * same images.
  */
 import { auroc } from '../../core/metrics/auroc';
-import { connectedRegions } from '../../core/metrics/connectedRegions';
 import type { EvaluationFigures, EvaluationReport } from '../../core/metrics/evaluationReport';
+import { createCountsAccumulator, type CountsAccumulator } from '../../core/metrics/metricsAccumulator';
 import { type PixelFigures, pixelFigures } from '../../core/metrics/pixelFigures';
-import { countScores, emptyCounts, mergeCounts, type ScoreCounts } from '../../core/metrics/scoreCounts';
-import { scoreKeys } from '../../core/metrics/scoreKey';
 import type { AnomalyMap } from '../../pipeline/requests';
 import type { DefectMask } from '../intake/readMask';
 
@@ -38,25 +36,25 @@ export function createEvaluation(): EvaluationAccumulator {
   return {
     add(score, imageScore, mask, defectType) {
       const [height, width] = score.dims;
-      const group = groups.get(defectType) ?? createGroup();
-      group.add(score.data, fitMask(mask, width, height), width, height, imageScore, mask.data.some((v) => v !== 0) ? 1 : 0);
+      const group = groups.get(defectType) ?? { counts: createCountsAccumulator(), scores: [], labels: [] };
+      group.counts.add(score.data, fitMask(mask, width, height), width, height);
       // Only once the image is counted: a map the core metrics refuse leaves no empty group behind.
+      // The label is the image's own mask's, before resizing, which can lose a tiny defect.
+      group.scores.push(imageScore);
+      group.labels.push(mask.data.some((v) => v !== 0) ? 1 : 0);
       groups.set(defectType, group);
     },
     result() {
-      const good = groups.get(GOOD_TYPE)?.summary() ?? emptySummary;
-      const defects = [...groups]
-        .filter(([type]) => type !== GOOD_TYPE)
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([type, group]) => [type, group.summary()] as const);
-      const overall = defects.reduce((sum, [, summary]) => combine(sum, summary), good);
-      const overallPixels = pixelFigures(overall.counts, overall.regions, CURVE_POINTS);
+      const good = groups.get(GOOD_TYPE);
+      const defects = [...groups].filter(([type]) => type !== GOOD_TYPE).sort(([a], [b]) => (a < b ? -1 : 1));
+      const overall = combine([good, ...defects.map(([, group]) => group)]);
+      const overallPixels = pixelFigures(overall.counts.counts(), overall.counts.regions, CURVE_POINTS);
       return {
         overall: figures(overall, overallPixels),
         perDefect: Object.fromEntries(
-          defects.map(([type, summary]) => {
-            const withGood = combine(good, summary);
-            return [type, figures(withGood, pixelFigures(withGood.counts, withGood.regions, 1))];
+          defects.map(([type, group]) => {
+            const withGood = combine([good, group]);
+            return [type, figures(withGood, pixelFigures(withGood.counts.counts(), withGood.counts.regions, 1))];
           }),
         ),
         roc: { fpr: Array.from(overallPixels.roc.fpr), y: Array.from(overallPixels.roc.y) },
@@ -66,73 +64,33 @@ export function createEvaluation(): EvaluationAccumulator {
   };
 }
 
-/** A set of images as the figures need them: exact pixel counts, regions, and image scores with their labels (1 = defective). */
-interface Summary {
-  readonly counts: ScoreCounts;
-  readonly regions: number;
-  readonly scores: readonly number[];
-  readonly labels: readonly number[];
+/** A set of images as the figures need them: their pixel counts and regions, and their image scores with labels (1 = defective). */
+interface Group {
+  readonly counts: CountsAccumulator;
+  readonly scores: number[];
+  readonly labels: number[];
 }
 
-const emptySummary: Summary = { counts: emptyCounts, regions: 0, scores: [], labels: [] };
-
-function combine(a: Summary, b: Summary): Summary {
-  return { counts: mergeCounts(a.counts, b.counts), regions: a.regions + b.regions, scores: [...a.scores, ...b.scores], labels: [...a.labels, ...b.labels] };
+/** The groups' images together (a missing group adds none); the groups are left as they were. */
+function combine(groups: readonly (Group | undefined)[]): Group {
+  const present = groups.filter((group) => group !== undefined);
+  const counts = createCountsAccumulator();
+  for (const group of present) counts.merge(group.counts);
+  return { counts, scores: present.flatMap((group) => group.scores), labels: present.flatMap((group) => group.labels) };
 }
 
-function figures(summary: Summary, pixels: PixelFigures): EvaluationFigures {
-  const defectImages = summary.labels.reduce((a, b) => a + b, 0);
-  const bothKinds = defectImages > 0 && defectImages < summary.labels.length;
+function figures(group: Group, pixels: PixelFigures): EvaluationFigures {
+  const defectImages = group.labels.reduce((a, b) => a + b, 0);
+  const bothKinds = defectImages > 0 && defectImages < group.labels.length;
   return {
-    images: summary.labels.length,
+    images: group.labels.length,
     defectImages,
-    imageAuroc: bothKinds ? auroc(summary.scores, summary.labels) : NaN,
+    imageAuroc: bothKinds ? auroc(group.scores, group.labels) : NaN,
     pixelAuroc: pixels.auroc,
     aupro: pixels.aupro,
     ap: pixels.ap,
     f1Max: pixels.f1Max,
     fprAt95Tpr: pixels.fprAt95Tpr,
-  };
-}
-
-interface Group {
-  /** @param label 1 when the image's own mask (before resizing, which can lose a tiny defect) marks a defect */
-  add(map: Float32Array, mask: Uint8Array, width: number, height: number, imageScore: number, label: number): void;
-  summary(): Summary;
-}
-
-/**
- * The images of one defect type. Their counts are kept as sorted runs merged like the core
- * accumulator's (a run is merged into the one below while that one is at most twice as long),
- * so adding n pixels costs O(n log n) in all.
- */
-function createGroup(): Group {
-  const runs: ScoreCounts[] = [];
-  const scores: number[] = [];
-  const labels: number[] = [];
-  let regions = 0;
-  const mergeTopTwo = (): void => {
-    const top = runs.pop() as ScoreCounts;
-    runs.push(mergeCounts(runs.pop() as ScoreCounts, top));
-  };
-  return {
-    add(map, mask, width, height, imageScore, label) {
-      const pixels = width * height;
-      const imageRegions = connectedRegions(mask, width, height);
-      const keys = new Uint32Array(pixels);
-      scoreKeys(map, keys);
-      const regionSizes = new Uint32Array(pixels);
-      for (let p = 0; p < pixels; p++) regionSizes[p] = imageRegions.sizes[imageRegions.labels[p]];
-      runs.push(countScores(keys, regionSizes));
-      while (runs.length > 1 && runs[runs.length - 2].keys.length <= 2 * runs[runs.length - 1].keys.length) mergeTopTwo();
-      scores.push(imageScore);
-      labels.push(label);
-      regions += imageRegions.count;
-    },
-    summary() {
-      while (runs.length > 1) mergeTopTwo();
-      return { counts: runs[0] ?? emptyCounts, regions, scores, labels };
-    },
   };
 }
 

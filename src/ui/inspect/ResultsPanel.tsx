@@ -45,7 +45,7 @@ export function ResultsPanel() {
   return (
     <section className="panel" aria-labelledby="results-heading">
       <h2 id="results-heading">Results</h2>
-      {model?.evaluation && <EvaluationFigures evaluation={model.evaluation} />}
+      {model?.evaluation && <EvaluationFigures project={current.project} model={model} evaluation={model.evaluation} />}
       <p>
         {count(results.length, 'image')} inspected · {fails} fail · {results.length - fails} pass
       </p>

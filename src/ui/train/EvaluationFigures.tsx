@@ -1,11 +1,10 @@
 /**
  * A model's figures on the project's test images: a table over all images and per defect type,
- * the pixel ROC and PRO curves, and the figures as JSON or CSV files.
+ * the pixel ROC and PRO curves (when the test images had defects to draw them from), and the
+ * figures as JSON or CSV files.
  */
 import type { EvaluationFigures as Figures } from '../../core/metrics/evaluationReport';
 import { evaluationCsv, evaluationFileName, evaluationJson, type EvaluationExport } from '../../state/export/evaluationExport';
-import { useProjects } from '../../state/projectsStore';
-import type { EvaluationRecord } from '../../storage/projectRecords';
 import { saveBlob } from '../common/saveBlob';
 import { count } from '../format';
 import { CurveChart } from './CurveChart';
@@ -25,10 +24,8 @@ const COLUMNS: readonly { heading: string; name: string; value: (f: Figures) => 
   { heading: 'FPR at 95% TPR', name: 'fpr-at-95-tpr', value: (f) => f.fprAt95Tpr },
 ];
 
-export function EvaluationFigures({ evaluation }: { readonly evaluation: EvaluationRecord }) {
-  const current = useProjects((s) => s.current);
-  const model = current?.models.find((m) => m.evaluation === evaluation);
-  const target: EvaluationExport | null = current && model ? { project: current.project, model, evaluation } : null;
+export function EvaluationFigures({ project, model, evaluation }: EvaluationExport) {
+  const exported: EvaluationExport = { project, model, evaluation };
   const { overall } = evaluation;
   const types = Object.entries(evaluation.perDefect);
 
@@ -61,7 +58,9 @@ export function EvaluationFigures({ evaluation }: { readonly evaluation: Evaluat
           </tbody>
         </table>
       </div>
-      {evaluation.roc.fpr.length > 0 ? (
+      {evaluation.roc.fpr.length === 0 ? (
+        <p className="muted">These figures were kept before curves and per-defect figures were: inspect the test images again to see them.</p>
+      ) : Number.isFinite(overall.pixelAuroc) ? (
         <div className="charts">
           <CurveChart
             title="Pixel ROC curve"
@@ -79,13 +78,13 @@ export function EvaluationFigures({ evaluation }: { readonly evaluation: Evaluat
           />
         </div>
       ) : (
-        <p className="muted">These figures were kept before curves and per-defect figures were: inspect the test images again to see them.</p>
+        <p className="muted">The ROC and PRO curves need defective test images with their masks, besides good ones.</p>
       )}
       <div className="export-bar">
-        <button type="button" disabled={!target} onClick={() => target && saveBlob(new Blob([evaluationJson(target)], { type: 'application/json' }), evaluationFileName(target.project, 'json'))}>
+        <button type="button" onClick={() => saveBlob(new Blob([evaluationJson(exported)], { type: 'application/json' }), evaluationFileName(project, 'json'))}>
           Export figures (JSON)
         </button>
-        <button type="button" disabled={!target} onClick={() => target && saveBlob(new Blob([evaluationCsv(target)], { type: 'text/csv' }), evaluationFileName(target.project, 'csv'))}>
+        <button type="button" onClick={() => saveBlob(new Blob([evaluationCsv(exported)], { type: 'text/csv' }), evaluationFileName(project, 'csv'))}>
           Export figures (CSV)
         </button>
       </div>

@@ -85,7 +85,7 @@ function ActiveModel({ record, project }: { readonly record: ModelRecord; readon
           </>
         )}
       </dl>
-      {record.evaluation && <EvaluationFigures evaluation={record.evaluation} />}
+      {record.evaluation && <EvaluationFigures project={project} model={record} evaluation={record.evaluation} />}
       <CalibrationPicture calibration={model.calibration} classes={model.classes} />
       <div className="model-actions">
         <button type="button" className="primary" onClick={() => navigate({ screen: 'inspect', projectId: project.id })}>
