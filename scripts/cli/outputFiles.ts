@@ -10,8 +10,8 @@ function cannotWrite(path: string, error: unknown): CliError {
   return new CliError(EXIT.data, `${path}: cannot be written (${error instanceof Error ? error.message : String(error)}).`);
 }
 
-export async function writeOutputFile(path: string, text: string): Promise<void> {
-  await writeFile(path, text).catch((error: unknown) => {
+export async function writeOutputFile(path: string, data: string | Uint8Array): Promise<void> {
+  await writeFile(path, data).catch((error: unknown) => {
     throw cannotWrite(path, error);
   });
 }

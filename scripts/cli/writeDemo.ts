@@ -3,20 +3,20 @@
  * as "Try the demo") written to disk in the MVTec AD layout, so `npm run eval` can be checked
  * against the figures the app shows for it.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { buildDemoDataset } from '../../src/demo/demoDataset';
 import { stem } from '../../src/state/intake/incoming';
 import { DEMO_WRITE_USAGE, parseDemoWriteArgs } from './args';
 import { runCommand } from './command';
+import { makeOutputFolder, writeOutputFile } from './outputFiles';
 
 await runCommand(DEMO_WRITE_USAGE, parseDemoWriteArgs, async ({ dir }) => {
   const demo = await buildDemoDataset();
   const root = join(dir, demo.className);
   const write = async (relative: string, blob: Blob) => {
     const path = join(root, relative);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, new Uint8Array(await blob.arrayBuffer()));
+    await makeOutputFolder(dirname(path));
+    await writeOutputFile(path, new Uint8Array(await blob.arrayBuffer()));
   };
   for (const image of demo.images) {
     if (image.role === 'train') {
