@@ -1,9 +1,10 @@
 /**
  * Losing the GPU device under a job, injected with debugLoseDevice (device.destroy() on the
  * engine's real device), on the GPU path forced as the Project screen's setting does. A training
- * that loses it mid-condensation finishes on the CPU path from its kept features, and its model
- * scores the demo's test images about as well as a clean run's; an inspection that loses it
- * mid-batch returns every image's result. The engine tells the page both times.
+ * that loses it mid-condensation finishes on the CPU path from its kept features (no features
+ * progress after the loss), and its model scores the demo's test images about as well as a clean
+ * run's; an inspection that loses it mid-batch goes on from the image in progress (its count
+ * never goes back) and returns every image's result. The engine tells the page both times.
  */
 import { afterEach, beforeAll, expect, test } from 'vitest';
 import { auroc } from '../src/core/metrics/auroc';
@@ -63,14 +64,18 @@ test('a training that loses the GPU mid-condensation finishes on the CPU, and it
   cleanModel = clean;
 
   let lostAt: TrainingProgress | null = null;
+  const stagesAfterLoss = new Set<string>();
   const job = engine.train(request(backbone), (progress) => {
-    if (progress.stage === 'condensation' && !lostAt) {
+    if (lostAt) stagesAfterLoss.add(progress.stage);
+    else if (progress.stage === 'condensation') {
       lostAt = progress;
       void engine.debugLoseDevice();
     }
   });
   const model = await job.result;
   expect(lostAt, 'the device was destroyed during the condensation').not.toBeNull();
+  expect([...stagesAfterLoss], 'stages reported after the loss: the features were kept, not extracted again').not.toContain('features');
+  expect([...stagesAfterLoss], 'stages reported after the loss').toContain('condensation');
   expect(notices, 'the page was told').toEqual([{ kind: 'gpu-lost', message: 'The GPU was reset; continuing on the CPU.' }]);
   expect(model.summary.path, 'the training finished on the CPU path').toBe('cpu');
   expect(model.summary.patchesPerClass, 'the features kept from the GPU run').toEqual(clean.summary.patchesPerClass);
@@ -91,13 +96,17 @@ test('an inspection that loses the GPU mid-batch returns every image, scored as 
   const images = testImages.slice(0, 3).map((i) => i.blob);
   expect((await engine.useBackbone(backbone.id).result).path).toBe('webgpu');
   let lostAfter: number | null = null;
+  const doneAfterLoss: number[] = [];
   const inspections = await engine.inspect(model, images, (progress) => {
-    if (progress.done >= 1 && lostAfter === null) {
+    if (lostAfter !== null) doneAfterLoss.push(progress.done);
+    else if (progress.done >= 1) {
       lostAfter = progress.done;
       void engine.debugLoseDevice();
     }
   }).result;
   expect(lostAfter, 'the device was destroyed after the first image').toBe(1);
+  expect(Math.min(...doneAfterLoss), `images done as reported after the loss, ${doneAfterLoss.join(', ')}: the inspection went on, not over`).toBeGreaterThanOrEqual(1);
+  expect(doneAfterLoss.at(-1), 'the last count').toBe(images.length);
   expect(notices.map((n) => n.kind)).toEqual(['gpu-lost']);
   expect(inspections, 'one result per image').toHaveLength(images.length);
   // The engine is on the CPU path now: the same images again there are the reference.

@@ -1,9 +1,11 @@
 /**
- * A full disk while saving, in a real browser's IndexedDB. The failure is injected the way a
- * write refused for quota shows up: the object store's put throws a DOMException named
- * 'QuotaExceededError' (IDBObjectStore.prototype.put is patched for the one call). Saving a
- * model or results then fails with a clear message and keeps nothing of the failed save: the
- * previous model, the project's pointer to it and the earlier results are as they were.
+ * A full disk while saving, in a real browser's IndexedDB. The failure is injected in the two
+ * shapes a write refused for quota takes: the object store's put throws a DOMException named
+ * 'QuotaExceededError' (IDBObjectStore.prototype.put is patched for the one call), or every put
+ * goes through and the transaction aborts at commit with that error (the test aborts the real
+ * transaction once its last write has succeeded, and gives it the error the browser would).
+ * Saving a model or results then fails with a clear message and keeps nothing of the failed
+ * save: the previous model, the project's pointer to it and the earlier results are as they were.
  */
 import { deleteDB } from 'idb';
 import { afterEach, expect, test } from 'vitest';
@@ -42,6 +44,34 @@ function failNextPut(storeName: string): { readonly failed: () => boolean } {
     failed = true;
     IDBObjectStore.prototype.put = put;
     throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+  };
+  return { failed: () => failed };
+}
+
+/**
+ * The next transaction that puts into `storeName` fails at commit as one over quota does: its
+ * puts succeed, and once the last of them has, it is aborted with a QuotaExceededError as its
+ * error. Later transactions run as usual.
+ */
+function failNextCommit(storeName: string): { readonly failed: () => boolean } {
+  const put = IDBObjectStore.prototype.put;
+  let target: IDBTransaction | null = null;
+  let pending = 0;
+  let failed = false;
+  IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+    const request = put.apply(this, args);
+    if (!target && this.name === storeName) target = this.transaction;
+    const tx = this.transaction;
+    if (tx !== target) return request;
+    pending++;
+    request.addEventListener('success', () => {
+      if (--pending > 0) return;
+      IDBObjectStore.prototype.put = put;
+      failed = true;
+      Object.defineProperty(tx, 'error', { value: new DOMException('The quota has been exceeded.', 'QuotaExceededError') });
+      tx.abort();
+    });
+    return request;
   };
   return { failed: () => failed };
 }
@@ -155,4 +185,24 @@ test('a save that fails on its second write (the project pointer) keeps nothing 
   expect(failureMessage(failure)).toBe(FULL);
   expect((await store.getProject('p1'))?.modelId, "the project's pointer").toBe('m1');
   expect((await db.getAllKeys('models')).sort(), 'model records').toEqual(['m1']);
+});
+
+test('a model whose writes go through but whose transaction is refused at commit for quota fails the same way, keeping nothing', async () => {
+  const { db, store } = await freshStore();
+  await store.saveModel('p1', 'm1', model('2026-01-01T00:00:00.000Z'));
+
+  const fault = failNextCommit('models');
+  const failure = await store.saveModel('p1', 'm2', model('2026-02-01T00:00:00.000Z')).then(
+    () => null,
+    (error: unknown) => error,
+  );
+  expect(fault.failed(), 'the injected abort fired').toBe(true);
+  expect(failure, 'the save was refused').toBeInstanceOf(DOMException);
+  expect((failure as DOMException).name, 'the error the save rejected with').toBe('QuotaExceededError');
+  expect(failureMessage(failure)).toBe(FULL);
+  expect((await store.getProject('p1'))?.modelId, "the project's pointer").toBe('m1');
+  expect((await db.getAllKeys('models')).sort(), 'model records').toEqual(['m1']);
+
+  await store.saveModel('p1', 'm2', model('2026-02-01T00:00:00.000Z'));
+  expect((await store.getProject('p1'))?.modelId, 'with room again, the next save lands').toBe('m2');
 });

@@ -9,7 +9,7 @@ import { EngineError } from '../src/engine/errors';
 import { useEngineNotices } from '../src/state/engineNotices';
 import { engineClient } from '../src/state/services';
 
-const LOST_TRAINING = 'The engine stopped unexpectedly and was restarted. The training in progress was lost; your project and saved models are safe.';
+const LOST_TRAINING = 'The engine stopped unexpectedly; it starts again with your next action. The training in progress was lost; your project and saved models are safe.';
 
 test('a crash mid-training rejects the job with engine-crashed, and the next call runs on a new worker', async () => {
   const first = engineClient();

@@ -15,7 +15,7 @@ test.use({ viewport: { width: 1366, height: 768 } });
 
 const TRAINING_TIMEOUT = 240_000;
 const FULL = "Training failed: This browser's storage is full: free disk space, or delete old projects or results, and try again; nothing was saved.";
-const LOST_INSPECTION = 'The engine stopped unexpectedly and was restarted. The inspection in progress was lost; your project and saved models are safe.';
+const LOST_INSPECTION = 'The engine stopped unexpectedly; it starts again with your next action. The inspection in progress was lost; your project and saved models are safe.';
 const CRASH = 'e2e: the engine worker crashes';
 
 declare global {
@@ -112,9 +112,10 @@ test('reload mid-training, a full disk on save, and an engine crash mid-inspecti
     await page.getByRole('link', { name: 'Inspect' }).click();
     await page.getByRole('button', { name: 'Inspect the 18 test images' }).click();
     await expect(page.getByText(/Inspecting the test images: \d+ of 18/)).toBeVisible({ timeout: TRAINING_TIMEOUT });
-    const engine = page.workers().find((w) => w.url().includes('engine.worker'));
-    expect(engine, `the engine worker among ${page.workers().map((w) => w.url()).join(', ')}`).toBeDefined();
-    await engine!.evaluate((message) => {
+    // The worker started after the reload may not be listed yet. The engine is the first one listed: ONNX Runtime's threads start from it.
+    await expect.poll(() => page.workers().map((w) => w.url()), { message: 'the engine worker is listed', timeout: 60_000 }).toContainEqual(expect.stringContaining('engine.worker'));
+    const engine = page.workers().find((w) => w.url().includes('engine.worker'))!;
+    await engine.evaluate((message) => {
       setTimeout(() => {
         throw new Error(message);
       }, 0);

@@ -23,7 +23,7 @@ import { gpuScorer } from '../src/pipeline/gpuScorer';
 import { inspectImages } from '../src/pipeline/inspect';
 import { noStagesFinished, trainPixood } from '../src/pipeline/train';
 import { cpuTrainingKernels, gpuTrainingKernels, type KernelPath } from '../src/pipeline/trainingKernels';
-import { openModelDb } from '../src/storage/modelDb';
+import { openModelDb, type ModelDb } from '../src/storage/modelDb';
 import { modelStore } from '../src/storage/models';
 import { preferences, type Preferences } from '../src/storage/preferences';
 import { checkpoint, Jobs, Serial, type Report } from './jobs';
@@ -37,6 +37,8 @@ interface Context {
 }
 
 let contextPromise: Promise<Context> | null = null;
+/** Opened once: a lost GPU renews the context's GPU and library, not the connection they store through. */
+let modelDb: Promise<ModelDb> | null = null;
 
 /**
  * Set once the GPU device is lost (a driver reset, the GPU process gone, or debugLoseDevice):
@@ -61,7 +63,8 @@ function notify(notice: EngineNotice): void {
 /** The GPU (none once it was lost) and storage, opened on first use. */
 function context(): Promise<Context> {
   contextPromise ??= (async () => {
-    const [gpu, db] = await Promise.all([gpuLost ? null : requestGpu(), openModelDb()]);
+    modelDb ??= openModelDb();
+    const [gpu, db] = await Promise.all([gpuLost ? null : requestGpu(), modelDb]);
     void gpu?.device.lost.then(() => {
       gpuLost = true;
       contextPromise = null;
@@ -73,10 +76,13 @@ function context(): Promise<Context> {
 }
 
 /**
- * True when a job that ran its kernels on the GPU failed because the device was lost: it then
- * goes on on the CPU path (the context no longer has a GPU) from the work it has kept.
+ * True when a job that ran its kernels on the GPU failed with `error` because the device was
+ * lost: it then goes on on the CPU path (the context no longer has a GPU) from the work it has
+ * kept. The engine's own errors are about the input or the model, never the device: they are
+ * not waited on.
  */
-async function lostUnder(path: KernelPath, gpu: GpuContext | null, signal: AbortSignal): Promise<boolean> {
+async function lostUnder(error: unknown, path: KernelPath, gpu: GpuContext | null, signal: AbortSignal): Promise<boolean> {
+  if (error instanceof PipelineError || error instanceof ModelError || error instanceof EngineError) return false;
   return path === 'gpu' && gpu !== null && !signal.aborted && (await lostWithin(gpu.device, LOSS_GRACE_MS));
 }
 
@@ -128,6 +134,7 @@ async function useBackbone(modelId: string, signal: AbortSignal, report: Report)
     await opened.backbone.release();
     signal.throwIfAborted();
   }
+  await dropLostBackbone();
   await active?.backbone.release();
   active = { backbone: opened.backbone, model };
   report({ stage: 'load', done: 2, total: 2, unit: 'steps' });
@@ -169,7 +176,7 @@ async function train(request: TrainingRequest, signal: AbortSignal, report: Repo
     try {
       return await trainPixood(request, { source, backbone: model, kernels, signal, report, finished });
     } catch (error) {
-      if (!(await lostUnder(path, source.gpu, signal))) throw error;
+      if (!(await lostUnder(error, path, source.gpu, signal))) throw error;
     } finally {
       await kernels.release();
     }
@@ -189,7 +196,7 @@ async function inspect(model: PixoodModel, images: readonly Blob[], signal: Abor
         await scorer.release();
       }
     } catch (error) {
-      if (!(await lostUnder(path, source.gpu, signal))) throw error;
+      if (!(await lostUnder(error, path, source.gpu, signal))) throw error;
     }
   }
 }
@@ -220,6 +227,7 @@ const engine: EngineApi = {
   deleteModel: (id) =>
     guarded(() =>
       backboneWork.run(async () => {
+        await dropLostBackbone();
         if (active?.model.id === id) {
           await active.backbone.release();
           active = null;

@@ -71,8 +71,9 @@ export type MeasureProgress = (done: number, total: number) => void;
 
 /**
  * Loads the model on the path the person chose, or on the measured fastest one. The first use
- * in a browser measures every available path and keeps the winner's session. Without WebGPU a
- * forced 'webgpu' quietly runs on wasm.
+ * in a browser measures every available path and keeps the winner's session. Without WebGPU
+ * (none here, or lost) there is nothing to choose: wasm is loaded, even for a forced 'webgpu',
+ * and the remembered choice is left for when the GPU is back.
  */
 export async function openBackbone(
   model: Uint8Array,
@@ -83,12 +84,13 @@ export async function openBackbone(
   onMeasure?: MeasureProgress,
 ): Promise<OpenedBackbone> {
   const choice = await readPathChoice(prefs, modelId);
+  if (!gpu) return { backbone: await loadBackbone(model, contract, { path: 'wasm' }), choice };
   const targets = availablePaths(gpu);
-  const adapter = gpu ? adapterName(gpu) : null;
-  // A measurement made on another adapter (a new GPU, WebGPU switched off) no longer holds.
+  const adapter = adapterName(gpu);
+  // A measurement made on another adapter (a new GPU, or made without one) no longer holds.
   const measured = choice.measured?.adapter === adapter ? choice.measured : undefined;
   const wanted = choice.preference === 'auto' ? measured?.fastest : choice.preference;
-  const target = targets.find((t) => t.path === wanted) ?? (choice.preference === 'auto' ? null : targets[targets.length - 1]);
+  const target = targets.find((t) => t.path === wanted);
   if (target) {
     try {
       return { backbone: await loadBackbone(model, contract, target), choice };

@@ -5,7 +5,7 @@
  * A worker that dies (an uncaught error inside it: the engine's state is then unknown) is
  * terminated, every call still running rejects with EngineError 'engine-crashed' naming the work
  * lost, later calls reject the same way, and listeners get a 'crashed' notice: the app then
- * starts a new client (src/state/services.ts).
+ * starts a new client on its next call (src/state/services.ts).
  */
 import * as Comlink from 'comlink';
 import type { Tensor3 } from '../core/tensor';
@@ -68,11 +68,9 @@ export interface EngineClient {
 
 /** What a crash cost, for the page: `lost` names the work that was running ('training', …). */
 function crashMessage(lost: readonly string[]): string {
-  const what =
-    lost.length === 0
-      ? 'Nothing was running'
-      : `The ${[...new Set(lost)].join(' and the ')} in progress ${new Set(lost).size > 1 ? 'were' : 'was'} lost`;
-  return `The engine stopped unexpectedly and was restarted. ${what}; your project and saved models are safe.`;
+  const kinds = [...new Set(lost)];
+  const what = kinds.length === 0 ? 'Nothing was running' : `The ${kinds.join(' and the ')} in progress ${kinds.length > 1 ? 'were' : 'was'} lost`;
+  return `The engine stopped unexpectedly; it starts again with your next action. ${what}; your project and saved models are safe.`;
 }
 
 /** Starts the engine worker (or wraps one given, e.g. in tests) and returns its client. */

@@ -88,13 +88,18 @@ export async function trainPixood(request: TrainingRequest, run: TrainingRun): P
   );
   const { patches, skipped } = finished.features;
   const [, dim] = patches.features.dims;
+  // The estimate counts this attempt's work only: its rate is measured from this attempt's start,
+  // so the classes an earlier attempt condensed are neither work done nor work left.
   const eta = new TrainingEta({
     classifier: classes.length > 1 ? settings.classifierEpochs * classifierEpochWork(patches.labels.length, dim, dim, classes.length) : 0,
-    condensation: patches.counts.map((n) => settings.condensationEpochs * condensationEpochWork(n, settings.etalons, dim)),
+    condensation: patches.counts.map((n, c) => (c < finished.condensations.length ? 0 : settings.condensationEpochs * condensationEpochWork(n, settings.etalons, dim))),
     classes: classes.length,
   });
 
-  finished.classifier ??= await timed('classifier', () => (classes.length > 1 ? trainClassifier(run, patches, settings, eta) : Promise.resolve(null)));
+  // null is a finished classifier stage too (one class, no classifier): only undefined is still to do.
+  if (finished.classifier === undefined) {
+    finished.classifier = await timed('classifier', () => (classes.length > 1 ? trainClassifier(run, patches, settings, eta) : Promise.resolve(null)));
+  }
   const { classifier, condensations } = finished;
   await timed('condensation', () => condense(run, patches, settings, eta, condensations));
   const calibration = await timed('calibration', async () => {
@@ -150,6 +155,7 @@ async function condense({ kernels, signal, report }: TrainingRun, patches: Label
   const { etalons, condensationEpochs: epochs, seed } = settings;
   const classes = patches.counts.length;
   const [, dim] = patches.features.dims;
+  // Counted from this attempt's start, as the estimate's work is (trainPixood).
   let workBefore = 0;
   eta.enter('condensation');
   for (let c = models.length; c < classes; c++) {

@@ -1,7 +1,7 @@
 /**
  * What the engine did on its own that the person should know of — the GPU was reset and work
- * went on on the CPU, the engine crashed and was restarted — kept until dismissed. The
- * services (./services.ts) pass every notice of every engine client here.
+ * went on on the CPU, the engine crashed and starts again with the next action — kept until
+ * dismissed. The services (./services.ts) pass every notice of every engine client here.
  */
 import { create } from 'zustand';
 import type { EngineNotice } from '../engine/api';

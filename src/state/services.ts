@@ -1,8 +1,9 @@
 /**
  * The app's two long-lived services, opened on first use: the engine worker (one per page: it
  * owns the GPU) and the projects database. Stores reach them through here; views never do.
- * An engine worker that crashes is replaced at once by a new one; its notices, and the crash
- * itself, go to the page (./engineNotices.ts).
+ * An engine worker that crashes is replaced by a new one on the next call, not at once: a worker
+ * that cannot even start (its script blocked or missing) would otherwise be restarted for ever.
+ * Its notices, and the crash itself, go to the page (./engineNotices.ts).
  */
 import { startEngine, type EngineClient } from '../engine/client';
 import { showEngineNotice } from './engineNotices';
@@ -16,10 +17,7 @@ export function engineClient(): EngineClient {
   if (engine) return engine;
   const client = startEngine();
   client.onNotice((notice) => {
-    if (notice.kind === 'crashed' && engine === client) {
-      engine = null;
-      engineClient();
-    }
+    if (notice.kind === 'crashed' && engine === client) engine = null;
     showEngineNotice(notice);
   });
   engine = client;

@@ -37,7 +37,7 @@ export function ExecutionPathSetting({ modelId }: { readonly modelId: string }) 
       <p className="muted">
         {measured
           ? `Measured: ${measured.timings.map((t) => `${pathName(t.path)} ${t.ms === null ? 'failed' : `${t.ms.toFixed(0)} ms`}`).join(', ')}; the ${pathName(measured.fastest)} is faster. A change applies from the next training or inspection.`
-          : 'Not measured yet: both are timed on a small image the first time this backbone is used.'}
+          : 'Not measured yet: both are timed on a small image the first time this backbone is used on a GPU; where the browser has no WebGPU, everything runs on the CPU.'}
       </p>
     </div>
   );

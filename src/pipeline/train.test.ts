@@ -1,0 +1,95 @@
+/**
+ * A training that goes on from the stages an earlier attempt finished (as after a lost GPU):
+ * it does not redo them, and its estimate of the time left counts only its own work, so it
+ * reaches 0 at the last epoch. The kernels are the reference trainers of src/core, and the
+ * features are kept from the first attempt: the backbone must not be asked for them again.
+ */
+import { describe, expect, it } from 'vitest';
+import { blobs } from '../../fixtures/blobs';
+import { mlpLogits } from '../core/classifier/mlp';
+import { trainClassifier } from '../core/classifier/train';
+import { nearestValidDistance } from '../core/condensation/nearest';
+import { trainCondensation } from '../core/condensation/train';
+import { matrix } from '../core/tensor';
+import type { StoredModel } from '../backbone/library';
+import type { FeatureSource } from './extractFeatures';
+import type { LabelledPatches } from './patchFeatures';
+import type { TrainingProgress, TrainingRequest } from './requests';
+import { noStagesFinished, trainPixood, type TrainingRun } from './train';
+import type { TrainingKernels } from './trainingKernels';
+
+const ROWS_PER_CLASS = 300;
+const DIM = 4;
+
+/** Two classes of 4-D points, the second shifted away from the first. */
+function twoClasses(): LabelledPatches {
+  const data = new Float32Array(2 * ROWS_PER_CLASS * DIM);
+  data.set(blobs(1).data.subarray(0, ROWS_PER_CLASS * DIM));
+  data.set(blobs(2).data.subarray(0, ROWS_PER_CLASS * DIM).map((v) => v + 40), ROWS_PER_CLASS * DIM);
+  const labels = Int32Array.from({ length: 2 * ROWS_PER_CLASS }, (_, i) => (i < ROWS_PER_CLASS ? 0 : 1));
+  return { features: matrix(2 * ROWS_PER_CLASS, DIM, data), labels, counts: [ROWS_PER_CLASS, ROWS_PER_CLASS] };
+}
+
+const referenceKernels: TrainingKernels = {
+  path: 'cpu',
+  trainClassifier: (features, labels, options, hooks) => trainClassifier(features, labels, options, hooks),
+  trainCondensation: (points, options, hooks) => trainCondensation(points, options, hooks),
+  nearestValidDistance: async (model, points) => nearestValidDistance(model, points),
+  logits: async (mlp, features) => mlpLogits(mlp, features),
+  release: async () => undefined,
+};
+
+const unusedBackbone: FeatureSource = {
+  gpu: null,
+  backbone: {
+    path: 'wasm',
+    contract: { inputName: 'pixels', outputName: 'tokens', patchSize: 14, fixedInput: null, featureDim: DIM, prefixTokens: 1, registers: 0 },
+    run: () => Promise.reject(new Error('the features were kept: the backbone must not run again')),
+    release: async () => undefined,
+  },
+};
+
+const storedBackbone: StoredModel = {
+  id: 'f'.repeat(64),
+  name: 'test backbone',
+  source: { kind: 'file', fileName: 'test.onnx' },
+  sha256: 'f'.repeat(64),
+  byteLength: 1,
+  storedAt: 0,
+  contract: unusedBackbone.backbone.contract,
+  checkedOn: 'wasm',
+};
+
+const request: TrainingRequest = {
+  classes: ['first', 'second'],
+  images: [],
+  backboneId: storedBackbone.id,
+  settings: { longestSide: 112, upsample: 1, etalons: 8, condensationEpochs: 3, classifierEpochs: 2, seed: 5 },
+};
+
+function run(finished: TrainingRun['finished'], report: (p: TrainingProgress) => void): TrainingRun {
+  return { source: unusedBackbone, backbone: storedBackbone, kernels: referenceKernels, signal: new AbortController().signal, report, finished };
+}
+
+describe('trainPixood resumed', () => {
+  it('skips the finished stages and estimates only the work left to it', async () => {
+    const finished = noStagesFinished();
+    finished.features = { patches: twoClasses(), skipped: [] };
+    await trainPixood(request, run(finished, () => undefined));
+    expect(finished.condensations, 'both classes condensed by the first attempt').toHaveLength(2);
+    // As after a loss in the second class's condensation: the first class's model is kept.
+    finished.condensations.length = 1;
+
+    const progress: TrainingProgress[] = [];
+    const model = await trainPixood(request, run(finished, (p) => progress.push(p)));
+    const stages = [...new Set(progress.map((p) => p.stage))];
+    expect(stages, 'stages reported by the resumed attempt').toEqual(['condensation', 'calibration']);
+    const condensation = progress.filter((p) => p.stage === 'condensation');
+    expect(condensation.map((p) => p.classId), 'classes condensed by the resumed attempt').toEqual([1, 1, 1, 1]);
+    const last = condensation.at(-1);
+    expect(last?.done, 'the last epoch').toBe(2 * request.settings.condensationEpochs);
+    expect(last?.etaSeconds, `seconds left at the last condensation epoch (estimates ${condensation.map((p) => p.etaSeconds).join(', ')})`).toBe(0);
+    expect(model.condensations, 'a model per class').toHaveLength(2);
+    expect(model.classifier, 'the kept classifier').toBe(finished.classifier);
+  });
+});
