@@ -5,7 +5,8 @@
  */
 import { deleteDB } from 'idb';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { crc32, encodePng } from '../src/core/formats/png';
+import { concatBytes, PNG_SIGNATURE, pngChunk, pngHeader, rawPng } from '../fixtures/rawPng';
+import { encodePng } from '../src/core/formats/png';
 import { synthesizeTexture } from '../src/demo/syntheticDefects';
 import type { StoredModel } from '../src/engine/api';
 import { startEngine, type EngineClient } from '../src/engine/client';
@@ -42,50 +43,16 @@ async function jpeg(seed: number): Promise<Uint8Array> {
   return bytesOf(await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 }));
 }
 
-function chunk(name: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  for (let i = 0; i < 4; i++) out[4 + i] = name.charCodeAt(i);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-  return out;
-}
-
-const concat = (parts: readonly (Uint8Array | readonly number[])[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
-  return out;
-};
-
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-
-/** An unfiltered PNG: grey (colour type 0) at 8 or 16 bits, or palette (3) with a grey ramp of `entries` colours. */
+/** A grey mask (colour type 0) at 8 or 16 bits, or a palette one (3) with a grey ramp of `palette` colours. */
 async function maskPng(values: readonly number[], width: number, { bitDepth = 8, palette = 0 }: { bitDepth?: 8 | 16; palette?: number } = {}): Promise<Uint8Array> {
-  const height = values.length / width;
-  const sampleBytes = bitDepth / 8;
-  const raw = new Uint8Array(height * (1 + width * sampleBytes));
-  values.forEach((v, i) => {
-    const at = Math.floor(i / width) * (1 + width * sampleBytes) + 1 + (i % width) * sampleBytes;
-    if (bitDepth === 16) raw.set([v >> 8, v & 0xff], at);
-    else raw[at] = v;
-  });
-  const header = new Uint8Array(13);
-  new DataView(header.buffer).setUint32(0, width);
-  new DataView(header.buffer).setUint32(4, height);
-  header.set([bitDepth, palette ? 3 : 0, 0, 0, 0], 8);
-  const deflated = await bytesOf(await new Response(new Blob([raw]).stream().pipeThrough(new CompressionStream('deflate'))).blob());
-  const plte = palette ? [chunk('PLTE', Uint8Array.from({ length: palette * 3 }, (_, i) => Math.floor(i / 3) * 40))] : [];
-  return concat([PNG_SIGNATURE, chunk('IHDR', header), ...plte, chunk('IDAT', deflated), chunk('IEND', new Uint8Array(0))]);
+  const ramp = palette ? Array.from({ length: palette * 3 }, (_, i) => Math.floor(i / 3) * 40) : undefined;
+  return rawPng({ width, height: values.length / width, colourType: palette ? 3 : 0, bitDepth, samples: values, palette: ramp });
 }
 
 /** A header, a little image data and an end: a complete file whose header claims 30000×30000. */
 function hugePng(): Uint8Array {
-  const header = new Uint8Array(13);
-  new DataView(header.buffer).setUint32(0, 30000);
-  new DataView(header.buffer).setUint32(4, 30000);
-  header.set([8, 2, 0, 0, 0], 8);
-  return concat([PNG_SIGNATURE, chunk('IHDR', header), chunk('IDAT', Uint8Array.of(0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01)), chunk('IEND', new Uint8Array(0))]);
+  const header = pngHeader(30000, 30000, 8, 2);
+  return concatBytes([PNG_SIGNATURE, pngChunk('IHDR', header), pngChunk('IDAT', Uint8Array.of(0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01)), pngChunk('IEND', new Uint8Array(0))]);
 }
 
 /** Two 1×1 frames that loop forever (the NETSCAPE2.0 extension): a real, decodable animation. */

@@ -9,12 +9,10 @@
  */
 import { deleteDB } from 'idb';
 import { afterEach, expect, test } from 'vitest';
-import { matrix } from '../src/core/tensor';
-import type { PixoodModel } from '../src/pipeline/pixoodModel';
 import { failureMessage } from '../src/state/failure';
 import { openProjectDb, type ProjectDb } from '../src/storage/projectDb';
-import type { ProjectRecord, ResultRecord } from '../src/storage/projectRecords';
 import { projectStore } from '../src/storage/projectStore';
+import { projectRecord, resultRecord, smallModel } from './helpers/records';
 
 const FULL = "This browser's storage is full: free disk space, or delete old projects or results, and try again; nothing was saved.";
 
@@ -31,7 +29,7 @@ async function freshStore() {
   const db = await openProjectDb(`pixood-quota-test-${crypto.randomUUID()}`);
   opened.push(db);
   const store = projectStore(db);
-  await store.putProject(project());
+  await store.putProject(projectRecord('p1'));
   return { db, store };
 }
 
@@ -76,71 +74,12 @@ function failNextCommit(storeName: string): { readonly failed: () => boolean } {
   return { failed: () => failed };
 }
 
-function project(): ProjectRecord {
-  return {
-    id: 'p1',
-    name: 'Line 3',
-    backboneId: 'f'.repeat(64),
-    backboneName: 'built-in',
-    classes: [{ key: 'c1', name: 'fabric' }],
-    maskClasses: [],
-    settings: { longestSide: 224, upsample: 1, etalons: 2, condensationEpochs: 1, classifierEpochs: 1, seed: 1 },
-    modelId: null,
-    epsilon: 0.01,
-    createdAt: new Date(0).toISOString(),
-  };
-}
-
-function model(createdAt: string): PixoodModel {
-  return {
-    schema: 1,
-    backbone: { id: 'f'.repeat(64), name: 'built-in', sha256: 'f'.repeat(64), patchSize: 14, dim: 2 },
-    settings: project().settings,
-    classes: ['fabric'],
-    classifier: null,
-    condensations: [
-      {
-        variant: 'condensation',
-        etalons: matrix(2, 2, Float32Array.of(1, 2, 3, 4)),
-        tau: Float32Array.of(0.5, 0.25),
-        valid: Uint8Array.of(1, 1),
-        support: Float32Array.of(3, 1),
-        whitening: { median: new Float32Array(2), std: new Float32Array(2).fill(1) },
-      },
-    ],
-    calibration: { spaceDims: 1, numClasses: 1, idMeans: Float64Array.of(0.5), idCovs: Float64Array.of(0.01), oodCov: Float64Array.of(1), tables: [{ logRatio: Float64Array.of(-1, 1), rate: Float64Array.of(0, 1) }] },
-    summary: { patchesPerClass: [64], validEtalons: [2], seconds: { features: 1, classifier: 0, condensation: 1, calibration: 0.1 }, path: 'cpu', skipped: [] },
-    createdAt,
-  };
-}
-
-function result(id: string, modelId: string): ResultRecord {
-  const png = new Blob([new Uint8Array(40).fill(7)], { type: 'image/png' });
-  return {
-    id,
-    projectId: 'p1',
-    modelId,
-    name: `${id}.png`,
-    imageId: null,
-    imageScore: 0.42,
-    epsilon: 0.01,
-    verdict: 'pass',
-    preview: png,
-    heatmap: png,
-    maps: { width: 2, height: 1, score: Float32Array.of(0.1, 0.42), predicted: Int32Array.of(0, 0), distance: Float32Array.of(1.5, 2.5) },
-    imageWidth: 20,
-    imageHeight: 10,
-    seconds: 0.2,
-    inspectedAt: new Date(0).toISOString(),
-  };
-}
-
 test('a model saved over quota fails with a clear message; the previous model stays current and no new record is kept', async () => {
   const { db, store } = await freshStore();
-  await store.saveModel('p1', 'm1', model('2026-01-01T00:00:00.000Z'));
+  await store.saveModel('p1', 'm1', smallModel('2026-01-01T00:00:00.000Z'));
 
   const fault = failNextPut('models');
-  const failure = await store.saveModel('p1', 'm2', model('2026-02-01T00:00:00.000Z')).then(
+  const failure = await store.saveModel('p1', 'm2', smallModel('2026-02-01T00:00:00.000Z')).then(
     () => null,
     (error: unknown) => error,
   );
@@ -152,17 +91,17 @@ test('a model saved over quota fails with a clear message; the previous model st
   expect((await db.getAllKeys('models')).sort(), 'model records').toEqual(['m1']);
   expect((await db.get('models', 'm1'))?.model.createdAt, 'the previous model, whole').toBe('2026-01-01T00:00:00.000Z');
 
-  await store.saveModel('p1', 'm2', model('2026-02-01T00:00:00.000Z'));
+  await store.saveModel('p1', 'm2', smallModel('2026-02-01T00:00:00.000Z'));
   expect((await store.getProject('p1'))?.modelId, 'with room again, the next save lands').toBe('m2');
 });
 
 test('results saved over quota fail with a clear message, and the earlier results are all kept', async () => {
   const { db, store } = await freshStore();
-  await store.saveModel('p1', 'm1', model('2026-01-01T00:00:00.000Z'));
-  await store.addResults([result('r1', 'm1'), result('r2', 'm1')]);
+  await store.saveModel('p1', 'm1', smallModel('2026-01-01T00:00:00.000Z'));
+  await store.addResults([resultRecord('r1', 'p1', 'm1'), resultRecord('r2', 'p1', 'm1')]);
 
   const fault = failNextPut('results');
-  const failure = await store.addResults([result('r3', 'm1'), result('r4', 'm1')]).then(
+  const failure = await store.addResults([resultRecord('r3', 'p1', 'm1'), resultRecord('r4', 'p1', 'm1')]).then(
     () => null,
     (error: unknown) => error,
   );
@@ -174,10 +113,10 @@ test('results saved over quota fail with a clear message, and the earlier result
 
 test('a save that fails on its second write (the project pointer) keeps nothing of the first: no orphan model record', async () => {
   const { db, store } = await freshStore();
-  await store.saveModel('p1', 'm1', model('2026-01-01T00:00:00.000Z'));
+  await store.saveModel('p1', 'm1', smallModel('2026-01-01T00:00:00.000Z'));
 
   const fault = failNextPut('projects');
-  const failure = await store.saveModel('p1', 'm2', model('2026-02-01T00:00:00.000Z')).then(
+  const failure = await store.saveModel('p1', 'm2', smallModel('2026-02-01T00:00:00.000Z')).then(
     () => null,
     (error: unknown) => error,
   );
@@ -189,10 +128,10 @@ test('a save that fails on its second write (the project pointer) keeps nothing 
 
 test('a model whose writes go through but whose transaction is refused at commit for quota fails the same way, keeping nothing', async () => {
   const { db, store } = await freshStore();
-  await store.saveModel('p1', 'm1', model('2026-01-01T00:00:00.000Z'));
+  await store.saveModel('p1', 'm1', smallModel('2026-01-01T00:00:00.000Z'));
 
   const fault = failNextCommit('models');
-  const failure = await store.saveModel('p1', 'm2', model('2026-02-01T00:00:00.000Z')).then(
+  const failure = await store.saveModel('p1', 'm2', smallModel('2026-02-01T00:00:00.000Z')).then(
     () => null,
     (error: unknown) => error,
   );
@@ -203,6 +142,6 @@ test('a model whose writes go through but whose transaction is refused at commit
   expect((await store.getProject('p1'))?.modelId, "the project's pointer").toBe('m1');
   expect((await db.getAllKeys('models')).sort(), 'model records').toEqual(['m1']);
 
-  await store.saveModel('p1', 'm2', model('2026-02-01T00:00:00.000Z'));
+  await store.saveModel('p1', 'm2', smallModel('2026-02-01T00:00:00.000Z'));
   expect((await store.getProject('p1'))?.modelId, 'with room again, the next save lands').toBe('m2');
 });

@@ -1,57 +1,9 @@
-import { zlibSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { MAX_MASK_VALUES, readDefectMaskPng, readLabelMaskPng } from './maskPng';
-import { crc32, encodePng, MaskError } from './png';
+import { rawPng as png } from '../../../fixtures/rawPng';
+import { encodePng, MaskError } from './png';
 
 /* Masks are written here as label tools save them: grey at 8 or 16 bits, palette, colour. */
-
-interface PngSpec {
-  readonly width: number;
-  readonly height: number;
-  /** 0 grey, 2 RGB, 3 palette, 4 grey + alpha, 6 RGBA. */
-  readonly colourType: 0 | 2 | 3 | 4 | 6;
-  readonly bitDepth: 8 | 16;
-  /** Row-major, every channel of every pixel. */
-  readonly samples: readonly number[];
-  /** RGB triples, for colour type 3. */
-  readonly palette?: readonly number[];
-}
-
-function chunk(name: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  for (let i = 0; i < 4; i++) out[4 + i] = name.charCodeAt(i);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-  return out;
-}
-
-/** A PNG of the given samples, every row unfiltered; 16-bit samples big-endian, as the format stores them. */
-function png({ width, height, colourType, bitDepth, samples, palette }: PngSpec): Uint8Array {
-  const rowSamples = samples.length / height;
-  const bytesPerSample = bitDepth / 8;
-  const raw = new Uint8Array(height * (1 + rowSamples * bytesPerSample));
-  samples.forEach((value, i) => {
-    const at = Math.floor(i / rowSamples) * (1 + rowSamples * bytesPerSample) + 1 + (i % rowSamples) * bytesPerSample;
-    if (bitDepth === 16) raw.set([value >> 8, value & 0xff], at);
-    else raw[at] = value;
-  });
-  const header = new Uint8Array(13);
-  new DataView(header.buffer).setUint32(0, width);
-  new DataView(header.buffer).setUint32(4, height);
-  header.set([bitDepth, colourType, 0, 0, 0], 8);
-  const parts = [
-    Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a),
-    chunk('IHDR', header),
-    ...(palette ? [chunk('PLTE', Uint8Array.from(palette))] : []),
-    chunk('IDAT', zlibSync(raw)),
-    chunk('IEND', new Uint8Array(0)),
-  ];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
-  return out;
-}
 
 function maskError(read: () => unknown): string {
   try {
