@@ -5,8 +5,8 @@
  */
 import { deleteDB } from 'idb';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { concatBytes, PNG_SIGNATURE, pngChunk, pngHeader, rawPng } from '../fixtures/rawPng';
-import { encodePng } from '../src/core/formats/png';
+import { concatBytes, PNG_SIGNATURE, pngHeader, rawPng } from '../fixtures/rawPng';
+import { encodePng, pngChunk } from '../src/core/formats/png';
 import { synthesizeTexture } from '../src/demo/syntheticDefects';
 import type { StoredModel } from '../src/engine/api';
 import { startEngine, type EngineClient } from '../src/engine/client';

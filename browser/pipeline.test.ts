@@ -6,6 +6,7 @@
  * cancelled and the next one succeeds; a damaged file in a request is left out by name.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { rawPng } from '../fixtures/rawPng';
 import { encodePng } from '../src/core/formats/png';
 import { auroc } from '../src/core/metrics/auroc';
 import { addDefect, synthesizeTexture, type DefectKind, type SyntheticImage, type TextureKind } from '../src/demo/syntheticDefects';
@@ -14,7 +15,6 @@ import { startEngine, type EngineClient } from '../src/engine/client';
 import { EngineError } from '../src/engine/errors';
 import type { TrainingSettings } from '../src/pipeline/pixoodModel';
 import type { TrainingImage, TrainingRequest } from '../src/pipeline/requests';
-import { greyPng } from './helpers/greyPng';
 
 /** 16 × 16 patches of 14 px: the demo project's size. */
 const SIZE = 224;
@@ -157,7 +157,7 @@ test('two classes: good images per class and a labelled image, a classifier, and
   const plane = size * size;
   const rgb = Float32Array.from(left.rgb, (v, i) => ((i % plane) % size < size / 2 ? v : right.rgb[i]));
   const mask = Uint8Array.from({ length: plane }, (_, p) => (p < 14 * size ? 0 : p % size < size / 2 ? 1 : 2));
-  const maskBlob = (values: Uint8Array, width: number) => new Blob([greyPng(values, width, values.length / width) as Uint8Array<ArrayBuffer>], { type: 'image/png' });
+  const maskBlob = (values: Uint8Array, width: number) => new Blob([rawPng({ width, height: values.length / width, colourType: 0, bitDepth: 8, samples: [...values] }) as Uint8Array<ArrayBuffer>], { type: 'image/png' });
   const images: TrainingImage[] = [
     ...perClass('weave', 0),
     ...perClass('brushed', 1),

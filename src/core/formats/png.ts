@@ -461,7 +461,7 @@ export function encodePng(rgba: Uint8Array, width: number, height: number): Uint
   view.setUint32(0, width);
   view.setUint32(4, height);
   ihdr.set([8, 6, 0, 0, 0], 8);
-  return concat([new Uint8Array(SIGNATURE), chunk('IHDR', ihdr), chunk('IDAT', zlibSync(raw)), chunk('IEND', new Uint8Array(0))]);
+  return concat([new Uint8Array(SIGNATURE), pngChunk('IHDR', ihdr), pngChunk('IDAT', zlibSync(raw)), pngChunk('IEND', new Uint8Array(0))]);
 }
 
 /**
@@ -490,7 +490,8 @@ function filterCandidates(row: Uint8Array, above: Uint8Array, out: Uint8Array[])
   return costs;
 }
 
-function chunk(name: string, data: Uint8Array): Uint8Array {
+/** One chunk: length, name, data and the CRC-32 of name and data. */
+export function pngChunk(name: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);
   const view = new DataView(out.buffer);
   view.setUint32(0, data.length);
