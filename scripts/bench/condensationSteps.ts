@@ -12,7 +12,8 @@ import { createAdamWKernel, type AdamWKernel } from '../../src/gpu/adamwKernel';
 import { createCondensationKernels, type CondensationKernels } from '../../src/gpu/condensationKernels';
 import type { CpuCondensation } from '../../src/gpu/cpu/cpuCondensationStep';
 import { createDistancesKernel, type DistancesKernel } from '../../src/gpu/distancesKernel';
-import { createGpuMatrix, createGpuVector, createStorage, paddedStride, uploadMatrix, writeMatrix, writeVector, type GpuMatrix, type GpuVector } from '../../src/gpu/gpuMatrix';
+import { createCondensationParameters } from '../../src/gpu/condensationParameters';
+import { createGpuMatrix, createGpuVector, uploadMatrix, writeMatrix, writeVector, type GpuMatrix, type GpuVector } from '../../src/gpu/gpuMatrix';
 import type { EpochPlan } from './kernelsPlan';
 
 /** One class's training data at the start of a training: whitened-like points, etalons drawn from them, τ = 10. */
@@ -117,17 +118,11 @@ export function gpuStepRunner(device: GPUDevice, kernels: GpuStepKernels, proble
   const buffers: GPUBuffer[] = [];
   const own = <T extends GpuMatrix | GpuVector>(view: T): T => (buffers.push(view.buffer), view);
 
-  const stride = paddedStride(d);
-  const align = device.limits.minStorageBufferOffsetAlignment / 4;
-  const thetaStart = Math.ceil((k * stride) / align) * align;
-  const parameterCount = thetaStart + k;
-  const parameters = createStorage(device, parameterCount, 'bench parameters');
-  const gradients = createStorage(device, parameterCount, 'bench gradients');
+  const layout = createCondensationParameters(device, k, d, 'bench');
+  const { values: parameters, gradients } = layout;
   buffers.push(parameters, gradients);
-  const matrixAt = (buffer: GPUBuffer): GpuMatrix => ({ buffer, offset: 0, rows: k, cols: d, stride });
-  const thetaAt = (buffer: GPUBuffer): GpuVector<'f32'> => ({ buffer, offset: thetaStart * 4, length: k, element: 'f32' });
-  const etalons = matrixAt(parameters);
-  const theta = thetaAt(parameters);
+  const etalons = layout.etalons(parameters);
+  const theta = layout.theta(parameters);
   writeMatrix(device, etalons, problem.etalons);
   writeVector(device, theta, problem.theta);
 
@@ -143,10 +138,9 @@ export function gpuStepRunner(device: GPUDevice, kernels: GpuStepKernels, proble
   const lossLog = own(createGpuVector(device, batches, 'f32', 'bench losses'));
 
   const distanceOp = kernels.distances.bind({ points, rows: order, etalons, distances });
-  const stepOp = kernels.condensation.bindStep({ points, rows: order, etalons, theta, active: mask, distances, gradEtalons: matrixAt(gradients), gradTheta: thetaAt(gradients), support, lossLog });
+  const stepOp = kernels.condensation.bindStep({ points, rows: order, etalons, theta, active: mask, distances, gradEtalons: layout.etalons(gradients), gradTheta: layout.theta(gradients), support, lossLog });
   const supportOp = kernels.condensation.bindSupport({ support, running, active: mask });
-  const flat = (buffer: GPUBuffer): GpuVector<'f32'> => ({ buffer, offset: 0, length: parameterCount, element: 'f32' });
-  const optimiser = kernels.adamW.bind({ values: flat(parameters), grad: flat(gradients) }, { weightDecay: 0 });
+  const optimiser = kernels.adamW.bind({ values: layout.flat(parameters), grad: layout.flat(gradients) }, { weightDecay: 0 });
 
   // Two timestamps per timed step, around its compute pass, resolved and read once by gpuTimes().
   const querySet = device.features.has('timestamp-query') ? device.createQuerySet({ type: 'timestamp', count: 2 * maxTimedSteps }) : null;

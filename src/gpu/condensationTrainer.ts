@@ -21,7 +21,8 @@ import { fitWhitening, unwhiten, whiten } from '../core/condensation/whitening';
 import { createAdamWKernel, type AdamWKernel } from './adamwKernel';
 import { createCondensationKernels, type CondensationKernels } from './condensationKernels';
 import { createDistancesKernel, type DistancesKernel } from './distancesKernel';
-import { createGpuMatrix, createGpuVector, createStorage, paddedStride, readMatrix, readVector, uploadMatrix, writeMatrix, writeVector, type GpuMatrix, type GpuVector } from './gpuMatrix';
+import { createCondensationParameters } from './condensationParameters';
+import { createGpuMatrix, createGpuVector, readMatrix, readVector, uploadMatrix, writeMatrix, writeVector } from './gpuMatrix';
 
 /** The reference's hooks; the batch step is this trainer's own. */
 export type GpuCondensationHooks = Omit<CondensationHooks, 'step'>;
@@ -168,20 +169,11 @@ async function createTrainingState(
   const buffers: GPUBuffer[] = [];
   const own = <T extends { buffer: GPUBuffer }>(view: T): T => (buffers.push(view.buffer), view);
 
-  // Etalons and θ share one buffer (and their gradients another) so that AdamW is one pass;
-  // θ starts at the first storage-binding offset after the etalons.
-  const stride = paddedStride(d);
-  const align = device.limits.minStorageBufferOffsetAlignment / 4;
-  const thetaStart = Math.ceil((k * stride) / align) * align;
-  const parameterCount = thetaStart + k;
-  const parameters = createStorage(device, parameterCount, 'condensation parameters');
-  const gradients = createStorage(device, parameterCount, 'condensation gradients');
+  const layout = createCondensationParameters(device, k, d, 'condensation');
+  const { values: parameters, gradients } = layout;
   buffers.push(parameters, gradients);
-  const matrixAt = (buffer: GPUBuffer): GpuMatrix => ({ buffer, offset: 0, rows: k, cols: d, stride });
-  const thetaAt = (buffer: GPUBuffer): GpuVector<'f32'> => ({ buffer, offset: thetaStart * 4, length: k, element: 'f32' });
-  const flatAt = (buffer: GPUBuffer): GpuVector<'f32'> => ({ buffer, offset: 0, length: parameterCount, element: 'f32' });
-  const gpuEtalons = matrixAt(parameters);
-  const gpuTheta = thetaAt(parameters);
+  const gpuEtalons = layout.etalons(parameters);
+  const gpuTheta = layout.theta(parameters);
   writeMatrix(device, gpuEtalons, etalons);
   writeVector(device, gpuTheta, new Float32Array(k).fill(theta0));
 
@@ -202,14 +194,14 @@ async function createTrainingState(
     theta: gpuTheta,
     active: mask,
     distances,
-    gradEtalons: matrixAt(gradients),
-    gradTheta: thetaAt(gradients),
+    gradEtalons: layout.etalons(gradients),
+    gradTheta: layout.theta(gradients),
     support,
     lossLog,
   });
   const supportOp = condensationKernels.bindSupport({ support, running, active: mask });
   const nearestOp = condensationKernels.bindNearest({ distances, allowed: mask, assigned });
-  const optimiser = adamW.bind({ values: flatAt(parameters), grad: flatAt(gradients) }, { weightDecay: 0 });
+  const optimiser = adamW.bind({ values: layout.flat(parameters), grad: layout.flat(gradients) }, { weightDecay: 0 });
   const ops = [distanceOp, stepOp, supportOp, nearestOp, optimiser];
 
   const submit = (record: (pass: GPUComputePassEncoder) => void): void => {

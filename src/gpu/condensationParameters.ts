@@ -1,0 +1,31 @@
+/**
+ * Where a condensation's trainable numbers live on the GPU. Etalons [K, D] and θ [K] share one
+ * buffer (and their gradients another of the same layout) so that AdamW is a single pass over
+ * both; θ starts at the first storage-binding offset after the etalons.
+ */
+import { createStorage, paddedStride, type GpuMatrix, type GpuVector } from './gpuMatrix';
+
+export interface CondensationParameters {
+  readonly values: GPUBuffer;
+  readonly gradients: GPUBuffer;
+  /** The etalons [K, D] (or their gradient) inside `buffer`. */
+  etalons(buffer: GPUBuffer): GpuMatrix;
+  /** θ [K] (or its gradient) inside `buffer`. */
+  theta(buffer: GPUBuffer): GpuVector<'f32'>;
+  /** Everything in `buffer`, as AdamW updates it. */
+  flat(buffer: GPUBuffer): GpuVector<'f32'>;
+}
+
+export function createCondensationParameters(device: GPUDevice, k: number, d: number, label: string): CondensationParameters {
+  const stride = paddedStride(d);
+  const align = device.limits.minStorageBufferOffsetAlignment / 4;
+  const thetaStart = Math.ceil((k * stride) / align) * align;
+  const count = thetaStart + k;
+  return {
+    values: createStorage(device, count, `${label} parameters`),
+    gradients: createStorage(device, count, `${label} gradients`),
+    etalons: (buffer) => ({ buffer, offset: 0, rows: k, cols: d, stride }),
+    theta: (buffer) => ({ buffer, offset: thetaStart * 4, length: k, element: 'f32' }),
+    flat: (buffer) => ({ buffer, offset: 0, length: count, element: 'f32' }),
+  };
+}
