@@ -5,12 +5,10 @@ import { projectRow, spaceDims, type ProjectionInputs } from './projection';
 import { lookupRate } from './rateTable';
 
 /**
- * s_in per row and class (Eq. 3): the share of class c's in-distribution pixels that a threshold
- * at this row's likelihood ratio would reject (the ID false-negative rate). Near 1 at the heart
- * of the class's distribution, near 0 far from it.
- * @returns [M, C], in [0, 1]
+ * Visits log r_c(z) = log p_ID_c(z) − log p_OOD(z) (nats) for every row i and class c: the
+ * quantity the rate table maps to s_in, before the table clamps it.
  */
-export function inDistributionRate(calibration: Calibration, inputs: ProjectionInputs): Matrix {
+function visitLogRatios(calibration: Calibration, inputs: ProjectionInputs, visit: (i: number, c: number, logRatio: number) => void): void {
   const dims = spaceDims(inputs);
   const [rows, numClasses] = inputs.dists.dims;
   if (dims !== calibration.spaceDims || numClasses !== calibration.numClasses) {
@@ -19,20 +17,52 @@ export function inDistributionRate(calibration: Calibration, inputs: ProjectionI
     );
   }
   const ood = gaussianForm({ mean: new Float64Array(dims), cov: calibration.oodCov });
-  const out = matrix(rows, numClasses);
   const z = new Float64Array(dims);
   for (let c = 0; c < numClasses; c++) {
     const id = gaussianForm({
       mean: calibration.idMeans.subarray(c * dims, (c + 1) * dims),
       cov: calibration.idCovs.subarray(c * dims * dims, (c + 1) * dims * dims),
     });
-    const table = calibration.tables[c];
     for (let i = 0; i < rows; i++) {
       projectRow(inputs, i, c, z);
-      out.data[i * numClasses + c] = lookupRate(table, logDensity(id, z) - logDensity(ood, z));
+      visit(i, c, logDensity(id, z) - logDensity(ood, z));
     }
   }
+}
+
+/**
+ * s_in per row and class (Eq. 3): the share of class c's in-distribution pixels that a threshold
+ * at this row's likelihood ratio would reject (the ID false-negative rate). Near 1 at the heart
+ * of the class's distribution, near 0 far from it.
+ * @returns [M, C], in [0, 1]
+ */
+export function inDistributionRate(calibration: Calibration, inputs: ProjectionInputs): Matrix {
+  const [rows, numClasses] = inputs.dists.dims;
+  const out = matrix(rows, numClasses);
+  visitLogRatios(calibration, inputs, (i, c, logRatio) => {
+    out.data[i * numClasses + c] = lookupRate(calibration.tables[c], logRatio);
+  });
   return out;
+}
+
+/** Nats: the negated log likelihood ratio of the most normal-looking class; larger is more anomalous. */
+export type SeverityNats = number;
+
+/**
+ * An image's severity: over the cells of its feature grid, the largest cell severity
+ * −max_c log r_c(z). It orders images by the likelihood ratio itself, so it keeps ranking where
+ * s_in has reached the table's end and 1 − s_in ties at 1.
+ * @returns −Infinity for no rows
+ */
+export function imageSeverity(calibration: Calibration, inputs: ProjectionInputs): SeverityNats {
+  const rows = inputs.dists.dims[0];
+  const normality = new Float64Array(rows).fill(-Infinity);
+  visitLogRatios(calibration, inputs, (i, _c, logRatio) => {
+    if (logRatio > normality[i]) normality[i] = logRatio;
+  });
+  let severity = -Infinity;
+  for (let i = 0; i < rows; i++) severity = Math.max(severity, -normality[i]);
+  return severity;
 }
 
 /**
