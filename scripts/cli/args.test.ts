@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_EPSILON, DEFAULT_SETTINGS } from '../../src/state/settings';
-import { CliError, EVAL_USAGE, EXIT, INSPECT_USAGE, parseDemoWriteArgs, parseEvalArgs, parseInspectArgs } from './args';
+import { CliError, EVAL_USAGE, EXIT, INSPECT_USAGE, parseDemoWriteArgs, parseEvalArgs, parseInspectArgs, parseSuiteArgs } from './args';
 
 function usageError(parse: () => unknown): CliError {
   try {
@@ -156,5 +156,31 @@ describe('the commands’ exit codes (run as npm runs them, before any browser s
     expect(unwritable.code, unwritable.stderr).toBe(EXIT.data);
     expect(unwritable.stderr).toContain(`\n${blocked}: cannot be written (`);
     expect(unwritable.stderr, 'no stack').not.toContain('    at ');
+  });
+});
+
+describe('eval:suite arguments', () => {
+  it('takes the suite folder, a list of backbones and eval’s training options', () => {
+    const parsed = parseSuiteArgs(['--suite', 'sets', '--backbone', 'builtin, old.onnx', '--k', '50', '--out', 'r.json']);
+    expect(parsed).toEqual({
+      help: false,
+      options: {
+        suite: 'sets',
+        backbones: ['builtin', { file: 'old.onnx' }],
+        size: DEFAULT_SETTINGS.longestSide,
+        etalons: 50,
+        epochs: DEFAULT_SETTINGS.condensationEpochs,
+        upsample: DEFAULT_SETTINGS.upsample,
+        seed: DEFAULT_SETTINGS.seed,
+        path: 'auto',
+        out: 'r.json',
+      },
+    });
+  });
+
+  it('refuses what eval alone takes, and a backbone that is not an ONNX file', () => {
+    expect(usageError(() => parseSuiteArgs(['--suite', 's', '--joint'])).message).toBe('Unknown option --joint.');
+    expect(usageError(() => parseSuiteArgs(['--suite', 's', '--backbone', 'model.pt'])).message).toContain('model.pt');
+    expect(usageError(() => parseSuiteArgs([])).message).toBe('--suite is required.');
   });
 });

@@ -46,6 +46,12 @@ export interface EvalOptions {
   readonly bundleOut: string | null;
 }
 
+/** `eval:suite`: every dataset under one folder, with each backbone, under the same settings. */
+export interface SuiteOptions extends Pick<EvalOptions, 'size' | 'etalons' | 'epochs' | 'upsample' | 'seed' | 'path' | 'out'> {
+  readonly suite: string;
+  readonly backbones: readonly BackboneOption[];
+}
+
 export interface InspectOptions {
   readonly bundle: string;
   readonly images: string;
@@ -90,6 +96,25 @@ Options:
 ${PATH_TEXT}
   --out FILE.json          also write the JSON document to FILE.json
   --bundle-out FILE.pixood also export the trained model (one category, or --joint)
+  --help                   this text
+
+${EXIT_TEXT}
+`;
+
+export const SUITE_USAGE = `Usage: npm run eval:suite -- --suite DIR [options]
+
+Runs \`eval\` on every dataset under DIR (each subfolder in the MVTec AD layout: train/good,
+test/<type>, ground_truth/<type>), one model per dataset and backbone, all in one headless
+Chromium. Prints a Markdown table (dataset, backbone, settings, image AUROC, pixel AUROC,
+AUPRO, pixel AP, training and inspection seconds) and one line per run:
+realdata: name=… backbone=… image_auroc=… pixel_auroc=… aupro_0_3=…
+Progress goes to stderr.
+
+Options:
+  --suite DIR              the folder of datasets (required)
+  --backbone LIST          comma-separated: builtin and/or FILE.onnx (default builtin)
+  --size N, --k K, --epochs E, --upsample F, --seed S, --path P   as for eval
+  --out FILE.json          also write every run's eval JSON document, in one array
   --help                   this text
 
 ${EXIT_TEXT}
@@ -193,27 +218,36 @@ function noPositional(positional: readonly string[]): void {
 /** Largest longer side accepted: the app's largest input size choice, with room above it. */
 const MAX_SIZE = 14 * 128;
 
-export function parseEvalArgs(argv: readonly string[]): Parsed<EvalOptions> {
-  const { values, positional } = split(argv, {
-    data: 'value',
-    backbone: 'value',
-    size: 'value',
-    k: 'value',
-    epochs: 'value',
-    upsample: 'value',
-    seed: 'value',
-    joint: 'switch',
-    path: 'value',
-    out: 'value',
-    'bundle-out': 'value',
-    help: 'switch',
-  });
-  if (values.has('help')) return { help: true };
-  noPositional(positional);
+/** The training options `eval` and `eval:suite` share. */
+const TRAINING_FLAGS: Readonly<Record<string, FlagKind>> = { size: 'value', k: 'value', epochs: 'value', upsample: 'value', seed: 'value', path: 'value' };
+
+type TrainingOptions = Pick<EvalOptions, 'size' | 'etalons' | 'epochs' | 'upsample' | 'seed' | 'path'>;
+
+function trainingOptions(values: Map<string, string>): TrainingOptions {
   const size = wholeNumber(values, 'size', DEFAULT_SETTINGS.longestSide, 14, MAX_SIZE);
   if (size % 14 !== 0) throw new CliError(EXIT.usage, `--size must be a multiple of 14 (whole patches), not ${size}: try ${Math.round(size / 14) * 14}.`);
+  return {
+    size,
+    etalons: wholeNumber(values, 'k', DEFAULT_SETTINGS.etalons, MIN_ETALONS, MAX_ETALONS),
+    epochs: wholeNumber(values, 'epochs', DEFAULT_SETTINGS.condensationEpochs, 1, MAX_EPOCHS),
+    upsample: wholeNumber(values, 'upsample', DEFAULT_SETTINGS.upsample, 1, 7),
+    seed: wholeNumber(values, 'seed', DEFAULT_SETTINGS.seed, 0, 2 ** 31 - 1),
+    path: path(values.get('path')),
+  };
+}
+
+function jsonOut(values: Map<string, string>): string | null {
   const out = values.get('out') ?? null;
   if (out !== null && !/\.json$/i.test(out)) throw new CliError(EXIT.usage, `--out names a .json file, not “${out}”.`);
+  return out;
+}
+
+export function parseEvalArgs(argv: readonly string[]): Parsed<EvalOptions> {
+  const { values, positional } = split(argv, { ...TRAINING_FLAGS, data: 'value', backbone: 'value', joint: 'switch', out: 'value', 'bundle-out': 'value', help: 'switch' });
+  if (values.has('help')) return { help: true };
+  noPositional(positional);
+  const training = trainingOptions(values);
+  const out = jsonOut(values);
   const bundleOut = values.get('bundle-out') ?? null;
   if (bundleOut !== null && !/\.pixood$/i.test(bundleOut)) throw new CliError(EXIT.usage, `--bundle-out names a .pixood file, not “${bundleOut}”.`);
   return {
@@ -221,17 +255,20 @@ export function parseEvalArgs(argv: readonly string[]): Parsed<EvalOptions> {
     options: {
       data: required(values, 'data'),
       backbone: backbone(values.get('backbone')) ?? 'builtin',
-      size,
-      etalons: wholeNumber(values, 'k', DEFAULT_SETTINGS.etalons, MIN_ETALONS, MAX_ETALONS),
-      epochs: wholeNumber(values, 'epochs', DEFAULT_SETTINGS.condensationEpochs, 1, MAX_EPOCHS),
-      upsample: wholeNumber(values, 'upsample', DEFAULT_SETTINGS.upsample, 1, 7),
-      seed: wholeNumber(values, 'seed', DEFAULT_SETTINGS.seed, 0, 2 ** 31 - 1),
+      ...training,
       joint: values.has('joint'),
-      path: path(values.get('path')),
       out,
       bundleOut,
     },
   };
+}
+
+export function parseSuiteArgs(argv: readonly string[]): Parsed<SuiteOptions> {
+  const { values, positional } = split(argv, { ...TRAINING_FLAGS, suite: 'value', backbone: 'value', out: 'value', help: 'switch' });
+  if (values.has('help')) return { help: true };
+  noPositional(positional);
+  const backbones = (values.get('backbone') ?? 'builtin').split(',').map((name) => backbone(name.trim()) ?? 'builtin');
+  return { help: false, options: { suite: required(values, 'suite'), backbones, ...trainingOptions(values), out: jsonOut(values) } };
 }
 
 export function parseInspectArgs(argv: readonly string[]): Parsed<InspectOptions> {

@@ -54,7 +54,7 @@ async function isFolder(path: string): Promise<boolean> {
 }
 
 /** The categories under `dir`: itself when it holds train/good, else its subfolders that do. */
-async function categoryFolders(dir: string): Promise<string[]> {
+export async function categoryFolders(dir: string): Promise<string[]> {
   if (!(await isFolder(dir))) throw new CliError(EXIT.data, `${dir}: no such folder.`);
   if (await isFolder(join(dir, 'train', 'good'))) return ['.'];
   const subfolders = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();

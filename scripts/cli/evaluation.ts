@@ -1,0 +1,52 @@
+/**
+ * One evaluation, as `eval` and `eval:suite` run it: the dataset read and checked on disk, the
+ * job for the harness page (cli/eval.html), and its result as the eval JSON document.
+ */
+import { basename, resolve } from 'node:path';
+import { DEFAULT_SETTINGS } from '../../src/state/settings';
+import type { TrainingSettings } from '../../src/pipeline/pixoodModel';
+import { CliError, EXIT, type BackboneOption, type EvalOptions } from './args';
+import { readDataset, requireFile } from './dataset';
+import { evalJson, type EvalJson } from './evalReport';
+import type { Harness } from './harness';
+import type { BackboneChoice, EvalJob, EvalResult } from './protocol';
+
+export type EvalRequest = Pick<EvalOptions, 'data' | 'backbone' | 'size' | 'etalons' | 'epochs' | 'upsample' | 'seed' | 'joint' | 'path' | 'bundleOut'>;
+
+export interface PreparedEval {
+  readonly job: EvalJob;
+  readonly files: ReadonlyMap<string, string>;
+  readonly settings: TrainingSettings;
+  readonly joint: boolean;
+  readonly outDir: string | null;
+}
+
+/** Reads and checks the dataset (and the backbone file), so bad data is named before the browser starts. */
+export async function prepareEval(request: EvalRequest): Promise<PreparedEval> {
+  const dataset = await readDataset(request.data);
+  for (const { path, reason } of dataset.skipped) process.stderr.write(`skipped ${path}: ${reason}\n`);
+  const { categories } = dataset;
+  const groups = request.joint ? [categories] : categories.map((c) => [c]);
+  if (request.bundleOut && groups.length > 1) throw new CliError(EXIT.usage, `--bundle-out writes one model, but the ${categories.length} categories train one each: add --joint for one model over all.`);
+  const files = new Map(dataset.files);
+  const backbone = await backboneChoice(request.backbone, files);
+  const settings: TrainingSettings = { ...DEFAULT_SETTINGS, longestSide: request.size, etalons: request.etalons, condensationEpochs: request.epochs, upsample: request.upsample, seed: request.seed };
+  const job: EvalJob = { groups, backbone, settings, path: request.path, bundleOut: request.bundleOut ? basename(request.bundleOut) : null };
+  process.stderr.write(`${categories.length} ${categories.length === 1 ? 'category' : 'categories'}: ${categories.map((c) => `${c.name} (${c.train.length} train, ${c.test.length} test)`).join(', ')}\n`);
+  return { job, files, settings, joint: request.joint, outDir: request.bundleOut ? resolve(request.bundleOut, '..') : null };
+}
+
+async function backboneChoice(option: BackboneOption, files: Map<string, string>): Promise<BackboneChoice> {
+  if (option === 'builtin') return 'builtin';
+  const key = `backbone/${basename(option.file)}`;
+  files.set(key, await requireFile(option.file));
+  return { key, fileName: basename(option.file) };
+}
+
+/** Runs a prepared evaluation on an open harness; `setupSeconds` is the command's own set-up before it. */
+export async function runEval(harness: Harness, prepared: PreparedEval, setupSeconds: number): Promise<EvalJson> {
+  const started = performance.now();
+  const result = await harness.run<EvalResult>({ page: 'cli/eval.html', job: prepared.job, files: prepared.files, outDir: prepared.outDir });
+  const total = setupSeconds + (performance.now() - started) / 1000;
+  return evalJson(result, prepared.settings, prepared.joint, harness.browserVersion, { setup: setupSeconds, total });
+}
