@@ -51,7 +51,7 @@ function floats(rng: Rng, n: number, positive = false): Float32Array {
 function model(dim = DIM): PixoodModel {
   const rng = createRng(5);
   return {
-    schema: 1,
+    schema: 2,
     backbone: { id: backboneSha, name: 'tiny test ViT', sha256: backboneSha, patchSize: 14, dim },
     settings: { longestSide: 224, upsample: 1, etalons: 3, condensationEpochs: 2, classifierEpochs: 1, seed: 9 },
     classes: ['fabric'],
@@ -67,6 +67,7 @@ function model(dim = DIM): PixoodModel {
       },
     ],
     calibration: { spaceDims: 1, numClasses: 1, idMeans: Float64Array.of(0.6), idCovs: Float64Array.of(0.02), oodCov: Float64Array.of(1), tables: [{ logRatio: Float64Array.of(-3, 0, 2), rate: Float64Array.of(0, 0.3, 1) }] },
+    imageCalibration: { severities: [2.5, 3], heldOut: [['good/a.png', 'good/b.png']] },
     summary: { patchesPerClass: [256], validEtalons: [2], seconds: { features: 1, classifier: 0, condensation: 2, calibration: 0.5 }, path: 'cpu', skipped: [] },
     createdAt: '2026-11-28T03:00:00.000Z',
   };

@@ -27,7 +27,7 @@ export function imageRecord(id: string, projectId: string, extra: Partial<ImageR
 /** A small model with every kind of field a real one has: nested objects and typed arrays. */
 export function smallModel(createdAt = new Date(0).toISOString()): PixoodModel {
   return {
-    schema: 1,
+    schema: 2,
     backbone: { id: 'f'.repeat(64), name: 'built-in', sha256: 'f'.repeat(64), patchSize: 14, dim: 4 },
     settings: { longestSide: 224, upsample: 1, etalons: 2, condensationEpochs: 1, classifierEpochs: 1, seed: 1 },
     classes: ['fabric'],
@@ -43,6 +43,7 @@ export function smallModel(createdAt = new Date(0).toISOString()): PixoodModel {
       },
     ],
     calibration: { spaceDims: 1, numClasses: 1, idMeans: Float64Array.of(0.5), idCovs: Float64Array.of(0.01), oodCov: Float64Array.of(1), tables: [{ logRatio: Float64Array.of(-1, 1), rate: Float64Array.of(0, 1) }] },
+    imageCalibration: { severities: [2.5, 3], heldOut: [['good/a.png', 'good/b.png']] },
     summary: { patchesPerClass: [512], validEtalons: [1], seconds: { features: 1, classifier: 0, condensation: 2, calibration: 0.1 }, path: 'cpu', skipped: [{ name: 'broken.png', reason: 'damaged' }] },
     createdAt,
   };

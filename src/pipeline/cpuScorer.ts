@@ -2,11 +2,11 @@
  * Scoring on the CPU path: the feature grid on the CPU, nearest valid etalons of every class on
  * ONNX Runtime's wasm backend (src/gpu/cpu/cpuNearest.ts), and the reference for the rest: the
  * MLP logits (the CPU path has no inference graph for it), s_in per class and the anomaly score
- * (table look-ups), and the resampling to the image.
+ * (table look-ups), the image severity, and the resampling to the image.
  */
 import { ort } from '../backbone/ort';
 import type { RgbaImage } from '../backbone/preprocess';
-import { anomalyScore, inDistributionRate } from '../core/calibration/score';
+import { anomalyScore, imageSeverity, inDistributionRate } from '../core/calibration/score';
 import { mlpLogits } from '../core/classifier/mlp';
 import { matrix, type Matrix } from '../core/tensor';
 import { createCpuNearest } from '../gpu/cpu/cpuNearest';
@@ -26,10 +26,11 @@ export async function cpuScorer(model: PixoodModel, source: FeatureSource): Prom
       const { distance: dists } = await nearest.nearest(points);
       const logits = model.classifier ? mlpLogits(model.classifier, points) : null;
       const score = anomalyScore(inDistributionRate(model.calibration, { logits, dists }));
+      const severity = imageSeverity(model.calibration, { logits, dists });
       const predicted = logits ? argmaxRows(logits) : new Int32Array(points.dims[0]);
       const distance = Float32Array.from(predicted, (c, i) => dists.data[i * classes + c]);
       const size = mapSize(image);
-      return { score: scoreMap(score, height, width, size), ...pixelMaps({ height, width, predicted, distance }, size), imageScore: maxOf(score) };
+      return { score: scoreMap(score, height, width, size), ...pixelMaps({ height, width, predicted, distance }, size), imageScore: maxOf(score), severity };
     },
     release: () => nearest.release(),
   };

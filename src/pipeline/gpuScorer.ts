@@ -1,11 +1,13 @@
 /**
  * Scoring on the GPU path: the backbone's output stays on the GPU, where the kernels up-sample
  * the feature grid, compute the logits, the nearest valid etalons, s_in and the anomaly score,
- * and resize the score map to the image; only the map and the grid's scores, predicted classes
- * and distances come back to the CPU.
+ * and resize the score map to the image; only the map and the grid's scores, predicted classes,
+ * distances and logits come back to the CPU, where the image severity is computed by the same
+ * core function as on the CPU path, so both paths give the same severity.
  */
 import type { BackboneOutput } from '../backbone/backbone';
 import type { RgbaImage } from '../backbone/preprocess';
+import { imageSeverity } from '../core/calibration/score';
 import { tensor } from '../core/tensor';
 import { createGpuMatrix, createGpuVector, readMatrix, readVector, uploadMatrix, type GpuMatrix } from '../gpu/gpuMatrix';
 import { KernelRecorder } from '../gpu/kernelRecorder';
@@ -49,14 +51,16 @@ export async function gpuScorer(model: PixoodModel, source: FeatureSource, devic
           scoring.score(rec, scoringModel, features, logits, scores, { epsilon: 0 });
           resample.resizeScoreMap(rec, { values: scores.score, height, width }, { values: map, height: size.height, width: size.width });
           rec.submit();
-          const [score, cellScores, predicted, dists] = await Promise.all([
+          const [score, cellScores, predicted, dists, cellLogits] = await Promise.all([
             readVector(device, map),
             readVector(device, scores.score),
             readLabels(device, scores.predicted),
             readMatrix(device, scores.distances),
+            logits ? readMatrix(device, logits) : null,
           ]);
+          const severity = imageSeverity(model.calibration, { logits: cellLogits, dists });
           const distance = Float32Array.from(predicted, (c, i) => dists.data[i * classes + c]);
-          return { score: tensor([size.height, size.width] as const, score), ...pixelMaps({ height, width, predicted, distance }, size), imageScore: maxOf(cellScores) };
+          return { score: tensor([size.height, size.width] as const, score), ...pixelMaps({ height, width, predicted, distance }, size), imageScore: maxOf(cellScores), severity };
         } finally {
           destroyScores(scores);
         }

@@ -34,8 +34,8 @@ export async function inspectImages(model: PixoodModel, images: readonly Blob[],
     const image = await decodeImage(blob).catch((error: unknown) => {
       throw error instanceof PipelineError ? new PipelineError(error.code, `Image ${index + 1} of ${images.length}: ${error.message}`) : error;
     });
-    const { score, predicted, distance, imageScore } = await scorer.score(image);
-    inspections.push({ imageWidth: image.width, imageHeight: image.height, score, predicted, distance, imageScore, seconds: (performance.now() - start) / 1000 });
+    const { score, predicted, distance, imageScore, severity } = await scorer.score(image);
+    inspections.push({ imageWidth: image.width, imageHeight: image.height, score, predicted, distance, imageScore, severity, seconds: (performance.now() - start) / 1000 });
   }
   report(images.length, images.length);
   return inspections;

@@ -3,10 +3,12 @@
  * can cross the worker boundary, go into IndexedDB as it is, and into a bundle's safetensors.
  */
 import type { Calibration } from '../core/calibration/calibrate';
+import type { SeverityNats } from '../core/calibration/score';
 import type { Mlp } from '../core/classifier/mlp';
 import type { CondensationModel } from '../core/condensation/model';
 
-export const PIXOOD_MODEL_SCHEMA = 1;
+/** 2: with the image calibration (null in models saved before it, which need retraining for verdicts). */
+export const PIXOOD_MODEL_SCHEMA = 2;
 
 /** Which backbone produced the features: a model only scores features of the same backbone. */
 export interface BackboneIdentity {
@@ -50,6 +52,18 @@ export interface TrainingSummary {
   readonly skipped: readonly SkippedImage[];
 }
 
+/**
+ * Good images held out of training (heldOutIndices per class, in name order) and scored by the
+ * model trained on the rest, which is the model kept: it is not retrained on all images, so the
+ * image threshold is calibrated for exactly the model that decides.
+ */
+export interface ImageCalibration {
+  /** The held-out images' image severities, nats, ascending. */
+  readonly severities: readonly SeverityNats[];
+  /** Per class (model order), the names of its held-out images. */
+  readonly heldOut: readonly (readonly string[])[];
+}
+
 export interface SkippedImage {
   readonly name: string;
   readonly reason: string;
@@ -68,6 +82,8 @@ export interface PixoodModel {
   /** One condensation per class, same order as `classes`. */
   readonly condensations: readonly CondensationModel[];
   readonly calibration: Calibration;
+  /** The image verdict's calibration; null without one (too few good images, or a model from before it). */
+  readonly imageCalibration: ImageCalibration | null;
   readonly summary: TrainingSummary;
   /** ISO 8601. */
   readonly createdAt: string;

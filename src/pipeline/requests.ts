@@ -2,6 +2,7 @@
  * What the app asks the pipeline for, and what comes back: training a project and inspecting
  * images. Images travel as Blobs (cheap to pass to the worker, decoded there).
  */
+import type { SeverityNats } from '../core/calibration/score';
 import type { Tensor } from '../core/tensor';
 import type { TrainingSettings, TrainingStage } from './pixoodModel';
 
@@ -60,5 +61,11 @@ export interface Inspection {
    * fall short of a one-patch defect's peak.
    */
   readonly imageScore: number;
+  /**
+   * The image severity, nats: over the feature grid's cells, the largest −max_c log r_c, the log
+   * likelihood ratio s_in is looked up from. It keeps ordering images where imageScore ties at 1,
+   * and the image verdict compares it with the threshold of the model's image calibration.
+   */
+  readonly severity: SeverityNats;
   readonly seconds: number;
 }

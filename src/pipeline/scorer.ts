@@ -1,5 +1,6 @@
 /** What inspection asks of an execution path: the maps of one image, at its capped size (scoreMaps.ts). */
 import type { RgbaImage } from '../backbone/preprocess';
+import type { SeverityNats } from '../core/calibration/score';
 import type { ScoreMap } from '../core/resample';
 
 export interface ImageScores {
@@ -11,6 +12,8 @@ export interface ImageScores {
   readonly distance: Float32Array;
   /** The largest score of the feature grid's cells (see Inspection.imageScore). */
   readonly imageScore: number;
+  /** The image severity (see Inspection.severity). */
+  readonly severity: SeverityNats;
 }
 
 export interface Scorer {

@@ -1,7 +1,8 @@
 /**
  * PixOOD training, stage by stage, inside the engine worker: features of the labelled patches →
- * classifier (none for one class) → condensation of each class's own patches → calibration →
- * a PixoodModel. Progress goes out per image, epoch and class, with an estimate of the time
+ * classifier (none for one class) → condensation of each class's own patches → calibration (the
+ * pixel tables, then the image calibration: the held-out good images scored by the trained
+ * model) → a PixoodModel. Held-out images never reach the earlier stages. Progress goes out per image, epoch and class, with an estimate of the time
  * left; the job's AbortSignal is checked between steps, and a cancelled training leaves nothing
  * behind (kernels and sessions are released either way). Each finished stage (and each class's
  * condensation) is kept in the run's FinishedStages, so a training whose GPU was lost can go on
@@ -10,12 +11,23 @@
 import type { Mlp } from '../core/classifier/mlp';
 import { validEtalonCount, type CondensationModel } from '../core/condensation/model';
 import type { StoredModel } from '../backbone/library';
+import { heldOutIndices } from '../core/calibration/imageThreshold';
 import { calibrateModel } from './calibrateModel';
+import { cpuScorer } from './cpuScorer';
+import { decodeImage } from './decodeImage';
 import { PipelineError } from './errors';
 import type { FeatureSource } from './extractFeatures';
 import { classRows, type LabelledPatches } from './patchFeatures';
-import { PIXOOD_MODEL_SCHEMA, type BackboneIdentity, type PixoodModel, type TrainingSettings, type TrainingStage } from './pixoodModel';
-import type { TrainingProgress, TrainingRequest } from './requests';
+import {
+  PIXOOD_MODEL_SCHEMA,
+  type BackboneIdentity,
+  type ImageCalibration,
+  type PixoodModel,
+  type SkippedImage,
+  type TrainingSettings,
+  type TrainingStage,
+} from './pixoodModel';
+import type { TrainingImage, TrainingProgress, TrainingRequest } from './requests';
 import { gatherPatches, type GatheredPatches } from './trainingPatches';
 import { classifierEpochWork, condensationEpochWork, TrainingEta } from './trainingEta';
 import type { TrainingKernels } from './trainingKernels';
@@ -80,8 +92,9 @@ export async function trainPixood(request: TrainingRequest, run: TrainingRun): P
     signal.throwIfAborted();
   };
 
+  const { training, heldOut } = splitHeldOut(request);
   finished.features ??= await timed('features', () =>
-    gatherPatches(run.source, request, async (done, total) => {
+    gatherPatches(run.source, { ...request, images: training }, async (done, total) => {
       report({ stage: 'features', done, total, unit: 'images' });
       await checkpoint();
     }),
@@ -110,7 +123,7 @@ export async function trainPixood(request: TrainingRequest, run: TrainingRun): P
     });
   });
 
-  return {
+  const model: PixoodModel = {
     schema: PIXOOD_MODEL_SCHEMA,
     backbone: backboneIdentity(run.backbone),
     settings,
@@ -118,6 +131,7 @@ export async function trainPixood(request: TrainingRequest, run: TrainingRun): P
     classifier,
     condensations,
     calibration,
+    imageCalibration: null,
     summary: {
       patchesPerClass: patches.counts,
       validEtalons: condensations.map(validEtalonCount),
@@ -127,6 +141,68 @@ export async function trainPixood(request: TrainingRequest, run: TrainingRun): P
     },
     createdAt: new Date().toISOString(),
   };
+  const heldOutSkipped: SkippedImage[] = [];
+  const imageCalibration = await timed('calibration', () =>
+    calibrateImages(model, heldOut, run.source, heldOutSkipped, async (done, total) => {
+      report({ stage: 'calibration', done, total, unit: 'images' });
+      await checkpoint();
+    }),
+  );
+  return { ...model, imageCalibration, summary: { ...model.summary, seconds: { ...seconds }, skipped: [...skipped, ...heldOutSkipped] } };
+}
+
+/**
+ * Each class's good images (no mask) in name order, with heldOutIndices of them set aside for
+ * the image calibration; images with masks all train.
+ */
+export function splitHeldOut({ images, classes }: TrainingRequest): { training: TrainingImage[]; heldOut: TrainingImage[][] } {
+  const held = new Set<TrainingImage>();
+  const heldOut = classes.map((_, c) => {
+    const good = images.filter((image) => image.classId === c && !image.mask).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const chosen = heldOutIndices(good.length).map((k) => good[k]);
+    for (const image of chosen) held.add(image);
+    return chosen;
+  });
+  return { training: images.filter((image) => !held.has(image)), heldOut };
+}
+
+/**
+ * Scores the held-out good images with the trained model, on the CPU scorer (the inspection
+ * path's reference). An image that cannot be read is left out with its reason; fewer than 2
+ * scored images give no image calibration.
+ */
+async function calibrateImages(
+  model: PixoodModel,
+  heldOut: readonly TrainingImage[][],
+  source: FeatureSource,
+  skipped: SkippedImage[],
+  onImage: (done: number, total: number) => Promise<void>,
+): Promise<ImageCalibration | null> {
+  const total = heldOut.reduce((n, images) => n + images.length, 0);
+  if (total < 2) return null;
+  const scorer = await cpuScorer(model, source);
+  const severities: number[] = [];
+  const names: string[][] = [];
+  try {
+    for (const images of heldOut) {
+      const scored: string[] = [];
+      for (const image of images) {
+        await onImage(severities.length + skipped.length, total);
+        try {
+          severities.push((await scorer.score(await decodeImage(image.blob))).severity);
+          scored.push(image.name);
+        } catch (error) {
+          if (!(error instanceof PipelineError)) throw error;
+          skipped.push({ name: image.name, reason: error.message });
+        }
+      }
+      names.push(scored);
+    }
+  } finally {
+    await scorer.release();
+  }
+  await onImage(total, total);
+  return severities.length < 2 ? null : { severities: severities.sort((a, b) => a - b), heldOut: names };
 }
 
 export function backboneIdentity(model: StoredModel): BackboneIdentity {

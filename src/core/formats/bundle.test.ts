@@ -24,7 +24,7 @@ function fixture(numClasses: number, withClassifier: boolean): PixoodModel {
   const k = 3;
   const p = withClassifier ? 2 : 1;
   return {
-    schema: 1,
+    schema: 2,
     backbone: { id: 'lib-1', name: 'dinov2-small', sha256: 'ab'.repeat(32), patchSize: 14, dim: d },
     settings: { longestSide: 448, upsample: 2, etalons: k, condensationEpochs: 3, classifierEpochs: 5, seed: 42 },
     classes: Array.from({ length: numClasses }, (_, i) => `class ${i}`),
@@ -54,6 +54,11 @@ function fixture(numClasses: number, withClassifier: boolean): PixoodModel {
         logRatio: Float64Array.from([-2, -1, 0, 1.5, 2]),
         rate: Float64Array.from([0, 0.1, 0.5, 0.9, 1]),
       })),
+    },
+    // Two held-out images of the first class and one of each other.
+    imageCalibration: {
+      severities: [3.5, 4.25, 7, 9.5].slice(0, numClasses + 1),
+      heldOut: Array.from({ length: numClasses }, (_, c) => (c === 0 ? ['good/000.png', 'good/005.png'] : [`class ${c}/001.png`])),
     },
     summary: {
       patchesPerClass: Array.from({ length: numClasses }, (_, i) => 100 + i),
@@ -160,6 +165,22 @@ describe('model bundle', () => {
     expect(contents.backboneOnnx).toBeNull();
   });
 
+  it('reads a bundle from before the image calibration as a model that needs recalibration', () => {
+    const model = fixture(2, true);
+    const { manifest, tensors } = unpack(writeBundle(model));
+    delete manifest.imageCalibration;
+    tensors.delete('imageCalibration.severities');
+    manifest.tensors = (manifest.tensors as { name: string }[]).filter((t) => t.name !== 'imageCalibration.severities');
+    const contents = readBundle(pack(manifest, tensors));
+    expect(contents.model).toEqual({ ...model, imageCalibration: null });
+  });
+
+  it('carries the image calibration as a manifest entry and an F64 tensor Python can read', () => {
+    const { manifest, tensors } = unpack(writeBundle(fixture(2, true)));
+    expect(manifest.imageCalibration).toEqual({ heldOut: [['good/000.png', 'good/005.png'], ['class 1/001.png']] });
+    expect(tensors.get('imageCalibration.severities')).toMatchObject({ dtype: 'F64', shape: [3] });
+  });
+
   it("refuses to write a backbone that is not the model's", () => {
     const { onnx } = withBackbone(fixture(1, false));
     expect(() => writeBundle(fixture(1, false), { backboneOnnx: onnx })).toThrow(/not the model's backbone/);
@@ -193,6 +214,8 @@ describe('model bundle', () => {
       [edit((m) => ((m.backbone as Manifest).sha256 = 'AB'.repeat(32))), /sha256/],
       [edit((m) => ((m.backbone as Manifest).dim = 5)), /expected \[3, 5\]/],
       [edit((m) => (m.classes as string[]).push('extra')), /3 classes/],
+      [edit((m) => ((m.imageCalibration as { heldOut: string[][] }).heldOut[1].push('one more.png'))), /imageCalibration\.severities.*expected \[4\]/],
+      [edit((m) => ((m.imageCalibration as { heldOut: unknown[] }).heldOut[0] = 'good')), /heldOut\[0\] is not a list/],
     ];
     const messages = cases.map(([bytes, pattern]) => {
       const message = rejection(bytes);

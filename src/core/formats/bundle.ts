@@ -6,6 +6,10 @@
  *                          on test images (`metrics`, null or absent when it has none;
  *                          NaN is null)
  *   tensors.safetensors    every array of the model, so Python can load them directly
+ *
+ * The image calibration (held-out good images' severities) is the manifest's `imageCalibration`
+ * ({ heldOut: names per class }) with the tensor `imageCalibration.severities` (F64, ascending);
+ * a bundle written before it has neither and imports as a model that needs recalibration.
  *   backbone.onnx          optional, when `backboneIncluded` (absent: false): the backbone, for a
  *                          machine without it; its SHA-256 must be the manifest's
  *
@@ -40,7 +44,7 @@ const STAGES = ['features', 'classifier', 'condensation', 'calibration'] as cons
 const VARIANTS: readonly CondensationVariant[] = ['softKMeans', 'softKMedians', 'condensation'];
 
 export interface BundleModel {
-  readonly schema: 1;
+  readonly schema: 2;
   readonly backbone: { readonly id: string; readonly name: string; readonly sha256: string; readonly patchSize: number; readonly dim: number };
   readonly settings: {
     readonly longestSide: number;
@@ -54,6 +58,7 @@ export interface BundleModel {
   readonly classifier: Mlp | null;
   readonly condensations: readonly CondensationModel[];
   readonly calibration: Calibration;
+  readonly imageCalibration: { readonly severities: readonly number[]; readonly heldOut: readonly (readonly string[])[] } | null;
   readonly summary: {
     readonly patchesPerClass: readonly number[];
     readonly validEtalons: readonly number[];
@@ -126,6 +131,7 @@ export function writeBundle(model: BundleModel, extras: BundleExtras = {}): Uint
     classes: model.classes,
     condensations: model.condensations.map((c) => ({ variant: c.variant })),
     calibration: { spaceDims: model.calibration.spaceDims, numClasses: model.calibration.numClasses },
+    imageCalibration: model.imageCalibration && { heldOut: model.imageCalibration.heldOut },
     summary: model.summary,
     createdAt: model.createdAt,
     tensors: [...tensors].map(([name, t]) => ({ name, dtype: t.dtype, shape: t.shape })),
@@ -169,6 +175,7 @@ function modelTensors(model: BundleModel): Map<string, SafeTensor> {
     f64(`calibration.table.${i}.logRatio`, [t.logRatio.length], t.logRatio);
     f64(`calibration.table.${i}.rate`, [t.rate.length], t.rate);
   });
+  if (model.imageCalibration) f64('imageCalibration.severities', [model.imageCalibration.severities.length], Float64Array.from(model.imageCalibration.severities));
   return out;
 }
 
@@ -461,8 +468,26 @@ function buildModel(value: unknown, file: SafetensorsFile): BundleModel {
     oodCov: tensors.f64('calibration.oodCov', [p, p]).data,
     tables: classes.map((_, i) => readTable(tensors, i)),
   };
+  const imageCalibration = readImageCalibration(m, tensors, numClasses);
   tensors.checkAllUsed();
-  return { schema: 1, backbone, settings, classes, classifier, condensations, calibration, summary, createdAt };
+  return { schema: 2, backbone, settings, classes, classifier, condensations, calibration, imageCalibration, summary, createdAt };
+}
+
+/** The held-out severities, ascending and finite, one per held-out name; null when the bundle has none (written before them). */
+function readImageCalibration(m: Json, tensors: TensorReader, numClasses: number): BundleModel['imageCalibration'] {
+  const value = Object.hasOwn(m, 'imageCalibration') ? m.imageCalibration : null;
+  if (value === null) return null;
+  const heldOut = array(object(value, 'imageCalibration'), 'heldOut', 'imageCalibration', numClasses).map((names, c) => {
+    if (!Array.isArray(names) || names.some((n) => typeof n !== 'string')) fail(`imageCalibration.heldOut[${c}] is not a list of image names`);
+    return names as string[];
+  });
+  const count = heldOut.reduce((n, names) => n + names.length, 0);
+  if (count < 2) fail(`imageCalibration holds ${count} held-out images; a calibration needs at least 2`);
+  const severities = Array.from(tensors.f64('imageCalibration.severities', [count]).data);
+  severities.forEach((s, i) => {
+    if (!Number.isFinite(s) || (i > 0 && s < severities[i - 1])) fail(`tensor "imageCalibration.severities" is not finite and ascending at ${i}`);
+  });
+  return { severities, heldOut };
 }
 
 function readSummary(s: Json, numClasses: number): BundleModel['summary'] {
