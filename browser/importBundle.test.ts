@@ -146,7 +146,7 @@ test('refusals that need the engine or the database leave nothing behind', async
   expect(await snapshot()).toEqual(before);
 
   // The project write fails (its id is taken): the backbone this import added goes again.
-  await store.putProject({ id: 'taken', name: 'Taken', backboneId: backboneSha, backboneName: 'tiny test ViT', classes: [], maskClasses: [], settings: model().settings, modelId: null, epsilon: 0.01, createdAt: new Date(0).toISOString() });
+  await store.putProject({ id: 'taken', name: 'Taken', backboneId: backboneSha, backboneName: 'tiny test ViT', classes: [], maskClasses: [], settings: model().settings, modelId: null, epsilon: 0.01, alpha: 0.01, minDefectArea: 0, createdAt: new Date(0).toISOString() });
   const withTaken = await snapshot();
   expect(await refusal(good, 'collision.pixood', () => 'taken')).toMatch(/could not be stored/);
   expect(await snapshot()).toEqual(withTaken);

@@ -14,6 +14,8 @@ export function projectRecord(id: string, name = `Project ${id}`): ProjectRecord
     settings: { longestSide: 224, upsample: 1, etalons: 32, condensationEpochs: 10, classifierEpochs: 5, seed: 1 },
     modelId: null,
     epsilon: 0.01,
+    alpha: 0.01,
+    minDefectArea: 0,
     createdAt: new Date(0).toISOString(),
   };
 }
@@ -57,8 +59,12 @@ export function resultRecord(id: string, projectId: string, modelId: string): Re
     name: `${id}.png`,
     imageId: null,
     imageScore: 0.42,
+    severity: 3.25,
     epsilon: 0.01,
+    alpha: 0.01,
+    threshold: 5,
     verdict: 'pass',
+    reason: 'PASS: severity 3.25 < threshold 5.00 nats (α = 1%).',
     preview: fakePng(100),
     heatmap: fakePng(50),
     maps: { width: 2, height: 1, score: Float32Array.of(0.1, 0.42), predicted: Int32Array.of(0, 0), distance: Float32Array.of(1.5, 2.5) },

@@ -21,14 +21,23 @@ const report = (base: number, imageAuroc = base): EvaluationReport => ({
   perDefect: { scratch: figures(base + 0.1) },
   roc: { fpr: [0, 1], y: [0, 1] },
   pro: { fpr: [0, 1], y: [0, 1] },
+  testImages: [
+    { defectType: 'good', severity: 1 },
+    { defectType: 'good', severity: 150 },
+    { defectType: 'scratch', severity: 50 },
+    { defectType: 'scratch', severity: 200 },
+  ],
 });
+
+/** 200 held-out severities 0.5, 1, …, 100: at the default α = 1% the threshold is their 99% quantile, 99.005. */
+const calibration = { severities: Array.from({ length: 200 }, (_, i) => (i + 1) / 2), heldOut: [[]] };
 
 const group = (name: string, r: EvaluationReport, seconds: number): GroupRun => ({
   training: { features: seconds, classifier: 0, condensation: 2 * seconds, calibration: 0.5 },
   kernels: 'cpu',
   classes: [name],
   validEtalons: [42],
-  categories: [{ name, report: r, inspectSeconds: 3, evaluateSeconds: 1 }],
+  categories: [{ name, report: r, imageCalibration: calibration, inspectSeconds: 3, evaluateSeconds: 1 }],
 });
 
 const result = (groups: GroupRun[]): EvalResult => ({
@@ -75,6 +84,21 @@ describe('the eval JSON', () => {
     expect(Object.keys(json.per_defect)).toEqual(['wood/scratch', 'tile/scratch']);
     expect(json.timings_s.features).toBe(6);
     expect(json.timings_s.inspect).toBe(6);
+  });
+
+  it('gives the QC counts at the default α: the threshold, good parts rejected, defects passed, per defect type too', () => {
+    const json = evalJson(result([group('wood', report(0.8), 4)]), DEFAULT_SETTINGS, false, '156.0', { setup: 1, total: 30 });
+    expect(json.alpha).toBe(0.01);
+    expect(json.image_threshold).toBeCloseTo(99.005, 9);
+    expect(json.good_reject_rate).toBe(0.5);
+    expect(json.defect_escape_rate).toBe(0.5);
+    expect(json.per_defect.scratch.defect_escape_rate).toBe(0.5);
+  });
+
+  it('gives null QC counts for a model without an image calibration', () => {
+    const uncalibrated = group('wood', report(0.8), 4);
+    const json = evalJson(result([{ ...uncalibrated, categories: [{ ...uncalibrated.categories[0], imageCalibration: null }] }]), DEFAULT_SETTINGS, false, '156.0', { setup: 1, total: 30 });
+    expect([json.image_threshold, json.good_reject_rate, json.defect_escape_rate]).toEqual([null, null, null]);
   });
 
   it('a mean over categories is null when one of them has no value', () => {

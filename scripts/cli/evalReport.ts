@@ -2,16 +2,26 @@
  * The JSON document `npm run eval` prints: the figures with the names MVTec AD papers use
  * (fractions in [0, 1]; null where undefined, e.g. an image AUROC without good images), per
  * defect type, per category with their mean on top when there are several, the time of each
- * stage, the execution path, the backbone, the settings and the browser.
+ * stage, the execution path, the backbone, the settings and the browser. Beside the AUROCs, the
+ * QC counts at the image threshold for the default α (DEFAULT_ALPHA): `image_threshold`,
+ * `good_reject_rate`, `defect_escape_rate` (per defect type under `per_defect`).
  */
-import type { EvaluationReport } from '../../src/core/metrics/evaluationReport';
+import { DEFAULT_ALPHA } from '../../src/core/calibration/imageThreshold';
 import type { EngineInfo } from '../../src/engine/api';
 import type { TrainingSettings, TrainingStage } from '../../src/pipeline/pixoodModel';
-import { figureRow, type FigureRow } from '../../src/state/export/evaluationExport';
-import type { BackboneUsed, EvalResult } from './protocol';
+import { figureRow, qcRow, type FigureRow } from '../../src/state/export/evaluationExport';
+import type { BackboneUsed, CategoryRun, EvalResult } from './protocol';
 
-export interface CategoryJson extends FigureRow {
-  readonly per_defect: Readonly<Record<string, FigureRow>>;
+/** The QC counts of a set of images at the image threshold; null where they cannot be given. */
+export interface QcJson {
+  readonly alpha: number;
+  readonly image_threshold: number | null;
+  readonly good_reject_rate: number | null;
+  readonly defect_escape_rate: number | null;
+}
+
+export interface CategoryJson extends FigureRow, QcJson {
+  readonly per_defect: Readonly<Record<string, FigureRow & { readonly defect_escape_rate: number | null }>>;
 }
 
 export type Timings = Record<'setup' | 'backbone' | TrainingStage | 'inspect' | 'evaluate' | 'total', number>;
@@ -29,9 +39,19 @@ export interface EvalJson extends CategoryJson {
   readonly browser: { readonly chromium: string } & EngineInfo;
 }
 
-function categoryJson(report: EvaluationReport): CategoryJson {
-  const perDefect = Object.fromEntries(Object.entries(report.perDefect).map(([type, f]) => [type, figureRow(f)]));
-  return { ...figureRow(report.overall), per_defect: perDefect };
+function categoryJson({ report, imageCalibration }: CategoryRun): CategoryJson {
+  const { per_defect_escape_rate: escapes, ...qc } = qcRow(report, imageCalibration, DEFAULT_ALPHA);
+  const perDefect = Object.fromEntries(Object.entries(report.perDefect).map(([type, f]) => [type, { ...figureRow(f), defect_escape_rate: escapes[type] ?? null }]));
+  return { ...figureRow(report.overall), ...qc, per_defect: perDefect };
+}
+
+/** The mean of each QC rate over categories (null when one is null), and their thresholds only when there is one. */
+function meanQc(all: readonly QcJson[]): QcJson {
+  const mean = (key: 'good_reject_rate' | 'defect_escape_rate') => {
+    const values = all.map((q) => q[key]);
+    return values.some((v) => v === null) ? null : (values as number[]).reduce((a, b) => a + b, 0) / values.length;
+  };
+  return { alpha: DEFAULT_ALPHA, image_threshold: all.length === 1 ? all[0].image_threshold : null, good_reject_rate: mean('good_reject_rate'), defect_escape_rate: mean('defect_escape_rate') };
 }
 
 const FRACTIONS = ['image_auroc', 'pixel_auroc', 'aupro_0_3', 'pixel_ap', 'f1_max', 'fpr_at_95_tpr'] as const;
@@ -54,10 +74,10 @@ const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 /** `setupSeconds`: starting the dev server and the browser, before the page's own setup. */
 export function evalJson(result: EvalResult, settings: TrainingSettings, joint: boolean, chromium: string, seconds: { setup: number; total: number }): EvalJson {
   const runs = result.groups.flatMap((g) => g.categories);
-  const categories = Object.fromEntries(runs.map((run) => [run.name, categoryJson(run.report)]));
+  const categories = Object.fromEntries(runs.map((run) => [run.name, categoryJson(run)]));
   // Several categories: the mean on top, and every category's defect types as '<category>/<type>'.
   const allDefects = Object.entries(categories).flatMap(([name, c]) => Object.entries(c.per_defect).map(([type, f]) => [`${name}/${type}`, f] as const));
-  const top: CategoryJson = runs.length === 1 ? categories[runs[0].name] : { ...meanFigures(Object.values(categories)), per_defect: Object.fromEntries(allDefects) };
+  const top: CategoryJson = runs.length === 1 ? categories[runs[0].name] : { ...meanFigures(Object.values(categories)), ...meanQc(Object.values(categories)), per_defect: Object.fromEntries(allDefects) };
   const stage = (name: TrainingStage) => sum(result.groups.map((g) => g.training[name]));
   const kernels = result.groups.every((g) => g.kernels === 'gpu') ? 'gpu' : 'cpu';
   return {

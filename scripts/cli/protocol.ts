@@ -6,7 +6,7 @@
  */
 import type { EngineInfo, ExecutionPath, PathTiming } from '../../src/engine/api';
 import type { EvaluationReport } from '../../src/core/metrics/evaluationReport';
-import type { TrainingSettings, TrainingStage } from '../../src/pipeline/pixoodModel';
+import type { ImageCalibration, TrainingSettings, TrainingStage } from '../../src/pipeline/pixoodModel';
 import type { ExitCode, PathOption } from './args';
 
 export const DATA_URL = '/__cli/data/';
@@ -56,6 +56,8 @@ export interface BackboneUsed {
 export interface CategoryRun {
   readonly name: string;
   readonly report: EvaluationReport;
+  /** The model's image calibration, which gives the QC counts their threshold; null without one. */
+  readonly imageCalibration: ImageCalibration | null;
   /** Seconds inspecting this category's test images (the engine's calls). */
   readonly inspectSeconds: number;
   /** Seconds scoring the maps against the masks. */

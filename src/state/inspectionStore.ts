@@ -16,7 +16,7 @@ import { readDefectMask } from './intake/readMask';
 import { heatmapRgba } from './maps/colormap';
 import { createEvaluation, GOOD_TYPE, type EvaluationAccumulator } from './maps/evaluation';
 import { reduceMaps } from './maps/reduceMaps';
-import { rejectedAt } from './maps/regions';
+import { decideImage, type VerdictRule } from './maps/imageVerdict';
 import { openProject, refreshStorage, updateProject, useProjects } from './projectsStore';
 import { engineClient, newId, projects } from './services';
 
@@ -83,12 +83,34 @@ export const setZoom = (zoom: number) => set({ zoom: Math.min(8, Math.max(1, zoo
 export const sortBy = (key: SortKey) => set(({ sort }) => ({ sort: { key, descending: sort.key === key ? !sort.descending : key === 'score' } }));
 export const dismissInspectionMessages = () => set({ rejected: [], error: null });
 
-/** The verdict at ε for every kept result changes with ε, in the database too. */
-export async function setEpsilon(epsilon: number): Promise<void> {
-  await updateProject((p) => ({ ...p, epsilon }));
-  const results = get().results.map((r): ResultRecord => ({ ...r, epsilon, verdict: rejectedAt(r.imageScore, epsilon) ? 'fail' : 'pass' }));
+/** The regions, and with a minimum defect area the verdicts, of every kept result change with ε, in the database too. */
+export const setEpsilon = (epsilon: number) => changeRule({ epsilon });
+
+/** Every kept result is decided again at the new image false-reject rate α. */
+export const setAlpha = (alpha: number) => changeRule({ alpha });
+
+/** Image pixels the largest region must cover for a FAIL; 0: no minimum. */
+export async function setMinDefectArea(pixels: number): Promise<void> {
+  if (!(Number.isFinite(pixels) && pixels >= 0)) {
+    set({ error: `The minimum defect area must be a number of pixels ≥ 0, not ${pixels}.` });
+    return;
+  }
+  await changeRule({ minDefectArea: Math.round(pixels) });
+}
+
+async function changeRule(change: Partial<VerdictRule>): Promise<void> {
+  await updateProject((p) => ({ ...p, ...change }));
+  const target = currentModel();
+  if (!target) return;
+  const results = get().results.map((r) => ({ ...r, ...decided(r, target.model, target.rule) }));
   set({ results });
   await (await projects()).addResults(results);
+}
+
+/** The fields of a result that its verdict sets. */
+function decided(result: Pick<ResultRecord, 'severity' | 'maps' | 'imageWidth' | 'imageHeight'>, model: ModelRecord, rule: VerdictRule): Pick<ResultRecord, 'epsilon' | 'alpha' | 'threshold' | 'verdict' | 'reason'> {
+  const { verdict, threshold, reason } = decideImage(result.severity, result.maps, result, model.model.imageCalibration, rule);
+  return { epsilon: rule.epsilon, alpha: rule.alpha, threshold, verdict, reason };
 }
 
 interface Pending {
@@ -101,10 +123,18 @@ interface Pending {
   readonly test?: { readonly image: ImageRecord };
 }
 
-function currentModel(): { model: ModelRecord; epsilon: number; projectId: string } | null {
+interface Target {
+  readonly model: ModelRecord;
+  readonly rule: VerdictRule;
+  readonly projectId: string;
+}
+
+function currentModel(): Target | null {
   const open = useProjects.getState().current;
   const model = open?.models.find((m) => m.id === open.project.modelId);
-  return open && model ? { model, epsilon: open.project.epsilon, projectId: open.project.id } : null;
+  if (!open || !model) return null;
+  const { epsilon, alpha, minDefectArea } = open.project;
+  return { model, rule: { epsilon, alpha, minDefectArea }, projectId: open.project.id };
 }
 
 /** Checks dropped or captured files and inspects those that are images. */
@@ -159,8 +189,8 @@ export async function inspectTestSet(): Promise<void> {
 }
 
 /** Sends the images in batches, keeps each result, and with `evaluation` scores them against their masks. */
-async function run(target: { model: ModelRecord; epsilon: number; projectId: string }, pending: readonly Pending[], evaluation: EvaluationAccumulator | null): Promise<void> {
-  const { model, epsilon, projectId } = target;
+async function run(target: Target, pending: readonly Pending[], evaluation: EvaluationAccumulator | null): Promise<void> {
+  const { model, rule, projectId } = target;
   const label = evaluation ? 'Inspecting the test images' : 'Inspecting';
   cancelled = false;
   const store = await projects();
@@ -178,9 +208,9 @@ async function run(target: { model: ModelRecord; epsilon: number; projectId: str
         const item = batch[i];
         if (evaluation && item.test) {
           const { image } = item.test;
-          evaluation.add(inspection.score, inspection.imageScore, image.mask ? await readDefectMask(image.mask) : NO_DEFECT, image.defectType ?? GOOD_TYPE);
+          evaluation.add(inspection.score, inspection.severity, image.mask ? await readDefectMask(image.mask) : NO_DEFECT, image.defectType ?? GOOD_TYPE);
         }
-        records.push(resultRecord(projectId, model.id, epsilon, item, inspection));
+        records.push(resultRecord(projectId, model, rule, item, inspection));
       }
       await store.addResults(records);
       if (get().projectId === projectId) set({ results: [...get().results, ...records], selectedId: records.at(-1)?.id ?? get().selectedId });
@@ -199,23 +229,21 @@ async function run(target: { model: ModelRecord; epsilon: number; projectId: str
   }
 }
 
-function resultRecord(projectId: string, modelId: string, epsilon: number, item: Pending, inspection: Inspection): ResultRecord {
+function resultRecord(projectId: string, model: ModelRecord, rule: VerdictRule, item: Pending, inspection: Inspection): ResultRecord {
   const maps = reduceMaps(inspection);
+  const kept = { severity: inspection.severity, maps, imageWidth: inspection.imageWidth, imageHeight: inspection.imageHeight };
   const heatmap = new Blob([encodePng(new Uint8Array(heatmapRgba(maps.score, false).buffer), maps.width, maps.height) as Uint8Array<ArrayBuffer>], { type: 'image/png' });
   return {
     id: newId(),
     projectId,
-    modelId,
+    modelId: model.id,
     name: item.name,
     imageId: item.test?.image.id ?? null,
     imageScore: inspection.imageScore,
-    epsilon,
-    verdict: rejectedAt(inspection.imageScore, epsilon) ? 'fail' : 'pass',
+    ...kept,
+    ...decided(kept, model, rule),
     preview: item.preview,
     heatmap,
-    maps,
-    imageWidth: inspection.imageWidth,
-    imageHeight: inspection.imageHeight,
     seconds: inspection.seconds,
     inspectedAt: new Date().toISOString(),
   };

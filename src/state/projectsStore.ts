@@ -2,6 +2,7 @@
  * Projects: the list, the open project with its images and models, adding images (with the
  * files that were skipped and why), and the browser storage this takes.
  */
+import { DEFAULT_ALPHA } from '../core/calibration/imageThreshold';
 import { create } from 'zustand';
 import { MAX_MASK_VALUES } from '../core/formats/maskPng';
 import type { TrainingSettings } from '../pipeline/pixoodModel';
@@ -127,6 +128,8 @@ export async function createProject(name: string, backbone: { id: string; name: 
     settings,
     modelId: null,
     epsilon: DEFAULT_EPSILON,
+    alpha: DEFAULT_ALPHA,
+    minDefectArea: 0,
     createdAt: new Date().toISOString(),
   };
   await (await projects()).putProject(project);

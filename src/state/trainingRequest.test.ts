@@ -16,6 +16,8 @@ const project = (extra: Partial<ProjectRecord> = {}): ProjectRecord => ({
   settings: DEFAULT_SETTINGS,
   modelId: null,
   epsilon: DEFAULT_EPSILON,
+  alpha: 0.01,
+  minDefectArea: 0,
   createdAt: '',
   ...extra,
 });

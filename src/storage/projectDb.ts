@@ -8,6 +8,8 @@
  * end; entries already released never change.
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import { DEFAULT_ALPHA } from '../core/calibration/imageThreshold';
+import { PIXOOD_MODEL_SCHEMA, type PixoodModel } from '../pipeline/pixoodModel';
 import type { EvaluationRecord, ImageRecord, ModelRecord, ProjectRecord, ResultRecord } from './projectRecords';
 
 export const PROJECT_DB_NAME = 'pixood-projects';
@@ -38,6 +40,18 @@ const MIGRATIONS: readonly Migration[] = [
     convertFlatEvaluations(tx).catch((error: unknown) => {
       // The open then fails and the database stays at version 1, saved models untouched.
       console.error('Converting saved evaluations failed:', error);
+      try {
+        tx.abort();
+      } catch {
+        // The transaction has ended already (it aborted on its own).
+      }
+    });
+  },
+  // 2 → 3: image verdicts. Projects gain α and a minimum defect area; models saved before the
+  // image calibration get none (they say they need retraining); kept results get no severity.
+  (_db, tx) => {
+    addImageVerdicts(tx).catch((error: unknown) => {
+      console.error('Adding image verdicts to saved projects failed:', error);
       try {
         tx.abort();
       } catch {
@@ -84,6 +98,19 @@ async function convertFlatEvaluations(tx: UpgradeTransaction): Promise<void> {
     const evaluation: EvaluationRecord | FlatEvaluation | undefined = cursor.value.evaluation;
     if (!evaluation || 'overall' in evaluation) continue;
     await cursor.update({ ...cursor.value, evaluation: fromFlat(evaluation) });
+  }
+}
+
+async function addImageVerdicts(tx: UpgradeTransaction): Promise<void> {
+  for (let cursor = await tx.objectStore('projects').openCursor(); cursor; cursor = await cursor.continue()) {
+    await cursor.update({ ...cursor.value, alpha: DEFAULT_ALPHA, minDefectArea: 0 });
+  }
+  for (let cursor = await tx.objectStore('models').openCursor(); cursor; cursor = await cursor.continue()) {
+    const model = cursor.value.model as Omit<PixoodModel, 'schema' | 'imageCalibration'>;
+    await cursor.update({ ...cursor.value, model: { ...model, schema: PIXOOD_MODEL_SCHEMA, imageCalibration: null } });
+  }
+  for (let cursor = await tx.objectStore('results').openCursor(); cursor; cursor = await cursor.continue()) {
+    await cursor.update({ ...cursor.value, severity: NaN, alpha: DEFAULT_ALPHA, threshold: null, verdict: 'uncalibrated', reason: 'No verdict: inspected before image verdicts existed; inspect it again.' });
   }
 }
 

@@ -3,6 +3,7 @@
  * are Blobs: the browser keeps them on disk and reads them only when asked. A trained model is
  * the PixoodModel itself (typed arrays survive structured clone as they are).
  */
+import type { SeverityNats } from '../core/calibration/score';
 import type { EvaluationReport } from '../core/metrics/evaluationReport';
 import type { PixoodModel, TrainingSettings } from '../pipeline/pixoodModel';
 
@@ -32,8 +33,12 @@ export interface ProjectRecord {
   readonly settings: TrainingSettings;
   /** The model inspection uses; null until one is trained. */
   readonly modelId: string | null;
-  /** The false-alarm rate ε the verdicts are given at, in (0, 1). */
+  /** The pixel false-alarm rate ε the regions are outlined at, in (0, 1). */
   readonly epsilon: number;
+  /** The image false-reject rate α the verdicts are given at, in (0, 1): the share of good parts failed. */
+  readonly alpha: number;
+  /** Image pixels the largest region at ε must cover for a FAIL; 0: no minimum. */
+  readonly minDefectArea: number;
   /** ISO 8601. */
   readonly createdAt: string;
 }
@@ -80,7 +85,8 @@ export type EvaluationRecord = EvaluationReport & {
   readonly evaluatedAt: string;
 };
 
-export type Verdict = 'pass' | 'fail';
+/** 'uncalibrated': the model has no image calibration (or the result no severity), so no verdict. */
+export type Verdict = 'pass' | 'fail' | 'uncalibrated';
 
 /** A score map reduced for keeping: each pixel holds its block's most anomalous pixel. */
 export interface ResultMaps {
@@ -104,9 +110,16 @@ export interface ResultRecord {
   readonly imageId: string | null;
   /** The maximum of the score map. */
   readonly imageScore: number;
-  /** The ε of the verdict, and the verdict: fail when imageScore ≥ 1 − ε. */
+  /** The image severity, nats (Inspection.severity); NaN for results kept before it existed. */
+  readonly severity: SeverityNats;
+  /** The rates of the verdict: ε outlines the regions, α sets the severity threshold. */
   readonly epsilon: number;
+  readonly alpha: number;
+  /** The severity threshold at α; null without an image calibration. */
+  readonly threshold: SeverityNats | null;
   readonly verdict: Verdict;
+  /** The verdict in one line: severity against threshold, the largest region, its size. */
+  readonly reason: string;
   /** The image, shrunk for viewing (longer side ≤ PREVIEW_SIDE px). */
   readonly preview: Blob;
   /** The score map in colour (the rarity scale), a PNG of the maps' size. */

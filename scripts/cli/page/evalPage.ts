@@ -66,7 +66,7 @@ async function evaluate(engine: EngineClient, model: PixoodModel, category: Eval
       if (inspection instanceof Error) throw new DataError(`${batch[i].key}: ${inspection.message}`);
       const truth = await mask(batch[i].mask);
       const scored = performance.now();
-      evaluation.add(inspection.score, inspection.imageScore, truth, batch[i].defectType);
+      evaluation.add(inspection.score, inspection.severity, truth, batch[i].defectType);
       evaluateSeconds += seconds(scored);
     }
     progress(`[${category.name}] inspected ${Math.min(start + INSPECT_BATCH, category.test.length)}/${category.test.length} test images`);
@@ -74,7 +74,7 @@ async function evaluate(engine: EngineClient, model: PixoodModel, category: Eval
   const scored = performance.now();
   const report = evaluation.result();
   evaluateSeconds += seconds(scored);
-  return { name: category.name, report, inspectSeconds, evaluateSeconds };
+  return { name: category.name, report, imageCalibration: model.imageCalibration, inspectSeconds, evaluateSeconds };
 }
 
 void runPage<EvalJob, EvalResult>(async (job, engine) => {

@@ -54,6 +54,12 @@ export function gumbelQuantile({ location, scale }: GumbelFit, p: number): numbe
   return location - scale * Math.log(-Math.log(p));
 }
 
+/** Image false-reject rates a person picks from: the share of good parts failed. */
+export const ALPHA_PRESETS: readonly number[] = [0.001, 0.005, 0.01, 0.02, 0.05, 0.1];
+
+/** About 1 good part in 100 rejected. */
+export const DEFAULT_ALPHA = 0.01;
+
 export type ThresholdMethod = 'empirical' | 'gumbel';
 
 export interface ImageThreshold {

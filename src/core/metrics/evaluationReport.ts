@@ -4,12 +4,14 @@
  * the model, the bundle carries it, and `npm run eval` prints it; all three read this one shape.
  */
 
+import type { ScoredTestImage } from './qcCounts';
+
 /** Figures over one set of test images. Each is a fraction in [0, 1]; NaN where the set holds one kind only. */
 export interface EvaluationFigures {
   readonly images: number;
   /** Images whose ground truth marks a defect. */
   readonly defectImages: number;
-  /** AUROC of the image scores, defective against good images. */
+  /** AUROC of the image severities, defective against good images. */
   readonly imageAuroc: number;
   /** AUROC of the pixel scores, defect against normal pixels. */
   readonly pixelAuroc: number;
@@ -39,4 +41,9 @@ export interface EvaluationReport {
   readonly perDefect: Readonly<Record<string, EvaluationFigures>>;
   readonly roc: CurvePoints;
   readonly pro: CurvePoints;
+  /**
+   * Every test image's defect type and image severity, so the QC counts can be given at any
+   * threshold (qcCounts.ts). Absent in evaluations made before image severities.
+   */
+  readonly testImages?: readonly ScoredTestImage[];
 }

@@ -4,7 +4,10 @@
  * with one row per set of images for a spreadsheet. Keys are snake_case, as in the results
  * export; NaN (a figure that does not exist) is null in JSON and an empty field in CSV.
  */
-import type { EvaluationFigures } from '../../core/metrics/evaluationReport';
+import { imageThreshold } from '../../core/calibration/imageThreshold';
+import type { EvaluationFigures, EvaluationReport } from '../../core/metrics/evaluationReport';
+import { qcCounts } from '../../core/metrics/qcCounts';
+import type { ImageCalibration } from '../../pipeline/pixoodModel';
 import type { EvaluationRecord, ModelRecord, ProjectRecord } from '../../storage/projectRecords';
 import { csvField, exportName } from './resultsTable';
 
@@ -24,6 +27,32 @@ export interface FigureRow {
   readonly pixel_ap: number | null;
   readonly f1_max: number | null;
   readonly fpr_at_95_tpr: number | null;
+}
+
+/**
+ * The QC counts at the image threshold for α: the share of good test images failed and of
+ * defective ones passed, overall and per defect type. All null when the model has no image
+ * calibration or the evaluation no severities (both from before image verdicts).
+ */
+export interface QcRow {
+  readonly alpha: number;
+  readonly image_threshold: number | null;
+  readonly good_reject_rate: number | null;
+  readonly defect_escape_rate: number | null;
+  readonly per_defect_escape_rate: Readonly<Record<string, number | null>>;
+}
+
+export function qcRow(report: EvaluationReport, calibration: ImageCalibration | null, alpha: number): QcRow {
+  if (!calibration || !report.testImages) return { alpha, image_threshold: null, good_reject_rate: null, defect_escape_rate: null, per_defect_escape_rate: {} };
+  const threshold = imageThreshold(calibration.severities, alpha).severity;
+  const counts = qcCounts(report.testImages, threshold);
+  return {
+    alpha,
+    image_threshold: threshold,
+    good_reject_rate: finite(counts.goodRejectRate),
+    defect_escape_rate: finite(counts.defects.escapeRate),
+    per_defect_escape_rate: Object.fromEntries(Object.entries(counts.perDefect).map(([type, c]) => [type, finite(c.escapeRate)])),
+  };
 }
 
 const COLUMNS: readonly (keyof FigureRow)[] = ['images', 'defect_images', 'image_auroc', 'pixel_auroc', 'aupro_0_3', 'pixel_ap', 'f1_max', 'fpr_at_95_tpr'];
@@ -49,13 +78,17 @@ export function modelName(model: ModelRecord): string {
 }
 
 export function evaluationJson({ project, model, evaluation }: EvaluationExport): string {
+  const { per_defect_escape_rate: perDefectEscape, ...qc } = qcRow(evaluation, model.model.imageCalibration, project.alpha);
   const document = {
     project: project.name,
     model: modelName(model),
     model_created_at: model.model.createdAt,
     evaluated_at: evaluation.evaluatedAt,
     ...figureRow(evaluation.overall),
-    per_defect: Object.fromEntries(Object.entries(evaluation.perDefect).map(([type, figures]) => [type, figureRow(figures)])),
+    ...qc,
+    per_defect: Object.fromEntries(
+      Object.entries(evaluation.perDefect).map(([type, figures]) => [type, { ...figureRow(figures), defect_escape_rate: perDefectEscape[type] ?? null }]),
+    ),
     roc: { fpr: evaluation.roc.fpr, tpr: evaluation.roc.y },
     pro: { fpr: evaluation.pro.fpr, pro: evaluation.pro.y },
   };
@@ -63,14 +96,17 @@ export function evaluationJson({ project, model, evaluation }: EvaluationExport)
 }
 
 /** A row over all images, then one per defect type (over that type's images and the good ones); scope says which. */
-export function evaluationCsv({ evaluation }: EvaluationExport): string {
+/** The QC columns: α and the threshold on every row, the good-reject rate overall, each type's escape rate on its row. */
+export function evaluationCsv({ project, model, evaluation }: EvaluationExport): string {
+  const qc = qcRow(evaluation, model.model.imageCalibration, project.alpha);
   const perDefect = Object.entries(evaluation.perDefect).map(([type, figures]) => ['defect_type', type, figures] as const);
   const sets = [['overall', '', evaluation.overall] as const, ...perDefect];
   const lines = [
-    ['scope', 'defect_type', ...COLUMNS].join(','),
+    ['scope', 'defect_type', ...COLUMNS, 'alpha', 'image_threshold', 'good_reject_rate', 'defect_escape_rate'].join(','),
     ...sets.map(([scope, type, figures]) => {
       const row = figureRow(figures);
-      return [scope, csvField(type), ...COLUMNS.map((column) => csvField(row[column]))].join(',');
+      const qcFields = [qc.alpha, qc.image_threshold, scope === 'overall' ? qc.good_reject_rate : null, scope === 'overall' ? qc.defect_escape_rate : (qc.per_defect_escape_rate[type] ?? null)];
+      return [scope, csvField(type), ...COLUMNS.map((column) => csvField(row[column])), ...qcFields.map(csvField)].join(',');
     }),
   ];
   return lines.join('\r\n') + '\r\n';

@@ -12,6 +12,8 @@ const project = (name: string): ProjectRecord => ({
   settings: { longestSide: 224, upsample: 1, etalons: 32, condensationEpochs: 10, classifierEpochs: 5, seed: 1 },
   modelId: null,
   epsilon: 0.01,
+  alpha: 0.01,
+  minDefectArea: 0,
   createdAt: new Date(0).toISOString(),
 });
 

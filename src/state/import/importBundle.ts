@@ -5,6 +5,7 @@
  * adding it to the library. The project and its model are written in one transaction; if that
  * fails, a backbone this import added is removed again, so a failure leaves nothing behind.
  */
+import { DEFAULT_ALPHA } from '../../core/calibration/imageThreshold';
 import { BundleError, readBundle } from '../../core/formats/bundle';
 import type { EngineClient } from '../../engine/client';
 import type { StoredModel } from '../../engine/api';
@@ -96,6 +97,8 @@ export async function importBundle(file: Blob, fileName: string, services: Impor
     settings: model.settings,
     modelId,
     epsilon: DEFAULT_EPSILON,
+    alpha: DEFAULT_ALPHA,
+    minDefectArea: 0,
     createdAt: new Date().toISOString(),
   };
   // In this browser's library a backbone's id is its SHA-256, whatever id it had where the model was trained.

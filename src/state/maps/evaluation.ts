@@ -2,8 +2,8 @@
  * Figures over a test set with ground truth, over all images and per defect type: how well the
  * image scores separate defective from good images, and the pixel scores defect pixels from
  * normal ones. The score maps are taken at full size, before they are reduced for keeping. The
- * image figures use the pipeline's image score (the peak over the feature cells, which the
- * map's interpolation can undercut), the same score the results table shows and sorts by.
+ * image figures use the image severity (Inspection.severity), which keeps ordering images where
+ * the peak pixel score ties at 1, and which the image verdict compares with its threshold.
  *
  * How: each image becomes exact pixel counts once (the core metrics' CountsAccumulator), kept in
  * one group per defect type beside the image scores and labels. A defect type's figures are over
@@ -12,9 +12,11 @@
  * is the same whatever the grouping, so every figure equals createMetricsAccumulator's on the
  * same images.
  */
+import type { SeverityNats } from '../../core/calibration/score';
 import { auroc } from '../../core/metrics/auroc';
 import type { EvaluationFigures, EvaluationReport } from '../../core/metrics/evaluationReport';
 import { createCountsAccumulator, type CountsAccumulator } from '../../core/metrics/metricsAccumulator';
+import type { ScoredTestImage } from '../../core/metrics/qcCounts';
 import { type PixelFigures, pixelFigures } from '../../core/metrics/pixelFigures';
 import type { AnomalyMap } from '../../pipeline/requests';
 import type { DefectMask } from '../intake/readMask';
@@ -27,20 +29,22 @@ const CURVE_POINTS = 200;
 
 export interface EvaluationAccumulator {
   /** mask resized to the map with nearest neighbours when sizes differ; defectType 'good' for good images */
-  add(score: AnomalyMap, imageScore: number, mask: DefectMask, defectType: string): void;
+  add(score: AnomalyMap, severity: SeverityNats, mask: DefectMask, defectType: string): void;
   result(): EvaluationReport;
 }
 
 export function createEvaluation(): EvaluationAccumulator {
   const groups = new Map<string, Group>();
+  const testImages: ScoredTestImage[] = [];
   return {
-    add(score, imageScore, mask, defectType) {
+    add(score, severity, mask, defectType) {
       const [height, width] = score.dims;
       const group = groups.get(defectType) ?? { counts: createCountsAccumulator(), scores: [], labels: [] };
       group.counts.add(score.data, fitMask(mask, width, height), width, height);
       // Only once the image is counted: a map the core metrics refuse leaves no empty group behind.
       // The label is the image's own mask's, before resizing, which can lose a tiny defect.
-      group.scores.push(imageScore);
+      group.scores.push(severity);
+      testImages.push({ defectType, severity });
       group.labels.push(mask.data.some((v) => v !== 0) ? 1 : 0);
       groups.set(defectType, group);
     },
@@ -59,6 +63,8 @@ export function createEvaluation(): EvaluationAccumulator {
         ),
         roc: { fpr: Array.from(overallPixels.roc.fpr), y: Array.from(overallPixels.roc.y) },
         pro: { fpr: Array.from(overallPixels.pro.fpr), y: Array.from(overallPixels.pro.y) },
+        // In a fixed order, so the report is the same whatever order the images came in.
+        testImages: [...testImages].sort((a, b) => (a.defectType < b.defectType ? -1 : a.defectType > b.defectType ? 1 : a.severity - b.severity)),
       };
     },
   };

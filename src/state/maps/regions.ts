@@ -1,4 +1,5 @@
 /** Regions at a false-alarm rate ε: the pixels a verdict at ε rejects, and their outlines. */
+import { connectedRegions } from '../../core/metrics/connectedRegions';
 
 /** A pixel is rejected at ε when its score is at least 1 − ε (the pipeline's definition). */
 export function rejectedAt(score: number, epsilon: number): boolean {
@@ -29,4 +30,30 @@ export function rejectedShare(score: Float32Array, epsilon: number): number {
   let rejected = 0;
   for (const value of score) if (rejectedAt(value, epsilon)) rejected++;
   return score.length > 0 ? rejected / score.length : 0;
+}
+
+/** A connected region of rejected pixels (8-neighbours, as the evaluation's regions), in the map's pixels. */
+export interface Region {
+  readonly pixels: number;
+  /** Its centre of mass, map pixels. */
+  readonly x: number;
+  readonly y: number;
+}
+
+/** The largest region rejected at ε; null when no pixel is. */
+export function largestRegion(score: Float32Array, width: number, height: number, epsilon: number): Region | null {
+  const mask = new Uint8Array(score.length);
+  for (let i = 0; i < score.length; i++) mask[i] = rejectedAt(score[i], epsilon) ? 1 : 0;
+  const { labels, sizes, count } = connectedRegions(mask, width, height);
+  if (count === 0) return null;
+  let largest = 1;
+  for (let r = 2; r <= count; r++) if (sizes[r] > sizes[largest]) largest = r;
+  let sumX = 0;
+  let sumY = 0;
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] !== largest) continue;
+    sumX += i % width;
+    sumY += Math.floor(i / width);
+  }
+  return { pixels: sizes[largest], x: sumX / sizes[largest], y: sumY / sizes[largest] };
 }

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { ResultMaps } from '../../storage/projectRecords';
+import { decideImage, NEEDS_RECALIBRATION } from './imageVerdict';
+import { largestRegion } from './regions';
+
+/** A 4×4 map with a 3-pixel region at the top left and a 1-pixel one at the bottom right, for a 40×40 image. */
+const maps: ResultMaps = {
+  width: 4,
+  height: 4,
+  score: Float32Array.of(0.999, 0.999, 0, 0, 0.999, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.9995),
+  predicted: new Int32Array(16),
+  distance: new Float32Array(16),
+};
+const image = { imageWidth: 40, imageHeight: 40 };
+// Ten held-out severities 1..10: at α = 10% the threshold is their 90% quantile, 9.1.
+const calibration = { severities: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], heldOut: [['good/a.png']] };
+const rule = { alpha: 0.1, epsilon: 0.01, minDefectArea: 0 };
+
+describe('largestRegion', () => {
+  it('finds the largest rejected region and its centre', () => {
+    expect(largestRegion(maps.score, 4, 4, 0.01)).toEqual({ pixels: 3, x: 1 / 3, y: 1 / 3 });
+    expect(largestRegion(maps.score, 4, 4, 0.0001), 'nothing rejected').toBeNull();
+  });
+});
+
+describe('decideImage', () => {
+  it('fails at or above the threshold and says where, how large and against what', () => {
+    const decision = decideImage(9.5, maps, image, calibration, rule);
+    expect(decision.verdict).toBe('fail');
+    expect(decision.threshold).toBeCloseTo(9.1, 12);
+    expect(decision.reason).toBe('FAIL: severity 9.50 ≥ threshold 9.10 nats (α = 10%); largest region at ε = 1%: 300 px around (8, 8).');
+  });
+
+  it('passes below the threshold', () => {
+    expect(decideImage(9, maps, image, calibration, rule)).toMatchObject({ verdict: 'pass', reason: 'PASS: severity 9.00 < threshold 9.10 nats (α = 10%).' });
+  });
+
+  it('passes a severe image whose largest region is under the minimum defect area, and says so', () => {
+    const decision = decideImage(9.5, maps, image, calibration, { ...rule, minDefectArea: 301 });
+    expect(decision.verdict).toBe('pass');
+    expect(decision.reason).toMatch(/under the minimum defect area of 301 px/);
+    expect(decideImage(9.5, maps, image, calibration, { ...rule, minDefectArea: 300 }).verdict, 'at the minimum').toBe('fail');
+  });
+
+  it('gives no verdict without an image calibration', () => {
+    expect(decideImage(9.5, maps, image, null, rule)).toEqual({ verdict: 'uncalibrated', threshold: null, reason: NEEDS_RECALIBRATION });
+  });
+});
