@@ -36,30 +36,23 @@ const MIGRATIONS: readonly Migration[] = [
     results.createIndex('byModel', 'modelId');
   },
   // 1 → 2: a model's evaluation gains per-defect figures and curves; earlier ones are converted.
-  (_db, tx) => {
-    convertFlatEvaluations(tx).catch((error: unknown) => {
-      // The open then fails and the database stays at version 1, saved models untouched.
-      console.error('Converting saved evaluations failed:', error);
-      try {
-        tx.abort();
-      } catch {
-        // The transaction has ended already (it aborted on its own).
-      }
-    });
-  },
+  (_db, tx) => rewriteOrAbort(tx, 'Converting saved evaluations', convertFlatEvaluations),
   // 2 → 3: image verdicts. Projects gain α and a minimum defect area; models saved before the
   // image calibration get none (they say they need retraining); kept results get no severity.
-  (_db, tx) => {
-    addImageVerdicts(tx).catch((error: unknown) => {
-      console.error('Adding image verdicts to saved projects failed:', error);
-      try {
-        tx.abort();
-      } catch {
-        // The transaction has ended already (it aborted on its own).
-      }
-    });
-  },
+  (_db, tx) => rewriteOrAbort(tx, 'Adding image verdicts to saved projects', addImageVerdicts),
 ];
+
+/** Runs a migration's rewrite; a failure aborts the upgrade, so the open fails and the database stays at its old version, untouched. */
+function rewriteOrAbort(tx: UpgradeTransaction, what: string, rewrite: (tx: UpgradeTransaction) => Promise<void>): void {
+  rewrite(tx).catch((error: unknown) => {
+    console.error(`${what} failed:`, error);
+    try {
+      tx.abort();
+    } catch {
+      // The transaction has ended already (it aborted on its own).
+    }
+  });
+}
 
 export const PROJECT_DB_VERSION = MIGRATIONS.length;
 

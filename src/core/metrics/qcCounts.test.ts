@@ -2,15 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { qcCounts } from './qcCounts';
 
 describe('qcCounts', () => {
-  const images = [
-    { defectType: 'good', severity: 1 },
-    { defectType: 'good', severity: 2 },
-    { defectType: 'good', severity: 5 },
-    { defectType: 'good', severity: 3 },
-    { defectType: 'crack', severity: 4 },
-    { defectType: 'crack', severity: 9 },
-    { defectType: 'scratch', severity: 2.5 },
-  ];
+  const images = (
+    [
+      ['good', 1],
+      ['good', 2],
+      ['good', 5],
+      ['good', 3],
+      ['crack', 4],
+      ['crack', 9],
+      ['scratch', 2.5],
+    ] as const
+  ).map(([defectType, severity]) => ({ defectType, severity }));
 
   it('counts good parts rejected and defective parts passed at the threshold, per defect type too', () => {
     expect(qcCounts(images, 4)).toEqual({
