@@ -2,7 +2,8 @@
  * The whole path a person takes with the demo: generate it, train (cancelling once on the way,
  * which must leave the project usable), inspect the test set, read the figures, export, and
  * find everything again after a reload and after the browser is closed and opened on the same
- * profile. Prints `demo: image_auroc=… pixel_auroc=…`.
+ * profile. Prints `demo: image_auroc=… pixel_auroc=… good_pass=…/… defect_fail=…/…`: at the
+ * default α every good test image passes and every defective one fails.
  */
 import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -49,7 +50,8 @@ test('demo → train (cancel once, then again) → inspect the test set → relo
   await page.getByRole('link', { name: 'Train' }).click();
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByRole('progressbar', { name: 'Features progress' })).toBeVisible();
-  await expect(page.getByText(/of 16 images/)).toBeVisible({ timeout: TRAINING_TIMEOUT });
+  // 16 good images: 5 are held out for the image calibration, 11 train.
+  await expect(page.getByText(/of 11 images/)).toBeVisible({ timeout: TRAINING_TIMEOUT });
   await page.getByRole('button', { name: 'Cancel training' }).click();
   await expect(page.getByText('Training was cancelled')).toBeVisible({ timeout: 60_000 });
   await expect(page.getByRole('heading', { name: 'Model' })).toHaveCount(0);
@@ -69,6 +71,7 @@ test('demo → train (cancel once, then again) → inspect the test set → relo
   expect(bundle.classifier, 'one class: no classifier').toBeNull();
   expect(bundle.condensations[0].etalons.dims[1]).toBe(bundle.backbone.dim);
   expect(bundle.calibration.spaceDims).toBe(1);
+  expect(bundle.imageCalibration?.heldOut[0], 'a fifth of 16, at least 5, held out').toHaveLength(5);
 
   // Inspect the test set: every defective image above every good one, pixel AUROC ≥ 0.9.
   await page.getByRole('button', { name: 'Inspect images' }).click();
@@ -76,27 +79,34 @@ test('demo → train (cancel once, then again) → inspect the test set → relo
   await expect(page.locator('[data-figure="pixel-auroc"]').first()).toBeVisible({ timeout: TRAINING_TIMEOUT });
   const imageAuroc = await figure(page, 'image-auroc');
   const pixelAuroc = await figure(page, 'pixel-auroc');
-  console.log(`demo: image_auroc=${imageAuroc.toFixed(4)} pixel_auroc=${pixelAuroc.toFixed(4)}`);
 
-  const json = JSON.parse((await download(page, 'Export JSON')).text) as { results: { name: string; image_score: number; defect_type: string }[] };
+  const json = JSON.parse((await download(page, 'Export JSON')).text) as { results: { name: string; severity: number; verdict: string; defect_type: string }[] };
   expect(json.results).toHaveLength(18);
-  const good = json.results.filter((r) => r.defect_type === 'good').map((r) => r.image_score);
-  const defective = json.results.filter((r) => r.defect_type !== 'good').map((r) => r.image_score);
+  const goodResults = json.results.filter((r) => r.defect_type === 'good');
+  const defectResults = json.results.filter((r) => r.defect_type !== 'good');
+  const goodPass = goodResults.filter((r) => r.verdict === 'pass').length;
+  const defectFail = defectResults.filter((r) => r.verdict === 'fail').length;
+  console.log(
+    `demo: image_auroc=${imageAuroc.toFixed(4)} pixel_auroc=${pixelAuroc.toFixed(4)} good_pass=${goodPass}/${goodResults.length} defect_fail=${defectFail}/${defectResults.length}`,
+  );
+  expect(`good_pass=${goodPass}/${goodResults.length} defect_fail=${defectFail}/${defectResults.length}`, 'verdicts at the default α').toBe('good_pass=6/6 defect_fail=12/12');
+  const good = goodResults.map((r) => r.severity);
+  const defective = defectResults.map((r) => r.severity);
   expect(good).toHaveLength(6);
-  expect(Math.min(...defective), 'every defective image scores above every good one').toBeGreaterThan(Math.max(...good));
+  expect(Math.min(...defective), 'every defective image is more severe than every good one').toBeGreaterThan(Math.max(...good));
   expect(imageAuroc).toBe(1);
   expect(pixelAuroc).toBeGreaterThanOrEqual(0.9);
 
   const csv = await download(page, 'Export CSV');
   expect(csv.name).toMatch(/\.csv$/);
-  expect(csv.text.split('\r\n')[0]).toBe('name,image_score,epsilon,verdict,defect_type,image_width,image_height,seconds,inspected_at');
+  expect(csv.text.split('\r\n')[0]).toBe('name,image_score,severity,epsilon,alpha,image_threshold,verdict,reason,defect_type,image_width,image_height,seconds,inspected_at');
   expect(csv.text.trim().split('\r\n')).toHaveLength(19);
   const zip = await download(page, 'Heatmaps (PNG, zip)');
   expect(zip.text.slice(0, 2)).toBe('PK');
   expect((zip.text.match(/\.heatmap\.png/g) ?? []).length).toBeGreaterThanOrEqual(18);
 
   // The worst image: regions outlined, the probe reads score, class and distance.
-  await expect(page.getByRole('columnheader', { name: 'Score' })).toHaveAttribute('aria-sort', 'descending');
+  await expect(page.getByRole('columnheader', { name: 'Severity' })).toHaveAttribute('aria-sort', 'descending');
   const rows = page.getByRole('region', { name: 'Inspected images' }).getByRole('row');
   await expect(rows).toHaveCount(19);
   await rows.nth(1).getByRole('button').click();

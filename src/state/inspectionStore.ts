@@ -20,7 +20,7 @@ import { decideImage, type VerdictRule } from './maps/imageVerdict';
 import { openProject, refreshStorage, updateProject, useProjects } from './projectsStore';
 import { engineClient, newId, projects } from './services';
 
-export type SortKey = 'name' | 'score' | 'verdict' | 'inspectedAt';
+export type SortKey = 'name' | 'severity' | 'score' | 'verdict' | 'inspectedAt';
 
 export interface InspectionProgress {
   readonly label: string;
@@ -51,7 +51,7 @@ export const useInspection = create<InspectionState>(() => ({
   selectedId: null,
   opacity: 0.6,
   zoom: 1,
-  sort: { key: 'score', descending: true },
+  sort: { key: 'severity', descending: true },
   progress: null,
   rejected: [],
   error: null,
@@ -80,7 +80,7 @@ export async function loadResults(projectId: string, modelId: string | null): Pr
 export const select = (selectedId: string) => set({ selectedId });
 export const setOpacity = (opacity: number) => set({ opacity: Math.min(1, Math.max(0, opacity)) });
 export const setZoom = (zoom: number) => set({ zoom: Math.min(8, Math.max(1, zoom)) });
-export const sortBy = (key: SortKey) => set(({ sort }) => ({ sort: { key, descending: sort.key === key ? !sort.descending : key === 'score' } }));
+export const sortBy = (key: SortKey) => set(({ sort }) => ({ sort: { key, descending: sort.key === key ? !sort.descending : key === 'score' || key === 'severity' } }));
 export const dismissInspectionMessages = () => set({ rejected: [], error: null });
 
 /** The regions, and with a minimum defect area the verdicts, of every kept result change with ε, in the database too. */

@@ -31,6 +31,8 @@ export const EPSILON_PRESETS: readonly number[] = [0.00001, 0.0001, 0.001, 0.01,
 
 export const DEFAULT_EPSILON = 0.01;
 
+export { ALPHA_PRESETS, DEFAULT_ALPHA } from '../core/calibration/imageThreshold';
+
 export const MIN_ETALONS = 4;
 export const MAX_ETALONS = 2000;
 export const MAX_EPOCHS = 500;

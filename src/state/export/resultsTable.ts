@@ -3,6 +3,7 @@
  * everything (settings, figures), and the heatmaps as PNGs in one zip.
  */
 import { zipSync } from 'fflate';
+import { qcRow } from './evaluationExport';
 import type { EvaluationRecord, ImageRecord, ModelRecord, ProjectRecord, ResultRecord } from '../../storage/projectRecords';
 
 export interface ExportContext {
@@ -14,9 +15,15 @@ export interface ExportContext {
 
 interface Row {
   readonly name: string;
+  /** 1 − s_in of the worst cell: the pixel scale's peak. */
   readonly image_score: number;
+  /** Nats, null for results from before image severities: what the verdict compares. */
+  readonly severity: number | null;
   readonly epsilon: number;
+  readonly alpha: number;
+  readonly image_threshold: number | null;
   readonly verdict: string;
+  readonly reason: string;
   /** The test image's defect type ('good' for good ones); '' for images that were not project test images. */
   readonly defect_type: string;
   readonly image_width: number;
@@ -30,8 +37,12 @@ function rows({ images, results }: ExportContext): Row[] {
   return results.map((r) => ({
     name: r.name,
     image_score: r.imageScore,
+    severity: finite(r.severity),
     epsilon: r.epsilon,
+    alpha: r.alpha,
+    image_threshold: r.threshold,
     verdict: r.verdict,
+    reason: r.reason,
     defect_type: (r.imageId && byId.get(r.imageId)?.defectType) || '',
     image_width: r.imageWidth,
     image_height: r.imageHeight,
@@ -54,13 +65,19 @@ export function csvField(value: string | number | null): string {
 
 export function resultsCsv(context: ExportContext): Blob {
   const table = rows(context);
-  const header: (keyof Row)[] = ['name', 'image_score', 'epsilon', 'verdict', 'defect_type', 'image_width', 'image_height', 'seconds', 'inspected_at'];
+  const header: (keyof Row)[] = ['name', 'image_score', 'severity', 'epsilon', 'alpha', 'image_threshold', 'verdict', 'reason', 'defect_type', 'image_width', 'image_height', 'seconds', 'inspected_at'];
   const lines = [header.join(','), ...table.map((row) => header.map((key) => csvField(row[key])).join(','))];
   return new Blob([lines.join('\r\n') + '\r\n'], { type: 'text/csv' });
 }
 
 /** NaN is not JSON: figures that do not exist (one kind of image only) become null. */
 const finite = (value: number) => (Number.isFinite(value) ? value : null);
+
+/** The held-out good images behind the verdicts; null when the model has none (it needs recalibration). */
+function heldOutSummary({ model }: ModelRecord) {
+  const calibration = model.imageCalibration;
+  return calibration && { heldOutImages: calibration.heldOut.map((names) => names.length), severities: calibration.severities };
+}
 
 function figures(evaluation: EvaluationRecord | undefined) {
   if (!evaluation) return null;
@@ -93,6 +110,10 @@ export function resultsJson(context: ExportContext): Blob {
       evaluation: figures(model.evaluation),
     },
     epsilon: project.epsilon,
+    alpha: project.alpha,
+    minDefectArea: project.minDefectArea,
+    imageCalibration: model && heldOutSummary(model),
+    qc: model?.evaluation ? qcRow(model.evaluation, model.model.imageCalibration, project.alpha) : null,
     results: rows(context),
   };
   return new Blob([JSON.stringify(document, null, 2)], { type: 'application/json' });

@@ -39,7 +39,7 @@ export function InspectScreen() {
       <Rejections rejected={rejected} onDismiss={dismissInspectionMessages} />
       <div className="columns">
         <div className="column wide">
-          <Viewer model={model} epsilon={project.epsilon} />
+          <Viewer model={model} epsilon={project.epsilon} alpha={project.alpha} minDefectArea={project.minDefectArea} />
         </div>
         <div className="column narrow results-column">
           <ResultsPanel />

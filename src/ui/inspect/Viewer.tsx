@@ -5,12 +5,13 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { ModelRecord, ResultRecord } from '../../storage/projectRecords';
-import { setEpsilon, setOpacity, setZoom, useInspection } from '../../state/inspectionStore';
+import { setAlpha, setEpsilon, setMinDefectArea, setOpacity, setZoom, useInspection } from '../../state/inspectionStore';
 import { heatmapRgba } from '../../state/maps/colormap';
 import { regionOutline, rejectedShare } from '../../state/maps/regions';
-import { EPSILON_PRESETS } from '../../state/settings';
+import { ALPHA_PRESETS, EPSILON_PRESETS } from '../../state/settings';
 import { useObjectUrl } from '../common/useObjectUrl';
 import { percent, score } from '../format';
+import { RateSelect } from '../common/RateSelect';
 import { Legend } from './Legend';
 
 /** Pixels: the viewer's height, so a whole image fits a laptop screen at zoom 1 (matches .viewer in app.css). */
@@ -21,7 +22,7 @@ interface Probe {
   readonly y: number;
 }
 
-export function Viewer({ model, epsilon }: { readonly model: ModelRecord; readonly epsilon: number }) {
+export function Viewer({ model, epsilon, alpha, minDefectArea }: { readonly model: ModelRecord; readonly epsilon: number; readonly alpha: number; readonly minDefectArea: number }) {
   const results = useInspection((s) => s.results);
   const selectedId = useInspection((s) => s.selectedId);
   const opacity = useInspection((s) => s.opacity);
@@ -32,15 +33,26 @@ export function Viewer({ model, epsilon }: { readonly model: ModelRecord; readon
     <section className="panel viewer-panel" aria-labelledby="viewer-heading">
       <h2 id="viewer-heading">{result ? result.name : 'No image inspected yet'}</h2>
       <div className="viewer-controls">
+        <label title="The share of good parts you accept to see failed: the verdict's threshold.">
+          α{' '}
+          <RateSelect value={alpha} rates={ALPHA_PRESETS} onChoose={setAlpha} label="Image false-reject rate α" />
+        </label>
+        <label title="A severe image passes when its largest region at ε is smaller than this (0: no minimum).">
+          Min. defect area{' '}
+          <input
+            type="number"
+            min={0}
+            step={10}
+            defaultValue={minDefectArea}
+            aria-label="Minimum defect area, pixels"
+            onBlur={(e) => void setMinDefectArea(Number(e.currentTarget.value))}
+            style={{ width: '6em' }}
+          />{' '}
+          px
+        </label>
         <label>
           ε{' '}
-          <select value={epsilon} onChange={(e) => void setEpsilon(Number(e.currentTarget.value))} aria-label="False-alarm rate ε">
-            {EPSILON_PRESETS.map((rate) => (
-              <option key={rate} value={rate}>
-                {percent(rate)}
-              </option>
-            ))}
-          </select>
+          <RateSelect value={epsilon} rates={EPSILON_PRESETS} onChoose={setEpsilon} label="False-alarm rate ε" />
         </label>
         <label>
           Heatmap opacity <input type="range" min={0} max={1} step={0.05} value={opacity} onChange={(e) => setOpacity(Number(e.currentTarget.value))} />
@@ -85,7 +97,6 @@ function Stage({ result, model, epsilon, opacity, zoom }: { readonly result: Res
     context.putImageData(pixels, 0, 0);
   }, [maps, epsilon]);
 
-  const fail = result.imageScore >= 1 - epsilon;
   const share = rejectedShare(maps.score, epsilon);
   const at = probe ? probe.y * maps.width + probe.x : -1;
 
@@ -96,8 +107,8 @@ function Stage({ result, model, epsilon, opacity, zoom }: { readonly result: Res
 
   return (
     <>
-      <p className={`verdict ${fail ? 'fail' : 'pass'}`}>
-        <strong>{fail ? 'FAIL' : 'PASS'}</strong> at ε = {percent(epsilon)} · image score {score(result.imageScore)} {fail ? '≥' : '<'} {score(1 - epsilon)} · {percent(share)} of the image flagged
+      <p className={`verdict ${result.verdict}`}>
+        {result.reason} {percent(share)} of the image flagged at ε = {percent(epsilon)}.
       </p>
       <div className="viewer">
         <div

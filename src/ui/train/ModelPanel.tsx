@@ -11,6 +11,7 @@ import { saveBlob } from '../common/saveBlob';
 import { duration } from '../format';
 import { CalibrationPicture } from './CalibrationPicture';
 import { EvaluationFigures } from './EvaluationFigures';
+import { ImageCalibrationPanel } from './ImageCalibrationPanel';
 
 export function ModelPanel() {
   const current = useProjects((s) => s.current);
@@ -85,6 +86,7 @@ function ActiveModel({ record, project }: { readonly record: ModelRecord; readon
           </>
         )}
       </dl>
+      <ImageCalibrationPanel record={record} project={project} />
       {record.evaluation && <EvaluationFigures project={project} model={record} evaluation={record.evaluation} />}
       <CalibrationPicture calibration={model.calibration} classes={model.classes} />
       <div className="model-actions">

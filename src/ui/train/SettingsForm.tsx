@@ -5,7 +5,7 @@ import { setEpsilon } from '../../state/inspectionStore';
 import { setSettings, useProjects } from '../../state/projectsStore';
 import { DEFAULT_SETTINGS, EPSILON_PRESETS, INPUT_SIZES, MAX_EPOCHS, MAX_ETALONS, MIN_ETALONS, UPSAMPLE_FACTORS } from '../../state/settings';
 import { useTraining } from '../../state/trainingStore';
-import { percent } from '../format';
+import { RateSelect } from '../common/RateSelect';
 
 export function SettingsForm() {
   const project = useProjects((s) => s.current?.project);
@@ -57,14 +57,8 @@ export function SettingsForm() {
           Back to the defaults
         </button>
       </fieldset>
-      <Setting id="epsilon" label="False-alarm rate ε" explanation="The share of normal pixels you accept to see flagged. An image fails when any pixel is, so image verdicts want a small ε. No retraining needed.">
-        <select id="epsilon" aria-describedby="epsilon-help" value={project.epsilon} onChange={(e) => void setEpsilon(Number(e.currentTarget.value))}>
-          {EPSILON_PRESETS.map((rate) => (
-            <option key={rate} value={rate}>
-              {percent(rate)}
-            </option>
-          ))}
-        </select>
+      <Setting id="epsilon" label="False-alarm rate ε" explanation="The share of normal pixels you accept to see flagged: it outlines where the defects are. Pass/fail has its own rate α, on the model panel. No retraining needed.">
+        <RateSelect id="epsilon" describedBy="epsilon-help" value={project.epsilon} rates={EPSILON_PRESETS} onChoose={setEpsilon} />
       </Setting>
     </section>
   );

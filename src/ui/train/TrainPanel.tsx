@@ -18,7 +18,7 @@ const STAGE_HINTS: Record<TrainingStage, string> = {
   features: 'the backbone reads every training image',
   classifier: 'learns to tell the classes apart',
   condensation: 'etalons settle on the normal patches',
-  calibration: 'turns distances into false-alarm rates',
+  calibration: 'turns distances into false-alarm rates, then scores the held-out good images for pass/fail',
 };
 
 export function TrainPanel() {

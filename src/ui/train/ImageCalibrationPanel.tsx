@@ -1,0 +1,131 @@
+/**
+ * The image verdict's calibration on the model panel: the held-out good images' severities as an
+ * ECDF with the threshold at the chosen α, what the threshold rests on, the QC counts on the test
+ * images, and a warning in warning style when the model does not separate good from defective.
+ */
+import { imageThreshold, type ImageThreshold } from '../../core/calibration/imageThreshold';
+import { qcCounts } from '../../core/metrics/qcCounts';
+import type { ImageCalibration } from '../../pipeline/pixoodModel';
+import type { ModelRecord, ProjectRecord } from '../../storage/projectRecords';
+import { setAlpha } from '../../state/inspectionStore';
+import { WEAK_MODEL_HELP, weakModelReasons } from '../../state/modelHealth';
+import { ALPHA_PRESETS } from '../../state/settings';
+import { RateSelect } from '../common/RateSelect';
+import { percent } from '../format';
+
+const WIDTH = 320;
+const HEIGHT = 130;
+const PAD = { left: 36, right: 10, top: 8, bottom: 24 };
+
+export function ImageCalibrationPanel({ record, project }: { readonly record: ModelRecord; readonly project: ProjectRecord }) {
+  const calibration = record.model.imageCalibration;
+  const weak = weakModelReasons(calibration, record.evaluation);
+  return (
+    <section aria-labelledby="image-calibration-heading">
+      <h3 id="image-calibration-heading">Pass / fail</h3>
+      {weak.length > 0 && (
+        <div className="weak-model" role="alert">
+          <strong>This model does not separate good parts from defective ones well.</strong>
+          {weak.map((reason) => (
+            <p key={reason}>{reason}</p>
+          ))}
+          <p>{WEAK_MODEL_HELP}</p>
+        </div>
+      )}
+      {calibration ? (
+        <Calibrated calibration={calibration} record={record} alpha={project.alpha} />
+      ) : (
+        <p className="warning">
+          This model needs recalibration: it has no held-out good images to set a pass/fail threshold (it was trained before image verdicts, or from fewer than 2 good images).
+          Retrain it with at least 2 good images per class to get verdicts.
+        </p>
+      )}
+    </section>
+  );
+}
+
+function Calibrated({ calibration, record, alpha }: { readonly calibration: ImageCalibration; readonly record: ModelRecord; readonly alpha: number }) {
+  const threshold = imageThreshold(calibration.severities, alpha);
+  const testImages = record.evaluation?.testImages;
+  const qc = testImages ? qcCounts(testImages, threshold.severity) : null;
+  return (
+    <>
+      <label>
+        Image false-reject rate α{' '}
+        <RateSelect
+          value={alpha}
+          rates={ALPHA_PRESETS}
+          onChoose={setAlpha}
+          label="Image false-reject rate α"
+          meaning={(rate) => ` (about 1 good part in ${Math.round(1 / rate).toLocaleString()} rejected)`}
+        />
+      </label>
+      <p>
+        A part fails when its severity is at least <strong data-figure="image-threshold">{threshold.severity.toFixed(2)}</strong> nats. {basis(threshold, alpha)}
+      </p>
+      <p className="muted">
+        The held-out images ({calibration.heldOut.map((names, c) => `${names.length} of ${record.model.classes[c]}`).join(', ')}) were scored by this model, which never saw them. The
+        model is not retrained on them afterwards, so the threshold belongs to exactly the model that decides.
+      </p>
+      <SeverityEcdf severities={calibration.severities} threshold={threshold.severity} alpha={alpha} />
+      {qc && (
+        <p data-figure="qc-counts">
+          On the test images at this threshold: {qc.goodRejected} of {qc.goodImages} good parts rejected ({percent(qc.goodRejectRate)}), {qc.defects.escaped} of {qc.defects.images}{' '}
+          defective parts passed ({percent(qc.defects.escapeRate)} escapes)
+          {Object.keys(qc.perDefect).length > 1 &&
+            `: ${Object.entries(qc.perDefect)
+              .map(([type, c]) => `${type} ${c.escaped} of ${c.images}`)
+              .join(', ')}`}
+          .
+        </p>
+      )}
+    </>
+  );
+}
+
+/** What the threshold rests on, and the uncertainty when the held-out images are few for α. */
+function basis({ method, heldOut, confirmableRate }: ImageThreshold, alpha: number): string {
+  const source =
+    method === 'empirical'
+      ? `It is the ${percent(1 - alpha)} quantile of ${heldOut} held-out good images.`
+      : `With ${heldOut} held-out good images, fewer than 1/α, it is extrapolated by an extreme-value (Gumbel) fit to their severities, never below the largest of them.`;
+  if (alpha >= confirmableRate) return source;
+  return `${source} n = ${heldOut} held-out good images: a rate below 3/n ≈ ${percent(confirmableRate)} cannot be confirmed by them.`;
+}
+
+/** The held-out severities' empirical distribution function, the threshold as a vertical line. */
+function SeverityEcdf({ severities, threshold, alpha }: { readonly severities: readonly number[]; readonly threshold: number; readonly alpha: number }) {
+  const lo = Math.min(severities[0], threshold);
+  const hi = Math.max(severities[severities.length - 1], threshold);
+  const x = (s: number) => PAD.left + ((s - lo) / (hi - lo || 1)) * (WIDTH - PAD.left - PAD.right);
+  const y = (p: number) => PAD.top + (1 - p) * (HEIGHT - PAD.top - PAD.bottom);
+  const n = severities.length;
+  const steps = severities.flatMap((s, i) => [`${x(s).toFixed(1)},${y(i / n).toFixed(1)}`, `${x(s).toFixed(1)},${y((i + 1) / n).toFixed(1)}`]);
+  const label = `Held-out good images' severities from ${severities[0].toFixed(2)} to ${severities[n - 1].toFixed(2)} nats; threshold ${threshold.toFixed(2)} at α = ${percent(alpha)}.`;
+  return (
+    <figure className="chart">
+      <figcaption>Held-out good images: share with severity ≤ x</figcaption>
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={label}>
+        <line className="axis" x1={PAD.left} y1={HEIGHT - PAD.bottom} x2={WIDTH - PAD.right} y2={HEIGHT - PAD.bottom} />
+        <line className="axis" x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={HEIGHT - PAD.bottom} />
+        <text className="tick" x={PAD.left - 4} y={PAD.top + 8} textAnchor="end">
+          1
+        </text>
+        <text className="tick" x={PAD.left - 4} y={HEIGHT - PAD.bottom} textAnchor="end">
+          0
+        </text>
+        <text className="tick" x={PAD.left} y={HEIGHT - 8} textAnchor="start">
+          {lo.toFixed(1)}
+        </text>
+        <text className="tick" x={WIDTH - PAD.right} y={HEIGHT - 8} textAnchor="end">
+          {hi.toFixed(1)} nats
+        </text>
+        <polyline className="series series-0" points={steps.join(' ')} />
+        <line className="series series-2" x1={x(threshold)} y1={PAD.top} x2={x(threshold)} y2={HEIGHT - PAD.bottom} strokeDasharray="4 3" />
+        <text className="tick" x={x(threshold) - 3} y={PAD.top + 10} textAnchor="end">
+          threshold, α = {percent(alpha)}
+        </text>
+      </svg>
+    </figure>
+  );
+}
