@@ -82,20 +82,20 @@ test('npm run eval prints the app’s figures for the demo; npm run inspect scor
   const inspected = await npm('inspect', ['--bundle', bundle, '--images', join(dir, 'fabric', 'test'), '--out', out]);
   expect(inspected.code, `npm run inspect failed:\n${inspected.stderr.slice(-4000)}`).toBe(0);
   const [header, ...rows] = readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\r\n');
-  expect(header).toBe('name,image_score,epsilon,verdict,width,height,seconds,heatmap,error');
+  expect(header).toBe('name,image_score,severity,epsilon,alpha,image_threshold,verdict,width,height,seconds,heatmap,error');
   expect(rows).toHaveLength(18);
   for (const row of rows) {
-    const [name, score, epsilon, verdict, width, height, , heatmap, error] = row.split(',');
+    const [name, score, severity, epsilon, alpha, threshold, verdict, width, height, , heatmap, error] = row.split(',');
     expect(name, row).toMatch(/^(good|hole|spot|stain)\/test_\w+_\d\d\.png$/);
     expect(Number(score), row).toBeGreaterThanOrEqual(0);
     expect(Number(score), row).toBeLessThanOrEqual(1);
-    expect(epsilon, row).toBe('0.01');
-    expect(verdict, row).toBe(Number(score) >= 0.99 ? 'fail' : 'pass');
+    expect([epsilon, alpha], row).toEqual(['0.01', '0.01']);
+    expect(verdict, row).toBe(Number(severity) >= Number(threshold) ? 'fail' : 'pass');
     expect([width, height, error], row).toEqual(['224', '224', '']);
     expect(heatmap, row).toBe(name.replace(/\.png$/, '.heatmap.png'));
     expect(existsSync(join(out, heatmap)), `${heatmap} written`).toBe(true);
     expect(pngSize(join(out, heatmap)), heatmap).toEqual({ width: 224, height: 224 });
   }
-  const scores = (prefix: string) => rows.filter((r) => r.startsWith(prefix)).map((r) => Number(r.split(',')[1]));
-  expect(Math.min(...scores('spot/'), ...scores('hole/'), ...scores('stain/')), 'every defective image above every good one, as in the app').toBeGreaterThan(Math.max(...scores('good/')));
+  const severities = (prefix: string) => rows.filter((r) => r.startsWith(prefix)).map((r) => Number(r.split(',')[2]));
+  expect(Math.min(...severities('spot/'), ...severities('hole/'), ...severities('stain/')), 'every defective image more severe than every good one, as in the app').toBeGreaterThan(Math.max(...severities('good/')));
 });

@@ -2,7 +2,7 @@
  * The headless commands' arguments: strict parsing (an unknown flag, a missing or malformed
  * value is a usage error, never a guess), the usage texts, and the exit codes they document.
  */
-import { DEFAULT_EPSILON, DEFAULT_SETTINGS, MAX_EPOCHS, MAX_ETALONS, MIN_ETALONS } from '../../src/state/settings';
+import { DEFAULT_ALPHA, DEFAULT_EPSILON, DEFAULT_SETTINGS, MAX_EPOCHS, MAX_ETALONS, MIN_ETALONS } from '../../src/state/settings';
 
 export const EXIT = {
   ok: 0,
@@ -57,6 +57,8 @@ export interface InspectOptions {
   readonly images: string;
   readonly out: string;
   readonly epsilon: number;
+  /** The image false-reject rate α of the verdicts. */
+  readonly alpha: number;
   /** null: the bundle's own backbone, or the built-in one when the bundle was trained on it. */
   readonly backbone: BackboneOption | null;
   readonly path: PathOption;
@@ -124,14 +126,17 @@ export const INSPECT_USAGE = `Usage: npm run inspect -- --bundle FILE.pixood --i
 
 Scores every image under DIR (recursively) with an exported model, in the app's own engine
 in headless Chromium. Writes OUT/<relative name>.heatmap.png (the app's colours) and
-OUT/results.csv (name, image_score, epsilon, verdict, width, height, seconds, error); an image
-fails when its score is at least 1 − ε. Progress goes to stderr.
+OUT/results.csv (name, image_score, severity, epsilon, alpha, image_threshold, verdict, width,
+height, seconds, heatmap, error); an image fails when its severity reaches the threshold that the
+bundle's held-out good images give for α. A bundle without them (trained before image verdicts)
+gives the verdict "needs recalibration". Progress goes to stderr.
 
 Options:
   --bundle FILE.pixood     the model (required)
   --images DIR             the images (required)
   --out DIR                where the heatmaps and results.csv go (required; created)
-  --epsilon E              the false-alarm rate ε, 0 < E < 1 (default ${DEFAULT_EPSILON})
+  --epsilon E              the pixel false-alarm rate ε of the heatmap, 0 < E < 1 (default ${DEFAULT_EPSILON})
+  --alpha A                the image false-reject rate α, 0 < A < 1 (default ${DEFAULT_ALPHA})
   --backbone builtin|FILE.onnx   the model's backbone (default: the built-in one when the
                            model was trained on it, else the one inside the bundle); its
                            SHA-256 must match the model's
@@ -272,12 +277,11 @@ export function parseSuiteArgs(argv: readonly string[]): Parsed<SuiteOptions> {
 }
 
 export function parseInspectArgs(argv: readonly string[]): Parsed<InspectOptions> {
-  const { values, positional } = split(argv, { bundle: 'value', images: 'value', out: 'value', epsilon: 'value', backbone: 'value', path: 'value', help: 'switch' });
+  const { values, positional } = split(argv, { bundle: 'value', images: 'value', out: 'value', epsilon: 'value', alpha: 'value', backbone: 'value', path: 'value', help: 'switch' });
   if (values.has('help')) return { help: true };
   noPositional(positional);
-  const epsilonText = values.get('epsilon');
-  const epsilon = epsilonText === undefined ? DEFAULT_EPSILON : Number(epsilonText);
-  if (!(epsilon > 0 && epsilon < 1) || epsilonText?.trim() === '') throw new CliError(EXIT.usage, `--epsilon must be a number between 0 and 1, not “${epsilonText}”.`);
+  const epsilon = rate(values, 'epsilon', DEFAULT_EPSILON);
+  const alpha = rate(values, 'alpha', DEFAULT_ALPHA);
   return {
     help: false,
     options: {
@@ -285,10 +289,19 @@ export function parseInspectArgs(argv: readonly string[]): Parsed<InspectOptions
       images: required(values, 'images'),
       out: required(values, 'out'),
       epsilon,
+      alpha,
       backbone: backbone(values.get('backbone')),
       path: path(values.get('path')),
     },
   };
+}
+
+/** A rate option in (0, 1), or its default when not given. */
+function rate(values: ReadonlyMap<string, string>, name: string, fallback: number): number {
+  const text = values.get(name);
+  const value = text === undefined ? fallback : Number(text);
+  if (!(value > 0 && value < 1) || text?.trim() === '') throw new CliError(EXIT.usage, `--${name} must be a number between 0 and 1, not “${text}”.`);
+  return value;
 }
 
 export function parseDemoWriteArgs(argv: readonly string[]): Parsed<DemoWriteOptions> {

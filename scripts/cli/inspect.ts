@@ -40,7 +40,7 @@ async function inspect(options: InspectOptions): Promise<number> {
     const path = join(options.images, key);
     const verdict = checkImageFile(await readFile(path));
     if (verdict.ok) files.set(key, path);
-    else refused.push({ key, imageScore: null, width: null, height: null, seconds: null, error: verdict.message });
+    else refused.push({ key, imageScore: null, severity: null, width: null, height: null, seconds: null, error: verdict.message });
   }
   const heatmaps = heatmapKeys(keys);
   const bundleKey = `bundle/${basename(options.bundle)}`;
@@ -70,7 +70,7 @@ async function inspect(options: InspectOptions): Promise<number> {
   const rows: CsvRow[] = [...(result?.images ?? []), ...refused]
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     .map((image) => ({ image, heatmap: image.error === null ? heatmaps.get(image.key)! : null }));
-  await writeOutputFile(join(options.out, 'results.csv'), resultsCsv(rows, options.epsilon));
+  await writeOutputFile(join(options.out, 'results.csv'), resultsCsv(rows, options, result?.imageCalibration ?? null));
   const failed = rows.filter((r) => r.image.error !== null);
   for (const { image } of failed) process.stderr.write(`${join(options.images, image.key)}: ${image.error}\n`);
   process.stderr.write(`Wrote ${rows.length - failed.length} heatmaps and results.csv to ${options.out}${failed.length ? `; ${failed.length} could not be inspected` : ''}\n`);

@@ -104,6 +104,8 @@ export interface InspectJob {
 export interface InspectedImage {
   readonly key: string;
   readonly imageScore: number | null;
+  /** The image severity, nats; null for an image that could not be scored. */
+  readonly severity: number | null;
   /** The image's size in pixels. */
   readonly width: number | null;
   readonly height: number | null;
@@ -116,6 +118,8 @@ export interface InspectResult {
   readonly engine: EngineInfo;
   readonly backbone: BackboneUsed;
   readonly images: readonly InspectedImage[];
+  /** The bundle's image calibration; null for a bundle from before image verdicts. */
+  readonly imageCalibration: ImageCalibration | null;
 }
 
 export interface CliFailure {

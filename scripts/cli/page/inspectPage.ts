@@ -53,14 +53,14 @@ void runPage<InspectJob, InspectResult>(async (job, engine) => {
     for (const [i, inspection] of inspections.entries()) {
       const { key, heatmap } = batch[i];
       if (inspection instanceof Error) {
-        rows.push({ key, imageScore: null, width: null, height: null, seconds: null, error: inspection.message });
+        rows.push({ key, imageScore: null, severity: null, width: null, height: null, seconds: null, error: inspection.message });
         continue;
       }
       const [mapHeight, mapWidth] = inspection.score.dims;
       await postOutput(heatmap, encodePng(new Uint8Array(heatmapRgba(inspection.score.data, false).buffer), mapWidth, mapHeight));
-      rows.push({ key, imageScore: inspection.imageScore, width: inspection.imageWidth, height: inspection.imageHeight, seconds: inspection.seconds, error: null });
+      rows.push({ key, imageScore: inspection.imageScore, severity: inspection.severity, width: inspection.imageWidth, height: inspection.imageHeight, seconds: inspection.seconds, error: null });
     }
     progress(`inspected ${Math.min(start + INSPECT_BATCH, job.images.length)}/${job.images.length} images`);
   }
-  return { engine: info, backbone, images: rows };
+  return { engine: info, backbone, images: rows, imageCalibration: model.imageCalibration };
 });
