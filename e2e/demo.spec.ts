@@ -50,8 +50,8 @@ test('demo → train (cancel once, then again) → inspect the test set → relo
   await page.getByRole('link', { name: 'Train' }).click();
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByRole('progressbar', { name: 'Features progress' })).toBeVisible();
-  // 16 good images: 5 are held out for the image calibration, 11 train.
-  await expect(page.getByText(/of 11 images/)).toBeVisible({ timeout: TRAINING_TIMEOUT });
+  // 32 good images: 6 are held out for the image calibration, 26 train.
+  await expect(page.getByText(/of 26 images/)).toBeVisible({ timeout: TRAINING_TIMEOUT });
   await page.getByRole('button', { name: 'Cancel training' }).click();
   await expect(page.getByText('Training was cancelled')).toBeVisible({ timeout: 60_000 });
   await expect(page.getByRole('heading', { name: 'Model' })).toHaveCount(0);
@@ -71,7 +71,7 @@ test('demo → train (cancel once, then again) → inspect the test set → relo
   expect(bundle.classifier, 'one class: no classifier').toBeNull();
   expect(bundle.condensations[0].etalons.dims[1]).toBe(bundle.backbone.dim);
   expect(bundle.calibration.spaceDims).toBe(1);
-  expect(bundle.imageCalibration?.heldOut[0], 'a fifth of 16, at least 5, held out').toHaveLength(5);
+  expect(bundle.imageCalibration?.heldOut[0], 'a fifth of 32 held out').toHaveLength(6);
 
   // Inspect the test set: every defective image above every good one, pixel AUROC ≥ 0.9.
   await page.getByRole('button', { name: 'Inspect images' }).click();
@@ -135,7 +135,7 @@ test('demo → train (cancel once, then again) → inspect the test set → relo
   const errorsAfter = watchConsole(page);
   await page.goto(projectUrl);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Demo: woven fabric', { timeout: 60_000 });
-  await expect(page.getByRole('article', { name: 'Class fabric' })).toContainText('16 images');
+  await expect(page.getByRole('article', { name: 'Class fabric' })).toContainText('32 images');
   await page.getByRole('link', { name: 'Inspect' }).click();
   await expect(page.getByRole('region', { name: 'Inspected images' }).getByRole('row')).toHaveCount(19, { timeout: 60_000 });
   expect(await figure(page, 'pixel-auroc')).toBe(pixelAuroc);

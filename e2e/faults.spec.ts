@@ -77,8 +77,8 @@ test('reload mid-training, a full disk on save, and an engine crash mid-inspecti
 
   await test.step('reload in the middle of a training', async () => {
     await page.getByRole('button', { name: 'Train', exact: true }).click();
-    // The features stage reads the 11 of 16 good images that are not held out for the image calibration.
-    await expect(page.getByText(/of 11 images/)).toBeVisible({ timeout: TRAINING_TIMEOUT });
+    // The features stage reads the 26 of 32 good images that are not held out for the image calibration.
+    await expect(page.getByText(/of 26 images/)).toBeVisible({ timeout: TRAINING_TIMEOUT });
     await page.reload();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Demo: woven fabric', { timeout: 60_000 });
     await expect(page.getByRole('heading', { name: 'Model' }), 'no half model').toHaveCount(0);
@@ -86,7 +86,7 @@ test('reload mid-training, a full disk on save, and an engine crash mid-inspecti
     await expect(page.getByRole('progressbar', { name: 'Features progress' })).toHaveCount(0);
     expect(await storedModels(page)).toEqual({ modelId: null, models: [] });
     await page.getByRole('link', { name: 'Project' }).click();
-    await expect(page.getByRole('article', { name: 'Class fabric' })).toContainText('16 images');
+    await expect(page.getByRole('article', { name: 'Class fabric' })).toContainText('32 images');
     await expect(page.getByRole('region', { name: 'Test images' })).toContainText('18 images');
     await page.getByRole('link', { name: 'Train' }).click();
     await expect(page.getByLabel('Etalons per class (K)'), 'the settings were kept').toHaveValue('16');

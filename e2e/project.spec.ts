@@ -64,7 +64,7 @@ test('the demo project: generated fabric images, a class of good ones and a test
   await page.goto('/');
   await page.getByRole('button', { name: 'Try the demo' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Demo: woven fabric', { timeout: 60_000 });
-  await expect(page.getByRole('article', { name: 'Class fabric' })).toContainText('16 images', { timeout: 60_000 });
+  await expect(page.getByRole('article', { name: 'Class fabric' })).toContainText('32 images', { timeout: 60_000 });
   await expect(page.getByRole('region', { name: 'Test images' })).toContainText('18 images: 6 good');
   await checkScreen(page, 'project-demo');
   expect(errors, 'console errors').toEqual([]);
