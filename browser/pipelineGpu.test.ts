@@ -69,11 +69,13 @@ test('trains on the GPU path, and its inspections match the CPU path on the same
     const distanceDiff = inspection.distance.reduce((m, v, p) => Math.max(m, Math.abs(v - reference.distance[p]) / Math.max(1, reference.distance[p])), 0);
     const samePredicted = inspection.predicted.filter((c, p) => c === reference.predicted[p]).length / inspection.predicted.length;
     console.log(
-      `pipeline gpu: image ${i} score max_abs_diff=${scoreDiff.toExponential(2)} distance max_rel_diff=${distanceDiff.toExponential(2)} same_class=${samePredicted.toFixed(3)} image_score gpu=${inspection.imageScore.toFixed(6)} cpu=${reference.imageScore.toFixed(6)} (inspect ${inspection.seconds.toFixed(2)} s on this adapter)`,
+      `pipeline gpu: image ${i} score max_abs_diff=${scoreDiff.toExponential(2)} distance max_rel_diff=${distanceDiff.toExponential(2)} same_class=${samePredicted.toFixed(3)} image_score gpu=${inspection.imageScore.toFixed(6)} cpu=${reference.imageScore.toFixed(6)} severity gpu=${inspection.severity.toFixed(4)} cpu=${reference.severity.toFixed(4)} (inspect ${inspection.seconds.toFixed(2)} s on this adapter)`,
     );
     expect(scoreDiff).toBeLessThanOrEqual(1e-3);
     expect(distanceDiff).toBeLessThanOrEqual(1e-3);
     expect(samePredicted).toBeGreaterThanOrEqual(0.99);
     expect(Math.abs(inspection.imageScore - reference.imageScore)).toBeLessThanOrEqual(1e-3);
+    // One core function on both paths: the severities differ only by the inputs' float rounding.
+    expect(Math.abs(inspection.severity - reference.severity), `severity gpu ${inspection.severity} cpu ${reference.severity}`).toBeLessThanOrEqual(1e-2 * Math.max(1, Math.abs(reference.severity)));
   }
 });

@@ -87,10 +87,9 @@ function Calibrated({ calibration, record, alpha }: { readonly calibration: Imag
 function basis({ method, heldOut, confirmableRate }: ImageThreshold, alpha: number): string {
   const source =
     method === 'empirical'
-      ? `It is the ${percent(1 - alpha)} quantile of ${heldOut} held-out good images.`
-      : `With ${heldOut} held-out good images, fewer than 1/α, it is extrapolated by an extreme-value (Gumbel) fit to their severities, never below the largest of them.`;
-  if (alpha >= confirmableRate) return source;
-  return `${source} n = ${heldOut} held-out good images: a rate below 3/n ≈ ${percent(confirmableRate)} cannot be confirmed by them.`;
+      ? `It is the ${percent(1 - alpha)} quantile of the severities of n = ${heldOut} held-out good images.`
+      : `It is extrapolated by an extreme-value (Gumbel) fit to the severities of n = ${heldOut} held-out good images (fewer than 1/α), never below the largest of them.`;
+  return alpha >= confirmableRate ? source : `${source} A rate below 3/n ≈ ${percent(confirmableRate)} cannot be confirmed by them.`;
 }
 
 /** The held-out severities' empirical distribution function, the threshold as a vertical line. */
