@@ -15,7 +15,7 @@ import type { StoredModel } from '../backbone/library';
 import type { FeatureSource } from './extractFeatures';
 import type { LabelledPatches } from './patchFeatures';
 import type { TrainingProgress, TrainingRequest } from './requests';
-import { noStagesFinished, trainPixood, type TrainingRun } from './train';
+import { noStagesFinished, splitHeldOut, trainPixood, type TrainingRun } from './train';
 import type { TrainingKernels } from './trainingKernels';
 
 const ROWS_PER_CLASS = 300;
@@ -91,5 +91,25 @@ describe('trainPixood resumed', () => {
     expect(last?.etaSeconds, `seconds left at the last condensation epoch (estimates ${condensation.map((p) => p.etaSeconds).join(', ')})`).toBe(0);
     expect(model.condensations, 'a model per class').toHaveLength(2);
     expect(model.classifier, 'the kept classifier').toBe(finished.classifier);
+  });
+});
+
+describe('splitHeldOut', () => {
+  const blob = new Blob(['x']);
+  const good = (name: string, classId: number) => ({ name, blob, classId });
+
+  it('holds out each class’s good images spread over the name order, and trains on every other image', () => {
+    const shuffled = [7, 2, 9, 0, 4, 1, 8, 3, 6, 5].map((k) => good(`a/${k}.png`, 0));
+    const others = [good('b/0.png', 1), good('b/1.png', 1), good('b/2.png', 1)];
+    const masked = { name: 'm.png', blob, classId: -1, mask: blob };
+    const { training, heldOut } = splitHeldOut({ ...request, classes: ['a', 'b'], images: [...shuffled, ...others, masked] });
+    expect(heldOut.map((images) => images.map((image) => image.name))).toEqual([['a/1.png', 'a/3.png', 'a/5.png', 'a/7.png', 'a/9.png'], ['b/1.png']]);
+    expect(training.map((image) => image.name).sort()).toEqual(['a/0.png', 'a/2.png', 'a/4.png', 'a/6.png', 'a/8.png', 'b/0.png', 'b/2.png', 'm.png']);
+  });
+
+  it('holds out nothing of a class with one image', () => {
+    const { training, heldOut } = splitHeldOut({ ...request, classes: ['a'], images: [good('only.png', 0)] });
+    expect(heldOut).toEqual([[]]);
+    expect(training).toHaveLength(1);
   });
 });
