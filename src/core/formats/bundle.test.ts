@@ -80,6 +80,10 @@ function metrics(): BundleMetrics {
     roc: { fpr: [0, 0.01, 0.2, 1], y: [0, 0.5, 0.95, 1] },
     // A mean of overlaps may come out a few ulps above 1, as real evaluations do.
     pro: { fpr: [0, 0.05, 0.3, 1], y: [0, 0.4, 0.8, 1.0000000000000062] },
+    testImages: [
+      { defectType: 'good', severity: -4.5 },
+      { defectType: 'hole', severity: 12.25 },
+    ],
     evaluatedAt: '2026-11-28T02:30:00.000Z',
   };
 }
@@ -323,8 +327,9 @@ function mutate(kind: number, rng: Rng, good: Uint8Array, { manifest, tensors, o
     }
     case 2: {
       // Every object key of the manifest is required (array items are not all: `skipped` may
-      // shrink; nor are the defect types: an evaluation may have fewer).
-      const keys = all.filter((p) => typeof p[p.length - 1] === 'string' && !(p.length === 3 && p[1] === 'perDefect'));
+      // shrink; nor are the defect types: an evaluation may have fewer; nor are the test images'
+      // severities, which evaluations from before them lack).
+      const keys = all.filter((p) => typeof p[p.length - 1] === 'string' && !(p.length === 3 && p[1] === 'perDefect') && !(p.length === 2 && p[1] === 'testImages'));
       const path = keys[rng.int(keys.length)];
       delete parentOf(m, path)[path[path.length - 1]];
       return repack(m, tensors);
@@ -360,8 +365,8 @@ function mutate(kind: number, rng: Rng, good: Uint8Array, { manifest, tensors, o
       return repack(m, tensors, changedOnnx);
     }
     case 6: {
-      // One number of the evaluation leaves [0, 1], or one curve point goes missing.
-      const numbers = all.filter((p) => p[0] === 'metrics' && typeof parentOf(m, p)[p[p.length - 1]] === 'number' && p[p.length - 2] !== 'fpr' && p[p.length - 2] !== 'y');
+      // One figure of the evaluation leaves [0, 1], or one curve point goes missing (a severity may be any finite number).
+      const numbers = all.filter((p) => p[0] === 'metrics' && p[1] !== 'testImages' && typeof parentOf(m, p)[p[p.length - 1]] === 'number' && p[p.length - 2] !== 'fpr' && p[p.length - 2] !== 'y');
       if (rng.int(2) === 0) {
         const curve = (m.metrics as Record<string, { fpr: number[]; y: number[] }>)[rng.int(2) === 0 ? 'roc' : 'pro'];
         (rng.int(2) === 0 ? curve.fpr : curve.y).pop();

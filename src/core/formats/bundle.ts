@@ -27,6 +27,7 @@ import type { Mlp } from '../classifier/mlp';
 import type { CondensationVariant } from '../condensation/batch';
 import type { CondensationModel } from '../condensation/model';
 import type { CurvePoints, EvaluationFigures, EvaluationReport } from '../metrics/evaluationReport';
+import type { ScoredTestImage } from '../metrics/qcCounts';
 import { sha256Hex } from '../sha256';
 import { expectTensor, readSafetensors, SafetensorsError, writeSafetensors, type DType, type SafeTensor, type SafetensorsFile } from './safetensors';
 
@@ -577,8 +578,23 @@ function readMetrics(value: unknown): BundleMetrics | null {
     perDefect,
     roc: readCurve(field(m, 'roc', 'metrics'), 'metrics.roc'),
     pro: readCurve(field(m, 'pro', 'metrics'), 'metrics.pro'),
+    ...(Object.hasOwn(m, 'testImages') && { testImages: readTestImages(m.testImages) }),
     evaluatedAt,
   };
+}
+
+/** Each test image's defect type and finite severity (evaluations from before severities have none). */
+function readTestImages(value: unknown): ScoredTestImage[] {
+  if (!Array.isArray(value)) fail('metrics.testImages is not a JSON array');
+  if (value.length > MAX_CURVE_POINTS) fail(`metrics.testImages has ${value.length} images, over the limit of ${MAX_CURVE_POINTS}`);
+  return value.map((v, i) => {
+    const o = object(v, `metrics.testImages[${i}]`);
+    const defectType = string(o, 'defectType', `metrics.testImages[${i}]`);
+    const severity = field(o, 'severity', `metrics.testImages[${i}]`);
+    if (defectType.length > MAX_NAME_LENGTH) fail(`metrics.testImages[${i}].defectType is over ${MAX_NAME_LENGTH} characters`);
+    if (typeof severity !== 'number' || !Number.isFinite(severity)) fail(`metrics.testImages[${i}].severity is ${JSON.stringify(severity)}, not a finite number`);
+    return { defectType, severity };
+  });
 }
 
 /** The manifest's tensor list must describe the safetensors file exactly: no more, no fewer, same dtypes and shapes. */
