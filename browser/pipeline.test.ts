@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { rawPng } from '../fixtures/rawPng';
+import { heldOutIndices } from '../src/core/calibration/imageThreshold';
 import { encodePng } from '../src/core/formats/png';
 import { auroc } from '../src/core/metrics/auroc';
 import { addDefect, synthesizeTexture, type DefectKind, type SyntheticImage, type TextureKind } from '../src/demo/syntheticDefects';
@@ -98,13 +99,19 @@ test('trains on good fabric, skips damaged files by name, and ranks every defect
     { name: 'broken.png', blob: await cutShort(pngBlob(fabric(999))), classId: 0 },
   ];
   const progress: TrainingProgress[] = [];
-  const model = await engine.train(request([...goodImages(TRAIN_IMAGES, 100), ...damaged]), (p) => progress.push(p)).result;
+  const fabricRequest = request([...goodImages(TRAIN_IMAGES, 100), ...damaged]);
+  const model = await engine.train(fabricRequest, (p) => progress.push(p)).result;
+  // The hold-out takes every k-th name of the class, damaged files included: they are left out with their reason either way.
+  const names = fabricRequest.images.map((image) => image.name).sort();
+  const heldOut = new Set(heldOutIndices(names.length).map((k) => names[k]));
+  const trainedGood = fabricRequest.images.filter((image) => !damaged.includes(image) && !heldOut.has(image.name)).length;
   const trainSeconds = (performance.now() - started) / 1000;
 
   expect(model.summary.path).toBe('cpu');
   expect(model.classifier).toBeNull();
   expect(model.summary.skipped.map((s) => s.name)).toEqual(['empty.png', 'notes.png', 'broken.png']);
-  expect(model.summary.patchesPerClass).toEqual([TRAIN_IMAGES * (SIZE / 14) ** 2]);
+  expect(model.summary.patchesPerClass).toEqual([trainedGood * (SIZE / 14) ** 2]);
+  expect(model.imageCalibration?.severities.length, 'held-out good images scored').toBe(TRAIN_IMAGES - trainedGood);
   expect(model.summary.validEtalons[0]).toBeGreaterThan(4);
   expect(progress.map((p) => p.stage)).toEqual(expect.arrayContaining(['features', 'condensation', 'calibration']));
   const condensation = progress.filter((p) => p.stage === 'condensation' && p.loss !== undefined);
@@ -168,8 +175,9 @@ test('two classes: good images per class and a labelled image, a classifier, and
   const progress: TrainingProgress[] = [];
   const model = await engine.train({ classes: ['fabric', 'metal'], images, backboneId: backbone.id, settings, maskClasses: { 1: 0, 2: 1 } }, (p) => progress.push(p)).result;
 
-  // 3 images × 8 × 8 patches per class, and 7 × 4 labelled patches per class from the mask.
-  expect(model.summary.patchesPerClass).toEqual([3 * 64 + 28, 3 * 64 + 28]);
+  // 2 images × 8 × 8 patches per class (the third is held out for the image calibration), and 7 × 4 labelled patches per class from the mask.
+  expect(model.summary.patchesPerClass).toEqual([2 * 64 + 28, 2 * 64 + 28]);
+  expect(model.imageCalibration?.heldOut).toEqual([['weave_1.png'], ['brushed_1.png']]);
   expect(model.summary.skipped.map((s) => s.name)).toEqual(['wrong-mask.png']);
   expect(model.classifier?.b2.dims).toEqual([2]);
   expect(model.calibration.spaceDims).toBe(2);

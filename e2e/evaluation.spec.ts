@@ -82,7 +82,10 @@ test('the demo’s evaluation: per-defect figures, ROC and PRO curves, exports t
   expect(document.roc.fpr.length).toBeGreaterThan(10);
   const csv = await download(page, 'Export figures (CSV)');
   const lines = csv.text.trim().split('\r\n');
-  expect(lines[0]).toBe('scope,defect_type,images,defect_images,image_auroc,pixel_auroc,aupro_0_3,pixel_ap,f1_max,fpr_at_95_tpr');
+  expect(lines[0]).toBe('scope,defect_type,images,defect_images,image_auroc,pixel_auroc,aupro_0_3,pixel_ap,f1_max,fpr_at_95_tpr,alpha,image_threshold,good_reject_rate,defect_escape_rate');
+  const qc = document as unknown as Record<'alpha' | 'image_threshold' | 'good_reject_rate' | 'defect_escape_rate', number>;
+  expect(qc.alpha, 'the QC counts are at the project’s α').toBe(0.01);
+  for (const key of ['image_threshold', 'good_reject_rate', 'defect_escape_rate'] as const) expect(Number.isFinite(qc[key]), `${key} is ${qc[key]}`).toBe(true);
   expect(lines.map((line) => line.split(',')[1])).toEqual(['defect_type', '', ...DEFECT_TYPES]);
 
   await checkScreen(page, 'evaluation-inspect');

@@ -148,7 +148,10 @@ export async function trainPixood(request: TrainingRequest, run: TrainingRun): P
       await checkpoint();
     }),
   );
-  return { ...model, imageCalibration, summary: { ...model.summary, seconds: { ...seconds }, skipped: [...skipped, ...heldOutSkipped] } };
+  // In the order the images came, held out or not, as a person's folder listed them.
+  const order = new Map(request.images.map((image, i) => [image.name, i]));
+  const allSkipped = [...skipped, ...heldOutSkipped].sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));
+  return { ...model, imageCalibration, summary: { ...model.summary, seconds: { ...seconds }, skipped: allSkipped } };
 }
 
 /**
