@@ -7,6 +7,11 @@
  * Graph, for pixel_values [B,3,H,W] (ImageNet-normalised, H and W multiples of 14):
  * 1. undo the normalisation and rotate RGB into an orthonormal opponent space
  *    (O1 = (R−G)/√2, O2 = (R+G−2B)/√6, O3 = luminance (R+G+B)/√3), one 1×1 Conv;
+ * 1b. local contrast normalisation of the luminance the filters see: (L − m) / √(v + c²), with m
+ *    and v the local mean and variance over a broad window (σ ≈ 18 px), so a highlight, a
+ *    shadow or a change of exposure barely moves the texture energies, while a crack or a pit,
+ *    small against that window, keeps its contrast. Absolute brightness stays only in the
+ *    patch's mean colour;
  * 2. an à trous (stationary) B3-spline pyramid S1..S4: separable [1,4,6,4,1]/16 smoothing
  *    dilated by 1, 2, 4, 8, so every scale stays at full resolution and the 14-pixel patch grid
  *    applies to all of them (σ ≈ 1, 2.2, 4.6, 9.2 px);
@@ -35,6 +40,12 @@ const ENERGY_FLOOR = 1 / 255;
 // Colour differences are small numbers next to log-energies; this puts a clear stain on the
 // same footing as a doubling of texture energy.
 const COLOUR_GAIN = 4;
+// Local contrast normalisation: the window is the à trous smoothing repeated this many times
+// (σ ≈ 18 px), the floor c keeps flat, dark areas from turning noise into texture, and the gain
+// brings normalised values (unit variance) back to the range of luminance in [0, 1.7].
+const NORMALISATION_LEVELS = 5;
+const NORMALISATION_FLOOR = 0.02;
+const NORMALISATION_GAIN = 0.1;
 
 /** Responses per scale: 4 first + 4 second luminance derivatives, 2 per colour channel, 3 band-pass. */
 const RESPONSES_PER_SCALE = 4 + 4 + 2 * 2 + 3;
@@ -104,15 +115,35 @@ export function buildBuiltinBackbone(): Uint8Array {
   const colourBias = OPPONENT.map((row) => row.reduce((s, v, c) => s + v * IMAGENET_MEAN[c], 0));
   const opponent = g.node('Conv', [input, g.floats('opponent_w', [3, 3, 1, 1], colourWeights), g.floats('opponent_b', [3], colourBias)]);
 
-  // 2. À trous pyramid: depthwise separable B3 smoothing, taps 2^s apart.
+  // À trous smoothing at level s (taps 2^s apart), separable, one channel group per channel.
   const smoothRow = g.floats('b3_row', [3, 1, 1, 5], [...B3, ...B3, ...B3]);
   const smoothCol = g.floats('b3_col', [3, 1, 5, 1], [...B3, ...B3, ...B3]);
-  const pyramid = [opponent];
-  for (let s = 0; s < SCALES; s++) {
+  const smoothRow1 = g.floats('b3_row_1', [1, 1, 1, 5], B3);
+  const smoothCol1 = g.floats('b3_col_1', [1, 1, 5, 1], B3);
+  const smooth = (x: string, s: number, channels: 1 | 3): string => {
     const step = 2 ** s;
-    const rows = g.node('Conv', [edgePad(pyramid[s], 0, 2 * step), smoothRow], { group: attr.int(3), dilations: attr.ints([1, step]) });
-    pyramid.push(g.node('Conv', [edgePad(rows, 2 * step, 0), smoothCol], { group: attr.int(3), dilations: attr.ints([step, 1]) }));
-  }
+    const rows = g.node('Conv', [edgePad(x, 0, 2 * step), channels === 3 ? smoothRow : smoothRow1], { group: attr.int(channels), dilations: attr.ints([1, step]) });
+    return g.node('Conv', [edgePad(rows, 2 * step, 0), channels === 3 ? smoothCol : smoothCol1], { group: attr.int(channels), dilations: attr.ints([step, 1]) });
+  };
+  const localMean = (x: string): string => {
+    let out = x;
+    for (let s = 0; s < NORMALISATION_LEVELS; s++) out = smooth(out, s, 1);
+    return out;
+  };
+
+  // 1b. Contrast-normalised luminance beside the two colour channels.
+  const pick = (label: string, rows: number[][]): string => g.node('Conv', [opponent, g.floats(label, [rows.length, 3, 1, 1], rows.flat())]);
+  const luminance = pick('pick_luminance', [[0, 0, 1]]);
+  const chroma = pick('pick_chroma', [[1, 0, 0], [0, 1, 0]]);
+  const centred = g.node('Sub', [luminance, localMean(luminance)]);
+  const variance = localMean(g.node('Mul', [centred, centred]));
+  const spread = g.node('Sqrt', [g.node('Add', [variance, g.floats('normalisation_floor', [], [NORMALISATION_FLOOR ** 2])])]);
+  const normalised = g.node('Mul', [g.node('Div', [centred, spread]), g.floats('normalisation_gain', [], [NORMALISATION_GAIN])]);
+  const filtered = g.node('Concat', [chroma, normalised], { axis: attr.int(1) });
+
+  // 2. À trous pyramid: depthwise separable B3 smoothing, taps 2^s apart.
+  const pyramid = [filtered];
+  for (let s = 0; s < SCALES; s++) pyramid.push(smooth(pyramid[s], s, 3));
 
   // 3. Derivatives: one conv with 3 input channels, each filter reading one channel.
   const stencils = derivativeStencils();
