@@ -30,7 +30,7 @@ export function BackbonePicker() {
   return (
     <section className="panel" aria-labelledby="backbone-heading">
       <h2 id="backbone-heading">Backbone</h2>
-      <p className="muted">What turns each image into features. The built-in one is small, fast and offline, and suits textured surfaces; DINOv2, the paper's backbone, is stronger on objects.</p>
+      <p className="muted">What turns each image into features. The built-in one is small, fast and offline: on real parts it finds larger defects (image AUROC 0.95 on MVTec AD bottles) but misses many small ones (pits of a few pixels: 0.84). When you are online and the part is an object rather than a texture, choose DINOv2, the paper's backbone.</p>
       {models === null ? (
         <p>Loading the models…</p>
       ) : (
