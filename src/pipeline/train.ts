@@ -3,8 +3,9 @@
  * classifier (none for one class) → condensation of each class's own patches → calibration (the
  * pixel tables, then the image calibration: the held-out good images scored by the trained
  * model) → a PixoodModel. Held-out images never reach the earlier stages. Progress goes out per
- * image, epoch and class, with an estimate of the time left; the job's AbortSignal is checked between steps, and a cancelled training leaves nothing
- * behind (kernels and sessions are released either way). Each finished stage (and each class's
+ * image, epoch and class, with an estimate of the time left; the job's AbortSignal is checked
+ * between steps, and a cancelled training leaves nothing behind (kernels and sessions are
+ * released either way). Each finished stage (and each class's
  * condensation) is kept in the run's FinishedStages, so a training whose GPU was lost can go on
  * from there on the CPU path instead of starting over.
  */
