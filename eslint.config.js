@@ -32,4 +32,22 @@ export default tseslint.config(
       'no-restricted-globals': ['error', 'window', 'document', 'navigator'],
     },
   },
+  {
+    // The page speaks to the engine only through its API: the model, its requests and the
+    // engine's calls all come from src/engine, so the worker boundary has one vocabulary.
+    files: ['src/ui/**/*.{ts,tsx}', 'src/state/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/pipeline/*', '**/gpu/*', '**/backbone/*', '**/core/model/*', '**/workers/*'],
+              message: 'src/ui and src/state reach the engine through src/engine/api (types) and src/engine/client (calls), never the worker side.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -11,7 +11,7 @@ import { synthesizeTexture } from '../src/demo/syntheticDefects';
 import type { StoredModel } from '../src/engine/api';
 import { startEngine, type EngineClient } from '../src/engine/client';
 import { EngineError } from '../src/engine/errors';
-import type { TrainingImage } from '../src/pipeline/requests';
+import type { TrainingImage } from '../src/core/model/requests';
 import type { IncomingFile } from '../src/state/intake/incoming';
 import { addClassFolders, addClassImages, addLabelledImages, addMvtecFolder, addClass, createProject, openProject, useProjects } from '../src/state/projectsStore';
 import { projects } from '../src/state/services';

@@ -11,8 +11,8 @@ import { auroc } from '../src/core/metrics/auroc';
 import { buildDemoDataset, type DemoImage } from '../src/demo/demoDataset';
 import type { EngineNotice, PixoodModel, StoredModel, TrainingProgress } from '../src/engine/api';
 import { startEngine, type EngineClient } from '../src/engine/client';
-import type { TrainingSettings } from '../src/pipeline/pixoodModel';
-import type { TrainingRequest } from '../src/pipeline/requests';
+import type { TrainingSettings } from '../src/core/model/pixoodModel';
+import type { TrainingRequest } from '../src/core/model/requests';
 
 /** 8 × 8 patches and a few training images: SwiftShader runs the backbone in seconds per image. */
 const SETTINGS: TrainingSettings = { longestSide: 112, upsample: 1, etalons: 16, condensationEpochs: 4, classifierEpochs: 0, seed: 11 };

@@ -14,8 +14,8 @@ import { addDefect, synthesizeTexture, type DefectKind, type SyntheticImage, typ
 import type { StoredModel, TrainingProgress } from '../src/engine/api';
 import { startEngine, type EngineClient } from '../src/engine/client';
 import { EngineError } from '../src/engine/errors';
-import type { TrainingSettings } from '../src/pipeline/pixoodModel';
-import type { TrainingImage, TrainingRequest } from '../src/pipeline/requests';
+import type { TrainingSettings } from '../src/core/model/pixoodModel';
+import type { TrainingImage, TrainingRequest } from '../src/core/model/requests';
 
 /** 16 × 16 patches of 14 px: the demo project's size. */
 const SIZE = 224;

@@ -9,7 +9,7 @@ import { encodePng } from '../src/core/formats/png';
 import { synthesizeTexture, type TextureKind } from '../src/demo/syntheticDefects';
 import type { Inspection, StoredModel } from '../src/engine/api';
 import { startEngine, type EngineClient } from '../src/engine/client';
-import type { TrainingImage } from '../src/pipeline/requests';
+import type { TrainingImage } from '../src/core/model/requests';
 
 /** 4 × 4 patches: a backbone run on SwiftShader takes seconds already. */
 const SIZE = 56;

@@ -8,7 +8,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { crc32, encodePng } from '../src/core/formats/png';
+import { crc32 } from '../src/core/formats/crc32';
+import { encodePng } from '../src/core/formats/png';
 import { watchConsole } from './helpers/page';
 import { corruptPng, texturePng } from './helpers/images';
 

@@ -215,12 +215,12 @@ const engine: EngineApi = {
   addModelFromUrl: (job, name, source, onProgress) =>
     guarded(() => jobs.run(job, onProgress, async (signal, report) => (await context()).library.addFromUrl(name, source, { signal, onProgress: addProgress(report) }))),
 
-  addModelFromFile: (job, name, file, fileName, onProgress) =>
+  addModelFromFile: (job, file, fileName, onProgress) =>
     guarded(() =>
       jobs.run(job, onProgress, async (signal, report) => {
         const { library } = await context();
         const bytes = new Uint8Array(await file.arrayBuffer());
-        return library.addFromBytes(name, bytes, { kind: 'file', fileName }, { signal, onProgress: addProgress(report) });
+        return library.addFromBytes(fileName.replace(/\.onnx$/i, ''), bytes, { kind: 'file', fileName }, { signal, onProgress: addProgress(report) });
       }),
     ),
 

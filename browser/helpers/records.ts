@@ -1,6 +1,6 @@
 /** Records of the projects database, small but with every kind of field the real ones have, for the storage tests. */
 import { matrix } from '../../src/core/tensor';
-import type { PixoodModel } from '../../src/pipeline/pixoodModel';
+import type { PixoodModel } from '../../src/core/model/pixoodModel';
 import type { ImageRecord, ProjectRecord, ResultRecord } from '../../src/storage/projectRecords';
 
 export function projectRecord(id: string, name = `Project ${id}`): ProjectRecord {

@@ -8,7 +8,7 @@
  */
 import { DEFAULT_ALPHA } from '../../src/core/calibration/imageThreshold';
 import type { EngineInfo } from '../../src/engine/api';
-import type { TrainingSettings, TrainingStage } from '../../src/pipeline/pixoodModel';
+import type { TrainingSettings, TrainingStage } from '../../src/core/model/pixoodModel';
 import { figureRow, qcRow, type FigureRow } from '../../src/state/export/evaluationExport';
 import type { BackboneUsed, CategoryRun, EvalResult } from './protocol';
 

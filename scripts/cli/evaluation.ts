@@ -4,7 +4,7 @@
  */
 import { basename, resolve } from 'node:path';
 import { DEFAULT_SETTINGS } from '../../src/state/settings';
-import type { TrainingSettings } from '../../src/pipeline/pixoodModel';
+import type { TrainingSettings } from '../../src/core/model/pixoodModel';
 import { CliError, EXIT, type BackboneOption, type EvalOptions } from './args';
 import { readDataset, requireFile } from './dataset';
 import { evalJson, type EvalJson } from './evalReport';

@@ -6,7 +6,7 @@
  */
 import type { EngineInfo, ExecutionPath, PathTiming } from '../../src/engine/api';
 import type { EvaluationReport } from '../../src/core/metrics/evaluationReport';
-import type { ImageCalibration, TrainingSettings, TrainingStage } from '../../src/pipeline/pixoodModel';
+import type { ImageCalibration, TrainingSettings, TrainingStage } from '../../src/core/model/pixoodModel';
 import type { ExitCode, PathOption } from './args';
 
 export const DATA_URL = '/__cli/data/';

@@ -6,7 +6,7 @@
  * applied here: it needs the regions, which this table does not hold.)
  */
 import { imageThreshold } from '../../src/core/calibration/imageThreshold';
-import type { ImageCalibration } from '../../src/pipeline/pixoodModel';
+import type { ImageCalibration } from '../../src/core/model/pixoodModel';
 import { csvField } from '../../src/state/export/resultsTable';
 import type { InspectedImage } from './protocol';
 

@@ -13,10 +13,14 @@ import type { BackbonePreset } from '../backbone/presets';
 import type { RgbaImage } from '../backbone/preprocess';
 import type { Tensor3 } from '../core/tensor';
 import type { AdapterDescription } from '../gpu/device';
-import type { PixoodModel } from '../pipeline/pixoodModel';
-import type { Inspection, TrainingProgress, TrainingRequest } from '../pipeline/requests';
+import type { PixoodModel } from '../core/model/pixoodModel';
+import type { Inspection, TrainingProgress, TrainingRequest } from '../core/model/requests';
 
-export type { BackbonePreset, ExecutionPath, Inspection, ModelContract, ModelSource, PathChoice, PathPreference, PathTiming, PixoodModel, RgbaImage, StoredModel, TrainingProgress, TrainingRequest };
+// The model and its requests are the one vocabulary both sides of the worker speak: the page
+// takes them from here, never from the pipeline (a lint rule holds src/ui and src/state to it).
+export * from '../core/model/pixoodModel';
+export * from '../core/model/requests';
+export type { BackbonePreset, ExecutionPath, ModelContract, ModelSource, PathChoice, PathPreference, PathTiming, RgbaImage, StoredModel };
 
 export type JobId = string;
 
@@ -104,7 +108,8 @@ export interface EngineApi {
   /** Models stored in this browser. */
   listModels(): Promise<StoredModel[]>;
   addModelFromUrl(job: JobId, name: string, source: UrlSource, onProgress?: ProgressCallback): Promise<StoredModel>;
-  addModelFromFile(job: JobId, name: string, file: Blob, fileName: string, onProgress?: ProgressCallback): Promise<StoredModel>;
+  /** A model the person dropped in; it is named after the file. */
+  addModelFromFile(job: JobId, file: Blob, fileName: string, onProgress?: ProgressCallback): Promise<StoredModel>;
   deleteModel(id: string): Promise<void>;
   /** A stored model's file, e.g. to carry it inside a model bundle. */
   modelBytes(id: string): Promise<Uint8Array>;

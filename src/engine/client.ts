@@ -8,27 +8,7 @@
  * starts a new client on its next call (src/state/services.ts).
  */
 import * as Comlink from 'comlink';
-import type { Tensor3 } from '../core/tensor';
-import type {
-  ActiveBackbone,
-  BackbonePreset,
-  EngineApi,
-  EngineInfo,
-  EngineNotice,
-  FeatureOptions,
-  Inspection,
-  InspectionProgressCallback,
-  JobId,
-  PathChoice,
-  PathPreference,
-  PixoodModel,
-  ProgressCallback,
-  RgbaImage,
-  StoredModel,
-  TrainingProgressCallback,
-  TrainingRequest,
-  UrlSource,
-} from './api';
+import type { EngineApi, EngineNotice, JobId } from './api';
 import { EngineError, installErrorTransfer } from './errors';
 
 export interface Job<T> {
@@ -38,33 +18,43 @@ export interface Job<T> {
   cancel(): void;
 }
 
-export interface EngineClient {
-  info(): Promise<EngineInfo>;
-  presets(): Promise<readonly BackbonePreset[]>;
-  listModels(): Promise<StoredModel[]>;
-  addModelFromUrl(name: string, source: UrlSource, onProgress?: ProgressCallback): Job<StoredModel>;
-  /** A model the person dropped in; it is named after the file. */
-  addModelFromFile(file: Blob, fileName: string, onProgress?: ProgressCallback): Job<StoredModel>;
-  deleteModel(id: string): Promise<void>;
-  /** A stored model's file. */
-  modelBytes(id: string): Promise<Uint8Array>;
-  setPathPreference(modelId: string, preference: PathPreference): Promise<void>;
-  pathChoice(modelId: string): Promise<PathChoice>;
-  useBackbone(modelId: string, onProgress?: ProgressCallback): Job<ActiveBackbone>;
-  extractFeatures(images: readonly RgbaImage[], options: FeatureOptions, onProgress?: ProgressCallback): Job<Tensor3[]>;
-  /** Trains a model; unusable training images are listed in `summary.skipped`. */
-  train(request: TrainingRequest, onProgress?: TrainingProgressCallback): Job<PixoodModel>;
-  /** One Inspection per image, in order. */
-  inspect(model: PixoodModel, images: readonly Blob[], onProgress?: InspectionProgressCallback): Job<Inspection[]>;
+/**
+ * Every call of the engine, with what the page would lose if the worker died during it: long
+ * calls (a string) run as Jobs, short ones (null) are plain promises. `cancel` and
+ * `watchNotices` are the client's own business. A call added to EngineApi fails to compile here
+ * until it is listed.
+ */
+const CALLS = {
+  info: null,
+  presets: null,
+  listModels: null,
+  deleteModel: null,
+  modelBytes: null,
+  setPathPreference: null,
+  pathChoice: null,
+  debugLoseDevice: null,
+  debugCrash: null,
+  addModelFromUrl: 'model download',
+  addModelFromFile: 'model import',
+  useBackbone: 'backbone loading',
+  extractFeatures: 'feature extraction',
+  train: 'training',
+  inspect: 'inspection',
+} as const satisfies Record<Exclude<keyof EngineApi, 'cancel' | 'watchNotices'>, string | null>;
+
+type Calls = typeof CALLS;
+type LongCall = { [K in keyof Calls]: Calls[K] extends string ? K : never }[keyof Calls];
+type ShortCall = Exclude<keyof Calls, LongCall>;
+/** A long call as the page sees it: the job id is the client's, the result a Job. */
+type AsJob<F> = F extends (job: JobId, ...args: infer A) => Promise<infer R> ? (...args: A) => Job<R> : never;
+
+/** The main thread's engine: EngineApi's calls, long ones as Jobs, with notices and an off switch. */
+export type EngineClient = Pick<EngineApi, ShortCall> & { readonly [K in LongCall]: AsJob<EngineApi[K]> } & {
   /** Calls `listener` with each notice, the engine's (a GPU reset) and this client's (a crash); returns what stops it. */
   onNotice(listener: (notice: EngineNotice) => void): () => void;
-  /** Fault injection for tests: EngineApi.debugLoseDevice. */
-  debugLoseDevice(): Promise<boolean>;
-  /** Fault injection for tests: EngineApi.debugCrash; the worker dies right after. */
-  debugCrash(): Promise<void>;
   /** Stops the worker; pending calls never settle. */
   terminate(): void;
-}
+};
 
 /** What a crash cost, for the page: `lost` names the work that was running ('training', …). */
 function crashMessage(lost: readonly string[]): string {
@@ -122,28 +112,22 @@ export function startEngine(worker: Worker = new Worker(new URL('../../workers/e
     const id = `job-${++nextJob}`;
     return { id, result: call(lost, () => start(id)), cancel: () => void remote.cancel(id) };
   }
-  const progress = <P>(onProgress?: (p: P) => void) => (onProgress ? Comlink.proxy(onProgress) : undefined);
+  // Callbacks (progress) cannot be cloned to the worker: they travel as proxies.
+  const sendable = (args: readonly unknown[]) => args.map((arg) => (typeof arg === 'function' ? Comlink.proxy(arg) : arg));
+  const remoteCalls = remote as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const calls = Object.fromEntries(
+    Object.entries(CALLS).map(([name, lost]) => [
+      name,
+      lost === null ? (...args: unknown[]) => call(null, () => remoteCalls[name](...args)) : (...args: unknown[]) => job(lost, (id) => remoteCalls[name](id, ...sendable(args))),
+    ]),
+  ) as Pick<EngineApi, ShortCall> & { readonly [K in LongCall]: AsJob<EngineApi[K]> };
 
   return {
-    info: () => call(null, () => remote.info()),
-    presets: () => call(null, () => remote.presets()),
-    listModels: () => call(null, () => remote.listModels()),
-    addModelFromUrl: (name, source, onProgress) => job('model download', (id) => remote.addModelFromUrl(id, name, source, progress(onProgress))),
-    addModelFromFile: (file, fileName, onProgress) => job('model import', (id) => remote.addModelFromFile(id, fileName.replace(/\.onnx$/i, ''), file, fileName, progress(onProgress))),
-    deleteModel: (id) => call(null, () => remote.deleteModel(id)),
-    modelBytes: (id) => call(null, () => remote.modelBytes(id)),
-    setPathPreference: (modelId, preference) => call(null, () => remote.setPathPreference(modelId, preference)),
-    pathChoice: (modelId) => call(null, () => remote.pathChoice(modelId)),
-    useBackbone: (modelId, onProgress) => job('backbone loading', (id) => remote.useBackbone(id, modelId, progress(onProgress))),
-    extractFeatures: (images, options, onProgress) => job('feature extraction', (id) => remote.extractFeatures(id, images, options, progress(onProgress))),
-    train: (request, onProgress) => job('training', (id) => remote.train(id, request, progress(onProgress))),
-    inspect: (model, images, onProgress) => job('inspection', (id) => remote.inspect(id, model, images, progress(onProgress))),
+    ...calls,
     onNotice: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    debugLoseDevice: () => call(null, () => remote.debugLoseDevice()),
-    debugCrash: () => call(null, () => remote.debugCrash()),
     terminate: () => {
       remote[Comlink.releaseProxy]();
       worker.terminate();

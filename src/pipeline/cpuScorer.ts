@@ -11,7 +11,7 @@ import { mlpLogits } from '../core/classifier/mlp';
 import { matrix, type Matrix } from '../core/tensor';
 import { createCpuNearest } from '../gpu/cpu/cpuNearest';
 import { imageFeatures, type FeatureSource } from './extractFeatures';
-import type { PixoodModel } from './pixoodModel';
+import type { PixoodModel } from '../core/model/pixoodModel';
 import { mapSize, maxOf, pixelMaps, scoreMap } from './scoreMaps';
 import type { Scorer } from './scorer';
 

@@ -9,7 +9,7 @@ import { preprocess, type RgbaImage } from '../backbone/preprocess';
 import { inputGeometry, type InputGeometry } from '../core/geometry';
 import type { Tensor3 } from '../core/tensor';
 import type { GpuContext } from '../gpu/device';
-import type { Preprocessing } from './pixoodModel';
+import type { Preprocessing } from '../core/model/pixoodModel';
 
 /** The engine's backbone and the GPU its outputs live on (null on the wasm path without WebGPU). */
 export interface FeatureSource {

@@ -15,7 +15,7 @@ import { destroyMlp, readLabels, uploadMlp } from '../gpu/mlpKernels';
 import { createScores, destroyScores, destroyScoringModel, uploadScoringModel } from '../gpu/scoringKernels';
 import { imageGeometry, runBackbone, type FeatureSource } from './extractFeatures';
 import { gpuKernels } from './gpuKernels';
-import type { PixoodModel } from './pixoodModel';
+import type { PixoodModel } from '../core/model/pixoodModel';
 import { mapSize, maxOf, pixelMaps } from './scoreMaps';
 import type { Scorer } from './scorer';
 

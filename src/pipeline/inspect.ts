@@ -8,8 +8,8 @@
 import { PipelineError } from './errors';
 import { decodeImage } from './decodeImage';
 import type { FeatureSource } from './extractFeatures';
-import type { PixoodModel } from './pixoodModel';
-import type { Inspection } from './requests';
+import type { PixoodModel } from '../core/model/pixoodModel';
+import type { Inspection } from '../core/model/requests';
 import type { Scorer } from './scorer';
 
 export interface InspectionRun {

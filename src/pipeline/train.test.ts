@@ -14,7 +14,7 @@ import { matrix } from '../core/tensor';
 import type { StoredModel } from '../backbone/library';
 import type { FeatureSource } from './extractFeatures';
 import type { LabelledPatches } from './patchFeatures';
-import type { TrainingProgress, TrainingRequest } from './requests';
+import type { TrainingProgress, TrainingRequest } from '../core/model/requests';
 import { noStagesFinished, splitHeldOut, trainPixood, type TrainingRun } from './train';
 import type { TrainingKernels } from './trainingKernels';
 

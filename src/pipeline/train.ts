@@ -22,13 +22,14 @@ import { classRows, type LabelledPatches } from './patchFeatures';
 import {
   PIXOOD_MODEL_SCHEMA,
   type BackboneIdentity,
+  perStage,
   type ImageCalibration,
   type PixoodModel,
   type SkippedImage,
   type TrainingSettings,
   type TrainingStage,
-} from './pixoodModel';
-import type { TrainingImage, TrainingProgress, TrainingRequest } from './requests';
+} from '../core/model/pixoodModel';
+import type { TrainingImage, TrainingProgress, TrainingRequest } from '../core/model/requests';
 import { gatherPatches, type GatheredPatches } from './trainingPatches';
 import { classifierEpochWork, condensationEpochWork, TrainingEta } from './trainingEta';
 import type { TrainingKernels } from './trainingKernels';
@@ -60,7 +61,7 @@ export interface FinishedStages {
 }
 
 export function noStagesFinished(): FinishedStages {
-  return { condensations: [], seconds: { features: 0, classifier: 0, condensation: 0, calibration: 0 } };
+  return { condensations: [], seconds: perStage(() => 0) };
 }
 
 export interface TrainingRun {

@@ -5,7 +5,7 @@
  * has no such measure of what follows, so there is no estimate until the first epoch of a later
  * stage; calibration enters once it runs (seconds per class).
  */
-import type { TrainingStage } from './pixoodModel';
+import type { TrainingStage } from '../core/model/pixoodModel';
 
 export interface TrainingWork {
   /** Multiply-adds of the whole classifier training (0 when there is none). */

@@ -9,8 +9,8 @@ import { PipelineError } from './errors';
 import { imageFeatures, type FeatureSource } from './extractFeatures';
 import { PatchCollector, type LabelledPatches } from './patchFeatures';
 import { patchClasses } from './patchClasses';
-import type { SkippedImage } from './pixoodModel';
-import type { TrainingImage, TrainingRequest } from './requests';
+import type { SkippedImage } from '../core/model/pixoodModel';
+import type { TrainingImage, TrainingRequest } from '../core/model/requests';
 
 export interface GatheredPatches {
   readonly patches: LabelledPatches;

@@ -4,7 +4,7 @@
  */
 import { create } from 'zustand';
 import { buildDemoDataset, DEMO_SIZE } from '../demo/demoDataset';
-import type { TrainingSettings } from '../pipeline/pixoodModel';
+import type { TrainingSettings } from '../engine/api';
 import { ensureBuiltin, useBackbones } from './backbonesStore';
 import { failureMessage } from './failure';
 import { addClass, addClassImages, addTestImages, createProject, openProject } from './projectsStore';

@@ -7,7 +7,7 @@
 import { create } from 'zustand';
 import { encodePng } from '../core/formats/png';
 import type { Job } from '../engine/client';
-import type { Inspection } from '../pipeline/requests';
+import type { Inspection } from '../engine/api';
 import { PREVIEW_SIDE, type ImageRecord, type ModelRecord, type ResultRecord } from '../storage/projectRecords';
 import { failureMessage, isCancelled, isEngineCrash } from './failure';
 import type { IncomingFile, Rejection } from './intake/incoming';

@@ -3,7 +3,7 @@
  * evaluation with image AUROC below 0.8, or held-out good images as severe as the evaluation's
  * least severe defect, make a weak model, and the panel says so with what may help.
  */
-import type { ImageCalibration } from '../pipeline/pixoodModel';
+import type { ImageCalibration } from '../engine/api';
 import type { EvaluationRecord } from '../storage/projectRecords';
 
 export const WEAK_IMAGE_AUROC = 0.8;

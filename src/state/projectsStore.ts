@@ -5,7 +5,7 @@
 import { DEFAULT_ALPHA } from '../core/calibration/imageThreshold';
 import { create } from 'zustand';
 import { MAX_MASK_VALUES } from '../core/formats/maskPng';
-import type { TrainingSettings } from '../pipeline/pixoodModel';
+import type { TrainingSettings } from '../engine/api';
 import type { ClassRecord, ImageRecord, ModelRecord, ProjectRecord } from '../storage/projectRecords';
 import { requestPersistentStorage, storageUse, type StorageUse } from '../storage/storageQuota';
 import type { IncomingFile, Rejection } from './intake/incoming';

@@ -2,7 +2,7 @@
  * Training settings a new project starts with, the choices the settings form offers, and the
  * false-alarm rates ε a verdict can be given at.
  */
-import type { TrainingSettings } from '../pipeline/pixoodModel';
+import type { TrainingSettings } from '../engine/api';
 
 /**
  * A new project: images up to 448 px on the longer side (32 patches) and a quick ×3 feature

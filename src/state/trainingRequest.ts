@@ -2,7 +2,7 @@
  * A project's training request: its classes in order, its training images with class ids and
  * label masks, and the class table of the masks. And what stands in the way of training.
  */
-import type { TrainingRequest } from '../pipeline/requests';
+import type { TrainingRequest } from '../engine/api';
 import type { ImageRecord, ProjectRecord } from '../storage/projectRecords';
 
 /** Reasons the project cannot be trained yet, in words; empty when it can. */

@@ -6,14 +6,11 @@
  */
 import { create } from 'zustand';
 import type { Job } from '../engine/client';
-import type { PixoodModel, TrainingStage } from '../pipeline/pixoodModel';
-import type { TrainingProgress } from '../pipeline/requests';
+import { perStage, TRAINING_STAGES, type PixoodModel, type TrainingProgress, type TrainingStage } from '../engine/api';
 import { failureMessage, isCancelled, isEngineCrash } from './failure';
 import { openProject, refreshStorage, useProjects } from './projectsStore';
 import { engineClient, newId, projects } from './services';
 import { trainingProblems, trainingRequest } from './trainingRequest';
-
-export const STAGES: readonly TrainingStage[] = ['features', 'classifier', 'condensation', 'calibration'];
 
 export interface StageProgress {
   readonly status: 'waiting' | 'running' | 'done';
@@ -57,9 +54,9 @@ export interface TrainingState {
 const idleStage: StageProgress = { status: 'waiting', done: 0, total: 0, unit: null, startedAt: null, seconds: null, stageEtaSeconds: null };
 
 const fresh = (): Omit<TrainingState, 'projectId' | 'status'> => ({
-  stages: { features: idleStage, classifier: idleStage, condensation: idleStage, calibration: idleStage },
+  stages: perStage(() => idleStage),
   current: null,
-  losses: { features: [], classifier: [], condensation: [], calibration: [] },
+  losses: perStage(() => []),
   validEtalons: {},
   etaSeconds: null,
   startedAt: null,
@@ -79,8 +76,8 @@ function report(progress: TrainingProgress): void {
   const now = performance.now();
   const state = get();
   const stages = { ...state.stages };
-  const at = STAGES.indexOf(progress.stage);
-  for (const earlier of STAGES.slice(0, at)) {
+  const at = TRAINING_STAGES.indexOf(progress.stage);
+  for (const earlier of TRAINING_STAGES.slice(0, at)) {
     const stage = stages[earlier];
     if (stage.status !== 'done') stages[earlier] = { ...stage, status: 'done', seconds: stage.startedAt === null ? null : (now - stage.startedAt) / 1000, stageEtaSeconds: null };
   }
@@ -116,7 +113,7 @@ export async function startTraining(): Promise<void> {
   job = engineClient().train(trainingRequest(project, images), report);
   try {
     const model = await job.result;
-    const stages = Object.fromEntries(STAGES.map((s) => [s, { ...get().stages[s], status: 'done' as const, stageEtaSeconds: null, seconds: model.summary.seconds[s] }])) as TrainingState['stages'];
+    const stages = perStage((s) => ({ ...get().stages[s], status: 'done' as const, stageEtaSeconds: null, seconds: model.summary.seconds[s] }));
     await (await projects()).saveModel(project.id, newId(), model);
     set({ status: 'done', stages, etaSeconds: null, finishedAt: performance.now() });
     await openProject(project.id);

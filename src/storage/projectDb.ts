@@ -9,7 +9,7 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import { DEFAULT_ALPHA } from '../core/calibration/imageThreshold';
-import { PIXOOD_MODEL_SCHEMA, type PixoodModel } from '../pipeline/pixoodModel';
+import { PIXOOD_MODEL_SCHEMA, type PixoodModel } from '../core/model/pixoodModel';
 import type { EvaluationRecord, ImageRecord, ModelRecord, ProjectRecord, ResultRecord } from './projectRecords';
 
 export const PROJECT_DB_NAME = 'pixood-projects';

@@ -5,7 +5,7 @@
  */
 import type { SeverityNats } from '../core/calibration/score';
 import type { EvaluationReport } from '../core/metrics/evaluationReport';
-import type { PixoodModel, TrainingSettings } from '../pipeline/pixoodModel';
+import type { PixoodModel, TrainingSettings } from '../core/model/pixoodModel';
 
 /** An in-distribution class. The key is stable; a model sees classes by their order in the project. */
 export interface ClassRecord {

@@ -3,7 +3,7 @@
  * one record is one transaction: a project is deleted with all its images, models and
  * results, and a model is stored together with the project's pointer to it, or neither is.
  */
-import type { PixoodModel } from '../pipeline/pixoodModel';
+import type { PixoodModel } from '../core/model/pixoodModel';
 import type { ProjectDb } from './projectDb';
 import type { EvaluationRecord, ImageRecord, ModelRecord, ProjectRecord, ResultRecord } from './projectRecords';
 

@@ -7,7 +7,7 @@ import { writeBundle } from '../../../src/core/formats/bundle';
 import { PngError } from '../../../src/core/formats/png';
 import type { EngineClient } from '../../../src/engine/client';
 import type { PixoodModel } from '../../../src/engine/api';
-import type { TrainingImage, TrainingProgress } from '../../../src/pipeline/requests';
+import type { TrainingImage, TrainingProgress } from '../../../src/core/model/requests';
 import { readDefectMask, type DefectMask } from '../../../src/state/intake/readMask';
 import { createEvaluation } from '../../../src/state/maps/evaluation';
 import type { CategoryRun, EvalCategory, EvalJob, EvalResult, GroupRun } from '../protocol';

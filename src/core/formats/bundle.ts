@@ -6,30 +6,30 @@
  *                          on test images (`metrics`, null or absent when it has none;
  *                          NaN is null)
  *   tensors.safetensors    every array of the model, so Python can load them directly
+ *   backbone.onnx          optional, when `backboneIncluded` (absent: false): the backbone, for a
+ *                          machine without it; its SHA-256 must be the manifest's
  *
  * The image calibration (held-out good images' severities) is the manifest's `imageCalibration`
  * ({ heldOut: names per class }) with the tensor `imageCalibration.severities` (F64, ascending);
  * a bundle written before it has neither and imports as a model that needs recalibration.
- *   backbone.onnx          optional, when `backboneIncluded` (absent: false): the backbone, for a
- *                          machine without it; its SHA-256 must be the manifest's
  *
  * A bundle comes from outside the app (a download, a colleague), so `readBundle` trusts
  * nothing: it checks every field, shape and value before a model leaves it, and every failure
  * is a BundleError whose message says what is wrong.
- *
- * The model type lives in src/pipeline, which src/core must not import; `BundleModel` is the
- * same structure spelled out here, and a test checks the two stay assignable both ways.
  */
-import { unzipSync, zipSync } from 'fflate';
+import { zipSync } from 'fflate';
 import type { Calibration } from '../calibration/calibrate';
 import type { RateTable } from '../calibration/rateTable';
 import type { Mlp } from '../classifier/mlp';
 import type { CondensationVariant } from '../condensation/batch';
 import type { CondensationModel } from '../condensation/model';
+import { TRAINING_STAGES, type PixoodModel } from '../model/pixoodModel';
 import type { CurvePoints, EvaluationFigures, EvaluationReport } from '../metrics/evaluationReport';
 import type { ScoredTestImage } from '../metrics/qcCounts';
 import { sha256Hex } from '../sha256';
+import { array, field, FieldError, integer, object, string, type Json } from './jsonFields';
 import { expectTensor, readSafetensors, SafetensorsError, writeSafetensors, type DType, type SafeTensor, type SafetensorsFile } from './safetensors';
+import { readZip, ZipError } from './zipArchive';
 
 export class BundleError extends Error {
   override readonly name = 'BundleError';
@@ -41,34 +41,7 @@ const MANIFEST = 'manifest.json';
 const TENSORS = 'tensors.safetensors';
 const BACKBONE = 'backbone.onnx';
 const ENTRIES = [MANIFEST, TENSORS, BACKBONE];
-const STAGES = ['features', 'classifier', 'condensation', 'calibration'] as const;
 const VARIANTS: readonly CondensationVariant[] = ['softKMeans', 'softKMedians', 'condensation'];
-
-export interface BundleModel {
-  readonly schema: 2;
-  readonly backbone: { readonly id: string; readonly name: string; readonly sha256: string; readonly patchSize: number; readonly dim: number };
-  readonly settings: {
-    readonly longestSide: number;
-    readonly upsample: number;
-    readonly etalons: number;
-    readonly condensationEpochs: number;
-    readonly classifierEpochs: number;
-    readonly seed: number;
-  };
-  readonly classes: readonly string[];
-  readonly classifier: Mlp | null;
-  readonly condensations: readonly CondensationModel[];
-  readonly calibration: Calibration;
-  readonly imageCalibration: { readonly severities: readonly number[]; readonly heldOut: readonly (readonly string[])[] } | null;
-  readonly summary: {
-    readonly patchesPerClass: readonly number[];
-    readonly validEtalons: readonly number[];
-    readonly seconds: Readonly<Record<(typeof STAGES)[number], number>>;
-    readonly path: 'gpu' | 'cpu';
-    readonly skipped: readonly { readonly name: string; readonly reason: string }[];
-  };
-  readonly createdAt: string;
-}
 
 /** A model's evaluation on test images, and when it was made (ISO 8601). */
 export interface BundleMetrics extends EvaluationReport {
@@ -83,7 +56,7 @@ export interface BundleExtras {
 }
 
 export interface BundleContents {
-  readonly model: BundleModel;
+  readonly model: PixoodModel;
   readonly metrics: BundleMetrics | null;
   /** The backbone's ONNX file, checked against the manifest's SHA-256; null when the bundle does not carry it. */
   readonly backboneOnnx: Uint8Array | null;
@@ -105,8 +78,6 @@ const MAX_NAME_LENGTH = 1_000;
 /** Figures are sums of many floats: a true 1 may come out as 1 + a few ulps, which is not damage. */
 const FRACTION_SLACK = 1e-9;
 const isFraction = (v: unknown): v is number => typeof v === 'number' && v >= -FRACTION_SLACK && v <= 1 + FRACTION_SLACK;
-/** Deflate cannot expand data by more than about 1032:1; a larger claim is a damaged or hostile directory. */
-const MAX_DEFLATE_RATIO = 1032;
 
 function fail(message: string): never {
   throw new BundleError(`model bundle: ${message}.`);
@@ -118,7 +89,7 @@ function failInTensors(e: SafetensorsError): never {
 }
 
 /** The bundle's bytes: a manifest, a safetensors file and optionally the backbone, deflated in a zip. */
-export function writeBundle(model: BundleModel, extras: BundleExtras = {}): Uint8Array {
+export function writeBundle(model: PixoodModel, extras: BundleExtras = {}): Uint8Array {
   const tensors = modelTensors(model);
   const backboneOnnx = extras.backboneOnnx ?? null;
   if (backboneOnnx && sha256Hex(backboneOnnx) !== model.backbone.sha256) {
@@ -148,7 +119,7 @@ export function writeBundle(model: BundleModel, extras: BundleExtras = {}): Uint
   });
 }
 
-function modelTensors(model: BundleModel): Map<string, SafeTensor> {
+function modelTensors(model: PixoodModel): Map<string, SafeTensor> {
   const out = new Map<string, SafeTensor>();
   const f32 = (name: string, shape: readonly number[], data: Float32Array) => out.set(name, { dtype: 'F32', shape, data });
   const f64 = (name: string, shape: readonly number[], data: Float64Array) => out.set(name, { dtype: 'F64', shape, data });
@@ -182,7 +153,21 @@ function modelTensors(model: BundleModel): Map<string, SafeTensor> {
 
 /** Reads and fully validates a bundle; see the module comment. */
 export function readBundle(bytes: Uint8Array, limits: BundleLimits = {}): BundleContents {
-  const entries = unzipChecked(bytes, limits);
+  try {
+    return readContents(bytes, limits);
+  } catch (e) {
+    if (e instanceof ZipError || e instanceof FieldError) fail(e.message);
+    throw e;
+  }
+}
+
+function readContents(bytes: Uint8Array, limits: BundleLimits): BundleContents {
+  const entries = readZip(bytes, {
+    entries: ENTRIES,
+    maxCompressedBytes: limits.maxCompressedBytes ?? DEFAULT_LIMIT,
+    maxUncompressedBytes: limits.maxUncompressedBytes ?? DEFAULT_LIMIT,
+    maxEntryBytes: { [MANIFEST]: MAX_MANIFEST_BYTES },
+  });
   const manifestBytes = entries.get(MANIFEST);
   const tensorBytes = entries.get(TENSORS);
   if (!manifestBytes) fail(`the zip has no ${MANIFEST}`);
@@ -226,158 +211,7 @@ function readBackbone(m: Json, bytes: Uint8Array | undefined, sha256: string): U
   return bytes;
 }
 
-/**
- * The zip's three entries (the backbone's is optional), inflated only after the central
- * directory's sizes pass the limits, and checked against the directory's CRC-32: fflate does
- * not check it, and without it a damaged byte in deflated data could decode to different,
- * plausible numbers.
- */
-function unzipChecked(bytes: Uint8Array, limits: BundleLimits): Map<string, Uint8Array> {
-  const directory = readDirectory(bytes);
-  const maxCompressed = limits.maxCompressedBytes ?? DEFAULT_LIMIT;
-  const maxUncompressed = limits.maxUncompressedBytes ?? DEFAULT_LIMIT;
-  let compressed = 0;
-  let uncompressed = 0;
-  for (const [name, entry] of directory) {
-    if (!ENTRIES.includes(name)) fail(`the zip holds an unexpected entry "${name}" (a bundle holds only ${ENTRIES.join(', ')})`);
-    if (entry.method !== 0 && entry.method !== 8) fail(`entry "${name}" uses compression method ${entry.method}; only stored (0) and deflate (8) are read`);
-    if (entry.uncompressed > entry.compressed * MAX_DEFLATE_RATIO + 1024) {
-      fail(`entry "${name}" claims ${entry.uncompressed} bytes from ${entry.compressed} compressed, more than deflate can produce`);
-    }
-    if (name === MANIFEST && entry.uncompressed > MAX_MANIFEST_BYTES) fail(`${MANIFEST} is ${entry.uncompressed} bytes, over the limit of ${MAX_MANIFEST_BYTES}`);
-    compressed += entry.compressed;
-    uncompressed += entry.uncompressed;
-  }
-  if (compressed > maxCompressed) fail(`the zip's entries are ${compressed} bytes compressed, over the limit of ${maxCompressed}`);
-  if (uncompressed > maxUncompressed) fail(`the zip's entries are ${uncompressed} bytes uncompressed, over the limit of ${maxUncompressed}`);
-
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(bytes);
-  } catch (e) {
-    return fail(`the zip is damaged (${(e as Error).message})`);
-  }
-  const out = new Map<string, Uint8Array>();
-  for (const [name, entry] of directory) {
-    const data = Object.hasOwn(files, name) ? files[name] : undefined;
-    if (!data) return fail(`entry "${name}" could not be extracted`);
-    if (data.length !== entry.uncompressed) fail(`entry "${name}" inflated to ${data.length} bytes, but the directory says ${entry.uncompressed}`);
-    if (crc32(data) !== entry.crc) fail(`entry "${name}" fails its CRC-32 check: the zip is damaged`);
-    out.set(name, data);
-  }
-  return out;
-}
-
-interface DirectoryEntry {
-  readonly method: number;
-  readonly crc: number;
-  readonly compressed: number;
-  readonly uncompressed: number;
-}
-
-const EOCD_SIGNATURE = 0x06054b50;
-const CENTRAL_SIGNATURE = 0x02014b50;
-const LOCAL_SIGNATURE = 0x04034b50;
-
-/** The central directory, read by hand because fflate reports neither CRCs nor a bad directory clearly. */
-function readDirectory(bytes: Uint8Array): Map<string, DirectoryEntry> {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 22) fail(`the file is ${bytes.length} bytes, too short to be a zip`);
-  // The end record sits in the last 22 bytes plus a comment of at most 65,535 bytes.
-  let end = -1;
-  for (let at = bytes.length - 22; at >= Math.max(0, bytes.length - 22 - 0xffff); at--) {
-    if (view.getUint32(at, true) === EOCD_SIGNATURE) {
-      end = at;
-      break;
-    }
-  }
-  if (end < 0) {
-    // A zip starts with a local header, so that start without an end record means the end is missing.
-    if (view.getUint32(0, true) === LOCAL_SIGNATURE) fail('the zip is truncated (it starts like one but has no end-of-directory record)');
-    fail('the file is not a zip (no end-of-directory record)');
-  }
-  const count = view.getUint16(end + 10, true);
-  const size = view.getUint32(end + 12, true);
-  const start = view.getUint32(end + 16, true);
-  if (count === 0xffff || start === 0xffffffff) fail('the zip uses ZIP64, which a bundle within the size limits never needs');
-  if (start + size > end) fail(`the zip's central directory (bytes ${start}–${start + size}) runs past its end record at ${end}`);
-  const entries = new Map<string, DirectoryEntry>();
-  let at = start;
-  for (let i = 0; i < count; i++) {
-    if (at + 46 > start + size || view.getUint32(at, true) !== CENTRAL_SIGNATURE) fail(`the zip's directory entry ${i} is damaged`);
-    const method = view.getUint16(at + 10, true);
-    const crc = view.getUint32(at + 16, true);
-    const compressed = view.getUint32(at + 20, true);
-    const uncompressed = view.getUint32(at + 24, true);
-    const nameLength = view.getUint16(at + 28, true);
-    const next = at + 46 + nameLength + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
-    const local = view.getUint32(at + 42, true);
-    if (next > start + size) fail(`the zip's directory entry ${i} runs past the directory`);
-    let name = '';
-    try {
-      name = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(at + 46, at + 46 + nameLength));
-    } catch {
-      fail(`the zip's directory entry ${i} has a name that is not UTF-8`);
-    }
-    if (local + 30 > start || view.getUint32(local, true) !== LOCAL_SIGNATURE) fail(`entry "${name}": its local header is missing or damaged`);
-    const dataStart = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
-    if (dataStart + compressed > start) fail(`entry "${name}": its ${compressed} compressed bytes run past the start of the directory`);
-    if (entries.has(name)) fail(`the zip holds "${name}" more than once`);
-    entries.set(name, { method, crc, compressed, uncompressed });
-    at = next;
-  }
-  if (at !== start + size) fail(`the zip's directory is ${size} bytes, but its ${count} entries take ${at - start}`);
-  return entries;
-}
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-function crc32(data: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const byte of data) c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-type Json = Record<string, unknown>;
-
-function object(value: unknown, where: string): Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`${where} is not a JSON object`);
-  return value as Json;
-}
-
-function field(parent: Json, key: string, where: string): unknown {
-  if (!Object.hasOwn(parent, key)) fail(`${where} has no "${key}"`);
-  return parent[key];
-}
-
-function string(parent: Json, key: string, where: string): string {
-  const value = field(parent, key, where);
-  if (typeof value !== 'string') fail(`${where}.${key} is ${JSON.stringify(value)}, not a string`);
-  return value;
-}
-
-function integer(parent: Json, key: string, where: string, min: number): number {
-  const value = field(parent, key, where);
-  if (!Number.isSafeInteger(value) || (value as number) < min) fail(`${where}.${key} is ${JSON.stringify(value)}, not an integer ≥ ${min}`);
-  return value as number;
-}
-
-function array(parent: Json, key: string, where: string, length?: number): unknown[] {
-  const value = field(parent, key, where);
-  if (!Array.isArray(value)) fail(`${where}.${key} is not a JSON array`);
-  if (length !== undefined && value.length !== length) fail(`${where}.${key} has ${value.length} items, but the bundle has ${length} classes`);
-  return value;
-}
-
-function buildModel(value: unknown, file: SafetensorsFile): BundleModel {
+function buildModel(value: unknown, file: SafetensorsFile): PixoodModel {
   const m = object(value, 'the manifest');
   const format = field(m, 'format', 'the manifest');
   if (format !== BUNDLE_FORMAT) fail(`the manifest's format is ${JSON.stringify(format)}, not "${BUNDLE_FORMAT}"`);
@@ -411,7 +245,7 @@ function buildModel(value: unknown, file: SafetensorsFile): BundleModel {
     return c;
   });
   const numClasses = classes.length;
-  const variants = array(m, 'condensations', 'the manifest', numClasses).map((c, i) => {
+  const variants = array(m, 'condensations', 'the manifest', { count: numClasses, of: 'classes' }).map((c, i) => {
     const variant = field(object(c, `condensations[${i}]`), 'variant', `condensations[${i}]`);
     if (!VARIANTS.includes(variant as CondensationVariant)) fail(`condensations[${i}].variant is ${JSON.stringify(variant)}, not one of ${VARIANTS.join(', ')}`);
     return variant as CondensationVariant;
@@ -475,10 +309,10 @@ function buildModel(value: unknown, file: SafetensorsFile): BundleModel {
 }
 
 /** The held-out severities, ascending and finite, one per held-out name; null when the bundle has none (written before them). */
-function readImageCalibration(m: Json, tensors: TensorReader, numClasses: number): BundleModel['imageCalibration'] {
+function readImageCalibration(m: Json, tensors: TensorReader, numClasses: number): PixoodModel['imageCalibration'] {
   const value = Object.hasOwn(m, 'imageCalibration') ? m.imageCalibration : null;
   if (value === null) return null;
-  const heldOut = array(object(value, 'imageCalibration'), 'heldOut', 'imageCalibration', numClasses).map((names, c) => {
+  const heldOut = array(object(value, 'imageCalibration'), 'heldOut', 'imageCalibration', { count: numClasses, of: 'classes' }).map((names, c) => {
     if (!Array.isArray(names) || names.some((n) => typeof n !== 'string')) fail(`imageCalibration.heldOut[${c}] is not a list of image names`);
     return names as string[];
   });
@@ -491,9 +325,9 @@ function readImageCalibration(m: Json, tensors: TensorReader, numClasses: number
   return { severities, heldOut };
 }
 
-function readSummary(s: Json, numClasses: number): BundleModel['summary'] {
+function readSummary(s: Json, numClasses: number): PixoodModel['summary'] {
   const counts = (key: string) =>
-    array(s, key, 'summary', numClasses).map((v, i) => {
+    array(s, key, 'summary', { count: numClasses, of: 'classes' }).map((v, i) => {
       if (!Number.isSafeInteger(v) || (v as number) < 0) fail(`summary.${key}[${i}] is ${JSON.stringify(v)}, not an integer ≥ 0`);
       return v as number;
     });
@@ -501,12 +335,12 @@ function readSummary(s: Json, numClasses: number): BundleModel['summary'] {
   const validEtalons = counts('validEtalons');
   const sec = object(field(s, 'seconds', 'summary'), 'summary.seconds');
   const seconds = Object.fromEntries(
-    STAGES.map((stage) => {
+    TRAINING_STAGES.map((stage) => {
       const v = field(sec, stage, 'summary.seconds');
       if (typeof v !== 'number' || !(v >= 0)) fail(`summary.seconds.${stage} is ${JSON.stringify(v)}, not a number ≥ 0`);
       return [stage, v];
     }),
-  ) as Record<(typeof STAGES)[number], number>;
+  ) as Record<(typeof TRAINING_STAGES)[number], number>;
   const path = field(s, 'path', 'summary');
   if (path !== 'gpu' && path !== 'cpu') fail(`summary.path is ${JSON.stringify(path)}, not "gpu" or "cpu"`);
   const skipped = array(s, 'skipped', 'summary').map((v, i) => {

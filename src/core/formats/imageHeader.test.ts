@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkImageFile, ImageHeaderError, sniffImageHeader, type ImageVerdict } from './imageHeader';
-import { crc32, encodePng } from './png';
+import { crc32 } from './crc32';
+import { encodePng } from './png';
 
 /* Headers are built byte by byte from the format specifications. */
 

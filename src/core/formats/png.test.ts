@@ -2,7 +2,8 @@ import { zlibSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { patchLabels } from '../patchLabels';
 import { createRng } from '../rng';
-import { crc32, decodePng, encodePng, maskClassIds, MaskError, PngError, type PngColourType } from './png';
+import { crc32 } from './crc32';
+import { decodePng, encodePng, maskClassIds, MaskError, PngError, type PngColourType } from './png';
 
 /*
  * PNGs are built here from raw chunks by code that shares nothing with the decoder: its own

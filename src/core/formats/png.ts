@@ -8,6 +8,7 @@
 import { unzlibSync, zlibSync } from 'fflate';
 import type { LabelMask } from '../patchLabels';
 import { DEFAULT_IMAGE_LIMITS } from './imageHeader';
+import { crc32 } from './crc32';
 
 /** 0 grey, 2 RGB, 3 palette (indexed), 4 grey + alpha, 6 RGBA. */
 export type PngColourType = 0 | 2 | 3 | 4 | 6;
@@ -56,23 +57,6 @@ const ADAM7 = [
   [1, 0, 2, 2],
   [0, 1, 1, 2],
 ] as const;
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-/** CRC-32 (ISO 3309, as PNG chunks use it) of `bytes`. */
-export function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 /** Adler-32, the zlib stream's own checksum (fflate does not verify it). */
 function adler32(bytes: Uint8Array): number {

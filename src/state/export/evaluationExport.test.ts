@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EvaluationFigures } from '../../core/metrics/evaluationReport';
-import type { PixoodModel } from '../../pipeline/pixoodModel';
+import type { PixoodModel } from '../../engine/api';
 import type { EvaluationRecord, ModelRecord, ProjectRecord } from '../../storage/projectRecords';
 import { evaluationCsv, evaluationFileName, evaluationJson, modelName } from './evaluationExport';
 

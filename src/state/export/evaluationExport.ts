@@ -7,7 +7,7 @@
 import { imageThreshold } from '../../core/calibration/imageThreshold';
 import type { EvaluationFigures, EvaluationReport } from '../../core/metrics/evaluationReport';
 import { qcCounts } from '../../core/metrics/qcCounts';
-import type { ImageCalibration } from '../../pipeline/pixoodModel';
+import type { ImageCalibration } from '../../engine/api';
 import type { EvaluationRecord, ModelRecord, ProjectRecord } from '../../storage/projectRecords';
 import { csvField, exportName } from './resultsTable';
 

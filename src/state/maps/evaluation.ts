@@ -18,7 +18,7 @@ import type { EvaluationFigures, EvaluationReport } from '../../core/metrics/eva
 import { createCountsAccumulator, type CountsAccumulator } from '../../core/metrics/metricsAccumulator';
 import type { ScoredTestImage } from '../../core/metrics/qcCounts';
 import { type PixelFigures, pixelFigures } from '../../core/metrics/pixelFigures';
-import type { AnomalyMap } from '../../pipeline/requests';
+import type { AnomalyMap } from '../../engine/api';
 import type { DefectMask } from '../intake/readMask';
 
 /** The defect type of test images without defects (MVTec's test/good). */

@@ -5,7 +5,7 @@
  */
 import { imageThreshold } from '../../core/calibration/imageThreshold';
 import type { SeverityNats } from '../../core/calibration/score';
-import type { ImageCalibration } from '../../pipeline/pixoodModel';
+import type { ImageCalibration } from '../../engine/api';
 import type { ResultMaps, Verdict } from '../../storage/projectRecords';
 import { largestRegion } from './regions';
 

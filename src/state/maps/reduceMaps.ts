@@ -3,7 +3,7 @@
  * viewing. Each kept pixel is its block's most anomalous pixel (max pooling), with that pixel's
  * class and distance, so a small defect is never averaged away.
  */
-import type { Inspection } from '../../pipeline/requests';
+import type { Inspection } from '../../engine/api';
 import type { ResultMaps } from '../../storage/projectRecords';
 
 /** Pixels, longer side: fine enough to outline regions, small enough to keep thousands. */

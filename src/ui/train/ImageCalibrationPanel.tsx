@@ -5,7 +5,7 @@
  */
 import { imageThreshold, type ImageThreshold } from '../../core/calibration/imageThreshold';
 import { qcCounts } from '../../core/metrics/qcCounts';
-import type { ImageCalibration } from '../../pipeline/pixoodModel';
+import type { ImageCalibration } from '../../engine/api';
 import type { ModelRecord, ProjectRecord } from '../../storage/projectRecords';
 import { setAlpha } from '../../state/inspectionStore';
 import { WEAK_MODEL_HELP, weakModelReasons } from '../../state/modelHealth';

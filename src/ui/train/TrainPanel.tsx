@@ -1,8 +1,8 @@
 /** One Train button; while it runs, each stage's progress and time, the losses and the etalons; Cancel at any time. */
 import { useProjects } from '../../state/projectsStore';
 import { trainingProblems } from '../../state/trainingRequest';
-import { cancelTraining, STAGES, startTraining, useTraining, type StageProgress } from '../../state/trainingStore';
-import type { TrainingStage } from '../../pipeline/pixoodModel';
+import { cancelTraining, startTraining, useTraining, type StageProgress } from '../../state/trainingStore';
+import { TRAINING_STAGES, type TrainingStage } from '../../engine/api';
 import { ProgressBar } from '../common/ProgressBar';
 import { duration } from '../format';
 import { LossChart } from './LossChart';
@@ -61,7 +61,7 @@ export function TrainPanel() {
       {mine && training.status !== 'idle' && (
         <>
           <ol className="stages" aria-label="Training stages">
-            {STAGES.map((stage) => (
+            {TRAINING_STAGES.map((stage) => (
               <StageRow key={stage} stage={stage} progress={training.stages[stage]} skipped={stage === 'classifier' && oneClass} />
             ))}
           </ol>

@@ -2,8 +2,8 @@
  * What the app asks the pipeline for, and what comes back: training a project and inspecting
  * images. Images travel as Blobs (cheap to pass to the worker, decoded there).
  */
-import type { SeverityNats } from '../core/calibration/score';
-import type { Tensor } from '../core/tensor';
+import type { SeverityNats } from '../calibration/score';
+import type { Tensor } from '../tensor';
 import type { TrainingSettings, TrainingStage } from './pixoodModel';
 
 export interface TrainingImage {

@@ -2,10 +2,10 @@
  * A trained PixOOD model: everything inference needs, as plain numbers and typed arrays, so it
  * can cross the worker boundary, go into IndexedDB as it is, and into a bundle's safetensors.
  */
-import type { Calibration } from '../core/calibration/calibrate';
-import type { SeverityNats } from '../core/calibration/score';
-import type { Mlp } from '../core/classifier/mlp';
-import type { CondensationModel } from '../core/condensation/model';
+import type { Calibration } from '../calibration/calibrate';
+import type { SeverityNats } from '../calibration/score';
+import type { Mlp } from '../classifier/mlp';
+import type { CondensationModel } from '../condensation/model';
 
 /** 2: with the image calibration (null in models saved before it, which need retraining for verdicts). */
 export const PIXOOD_MODEL_SCHEMA = 2;
@@ -69,7 +69,15 @@ export interface SkippedImage {
   readonly reason: string;
 }
 
-export type TrainingStage = 'features' | 'classifier' | 'condensation' | 'calibration';
+/** Training's stages, in the order they run. */
+export const TRAINING_STAGES = ['features', 'classifier', 'condensation', 'calibration'] as const;
+
+export type TrainingStage = (typeof TRAINING_STAGES)[number];
+
+/** A record with one value per stage. */
+export function perStage<T>(value: (stage: TrainingStage) => T): Record<TrainingStage, T> {
+  return Object.fromEntries(TRAINING_STAGES.map((stage) => [stage, value(stage)])) as Record<TrainingStage, T>;
+}
 
 export interface PixoodModel {
   readonly schema: typeof PIXOOD_MODEL_SCHEMA;

@@ -1,0 +1,33 @@
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const eslint = new ESLint({ cwd: import.meta.dirname });
+
+/** The layer errors ESLint gives `code` as if it were the file at `filePath`, by the module named. */
+async function layerErrors(code: string, filePath: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return result.messages.filter((m) => m.ruleId === 'no-restricted-imports' && m.severity === 2).map((m) => m.message.split(' ')[0]);
+}
+
+describe('layer rules', () => {
+  it.each([
+    ['src/state/someStore.ts', "import type { Inspection } from '../pipeline/inspect';"],
+    ['src/state/maps/someMap.ts', "import { decideImage } from '../../gpu/device';"],
+    ['src/ui/inspect/SomeView.tsx', "import type { StoredModel } from '../../backbone/library';"],
+    ['src/ui/SomeView.tsx', "import type { PixoodModel } from '../core/model/pixoodModel';"],
+  ])('%s may not take the worker side: %s', async (filePath, code) => {
+    expect(await layerErrors(code, filePath)).toEqual([`'${code.split("'")[1]}'`]);
+  });
+
+  it.each([
+    ['src/state/someStore.ts', "import type { Inspection } from '../engine/api';"],
+    ['src/state/someStore.ts', "import { loadBackbones } from './backbonesStore';"],
+    ['src/ui/SomeView.tsx', "import { crc32 } from '../core/formats/crc32';"],
+  ])('%s may take %s', async (filePath, code) => {
+    expect(await layerErrors(code, filePath)).toEqual([]);
+  });
+
+  it('src/core imports nothing of the layers above it', async () => {
+    expect(await layerErrors("import type { Job } from '../engine/client';", 'src/core/metrics/someFigure.ts')).toEqual(["'../engine/client'"]);
+  });
+});
