@@ -11,9 +11,10 @@ import { addDefect, synthesizeTexture } from '../src/demo/syntheticDefects';
 import { checkModel } from '../src/backbone/contract';
 import { tokensToGrid } from '../src/backbone/featureGrid';
 import type { SessionTarget } from '../src/backbone/ortSession';
-import { preprocess, type RgbaImage } from '../src/backbone/preprocess';
+import { IMAGENET, preprocess, type RgbaImage } from '../src/backbone/preprocess';
 import { BUILTIN_MODEL_PATH } from '../src/backbone/presets';
 import { requestGpu, type GpuContext } from '../src/gpu/device';
+import { DECLARED_DIM, DECLARED_NORMALISATION, DECLARED_PATCH, declaredVit } from '../fixtures/declaredVit';
 import { fetchBytes, fetchFloat32, fixtureInput, loadVitFixture, maxAbsDiff, VIT_DIR, type VitFixture } from './helpers/vitFixture';
 
 let gpu: GpuContext | null = null;
@@ -30,6 +31,17 @@ function targets(): SessionTarget[] {
   expect(gpu, 'the browser tests need WebGPU').not.toBeNull();
   return [{ path: 'wasm' }, { path: 'webgpu', gpu: gpu! }];
 }
+
+test('a backbone that declares 16-pixel patches and its own statistics is checked and run on them', async () => {
+  const bytes = declaredVit();
+  const contract = await checkModel(bytes, { path: 'wasm' });
+  expect(contract).toMatchObject({ patchSize: DECLARED_PATCH, normalisation: DECLARED_NORMALISATION, featureDim: DECLARED_DIM, prefixTokens: 1, fixedInput: null });
+  const backbone = await loadBackbone(bytes, contract, { path: 'wasm' });
+  const output = await backbone.run(preprocess(texture(90, 60), { height: 3 * DECLARED_PATCH, width: 4 * DECLARED_PATCH }, contract.normalisation));
+  expect(output.grid).toEqual({ height: 3, width: 4 });
+  expect(output.dims).toEqual([1, 1 + 12, DECLARED_DIM]);
+  await backbone.release();
+});
 
 describe('test ViTs (fixtures/vit) against PyTorch', () => {
   test.each(['vit-tiny.onnx', 'vit-tiny-reg4.onnx'])('%s', async (file) => {
@@ -84,7 +96,7 @@ test('built-in backbone: both paths give the same features', async () => {
   const contract = await checkModel(bytes, { path: 'wasm' });
   expect(contract).toMatchObject({ featureDim: BUILTIN_DIM, prefixTokens: 1, registers: 0, fixedInput: null });
   // 4×6 patches: small, since SwiftShader runs the filter bank slowly.
-  const pixels = preprocess(texture(90, 60), { height: 56, width: 84 });
+  const pixels = preprocess(texture(90, 60), { height: 56, width: 84 }, IMAGENET);
   const grids = [];
   for (const target of targets()) {
     const backbone = await loadBackbone(bytes, contract, target);

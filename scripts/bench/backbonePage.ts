@@ -7,7 +7,7 @@ import { loadBackbone } from '../../src/backbone/backbone';
 import { checkModel } from '../../src/backbone/contract';
 import { availablePaths, timeRun } from '../../src/backbone/executionPath';
 import { wasmThreads } from '../../src/backbone/ort';
-import { preprocess } from '../../src/backbone/preprocess';
+import { IMAGENET, preprocess } from '../../src/backbone/preprocess';
 import { BUILTIN_MODEL_PATH } from '../../src/backbone/presets';
 import { requestGpu } from '../../src/gpu/device';
 import type { BackboneBenchReport, BackboneTiming } from './backboneResult';
@@ -47,7 +47,7 @@ async function main(): Promise<BackboneBenchReport> {
           timings.push({ model: model.name, path: target.path, size, runs: 0, medianMs: NaN, minMs: NaN, error: backbone.message });
           continue;
         }
-        const pixels = preprocess(pattern(size), { height: size, width: size });
+        const pixels = preprocess(pattern(size), { height: size, width: size }, IMAGENET);
         await timeRun(backbone, pixels, target);
         const ms: number[] = [];
         for (let r = 0; r < runs; r++) ms.push(await timeRun(backbone, pixels, target));

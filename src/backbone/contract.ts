@@ -1,7 +1,8 @@
 /**
- * The contract every backbone must keep, DINOv2's: one float32 input [1, 3, H, W] of
- * ImageNet-normalised pixels (H and W multiples of 14), one float32 output [1, T, D] with
- * T = prefix + (H/14)·(W/14), where the prefix is a CLS token and any register tokens.
+ * The contract every backbone must keep, DINOv2's: one float32 input [1, 3, H, W] of normalised
+ * pixels (H and W multiples of the patch size p), one float32 output [1, T, D] with
+ * T = prefix + (H/p)·(W/p), where the prefix is a CLS token and any register tokens. p and the
+ * normalisation are DINOv2's (14, ImageNet) unless the file declares its own (./declaredInput.ts).
  * The declared input and output are checked first, then the model runs on test inputs
  * (two sizes, or its fixed size) to find its token layout (./tokenLayout.ts).
  */
@@ -9,14 +10,18 @@ import type { PixelSize } from '../core/geometry';
 import { ModelError } from './errors';
 import { ort } from './ort';
 import { openSession, type SessionTarget } from './ortSession';
-import { outputRankMessage, PATCH_SIZE, tokenLayout, type Probe, type TokenLayout } from './tokenLayout';
+import { declaredInput } from './declaredInput';
+import type { InputNormalisation } from './preprocess';
+import { outputRankMessage, tokenLayout, type Probe, type TokenLayout } from './tokenLayout';
 
 export interface ModelContract extends TokenLayout {
   readonly inputName: string;
   readonly outputName: string;
   /** Pixels per patch side. */
   readonly patchSize: number;
-  /** The input size the model was exported for, or null when any multiple of 14 works. */
+  /** What the input pixels are normalised with. */
+  readonly normalisation: InputNormalisation;
+  /** The input size the model was exported for, or null when any multiple of the patch size works. */
   readonly fixedInput: PixelSize | null;
 }
 
@@ -24,23 +29,25 @@ export interface ModelContract extends TokenLayout {
 export async function checkModel(model: Uint8Array, target: SessionTarget): Promise<ModelContract> {
   const session = await openSession(model, target);
   try {
-    return await checkContract(session);
+    return await checkContract(session, model);
   } finally {
     await session.release();
   }
 }
 
 /** Checks the session's declared input and output, probes it, and returns its contract. */
-async function checkContract(session: ort.InferenceSession): Promise<ModelContract> {
-  const { inputName, fixedInput } = checkInput(session.inputMetadata);
+async function checkContract(session: ort.InferenceSession, model: Uint8Array): Promise<ModelContract> {
+  const { patchSize, normalisation } = declaredInput(model);
+  const { inputName, fixedInput } = checkInput(session.inputMetadata, patchSize);
   const outputName = checkOutput(session.outputMetadata);
-  const sizes: PixelSize[] = fixedInput ? [fixedInput] : [{ height: 28, width: 28 }, { height: 42, width: 56 }];
+  const p = patchSize;
+  const sizes: PixelSize[] = fixedInput ? [fixedInput] : [{ height: 2 * p, width: 2 * p }, { height: 3 * p, width: 4 * p }];
   const probes: Probe[] = [];
   for (const input of sizes) probes.push({ input, output: await probe(session, inputName, outputName, input) });
-  return { inputName, outputName, patchSize: PATCH_SIZE, fixedInput, ...tokenLayout(probes) };
+  return { inputName, outputName, patchSize, normalisation, fixedInput, ...tokenLayout(probes, patchSize) };
 }
 
-/** Runs the model on a flat image of the ImageNet mean colour (zeros after normalisation); returns the output dims. */
+/** Runs the model on a flat image of its mean colour (zeros after normalisation); returns the output dims. */
 async function probe(session: ort.InferenceSession, inputName: string, outputName: string, input: PixelSize): Promise<readonly number[]> {
   const pixels = new ort.Tensor('float32', new Float32Array(3 * input.height * input.width), [1, 3, input.height, input.width]);
   let outputs: ort.InferenceSession.OnnxValueMapType;
@@ -56,7 +63,7 @@ async function probe(session: ort.InferenceSession, inputName: string, outputNam
   return dims;
 }
 
-function checkInput(inputs: readonly ort.InferenceSession.ValueMetadata[]): { inputName: string; fixedInput: PixelSize | null } {
+function checkInput(inputs: readonly ort.InferenceSession.ValueMetadata[], patchSize: number): { inputName: string; fixedInput: PixelSize | null } {
   if (inputs.length !== 1) {
     const names = inputs.map((i) => i.name).join(', ');
     throw new ModelError('input-count', `The model has ${inputs.length} inputs (${names}); a backbone takes exactly one: the image as [1, 3, height, width].`);
@@ -68,7 +75,7 @@ function checkInput(inputs: readonly ort.InferenceSession.ValueMetadata[]): { in
     throw new ModelError('input-rank', `The model's input '${input.name}' has ${shape.length} dimensions [${shape.join(', ')}]; a backbone takes an image as 4 dimensions [1, 3, height, width].`);
   }
   if (input.type !== 'float32') {
-    throw new ModelError('input-dtype', `The model's input '${input.name}' is ${input.type}; a backbone takes float32 pixels (ImageNet-normalised). Use a float32-input export of the model.`);
+    throw new ModelError('input-dtype', `The model's input '${input.name}' is ${input.type}; a backbone takes float32 pixels (normalised by mean and std). Use a float32-input export of the model.`);
   }
   const [batch, channels, height, width] = shape;
   if (typeof batch === 'number' && batch !== 1) {
@@ -81,8 +88,8 @@ function checkInput(inputs: readonly ort.InferenceSession.ValueMetadata[]): { in
     throw new ModelError('input-shape', `The model's input '${input.name}' fixes only one side [${shape.join(', ')}]; a backbone must fix both height and width or neither.`);
   }
   if (typeof height === 'number' && typeof width === 'number') {
-    if (height < PATCH_SIZE || width < PATCH_SIZE || height % PATCH_SIZE !== 0 || width % PATCH_SIZE !== 0) {
-      throw new ModelError('input-shape', `The model's input is fixed at ${width}×${height} pixels, which is not a whole number of 14-pixel patches.`);
+    if (height < patchSize || width < patchSize || height % patchSize !== 0 || width % patchSize !== 0) {
+      throw new ModelError('input-shape', `The model's input is fixed at ${width}×${height} pixels, which is not a whole number of ${patchSize}-pixel patches.`);
     }
     return { inputName: input.name, fixedInput: { height, width } };
   }

@@ -19,8 +19,10 @@ export type ModelErrorCode =
   | 'output-rank'
   /** The output is not float32. */
   | 'output-dtype'
-  /** The number of output tokens does not match a grid of 14-pixel patches plus a fixed prefix. */
+  /** The number of output tokens does not match a grid of patches plus a fixed prefix. */
   | 'token-grid'
+  /** The model's metadata declares a patch size or input statistics that cannot be used. */
+  | 'declaration'
   /** The model failed while running on a test input. */
   | 'run-failed'
   /** The model could not be fetched. */

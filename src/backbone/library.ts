@@ -8,6 +8,7 @@ import type { ModelStore } from '../storage/models';
 import { checkModel, type ModelContract } from './contract';
 import { download, type ByteProgress } from './download';
 import { ModelError } from './errors';
+import { IMAGENET } from './preprocess';
 import type { ExecutionPath, SessionTarget } from './ortSession';
 import type { Precision } from './presets';
 import { sha256Hex } from './sha256';
@@ -52,6 +53,11 @@ export interface ModelLibrary {
   delete(id: string): Promise<void>;
 }
 
+/** A model stored before contracts named the input normalisation was checked as DINOv2's: ImageNet's. */
+function upgraded(model: StoredModel): StoredModel {
+  return model.contract.normalisation ? model : { ...model, contract: { ...model.contract, normalisation: IMAGENET } };
+}
+
 export function modelLibrary(store: ModelStore<StoredModel>, gpu: GpuContext | null): ModelLibrary {
   const library: ModelLibrary = {
     async addFromUrl(name, source, { signal, onProgress } = {}) {
@@ -68,8 +74,11 @@ export function modelLibrary(store: ModelStore<StoredModel>, gpu: GpuContext | n
       await store.put(model, new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
       return model;
     },
-    list: () => store.list(),
-    get: (id) => store.get(id),
+    list: async () => (await store.list()).map(upgraded),
+    get: async (id) => {
+      const model = await store.get(id);
+      return model && upgraded(model);
+    },
     async bytes(id) {
       const file = await store.file(id);
       if (!file) throw new ModelError('not-stored', `The model ${id.slice(0, 12)}… is not stored in this browser (it may have been deleted). Add it again.`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resizeScoreMap } from '../core/resample';
 import { tensor } from '../core/tensor';
-import { IMAGENET_MEAN, IMAGENET_STD, preprocess, resizeBilinear, type RgbaImage } from './preprocess';
+import { IMAGENET, preprocess, resizeBilinear, type RgbaImage } from './preprocess';
 
 function rgba(width: number, height: number, pixel: (x: number, y: number) => [number, number, number]): RgbaImage {
   const data = new Uint8ClampedArray(width * height * 4);
@@ -15,28 +15,28 @@ function rgba(width: number, height: number, pixel: (x: number, y: number) => [n
 
 describe('preprocess', () => {
   it('normalises with ImageNet mean/std into NCHW planes', () => {
-    const pixels = preprocess(rgba(3, 2, (x, y) => (x === 2 && y === 1 ? [255, 0, 128] : [0, 0, 0])), { height: 2, width: 3 });
+    const pixels = preprocess(rgba(3, 2, (x, y) => (x === 2 && y === 1 ? [255, 0, 128] : [0, 0, 0])), { height: 2, width: 3 }, IMAGENET);
     expect(pixels.dims).toEqual([1, 3, 2, 3]);
     const plane = 6;
     const at = (c: number, y: number, x: number) => pixels.data[c * plane + y * 3 + x];
-    expect(at(0, 1, 2)).toBeCloseTo((1 - IMAGENET_MEAN[0]) / IMAGENET_STD[0], 5);
-    expect(at(1, 1, 2)).toBeCloseTo(-IMAGENET_MEAN[1] / IMAGENET_STD[1], 5);
-    expect(at(2, 1, 2)).toBeCloseTo((128 / 255 - IMAGENET_MEAN[2]) / IMAGENET_STD[2], 5);
-    expect(at(0, 0, 0)).toBeCloseTo(-IMAGENET_MEAN[0] / IMAGENET_STD[0], 5);
+    expect(at(0, 1, 2)).toBeCloseTo((1 - IMAGENET.mean[0]) / IMAGENET.std[0], 5);
+    expect(at(1, 1, 2)).toBeCloseTo(-IMAGENET.mean[1] / IMAGENET.std[1], 5);
+    expect(at(2, 1, 2)).toBeCloseTo((128 / 255 - IMAGENET.mean[2]) / IMAGENET.std[2], 5);
+    expect(at(0, 0, 0)).toBeCloseTo(-IMAGENET.mean[0] / IMAGENET.std[0], 5);
   });
 
   it('keeps a flat colour flat at any size, and ignores alpha', () => {
     const image = rgba(37, 23, () => [200, 100, 50]);
     image.data.forEach((_, i) => i % 4 === 3 && (image.data[i] = i % 7));
-    const pixels = preprocess(image, { height: 14, width: 28 });
+    const pixels = preprocess(image, { height: 14, width: 28 }, IMAGENET);
     for (let c = 0; c < 3; c++) {
-      const expected = ([200, 100, 50][c] / 255 - IMAGENET_MEAN[c]) / IMAGENET_STD[c];
+      const expected = ([200, 100, 50][c] / 255 - IMAGENET.mean[c]) / IMAGENET.std[c];
       for (const v of pixels.data.subarray(c * 392, (c + 1) * 392)) expect(v).toBeCloseTo(expected, 5);
     }
   });
 
   it('rejects pixel data of the wrong length', () => {
-    expect(() => preprocess({ width: 2, height: 2, data: new Uint8Array(15) }, { height: 14, width: 14 })).toThrow(RangeError);
+    expect(() => preprocess({ width: 2, height: 2, data: new Uint8Array(15) }, { height: 14, width: 14 }, IMAGENET)).toThrow(RangeError);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
- * Image → backbone input: RGBA bytes → resized to the model's input size → ImageNet mean/std →
- * NCHW float32 [1, 3, H, W].
+ * Image → backbone input: RGBA bytes → resized to the model's input size → the backbone's
+ * mean/std (ImageNet's unless it declares its own) → NCHW float32 [1, 3, H, W].
  *
  * The resize is done here in code, not by a canvas, so the GPU path, the CPU path and the tests
  * all see the same numbers in every browser.
@@ -18,12 +18,17 @@ export interface RgbaImage {
 /** Normalised pixels ready for the backbone: [1, 3, height, width], channel-planar. */
 export type PixelTensor = Tensor<readonly [1, 3, height: number, width: number]>;
 
-/** The per-channel statistics DINOv2 was trained with (RGB, on values in [0, 1]). */
-export const IMAGENET_MEAN = [0.485, 0.456, 0.406] as const;
-export const IMAGENET_STD = [0.229, 0.224, 0.225] as const;
+/** Per-channel statistics a backbone was trained with, RGB, on values in [0, 1]: its input is (value − mean) / std. */
+export interface InputNormalisation {
+  readonly mean: readonly [r: number, g: number, b: number];
+  readonly std: readonly [r: number, g: number, b: number];
+}
+
+/** ImageNet's statistics, which DINOv2 was trained with: the default of a backbone that declares none. */
+export const IMAGENET: InputNormalisation = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
 
 /** Alpha is ignored: images of parts are opaque, and a mask is never fed to the backbone. */
-export function preprocess(image: RgbaImage, size: PixelSize): PixelTensor {
+export function preprocess(image: RgbaImage, size: PixelSize, { mean, std }: InputNormalisation): PixelTensor {
   const { width, height, data } = image;
   if (data.length !== width * height * 4) throw new RangeError(`preprocess: ${width}×${height} RGBA needs ${width * height * 4} bytes, got ${data.length}`);
   const rgb = new Float32Array(width * height * 3);
@@ -36,8 +41,8 @@ export function preprocess(image: RgbaImage, size: PixelSize): PixelTensor {
   const plane = size.height * size.width;
   const out = new Float32Array(3 * plane);
   for (let c = 0; c < 3; c++) {
-    const scale = 1 / (255 * IMAGENET_STD[c]);
-    const shift = IMAGENET_MEAN[c] / IMAGENET_STD[c];
+    const scale = 1 / (255 * std[c]);
+    const shift = mean[c] / std[c];
     for (let p = 0; p < plane; p++) out[c * plane + p] = resized[p * 3 + c] * scale - shift;
   }
   return tensor([1, 3, size.height, size.width] as const, out);

@@ -1,12 +1,10 @@
 /**
  * Where the patch tokens are in a ViT's output [1, T, D]: after a prefix of CLS and register
- * tokens, T = prefix + (H/14)·(W/14). An ONNX file declares none of this, so it is solved from
- * the output dims of runs at known input sizes.
+ * tokens, T = prefix + (H/p)·(W/p) for patches of p pixels. An ONNX file declares none of this,
+ * so it is solved from the output dims of runs at known input sizes.
  */
 import type { PixelSize } from '../core/geometry';
 import { ModelError } from './errors';
-
-export const PATCH_SIZE = 14;
 
 /** More leading tokens than a CLS and 16 registers means the output is not a patch grid. */
 export const MAX_PREFIX_TOKENS = 17;
@@ -28,34 +26,35 @@ export interface Probe {
 }
 
 export function outputRankMessage(name: string, shape: readonly (number | string)[]): string {
-  return `The model's output '${name}' has ${shape.length} dimensions [${shape.join(', ')}]; a backbone returns 3: [1, tokens, features], one token per 14×14 patch.`;
+  return `The model's output '${name}' has ${shape.length} dimensions [${shape.join(', ')}]; a backbone returns 3: [1, tokens, features], one token per patch.`;
 }
 
 /**
- * Solves probe outputs for the token layout. With two input sizes the prefix must come out the
- * same for both, which also rejects models whose patches are not 14 pixels.
+ * Solves probe outputs for the token layout of `patchSize`-pixel patches. With two input sizes
+ * the prefix must come out the same for both, which also rejects models whose patches are not
+ * that size.
  */
-export function tokenLayout(probes: readonly Probe[]): TokenLayout {
+export function tokenLayout(probes: readonly Probe[], patchSize: number): TokenLayout {
   let layout: { featureDim: number; prefixTokens: number } | null = null;
   for (const { input, output } of probes) {
     if (output.length !== 3) throw new ModelError('output-rank', outputRankMessage('output', output));
     const [batch, tokens, featureDim] = output;
     if (batch !== 1) throw new ModelError('output-rank', `The model returned a batch of ${batch} for one image; a backbone returns [1, tokens, features].`);
-    const rows = input.height / PATCH_SIZE;
-    const cols = input.width / PATCH_SIZE;
+    const rows = input.height / patchSize;
+    const cols = input.width / patchSize;
     const prefixTokens = tokens - rows * cols;
-    const at = `for a ${input.width}×${input.height} image (${cols}×${rows} patches of 14 pixels)`;
+    const at = `for a ${input.width}×${input.height} image (${cols}×${rows} patches of ${patchSize} pixels)`;
     if (prefixTokens < 0) {
-      throw new ModelError('token-grid', `The model returns ${tokens} tokens ${at}: fewer than one per patch, so they fit no grid. A backbone returns one token per 14×14 patch, plus CLS and register tokens.`);
+      throw new ModelError('token-grid', `The model returns ${tokens} tokens ${at}: fewer than one per patch, so they fit no grid. A backbone returns one token per ${patchSize}×${patchSize} patch, plus CLS and register tokens.`);
     }
     if (prefixTokens > MAX_PREFIX_TOKENS) {
-      throw new ModelError('token-grid', `The model returns ${tokens} tokens ${at}: ${prefixTokens} more than the patches, more than a CLS and registers can be. Its patches are probably not 14 pixels.`);
+      throw new ModelError('token-grid', `The model returns ${tokens} tokens ${at}: ${prefixTokens} more than the patches, more than a CLS and registers can be. Its patches are probably not ${patchSize} pixels (a backbone with other patches declares pixood.patch_size).`);
     }
     if (layout && (layout.prefixTokens !== prefixTokens || layout.featureDim !== featureDim)) {
       const first = probes[0];
       throw new ModelError(
         'token-grid',
-        `The model's tokens do not follow its input size: [${first.output.join(', ')}] for ${first.input.width}×${first.input.height} but [${output.join(', ')}] ${at}. A ViT with 14-pixel patches adds one token per patch and keeps the same CLS/register tokens and features.`,
+        `The model's tokens do not follow its input size: [${first.output.join(', ')}] for ${first.input.width}×${first.input.height} but [${output.join(', ')}] ${at}. A ViT with ${patchSize}-pixel patches adds one token per patch and keeps the same CLS/register tokens and features.`,
       );
     }
     layout = { featureDim, prefixTokens };

@@ -6,6 +6,7 @@
  * photograph of it (phase, noise) and places the defect.
  */
 import { createRng, type Rng } from '../core/rng';
+import { IMAGENET } from '../backbone/preprocess';
 
 export type TextureKind = 'weave' | 'brushed' | 'granite';
 export type DefectKind = 'scratch' | 'crack' | 'spot' | 'hole' | 'stain' | 'wear';
@@ -62,8 +63,7 @@ export function addDefect(image: SyntheticImage, kind: DefectKind, seed: number)
 
 /** RGB in [0, 1] → the ImageNet-normalised pixel_values layout [3, H, W]. */
 export function imagenetNormalise(rgb: Float32Array, plane: number): Float32Array {
-  const mean = [0.485, 0.456, 0.406];
-  const std = [0.229, 0.224, 0.225];
+  const { mean, std } = IMAGENET;
   const out = new Float32Array(rgb.length);
   for (let c = 0; c < 3; c++) {
     for (let i = 0; i < plane; i++) out[c * plane + i] = (rgb[c * plane + i] - mean[c]) / std[c];

@@ -25,7 +25,7 @@ export function imageGeometry(backbone: Backbone, image: RgbaImage, longestSide:
 
 /** Runs the backbone; the caller disposes a GPU output once done with it. */
 export async function runBackbone(backbone: Backbone, image: RgbaImage, geometry: InputGeometry): Promise<BackboneOutput> {
-  return backbone.run(preprocess(image, geometry.input));
+  return backbone.run(preprocess(image, geometry.input, backbone.contract.normalisation));
 }
 
 /** The grid [h·f, w·f, D] of one image, on the CPU. */

@@ -4,6 +4,7 @@
  * reaches 0 at the last epoch. The kernels are the reference trainers of src/core, and the
  * features are kept from the first attempt: the backbone must not be asked for them again.
  */
+import { IMAGENET } from '../backbone/preprocess';
 import { describe, expect, it } from 'vitest';
 import { blobs } from '../../fixtures/blobs';
 import { mlpLogits } from '../core/classifier/mlp';
@@ -43,7 +44,7 @@ const unusedBackbone: FeatureSource = {
   gpu: null,
   backbone: {
     path: 'wasm',
-    contract: { inputName: 'pixels', outputName: 'tokens', patchSize: 14, fixedInput: null, featureDim: DIM, prefixTokens: 1, registers: 0 },
+    contract: { inputName: 'pixels', outputName: 'tokens', patchSize: 14, normalisation: IMAGENET, fixedInput: null, featureDim: DIM, prefixTokens: 1, registers: 0 },
     run: () => Promise.reject(new Error('the features were kept: the backbone must not run again')),
     release: async () => undefined,
   },

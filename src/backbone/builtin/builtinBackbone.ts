@@ -29,10 +29,9 @@
  * like a black frame.
  */
 import { attr, DataType, GraphBuilder } from '../../core/formats/onnxWriter';
+import { IMAGENET } from '../preprocess';
 
 export const BUILTIN_PATCH = 14;
-const IMAGENET_MEAN = [0.485, 0.456, 0.406];
-const IMAGENET_STD = [0.229, 0.224, 0.225];
 const SCALES = 4;
 const MAX_POOLED_SCALES = 2;
 // Below one 8-bit grey level, an energy is noise: the floor keeps log() finite and quiet.
@@ -111,8 +110,8 @@ export function buildBuiltinBackbone(): Uint8Array {
     g.node('Pad', [x, g.int64s('pads', [0, 0, top, left, 0, 0, top, left])], { mode: attr.string('edge') });
 
   // 1. ImageNet-normalised → RGB in [0, 1] → opponent colours, folded into one 1×1 conv.
-  const colourWeights = OPPONENT.flatMap((row) => row.map((v, c) => v * IMAGENET_STD[c]));
-  const colourBias = OPPONENT.map((row) => row.reduce((s, v, c) => s + v * IMAGENET_MEAN[c], 0));
+  const colourWeights = OPPONENT.flatMap((row) => row.map((v, c) => v * IMAGENET.std[c]));
+  const colourBias = OPPONENT.map((row) => row.reduce((s, v, c) => s + v * IMAGENET.mean[c], 0));
   const opponent = g.node('Conv', [input, g.floats('opponent_w', [3, 3, 1, 1], colourWeights), g.floats('opponent_b', [3], colourBias)]);
 
   // À trous smoothing at level s (taps 2^s apart), separable, one channel group per channel.
