@@ -29,6 +29,7 @@ import {
   type TrainingSettings,
   type TrainingStage,
 } from '../core/model/pixoodModel';
+import { checkpoint } from '../core/checkpoint';
 import type { TrainingImage, TrainingProgress, TrainingRequest } from '../core/model/requests';
 import { gatherPatches, type GatheredPatches } from './trainingPatches';
 import { classifierEpochWork, condensationEpochWork, TrainingEta } from './trainingEta';
@@ -88,17 +89,12 @@ export async function trainPixood(request: TrainingRequest, run: TrainingRun): P
       seconds[stage] += (performance.now() - start) / 1000;
     }
   };
-  // Lets a queued cancel message in, then stops if it came.
-  const checkpoint = async () => {
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    signal.throwIfAborted();
-  };
 
   const { training, heldOut } = splitHeldOut(request);
   finished.features ??= await timed('features', () =>
     gatherPatches(run.source, { ...request, images: training }, async (done, total) => {
       report({ stage: 'features', done, total, unit: 'images' });
-      await checkpoint();
+      await checkpoint(signal);
     }),
   );
   const { patches, skipped } = finished.features;
@@ -121,7 +117,7 @@ export async function trainPixood(request: TrainingRequest, run: TrainingRun): P
     report({ stage: 'calibration', done: 0, total: classes.length, unit: 'classes' });
     return calibrateModel(kernels, patches, classifier, condensations, async (done) => {
       report({ stage: 'calibration', done, total: classes.length, unit: 'classes', etaSeconds: eta.afterClasses(done) });
-      await checkpoint();
+      await checkpoint(signal);
     });
   });
 
@@ -147,7 +143,7 @@ export async function trainPixood(request: TrainingRequest, run: TrainingRun): P
   const imageCalibration = await timed('calibration', () =>
     calibrateImages(model, heldOut, run.source, heldOutSkipped, async (done, total) => {
       report({ stage: 'calibration', done, total, unit: 'images' });
-      await checkpoint();
+      await checkpoint(signal);
     }),
   );
   // In the order the images came, held out or not, as a person's folder listed them.

@@ -5,6 +5,7 @@
  * One label per patch (see patchLabels): the official code instead up-samples the logits to the
  * image and takes the loss per pixel, which a browser cannot afford for every image.
  */
+import { checkpoint } from '../checkpoint';
 import { adamWStep, createAdamWState, type AdamWState } from '../adamw';
 import { IGNORE_LABEL } from '../labels';
 import { createRng } from '../rng';
@@ -75,8 +76,8 @@ export async function trainClassifier(features: Matrix, labels: Int32Array, opti
   const params = [mlp.w1.data, mlp.b1.data, mlp.w2.data, mlp.b2.data];
   const states: AdamWState[] = params.map((p) => createAdamWState(p.length));
 
+  hooks.signal?.throwIfAborted();
   for (let epoch = 1; epoch <= epochs; epoch++) {
-    hooks.signal?.throwIfAborted();
     const order = rng.permutation(n);
     let lossSum = 0;
     let correct = 0;
@@ -94,10 +95,8 @@ export async function trainClassifier(features: Matrix, labels: Int32Array, opti
       correct += result.correct;
     }
     await hooks.onEpoch?.({ epoch, epochs, loss: lossSum / count, accuracy: correct / count });
-    // Let the host deliver an abort (or other messages) between epochs.
-    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    await checkpoint(hooks.signal);
   }
-  hooks.signal?.throwIfAborted();
   return mlp;
 }
 
