@@ -12,6 +12,7 @@ import { modelLibrary, type AddProgress, type ModelLibrary, type StoredModel } f
 import { wasmThreads } from '../src/backbone/ort';
 import type { RgbaImage } from '../src/backbone/preprocess';
 import { allPresets } from '../src/backbone/presets';
+import { checkpoint } from '../src/core/checkpoint';
 import type { Tensor3 } from '../src/core/tensor';
 import type { ActiveBackbone, EngineApi, EngineNotice, FeatureOptions, Inspection, InspectionProgress, NoticeCallback, PixoodModel, TrainingProgress, TrainingRequest } from '../src/engine/api';
 import { EngineError, installErrorTransfer } from '../src/engine/errors';
@@ -26,7 +27,7 @@ import { cpuTrainingKernels, gpuTrainingKernels, type KernelPath } from '../src/
 import { openModelDb, type ModelDb } from '../src/storage/modelDb';
 import { modelStore } from '../src/storage/models';
 import { preferences, type Preferences } from '../src/storage/preferences';
-import { checkpoint, Jobs, Serial, type Report } from './jobs';
+import { Jobs, Serial, type Report } from './jobs';
 
 installErrorTransfer();
 

@@ -37,16 +37,6 @@ export class Jobs {
 }
 
 /**
- * Call between steps of a long job. A chain of resolved promises never returns to the event
- * loop, so a `cancel` message would wait until the job ends: this lets queued messages in
- * first, then throws if one of them cancelled the job.
- */
-export async function checkpoint(signal: AbortSignal): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  signal.throwIfAborted();
-}
-
-/**
  * Runs tasks one after another, in call order. Jobs that use the active backbone go through
  * one of these, so a job never sees its backbone released or replaced half-way.
  */
