@@ -10,6 +10,8 @@
  * The image calibration (held-out good images' severities) is the manifest's `imageCalibration`
  * ({ heldOut: names per class }) with the tensor `imageCalibration.severities` (F64, ascending);
  * a bundle written before it has neither and imports as a model that needs recalibration.
+ * `project` (absent or null in older bundles) is the name of the project the model was trained in,
+ * so an import can keep it.
  *   backbone.onnx          optional, when `backboneIncluded` (absent: false): the backbone, for a
  *                          machine without it; its SHA-256 must be the manifest's
  *
@@ -78,6 +80,8 @@ export interface BundleMetrics extends EvaluationReport {
 /** What a bundle may carry besides the model. */
 export interface BundleExtras {
   readonly metrics?: BundleMetrics | null;
+  /** The name of the project the model was trained in. */
+  readonly projectName?: string | null;
   /** The backbone's ONNX file; its SHA-256 must be `model.backbone.sha256`. */
   readonly backboneOnnx?: Uint8Array | null;
 }
@@ -85,6 +89,7 @@ export interface BundleExtras {
 export interface BundleContents {
   readonly model: BundleModel;
   readonly metrics: BundleMetrics | null;
+  readonly projectName: string | null;
   /** The backbone's ONNX file, checked against the manifest's SHA-256; null when the bundle does not carry it. */
   readonly backboneOnnx: Uint8Array | null;
 }
@@ -127,6 +132,7 @@ export function writeBundle(model: BundleModel, extras: BundleExtras = {}): Uint
   const manifest = {
     format: BUNDLE_FORMAT,
     schemaVersion: BUNDLE_SCHEMA_VERSION,
+    project: extras.projectName ?? null,
     backbone: model.backbone,
     settings: model.settings,
     classes: model.classes,
@@ -210,7 +216,7 @@ export function readBundle(bytes: Uint8Array, limits: BundleLimits = {}): Bundle
   const m = manifest as Json;
   // Both keys came after the format's first files: a manifest without them has neither.
   const metrics = Object.hasOwn(m, 'metrics') ? readMetrics(m.metrics) : null;
-  return { model, metrics, backboneOnnx: readBackbone(m, entries.get(BACKBONE), model.backbone.sha256) };
+  return { model, metrics, projectName: readProjectName(m), backboneOnnx: readBackbone(m, entries.get(BACKBONE), model.backbone.sha256) };
 }
 
 function readBackbone(m: Json, bytes: Uint8Array | undefined, sha256: string): Uint8Array | null {
@@ -351,6 +357,14 @@ type Json = Record<string, unknown>;
 function object(value: unknown, where: string): Json {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`${where} is not a JSON object`);
   return value as Json;
+}
+
+/** The manifest's `project`: absent or null in bundles written before it. */
+function readProjectName(m: Json): string | null {
+  if (!Object.hasOwn(m, 'project') || m.project === null) return null;
+  const name = string(m, 'project', 'the manifest');
+  if (name.length > MAX_NAME_LENGTH) fail(`the manifest's project name is ${name.length} characters, over the limit of ${MAX_NAME_LENGTH}`);
+  return name;
 }
 
 function field(parent: Json, key: string, where: string): unknown {
