@@ -135,7 +135,7 @@ describe('results CSV and JSON', () => {
     expect([column(plain, 'flagged_share'), column(plain, 'region_count'), column(plain, 'largest_region_px'), column(plain, 'defect_type')]).toEqual(['0', '0', '0', '']);
   });
 
-  it('carries the same columns in the JSON (here without a model: results outlive a deleted one)', async () => {
+  it('carries the same columns in the JSON (here without a model, whose columns are then empty)', async () => {
     const document = JSON.parse(await resultsJson({ ...context, model: undefined }).text()) as { results: Record<string, unknown>[] };
     expect(document.results[0]).toMatchObject({ flagged_share: 0.25, region_count: 2, largest_region_px: 300, defect_type: 'hole', backbone: '', image_threshold: 9.1 });
   });
