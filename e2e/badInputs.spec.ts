@@ -9,9 +9,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { crc32 } from '../src/core/formats/crc32';
-import { encodePng } from '../src/core/formats/png';
 import { watchConsole } from './helpers/page';
-import { corruptPng, texturePng } from './helpers/images';
+import { corruptPng, defectMask, texturePng } from './helpers/images';
 
 test.use({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
 
@@ -52,13 +51,6 @@ function cutJpeg(): Buffer {
 function animatedGif(): Buffer {
   const frame = [0x21, 0xf9, 4, 0, 10, 0, 0, 0, 0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 1, 0];
   return Buffer.concat([text('GIF89a'), Buffer.from([1, 0, 1, 0, 0x80, 0, 0, 0, 0, 0, 255, 255, 255, 0x21, 0xff, 0x0b]), text('NETSCAPE2.0'), Buffer.from([3, 1, 0, 0, 0, ...frame, ...frame, 0x3b])]);
-}
-
-/** A ground-truth mask: white where the defect is (a band of `band` columns), black elsewhere. */
-function defectMask(size: number, band: number): Uint8Array {
-  const rgba = new Uint8Array(size * size * 4);
-  for (let i = 0; i < size * size; i++) rgba.set(i % size < band ? [255, 255, 255, 255] : [0, 0, 0, 255], 4 * i);
-  return encodePng(rgba, size, size);
 }
 
 /** Bad files, each with the words its reason must contain. */

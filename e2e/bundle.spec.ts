@@ -129,6 +129,7 @@ test('export with the backbone → import in a fresh profile → identical score
   const bundle = readBundle(new Uint8Array(readFileSync(bundlePath)));
   expect(bundle.backboneOnnx, 'the backbone travels inside the bundle').not.toBeNull();
   expect(bundle.model.classes).toEqual(['fabric']);
+  expect(bundle.projectName, 'the bundle keeps the project’s name').toBe('Demo: woven fabric');
   expect(bundle.metrics?.overall.images, 'the evaluation on the 18 test images travels in the manifest').toBe(18);
   expect(errors, 'console errors in the first browser').toEqual([]);
   await first.close();
@@ -150,8 +151,15 @@ test('export with the backbone → import in a fresh profile → identical score
 
   const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Import a model (.pixood)' }).click()]);
   await chooser.setFiles(bundlePath);
-  const projectName = download.suggestedFilename().replace(/-model\.pixood$/, '');
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(projectName, { timeout: 120_000 });
+  // The import keeps the project's name, says what arrived, and opens the Inspect screen.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Demo: woven fabric', { timeout: 120_000 });
+  await expect(page).toHaveURL(/\/inspect$/);
+  await expect(page.getByRole('status').filter({ hasText: 'Imported' })).toHaveText(
+    `Imported “Demo: woven fabric”: the model (1 class: fabric); its pass/fail calibration; its evaluation on 18 test images; its backbone ${bundle.model.backbone.name}, now added to this browser.Dismiss`,
+  );
+  await expect(page.getByRole('group', { name: 'Drop images to inspect' })).toBeVisible();
+  await checkScreen(page, 'inspect-imported');
+  await page.getByRole('link', { name: 'Project', exact: true }).click();
   await runOnCpu(page);
   await checkScreen(page, 'project-imported');
 

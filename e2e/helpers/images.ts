@@ -21,6 +21,13 @@ export function corruptPng(seed: number): Uint8Array {
   return png.slice(0, Math.floor(png.length / 2));
 }
 
+/** A ground-truth mask: white where the defect is (a band of `band` columns), black elsewhere. */
+export function defectMask(size: number, band: number): Uint8Array {
+  const rgba = new Uint8Array(size * size * 4);
+  for (let i = 0; i < size * size; i++) rgba.set(i % size < band ? [255, 255, 255, 255] : [0, 0, 0, 255], 4 * i);
+  return encodePng(rgba, size, size);
+}
+
 /**
  * A folder `name` in `root` with `good` texture PNGs, one corrupt PNG and one text file.
  * Returns the folder's path.

@@ -10,14 +10,15 @@ import type { Job } from '../engine/client';
 import type { Inspection } from '../engine/api';
 import { PREVIEW_SIDE, type ImageRecord, type ModelRecord, type ResultRecord } from '../storage/projectRecords';
 import { failureMessage, isCancelled, isEngineCrash } from './failure';
-import type { IncomingFile, Rejection } from './intake/incoming';
+import { folders, type IncomingFile, type Rejection } from './intake/incoming';
 import { readImage, shrink } from './intake/readImage';
 import { readDefectMask } from './intake/readMask';
+import { labelledTestSet, type TestSet } from './intake/testSet';
 import { heatmapRgba } from './maps/colormap';
 import { createEvaluation, GOOD_TYPE, type EvaluationAccumulator } from './maps/evaluation';
 import { reduceMaps } from './maps/reduceMaps';
 import { decideImage, type VerdictRule } from './maps/imageVerdict';
-import { openProject, refreshStorage, updateProject, useProjects } from './projectsStore';
+import { addTestSet, dismissRejections, openProject, refreshStorage, updateProject, useProjects } from './projectsStore';
 import { engineClient, newId, projects } from './services';
 
 export type SortKey = 'name' | 'severity' | 'score' | 'verdict' | 'inspectedAt';
@@ -145,6 +146,11 @@ export async function inspectFiles(files: readonly IncomingFile[]): Promise<void
     set({ error: 'Train a model first: inspection compares images with what the model learned.' });
     return;
   }
+  const testSet = labelledTestSet(files);
+  if (testSet) {
+    await inspectDroppedTestSet(target, testSet);
+    return;
+  }
   const pending: Pending[] = [];
   const rejected: Rejection[] = [];
   set({ progress: { label: 'Reading images', done: 0, total: files.length }, rejected: [], error: null });
@@ -157,21 +163,47 @@ export async function inspectFiles(files: readonly IncomingFile[]): Promise<void
         check.bitmap.close();
       }
     } else rejected.push({ path, reason: check.reason });
-    set({ progress: { label: 'Reading images', done: index + 1, total: files.length }, rejected });
+    set({ progress: { label: 'Reading images', done: index + 1, total: files.length }, rejected: [...rejected] });
   }
   await run(target, pending, null);
+}
+
+/**
+ * A labelled test set dropped here: its test images join the project's test set (repeats are
+ * not added twice), its training images are named and left alone, and the whole test set is
+ * inspected and scored, as "Inspect the test images" does.
+ */
+async function inspectDroppedTestSet(target: Target, testSet: TestSet): Promise<void> {
+  cancelled = false;
+  set({ progress: { label: 'Reading the test set', done: 0, total: testSet.test.length }, rejected: [], error: null });
+  const unsubscribe = useProjects.subscribe(({ intake }) => intake && set({ progress: intake }));
+  let rejected: readonly Rejection[];
+  try {
+    rejected = await addTestSet(testSet);
+  } finally {
+    unsubscribe();
+    set({ progress: null });
+  }
+  // The skipped files are listed here, where they were dropped, not again on the Project screen.
+  dismissRejections();
+  const train = testSet.train.length === 0 ? [] : [{ path: `${folders(testSet.train[0].path).join('/')}/`, reason: `${testSet.train.length} good image${testSet.train.length === 1 ? '' : 's'} for training: not inspected. To train on them, drop the folder on the Project screen.` }];
+  if (!cancelled) await inspectTests(target, [...train, ...rejected]);
+  else set({ rejected: [...train, ...rejected] });
 }
 
 /** Inspects the project's test images and scores the model against their masks. */
 export async function inspectTestSet(): Promise<void> {
   if (job || get().progress) return;
   const target = currentModel();
-  const open = useProjects.getState().current;
-  if (!target || !open) return;
-  const tests = open.images.filter((i) => i.role === 'test');
-  set({ progress: { label: 'Preparing the test images', done: 0, total: tests.length }, rejected: [], error: null });
+  if (target) await inspectTests(target, []);
+}
+
+/** `earlier`: files skipped before, listed first. */
+async function inspectTests(target: Target, earlier: readonly Rejection[]): Promise<void> {
+  const tests = useProjects.getState().current?.images.filter((i) => i.role === 'test') ?? [];
+  const rejected: Rejection[] = [...earlier];
+  set({ progress: { label: 'Preparing the test images', done: 0, total: tests.length }, rejected: [...rejected], error: null });
   const pending: Pending[] = [];
-  const rejected: Rejection[] = [];
   for (const image of tests) {
     const check = await readImage(image.blob);
     if (!check.ok) {
@@ -183,7 +215,11 @@ export async function inspectTestSet(): Promise<void> {
     } finally {
       check.bitmap.close();
     }
-    set({ progress: { label: 'Preparing the test images', done: pending.length + rejected.length, total: tests.length }, rejected });
+    set({ progress: { label: 'Preparing the test images', done: pending.length + rejected.length - earlier.length, total: tests.length }, rejected: [...rejected] });
+  }
+  if (pending.length === 0) {
+    set({ progress: null, rejected: [...rejected] });
+    return;
   }
   await run(target, pending, createEvaluation());
 }
@@ -212,8 +248,7 @@ async function run(target: Target, pending: readonly Pending[], evaluation: Eval
         }
         records.push(resultRecord(projectId, model, rule, item, inspection));
       }
-      await store.addResults(records);
-      if (get().projectId === projectId) set({ results: [...get().results, ...records], selectedId: records.at(-1)?.id ?? get().selectedId });
+      await keep(projectId, model.id, records);
     }
     if (evaluation && !cancelled) {
       await store.setEvaluation(model.id, { ...evaluation.result(), evaluatedAt: new Date().toISOString() });
@@ -227,6 +262,21 @@ async function run(target: Target, pending: readonly Pending[], evaluation: Eval
     set({ progress: null });
     void refreshStorage();
   }
+}
+
+/**
+ * Stores new results; a result of the same image (by name) with the same model is replaced, in
+ * the database and in the table, so inspecting an image again never adds a second row.
+ */
+async function keep(projectId: string, modelId: string, records: readonly ResultRecord[]): Promise<void> {
+  const store = await projects();
+  const names = new Set(records.map((r) => r.name));
+  const shown = get().projectId === projectId;
+  const earlier = shown ? get().results : (await store.listResults(projectId)).filter((r) => r.modelId === modelId);
+  const replaced = new Set(earlier.filter((r) => names.has(r.name)).map((r) => r.id));
+  await store.addResults(records);
+  if (replaced.size > 0) await store.deleteResults([...replaced]);
+  if (shown) set({ results: [...get().results.filter((r) => !replaced.has(r.id)), ...records], selectedId: records.at(-1)?.id ?? get().selectedId });
 }
 
 function resultRecord(projectId: string, model: ModelRecord, rule: VerdictRule, item: Pending, inspection: Inspection): ResultRecord {

@@ -12,6 +12,8 @@ import type { IncomingFile, Rejection } from './intake/incoming';
 import { imageRecords, type ImageFields } from './intake/imageRecords';
 import { labelledPairs } from './intake/labelledPairs';
 import { mvtecDataset } from './intake/mvtecLayout';
+import type { TestSet } from './intake/testSet';
+import { GOOD_TYPE } from './maps/evaluation';
 import { checkDefectMask, readLabelMask } from './intake/readMask';
 import { failureMessage } from './failure';
 import { newId, projects } from './services';
@@ -270,18 +272,34 @@ async function testFields({ defectType, mask }: TestImageFields, size: { width: 
   const itsMask = mask.path ? `Its mask ${mask.path}` : 'Its mask';
   if (!check.ok) return `${itsMask}: ${check.reason}`;
   if (check.width !== size.width || check.height !== size.height) return `${itsMask} is ${check.width}×${check.height} pixels, the image ${size.width}×${size.height}: they must be the same size.`;
+  // The mask is the truth: one that marks no pixel says the image is good, whatever its folder.
+  if (!check.defective) return { role: 'test', classKey: null, defectType: GOOD_TYPE };
   return { role: 'test', classKey: null, defectType, mask: mask.blob };
 }
 
-/** An MVTec-style folder: train/good becomes a class (named after the folder), test/ and ground_truth/ are kept for evaluation. */
+/** An MVTec-style folder: train/good becomes a class (named after the product), test/ and ground_truth/ are kept for evaluation. */
 export async function addMvtecFolder(files: readonly IncomingFile[]): Promise<void> {
-  const dataset = mvtecDataset(files);
-  if (!get().current) return;
-  const cls = classFor(dataset.category);
-  const tests = new Map(dataset.test.map((t) => [t.file, t]));
+  await addDataset(mvtecDataset(files), true);
+}
+
+/**
+ * A labelled test set (testSet.ts) into the project's test images, its train/ images left out;
+ * images already among them (by name) are not added twice. The files skipped, with reasons.
+ */
+export async function addTestSet(dataset: TestSet): Promise<readonly Rejection[]> {
+  return addDataset(dataset, false);
+}
+
+async function addDataset(dataset: TestSet, withTraining: boolean): Promise<readonly Rejection[]> {
+  const current = get().current;
+  if (!current) return [];
+  const cls = classFor(productName(dataset.category));
+  const known = new Set(current.images.filter((i) => i.role === 'test').map((i) => i.name));
+  const tests = new Map(dataset.test.filter((t) => !known.has(t.file.path)).map((t) => [t.file, t]));
+  const train = withTraining ? dataset.train : [];
   await intake(
-    `Reading ${dataset.category}`,
-    [...dataset.train, ...dataset.test.map((t) => t.file)],
+    `Reading ${dataset.category ?? 'the test set'}`,
+    [...train, ...tests.keys()],
     async (file, size) => {
       const test = tests.get(file);
       if (test) return testFields({ defectType: test.defectType, mask: test.mask && { blob: test.mask.file, path: test.mask.path } }, size);
@@ -290,6 +308,12 @@ export async function addMvtecFolder(files: readonly IncomingFile[]): Promise<vo
     dataset.rejected,
     (records) => (records.some((r) => r.role === 'train') ? cls.add : null),
   );
+  return get().rejected;
+}
+
+/** A class's name from its folder: the product's folder, or the project's name where the folder is only "good" or unknown. */
+function productName(folder: string | null): string {
+  return folder && folder.toLowerCase() !== GOOD_TYPE ? folder : (get().current?.project.name ?? GOOD_TYPE);
 }
 
 /**
@@ -329,13 +353,14 @@ function withMaskValues(fresh: readonly number[]): (project: ProjectRecord) => P
 
 /**
  * Folders of good images, one class per top-level folder (named after it; an existing class of
- * that name gets the images); files dropped without a folder go to a class named "good".
+ * that name gets the images); files dropped without a folder, or a folder named "good", go to a
+ * class named after the project.
  */
 export async function addClassFolders(files: readonly IncomingFile[]): Promise<void> {
   const groups = new Map<string, IncomingFile[]>();
   for (const file of files) {
     const slash = file.path.indexOf('/');
-    const name = slash > 0 ? file.path.slice(0, slash) : 'good';
+    const name = productName(slash > 0 ? file.path.slice(0, slash) : null);
     groups.set(name, [...(groups.get(name) ?? []), file]);
   }
   let earlier: readonly Rejection[] = [];

@@ -6,7 +6,7 @@
  */
 import { create } from 'zustand';
 import type { Job } from '../engine/client';
-import { perStage, TRAINING_STAGES, type PixoodModel, type TrainingProgress, type TrainingStage } from '../engine/api';
+import { perStage, TRAINING_STAGES, type PixoodModel, type TrainingProgress, type TrainingStage, type TrainingSummary } from '../engine/api';
 import { failureMessage, isCancelled, isEngineCrash } from './failure';
 import { openProject, refreshStorage, useProjects } from './projectsStore';
 import { engineClient, newId, projects } from './services';
@@ -45,8 +45,8 @@ export interface TrainingState {
   readonly validEtalons: Readonly<Record<number, number>>;
   /** The pipeline's estimate of the seconds left in the whole training, when it gives one. */
   readonly etaSeconds: number | null;
-  readonly startedAt: number | null;
-  readonly finishedAt: number | null;
+  /** Seconds the finished model took to train (trainingSeconds): the one training time the app shows. */
+  readonly seconds: number | null;
   /** How it ended, in words (failures, cancellation). */
   readonly message: string | null;
 }
@@ -59,8 +59,7 @@ const fresh = (): Omit<TrainingState, 'projectId' | 'status'> => ({
   losses: perStage(() => []),
   validEtalons: {},
   etaSeconds: null,
-  startedAt: null,
-  finishedAt: null,
+  seconds: null,
   message: null,
 });
 
@@ -99,6 +98,15 @@ function report(progress: TrainingProgress): void {
   set({ stages, current: progress.stage, losses, validEtalons, etaSeconds: progress.etaSeconds ?? null });
 }
 
+/**
+ * A model's training time: its four stages, as the engine timed them. The Train panel and the
+ * model card both show this one, so they always agree (the wait for the engine to start and the
+ * saving are not training).
+ */
+export function trainingSeconds(summary: TrainingSummary): number {
+  return TRAINING_STAGES.reduce((sum, stage) => sum + summary.seconds[stage], 0);
+}
+
 /** Trains the open project. Refused (with the reasons as the message) when it cannot be trained. */
 export async function startTraining(): Promise<void> {
   const open = useProjects.getState().current;
@@ -109,20 +117,19 @@ export async function startTraining(): Promise<void> {
     set({ projectId: project.id, status: 'failed', ...fresh(), message: problems.join(' ') });
     return;
   }
-  set({ projectId: project.id, status: 'running', ...fresh(), startedAt: performance.now() });
+  set({ projectId: project.id, status: 'running', ...fresh() });
   job = engineClient().train(trainingRequest(project, images), report);
   try {
     const model = await job.result;
     const stages = perStage((s) => ({ ...get().stages[s], status: 'done' as const, stageEtaSeconds: null, seconds: model.summary.seconds[s] }));
     await (await projects()).saveModel(project.id, newId(), model);
-    set({ status: 'done', stages, etaSeconds: null, finishedAt: performance.now() });
+    set({ status: 'done', stages, etaSeconds: null, seconds: trainingSeconds(model.summary) });
     await openProject(project.id);
     void refreshStorage();
   } catch (error) {
     const cancelled = isCancelled(error);
     set({
       status: cancelled ? 'cancelled' : 'failed',
-      finishedAt: performance.now(),
       etaSeconds: null,
       message: cancelled
         ? 'Training was cancelled. The project and its current model are as they were.'

@@ -141,9 +141,10 @@ describe('model bundle', () => {
 
   it('round-trips the evaluation (NaN included) and the backbone it carries', () => {
     const { model, onnx } = withBackbone(fixture(2, true));
-    const bytes = writeBundle(model, { metrics: metrics(), backboneOnnx: onnx });
+    const bytes = writeBundle(model, { metrics: metrics(), backboneOnnx: onnx, projectName: 'Line 3: caps' });
     const contents = readBundle(bytes);
     expect(contents.model).toEqual(model);
+    expect(contents.projectName).toBe('Line 3: caps');
     expect(contents.metrics).toEqual(metrics());
     expect(Number.isNaN(contents.metrics?.perDefect['only good'].imageAuroc), 'NaN comes back as NaN').toBe(true);
     expect(contents.backboneOnnx && sha256Hex(contents.backboneOnnx)).toBe(model.backbone.sha256);
@@ -158,8 +159,10 @@ describe('model bundle', () => {
     const { manifest, tensors } = unpack(writeBundle(model));
     delete manifest.metrics;
     delete manifest.backboneIncluded;
+    delete manifest.project;
     const contents = readBundle(pack(manifest, tensors));
     expect(contents.model).toEqual(model);
+    expect(contents.projectName).toBeNull();
     expect(contents.metrics).toBeNull();
     expect(contents.backboneOnnx).toBeNull();
   });
@@ -237,6 +240,7 @@ describe('model bundle', () => {
       [editFull(() => {}, null), /backbone is included, but the zip has no backbone\.onnx/],
       [editFull((m) => (m.backboneIncluded = false)), /holds backbone\.onnx, but the manifest says/],
       [editFull((m) => (m.backboneIncluded = 'yes')), /backboneIncluded is "yes"/],
+      [editFull((m) => (m.project = 7)), /the manifest\.project is 7, not a string/],
       [editFull(() => {}, damaged), /backbone\.onnx has SHA-256 [0-9a-f]{12}…, but the model's backbone is/],
       [editFull((m) => (metricsOf(m).overall.ap = 1.5)), /metrics\.overall\.ap is 1\.5, not a fraction/],
       [editFull((m) => (metricsOf(m).overall.defectImages = 19)), /defectImages is 19, more than its 18 images/],
@@ -266,8 +270,8 @@ describe('model bundle', () => {
 
   it('rejects 1,000 seeded mutations of a bundle with metrics and backbone with BundleErrors only', () => {
     const carried = withBackbone(fixture(2, true));
-    const good = writeBundle(carried.model, { metrics: metrics(), backboneOnnx: carried.onnx });
-    const original: BundleContents = { model: carried.model, metrics: metrics(), backboneOnnx: carried.onnx };
+    const good = writeBundle(carried.model, { metrics: metrics(), backboneOnnx: carried.onnx, projectName: 'caps' });
+    const original: BundleContents = { model: carried.model, metrics: metrics(), projectName: 'caps', backboneOnnx: carried.onnx };
     const unpacked = unpack(good);
     const rng = createRng(2026);
     const messages = new Set<string>();
@@ -323,8 +327,8 @@ function mutate(kind: number, rng: Rng, good: Uint8Array, { manifest, tensors, o
     case 2: {
       // Every object key of the manifest is required (array items are not all: `skipped` may
       // shrink; nor are the defect types: an evaluation may have fewer; nor are the test images'
-      // severities, which evaluations from before them lack).
-      const keys = all.filter((p) => typeof p[p.length - 1] === 'string' && !(p.length === 3 && p[1] === 'perDefect') && !(p.length === 2 && p[1] === 'testImages'));
+      // severities, which evaluations from before them lack; nor the project's name, which older bundles lack).
+      const keys = all.filter((p) => typeof p[p.length - 1] === 'string' && !(p.length === 3 && p[1] === 'perDefect') && !(p.length === 2 && p[1] === 'testImages') && p[0] !== 'project');
       const path = keys[rng.int(keys.length)];
       delete parentOf(m, path)[path[path.length - 1]];
       return repack(m, tensors);

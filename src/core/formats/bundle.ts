@@ -12,6 +12,8 @@
  * The image calibration (held-out good images' severities) is the manifest's `imageCalibration`
  * ({ heldOut: names per class }) with the tensor `imageCalibration.severities` (F64, ascending);
  * a bundle written before it has neither and imports as a model that needs recalibration.
+ * `project` (absent or null in older bundles) is the name of the project the model was trained
+ * in, so an import can keep it.
  *
  * A bundle comes from outside the app (a download, a colleague), so `readBundle` trusts
  * nothing: it checks every field, shape and value before a model leaves it, and every failure
@@ -51,6 +53,8 @@ export interface BundleMetrics extends EvaluationReport {
 /** What a bundle may carry besides the model. */
 export interface BundleExtras {
   readonly metrics?: BundleMetrics | null;
+  /** The name of the project the model was trained in. */
+  readonly projectName?: string | null;
   /** The backbone's ONNX file; its SHA-256 must be `model.backbone.sha256`. */
   readonly backboneOnnx?: Uint8Array | null;
 }
@@ -58,6 +62,7 @@ export interface BundleExtras {
 export interface BundleContents {
   readonly model: PixoodModel;
   readonly metrics: BundleMetrics | null;
+  readonly projectName: string | null;
   /** The backbone's ONNX file, checked against the manifest's SHA-256; null when the bundle does not carry it. */
   readonly backboneOnnx: Uint8Array | null;
 }
@@ -98,6 +103,7 @@ export function writeBundle(model: PixoodModel, extras: BundleExtras = {}): Uint
   const manifest = {
     format: BUNDLE_FORMAT,
     schemaVersion: BUNDLE_SCHEMA_VERSION,
+    project: extras.projectName ?? null,
     backbone: model.backbone,
     settings: model.settings,
     classes: model.classes,
@@ -195,7 +201,15 @@ function readContents(bytes: Uint8Array, limits: BundleLimits): BundleContents {
   const m = manifest as Json;
   // Both keys came after the format's first files: a manifest without them has neither.
   const metrics = Object.hasOwn(m, 'metrics') ? readMetrics(m.metrics) : null;
-  return { model, metrics, backboneOnnx: readBackbone(m, entries.get(BACKBONE), model.backbone.sha256) };
+  return { model, metrics, projectName: readProjectName(m), backboneOnnx: readBackbone(m, entries.get(BACKBONE), model.backbone.sha256) };
+}
+
+/** The manifest's `project`: absent or null in bundles written before it. */
+function readProjectName(m: Json): string | null {
+  if (!Object.hasOwn(m, 'project') || m.project === null) return null;
+  const name = string(m, 'project', 'the manifest');
+  if (name.length > MAX_NAME_LENGTH) fail(`the manifest's project name is ${name.length} characters, over the limit of ${MAX_NAME_LENGTH}`);
+  return name;
 }
 
 function readBackbone(m: Json, bytes: Uint8Array | undefined, sha256: string): Uint8Array | null {

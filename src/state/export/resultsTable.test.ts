@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ProjectRecord } from '../../storage/projectRecords';
-import { csvField, exportName, safeFileName } from './resultsTable';
+import type { ModelRecord, ProjectRecord, ResultRecord } from '../../storage/projectRecords';
+import { csvField, exportName, resultsCsv, resultsJson, safeFileName } from './resultsTable';
 
 const project = (name: string): ProjectRecord => ({
   id: 'p1',
@@ -88,5 +88,55 @@ describe('csvField', () => {
   it('keeps a text that a spreadsheet would run as a formula as text', () => {
     expect(['=1+1', '+1', '-1', '@SUM(A1)', '\tx'].map(csvField)).toEqual(["'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx"]);
     expect(csvField('=HYPERLINK("x", 1)')).toBe('"\'=HYPERLINK(""x"", 1)"');
+  });
+});
+
+describe('results CSV and JSON', () => {
+  // A 4×4 map of a 40×40 image: a 3-pixel region at the top left and a 1-pixel one at the bottom right.
+  const result: ResultRecord = {
+    id: 'r1',
+    projectId: 'p1',
+    modelId: 'm1',
+    name: 'test/hole/000.png',
+    imageId: 'i1',
+    imageScore: 0.9995,
+    severity: 9.5,
+    epsilon: 0.01,
+    alpha: 0.01,
+    threshold: 9.1,
+    verdict: 'fail',
+    reason: 'FAIL',
+    preview: new Blob([]),
+    heatmap: new Blob([]),
+    maps: { width: 4, height: 4, score: Float32Array.of(0.999, 0.999, 0, 0, 0.999, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.9995), predicted: new Int32Array(16), distance: new Float32Array(16) },
+    imageWidth: 40,
+    imageHeight: 40,
+    seconds: 0.5,
+    inspectedAt: '2026-12-05T10:00:00.000Z',
+  };
+  const model = { id: 'm1', projectId: 'p1', model: { backbone: { name: 'built-in filters' }, createdAt: '2026-12-04T09:00:00.000Z' } } as unknown as ModelRecord;
+  const context = {
+    project: project('Caps'),
+    model,
+    images: [{ id: 'i1', defectType: 'hole' }] as never,
+    results: [result, { ...result, id: 'r2', name: 'line/7.png', imageId: null, maps: { ...result.maps, score: new Float32Array(16) } }],
+  };
+
+  it('gives what ε flags (share, regions, largest in image pixels), the truth where known, and the model that decided', async () => {
+    const [header, hole, plain] = (await resultsCsv(context).text()).trim().split('\r\n').map((line) => line.split(','));
+    const column = (row: string[], name: string) => row[header.indexOf(name)];
+    expect(column(hole, 'flagged_share'), '4 of 16 map pixels').toBe('0.25');
+    expect(column(hole, 'region_count')).toBe('2');
+    expect(column(hole, 'largest_region_px'), '3 map pixels of 10×10 image pixels').toBe('300');
+    expect(column(hole, 'defect_type')).toBe('hole');
+    expect(column(hole, 'image_threshold')).toBe('9.1');
+    expect(column(hole, 'backbone')).toBe('built-in filters');
+    expect(column(hole, 'model_trained_at')).toBe('2026-12-04T09:00:00.000Z');
+    expect([column(plain, 'flagged_share'), column(plain, 'region_count'), column(plain, 'largest_region_px'), column(plain, 'defect_type')]).toEqual(['0', '0', '0', '']);
+  });
+
+  it('carries the same columns in the JSON (here without a model, whose columns are then empty)', async () => {
+    const document = JSON.parse(await resultsJson({ ...context, model: undefined }).text()) as { results: Record<string, unknown>[] };
+    expect(document.results[0]).toMatchObject({ flagged_share: 0.25, region_count: 2, largest_region_px: 300, defect_type: 'hole', backbone: '', image_threshold: 9.1 });
   });
 });

@@ -4,6 +4,7 @@
  */
 import { zipSync } from 'fflate';
 import { qcRow } from './evaluationExport';
+import { imagePixelsPerMapPixel, regionsAt, rejectedShare } from '../maps/regions';
 import type { EvaluationRecord, ImageRecord, ModelRecord, ProjectRecord, ResultRecord } from '../../storage/projectRecords';
 
 export interface ExportContext {
@@ -24,17 +25,27 @@ interface Row {
   readonly image_threshold: number | null;
   readonly verdict: string;
   readonly reason: string;
-  /** The test image's defect type ('good' for good ones); '' for images that were not project test images. */
+  /** Share of the image's pixels flagged at ε, 0–1 (from the kept map, whose pixels are block maxima). */
+  readonly flagged_share: number;
+  /** Connected regions flagged at ε. */
+  readonly region_count: number;
+  /** The largest region's size in image pixels; 0 with none. */
+  readonly largest_region_px: number;
+  /** The truth: the test image's defect type ('good' for good ones); '' when not known (not a project test image). */
   readonly defect_type: string;
+  /** The model that decided: its backbone and when it was trained (ISO 8601). */
+  readonly backbone: string;
+  readonly model_trained_at: string;
   readonly image_width: number;
   readonly image_height: number;
   readonly seconds: number;
   readonly inspected_at: string;
 }
 
-function rows({ images, results }: ExportContext): Row[] {
+function rows({ images, results, model }: ExportContext): Row[] {
   const byId = new Map(images.map((i) => [i.id, i]));
   return results.map((r) => ({
+    ...regionColumns(r),
     name: r.name,
     image_score: r.imageScore,
     severity: finite(r.severity),
@@ -44,11 +55,21 @@ function rows({ images, results }: ExportContext): Row[] {
     verdict: r.verdict,
     reason: r.reason,
     defect_type: (r.imageId && byId.get(r.imageId)?.defectType) || '',
+    backbone: model?.model.backbone.name ?? '',
+    model_trained_at: model?.model.createdAt ?? '',
     image_width: r.imageWidth,
     image_height: r.imageHeight,
     seconds: r.seconds,
     inspected_at: r.inspectedAt,
   }));
+}
+
+/** What the pixel rate ε flags in a result, in the image's pixels (each kept map pixel is a block of them). */
+function regionColumns(result: ResultRecord): Pick<Row, 'flagged_share' | 'region_count' | 'largest_region_px'> {
+  const { maps, epsilon } = result;
+  const { count, largest } = regionsAt(maps.score, maps.width, maps.height, epsilon);
+  const block = imagePixelsPerMapPixel(maps, result);
+  return { flagged_share: rejectedShare(maps.score, epsilon), region_count: count, largest_region_px: largest ? Math.round(largest.pixels * block) : 0 };
 }
 
 /**
@@ -65,7 +86,26 @@ export function csvField(value: string | number | null): string {
 
 export function resultsCsv(context: ExportContext): Blob {
   const table = rows(context);
-  const header: (keyof Row)[] = ['name', 'image_score', 'severity', 'epsilon', 'alpha', 'image_threshold', 'verdict', 'reason', 'defect_type', 'image_width', 'image_height', 'seconds', 'inspected_at'];
+  const header: (keyof Row)[] = [
+    'name',
+    'image_score',
+    'severity',
+    'epsilon',
+    'alpha',
+    'image_threshold',
+    'verdict',
+    'reason',
+    'flagged_share',
+    'region_count',
+    'largest_region_px',
+    'defect_type',
+    'backbone',
+    'model_trained_at',
+    'image_width',
+    'image_height',
+    'seconds',
+    'inspected_at',
+  ];
   const lines = [header.join(','), ...table.map((row) => header.map((key) => csvField(row[key])).join(','))];
   return new Blob([lines.join('\r\n') + '\r\n'], { type: 'text/csv' });
 }

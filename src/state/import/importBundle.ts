@@ -56,7 +56,7 @@ export async function importBundle(file: Blob, fileName: string, services: Impor
     if (error instanceof BundleError) return refuse(error.message.replace(/^model bundle: /, ''));
     throw error;
   }
-  const { model, metrics, backboneOnnx } = contents;
+  const { model, metrics, projectName, backboneOnnx } = contents;
   const { sha256 } = model.backbone;
 
   const stored = (await services.engine.listModels()).find((m) => m.id === sha256) ?? null;
@@ -88,8 +88,8 @@ export async function importBundle(file: Blob, fileName: string, services: Impor
   const modelId = services.newId();
   const project: ProjectRecord = {
     id: projectId,
-    // The export names its file "<project>-model.pixood".
-    name: fileName.replace(/\.pixood$/i, '').replace(/-model$/, '') || 'Imported model',
+    // Bundles from before the manifest kept it: the export named its file "<project>-model.pixood".
+    name: projectName || fileName.replace(/\.pixood$/i, '').replace(/-model$/, '') || 'Imported model',
     backboneId: sha256,
     backboneName: backbone?.name ?? model.backbone.name,
     classes: model.classes.map((name) => ({ key: services.newId(), name })),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { IncomingFile } from './incoming';
 import { labelledPairs } from './labelledPairs';
 import { looksLikeMvtec, mvtecDataset } from './mvtecLayout';
+import { labelledTestSet, UNNAMED_DEFECT } from './testSet';
 
 const files = (...paths: string[]): IncomingFile[] => paths.map((path) => ({ path, file: new File([path], path.split('/').pop() as string) }));
 const paths = (list: readonly { path: string }[]) => list.map((f) => f.path);
@@ -50,5 +51,28 @@ describe('images with label masks', () => {
     const { pairs, rejected } = labelledPairs(files('train/images/a.jpg', 'val/images/a.jpg', 'train/masks/a.png'));
     expect(pairs).toEqual([]);
     expect(rejected).toHaveLength(3);
+  });
+});
+
+describe('a labelled test set among dropped files', () => {
+  it('is an MVTec folder, whole or only its test part, whose masks and training images are never test images', () => {
+    const whole = labelledTestSet(files('bottle/train/good/000.png', 'bottle/test/good/000.png', 'bottle/test/crack/001.png', 'bottle/ground_truth/crack/001_mask.png'));
+    expect(whole?.test.map((t) => [t.file.path, t.defectType])).toEqual([
+      ['bottle/test/good/000.png', 'good'],
+      ['bottle/test/crack/001.png', 'crack'],
+    ]);
+    expect(paths(whole?.train ?? [])).toEqual(['bottle/train/good/000.png']);
+    expect(whole?.category).toBe('bottle');
+    const testOnly = labelledTestSet(files('test/good/000.png', 'test/crack/001.png', 'ground_truth/crack/001_mask.png'));
+    expect(testOnly?.test.map((t) => t.file.path)).toEqual(['test/good/000.png', 'test/crack/001.png']);
+    expect(testOnly?.category).toBeNull();
+  });
+  it('is images paired with masks by name, each a defect until its mask says otherwise', () => {
+    const set = labelledTestSet(files('parts/images/a.png', 'parts/masks/a.png', 'parts/b.png'));
+    expect(set?.test.map((t) => [t.file.path, t.defectType, t.mask?.path])).toEqual([['parts/images/a.png', UNNAMED_DEFECT, 'parts/masks/a.png']]);
+    expect(paths(set?.rejected ?? [])).toEqual(['parts/b.png']);
+  });
+  it('is not plain images', () => {
+    expect(labelledTestSet(files('line3/a.png', 'line3/b.jpg', 'train/c.png'))).toBeNull();
   });
 });

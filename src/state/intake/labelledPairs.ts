@@ -13,7 +13,7 @@ export interface LabelledPair {
 const MASK_FOLDERS = new Set(['mask', 'masks', 'label', 'labels', 'annotation', 'annotations', 'gt', 'ground_truth', 'groundtruth', 'segmentation', 'segmentations']);
 const MASK_SUFFIX = /_(mask|label|labels|gt)$/i;
 
-function isMask(file: IncomingFile): boolean {
+export function isMask(file: IncomingFile): boolean {
   return MASK_SUFFIX.test(stem(file.path)) || folders(file.path).some((f) => MASK_FOLDERS.has(f.toLowerCase()));
 }
 

@@ -16,8 +16,8 @@ export interface MvtecTestImage {
 }
 
 export interface MvtecDataset {
-  /** The folder above train/ (the dropped folder's name), or 'good' when train/ was dropped alone. */
-  readonly category: string;
+  /** The folder above train/, test/ or ground_truth/ (the product: the dropped folder's name); null when those were dropped alone. */
+  readonly category: string | null;
   readonly train: readonly IncomingFile[];
   readonly test: readonly MvtecTestImage[];
   readonly rejected: readonly Rejection[];
@@ -26,11 +26,13 @@ export interface MvtecDataset {
 /** Where `name` is a folder in the path, followed by at least a folder or file. */
 const folderIndex = (path: string, name: string): number => folders(path).findIndex((f) => f.toLowerCase() === name);
 
-/** True when some file sits in a train/good folder: the sign of an MVTec-style dataset. */
+/** True when some file sits in a train/good or a ground_truth/<type> folder: the signs of an MVTec-style dataset, whole or its test part. */
 export function looksLikeMvtec(files: readonly IncomingFile[]): boolean {
   return files.some((f) => {
-    const at = folderIndex(f.path, 'train');
-    return at >= 0 && folders(f.path)[at + 1]?.toLowerCase() === 'good';
+    const dirs = folders(f.path);
+    const train = folderIndex(f.path, 'train');
+    const truth = folderIndex(f.path, 'ground_truth');
+    return (train >= 0 && dirs[train + 1]?.toLowerCase() === 'good') || (truth >= 0 && dirs.length === truth + 2);
   });
 }
 
@@ -39,7 +41,7 @@ export function mvtecDataset(files: readonly IncomingFile[]): MvtecDataset {
   const testFiles: { file: IncomingFile; defectType: string }[] = [];
   const masks = new Map<string, IncomingFile>();
   const rejected: Rejection[] = [];
-  let category = 'good';
+  let category: string | null = null;
   for (const file of files) {
     const dirs = folders(file.path);
     const trainAt = folderIndex(file.path, 'train');
@@ -50,7 +52,9 @@ export function mvtecDataset(files: readonly IncomingFile[]): MvtecDataset {
       if (trainAt > 0) category = dirs[trainAt - 1];
     } else if (testAt >= 0 && dirs.length === testAt + 2) {
       testFiles.push({ file, defectType: dirs[testAt + 1] });
+      if (testAt > 0) category ??= dirs[testAt - 1];
     } else if (truthAt >= 0 && dirs.length === truthAt + 2) {
+      if (truthAt > 0) category ??= dirs[truthAt - 1];
       masks.set(`${dirs[truthAt + 1]}/${stem(file.path).replace(/_mask$/, '')}`, file);
     } else {
       rejected.push({ path: file.path, reason: 'Not in train/good, test/<type> or ground_truth/<type> of the MVTec layout: skipped.' });

@@ -17,7 +17,7 @@ describe('masks from files', () => {
   });
 
   it('checks a ground-truth mask and reads its defect pixels: any colour that is not black', async () => {
-    expect(await checkDefectMask(blob(colourPng()))).toEqual({ ok: true, width: 2, height: 1 });
+    expect(await checkDefectMask(blob(colourPng()))).toEqual({ ok: true, width: 2, height: 1, defective: true });
     expect(Array.from((await readDefectMask(blob(colourPng()))).data)).toEqual([0, 1]);
     const cut = colourPng().subarray(0, 40);
     expect(await checkDefectMask(blob(cut))).toEqual({

@@ -33,10 +33,10 @@ export async function readDefectMask(blob: Blob): Promise<DefectMask> {
   return readDefectMaskPng(await bytesOf(blob));
 }
 
-/** Whether a ground-truth mask can be read, and its size. */
-export function checkDefectMask(blob: Blob): Promise<MaskCheck<{ width: number; height: number }>> {
+/** Whether a ground-truth mask can be read, its size, and whether it marks any defect pixel. */
+export function checkDefectMask(blob: Blob): Promise<MaskCheck<{ width: number; height: number; defective: boolean }>> {
   return check(async () => {
-    const { width, height } = await readDefectMask(blob);
-    return { width, height };
+    const { width, height, data } = await readDefectMask(blob);
+    return { width, height, defective: data.includes(1) };
   });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ResultMaps } from '../../storage/projectRecords';
 import { decideImage, NEEDS_RECALIBRATION } from './imageVerdict';
-import { largestRegion } from './regions';
+import { regionsAt } from './regions';
 
 /** A 4×4 map with a 3-pixel region at the top left and a 1-pixel one at the bottom right, for a 40×40 image. */
 const maps: ResultMaps = {
@@ -16,10 +16,10 @@ const image = { imageWidth: 40, imageHeight: 40 };
 const calibration = { severities: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], heldOut: [['good/a.png']] };
 const rule = { alpha: 0.1, epsilon: 0.01, minDefectArea: 0 };
 
-describe('largestRegion', () => {
-  it('finds the largest rejected region and its centre', () => {
-    expect(largestRegion(maps.score, 4, 4, 0.01)).toEqual({ pixels: 3, x: 1 / 3, y: 1 / 3 });
-    expect(largestRegion(maps.score, 4, 4, 0.0001), 'nothing rejected').toBeNull();
+describe('regionsAt', () => {
+  it('counts the rejected regions and finds the largest with its centre', () => {
+    expect(regionsAt(maps.score, 4, 4, 0.01)).toEqual({ count: 2, largest: { pixels: 3, x: 1 / 3, y: 1 / 3 } });
+    expect(regionsAt(maps.score, 4, 4, 0.0001), 'nothing rejected').toEqual({ count: 0, largest: null });
   });
 });
 

@@ -7,7 +7,7 @@ import { imageThreshold } from '../../core/calibration/imageThreshold';
 import type { SeverityNats } from '../../core/calibration/score';
 import type { ImageCalibration } from '../../engine/api';
 import type { ResultMaps, Verdict } from '../../storage/projectRecords';
-import { largestRegion } from './regions';
+import { imagePixelsPerMapPixel, regionsAt } from './regions';
 
 export interface VerdictRule {
   /** Image false-reject rate α, in (0, 1). */
@@ -43,9 +43,8 @@ export function decideImage(
   const threshold = imageThreshold(calibration.severities, rule.alpha).severity;
   const compared = `severity ${severity.toFixed(2)} ${severity >= threshold ? '≥' : '<'} threshold ${threshold.toFixed(2)} nats (α = ${formatRate(rule.alpha)})`;
   if (severity < threshold) return { verdict: 'pass', threshold, reason: `PASS: ${compared}.` };
-  // The kept maps are reduced by block maxima: each map pixel stands for this many image pixels.
-  const scale = (image.imageWidth / maps.width) * (image.imageHeight / maps.height);
-  const region = largestRegion(maps.score, maps.width, maps.height, rule.epsilon);
+  const scale = imagePixelsPerMapPixel(maps, image);
+  const region = regionsAt(maps.score, maps.width, maps.height, rule.epsilon).largest;
   const where = region
     ? `largest region at ε = ${formatRate(rule.epsilon)}: ${Math.round(region.pixels * scale)} px around (${Math.round((region.x + 0.5) * (image.imageWidth / maps.width))}, ${Math.round((region.y + 0.5) * (image.imageHeight / maps.height))})`
     : `no region at ε = ${formatRate(rule.epsilon)}`;

@@ -40,12 +40,12 @@ export interface Region {
   readonly y: number;
 }
 
-/** The largest region rejected at ε; null when no pixel is. */
-export function largestRegion(score: Float32Array, width: number, height: number, epsilon: number): Region | null {
+/** The regions rejected at ε: how many, and the largest (null when no pixel is). */
+export function regionsAt(score: Float32Array, width: number, height: number, epsilon: number): { readonly count: number; readonly largest: Region | null } {
   const mask = new Uint8Array(score.length);
   for (let i = 0; i < score.length; i++) mask[i] = rejectedAt(score[i], epsilon) ? 1 : 0;
   const { labels, sizes, count } = connectedRegions(mask, width, height);
-  if (count === 0) return null;
+  if (count === 0) return { count, largest: null };
   let largest = 1;
   for (let r = 2; r <= count; r++) if (sizes[r] > sizes[largest]) largest = r;
   let sumX = 0;
@@ -55,5 +55,11 @@ export function largestRegion(score: Float32Array, width: number, height: number
     sumX += i % width;
     sumY += Math.floor(i / width);
   }
-  return { pixels: sizes[largest], x: sumX / sizes[largest], y: sumY / sizes[largest] };
+  return { count, largest: { pixels: sizes[largest], x: sumX / sizes[largest], y: sumY / sizes[largest] } };
+}
+
+
+/** Image pixels each pixel of a kept map stands for: the maps are reduced by block maxima. */
+export function imagePixelsPerMapPixel(maps: { readonly width: number; readonly height: number }, image: { readonly imageWidth: number; readonly imageHeight: number }): number {
+  return (image.imageWidth / maps.width) * (image.imageHeight / maps.height);
 }

@@ -17,7 +17,7 @@ export function InspectInputs() {
       </h2>
       <DropZone
         title="Drop images to inspect"
-        hint="One image, many, or a folder."
+        hint="One image, many, or a folder. A labelled test set (an MVTec folder, or images with their defect masks) joins the test set and is scored."
         accept="image/*"
         disabled={busy}
         filesLabel="Choose images to inspect"

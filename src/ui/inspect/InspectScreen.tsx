@@ -5,6 +5,7 @@ import { routeHash } from '../../state/navigation';
 import { useProjects } from '../../state/projectsStore';
 import { ErrorNote } from '../common/ErrorNote';
 import { Rejections } from '../common/Rejections';
+import { ImportedNotice } from '../start/ImportBundle';
 import { InspectInputs } from './InspectInputs';
 import { ResultsPanel } from './ResultsPanel';
 import { Viewer } from './Viewer';
@@ -34,6 +35,7 @@ export function InspectScreen() {
   }
   return (
     <div className="inspect-screen">
+      <ImportedNotice projectId={project.id} />
       <InspectInputs />
       <ErrorNote message={error} onDismiss={dismissInspectionMessages} />
       <Rejections rejected={rejected} onDismiss={dismissInspectionMessages} />

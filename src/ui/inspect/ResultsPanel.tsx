@@ -35,6 +35,12 @@ function compare(key: SortKey): (a: ResultRecord, b: ResultRecord) => number {
 /** Results kept before severities existed (NaN) sort below every other. */
 const orderable = (severity: number) => (Number.isNaN(severity) ? -Infinity : severity);
 
+/** Selects a result and brings the viewer, which now shows it, into view (below the table on a narrow screen, or scrolled away). */
+function showResult(id: string): void {
+  select(id);
+  document.querySelector('.viewer-panel')?.scrollIntoView({ block: 'nearest' });
+}
+
 export function ResultsPanel() {
   const results = useInspection((s) => s.results);
   const selectedId = useInspection((s) => s.selectedId);
@@ -101,7 +107,7 @@ export function ResultsPanel() {
               {sorted.map((result) => (
                 <tr key={result.id} className={result.id === selectedId ? 'selected' : undefined}>
                   <td>
-                    <button type="button" className="link row-select" onClick={() => select(result.id)} aria-current={result.id === selectedId ? 'true' : undefined}>
+                    <button type="button" className="link row-select" onClick={() => showResult(result.id)} aria-current={result.id === selectedId ? 'true' : undefined}>
                       {result.name}
                     </button>
                   </td>

@@ -14,9 +14,6 @@ import { percent, score } from '../format';
 import { RateSelect } from '../common/RateSelect';
 import { Legend } from './Legend';
 
-/** Pixels: the viewer's height, so a whole image fits a laptop screen at zoom 1 (matches .viewer in app.css). */
-const VIEWER_HEIGHT = 430;
-
 interface Probe {
   readonly x: number;
   readonly y: number;
@@ -113,7 +110,8 @@ function Stage({ result, model, epsilon, opacity, zoom }: { readonly result: Res
       <div className="viewer">
         <div
           className="stage"
-          style={{ width: `min(${zoom * 100}%, ${zoom * VIEWER_HEIGHT * (result.imageWidth / result.imageHeight)}px)`, aspectRatio: `${result.imageWidth} / ${result.imageHeight}` }}
+          // At zoom 1 the whole image fits the viewer, whose height follows the window (--viewer-height in app.css).
+          style={{ width: `min(${zoom * 100}%, calc(${zoom} * var(--viewer-height) * ${result.imageWidth / result.imageHeight}))`, aspectRatio: `${result.imageWidth} / ${result.imageHeight}` }}
           tabIndex={0}
           role="group"
           aria-label={`Heatmap of ${result.name}. Move the probe with the arrow keys.`}

@@ -3,6 +3,7 @@ import { dismissRejections, useProjects } from '../../state/projectsStore';
 import { ErrorNote } from '../common/ErrorNote';
 import { ProgressBar } from '../common/ProgressBar';
 import { Rejections } from '../common/Rejections';
+import { ImportedNotice } from '../start/ImportBundle';
 import { StoragePanel } from '../common/StoragePanel';
 import { BackbonePicker } from './BackbonePicker';
 import { ClassesPanel } from './ClassesPanel';
@@ -15,6 +16,7 @@ export function ProjectScreen() {
   const intake = useProjects((s) => s.intake);
   const rejected = useProjects((s) => s.rejected);
   const error = useProjects((s) => s.error);
+  const projectId = useProjects((s) => s.current?.project.id);
   return (
     <div className="columns project-screen">
       <div className="column narrow">
@@ -29,6 +31,7 @@ export function ProjectScreen() {
             <ProgressBar label={intake.label} done={intake.done} total={intake.total} text={`${intake.label}: ${intake.done} of ${intake.total}`} />
           </div>
         )}
+        {projectId && <ImportedNotice projectId={projectId} />}
         <ErrorNote message={error} onDismiss={() => useProjects.setState({ error: null })} />
         <Rejections rejected={rejected} onDismiss={dismissRejections} />
         <ClassesPanel />

@@ -4,7 +4,7 @@
  * does the same (StartScreen routes it here).
  */
 import { useRef } from 'react';
-import { dismissImportError, importModelFile, refuseDrop, useBundleImport } from '../../state/import/bundleImportStore';
+import { dismissImported, dismissImportError, importModelFile, refuseDrop, useBundleImport } from '../../state/import/bundleImportStore';
 import { navigate } from '../../state/navigation';
 import { ErrorNote } from '../common/ErrorNote';
 
@@ -15,7 +15,8 @@ export async function importDropped(files: readonly File[]): Promise<void> {
     return;
   }
   const projectId = await importModelFile(files[0]);
-  if (projectId) navigate({ screen: 'project', projectId });
+  // Straight to where the model is used; a model without its backbone first needs one, on the Project screen.
+  if (projectId) navigate({ screen: useBundleImport.getState().imported?.backboneMissing ? 'project' : 'inspect', projectId });
 }
 
 export function ImportBundleButton() {
@@ -41,6 +42,20 @@ export function ImportBundleButton() {
         }}
       />
     </>
+  );
+}
+
+/** What the latest import brought, on the screen it opened, until dismissed. */
+export function ImportedNotice({ projectId }: { readonly projectId: string }) {
+  const imported = useBundleImport((s) => s.imported);
+  if (imported?.projectId !== projectId) return null;
+  return (
+    <div className="notice" role="status">
+      <p>{imported.summary}</p>
+      <button type="button" onClick={dismissImported}>
+        Dismiss
+      </button>
+    </div>
   );
 }
 

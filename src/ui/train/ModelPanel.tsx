@@ -5,6 +5,7 @@ import { navigate } from '../../state/navigation';
 import { chooseModel, deleteModel, useProjects } from '../../state/projectsStore';
 import { modelBundle } from '../../state/export/modelBundle';
 import { failureMessage } from '../../state/failure';
+import { trainingSeconds } from '../../state/trainingStore';
 import { ConfirmButton } from '../common/ConfirmButton';
 import { ErrorNote } from '../common/ErrorNote';
 import { saveBlob } from '../common/saveBlob';
@@ -53,8 +54,7 @@ function ActiveModel({ record, project }: { readonly record: ModelRecord; readon
       <dl className="summary">
         <dt>Trained</dt>
         <dd>
-          {new Date(model.createdAt).toLocaleString()}, on the {summary.path === 'gpu' ? 'GPU' : 'CPU'}, in{' '}
-          {duration(summary.seconds.features + summary.seconds.classifier + summary.seconds.condensation + summary.seconds.calibration)}
+          {new Date(model.createdAt).toLocaleString()}, on the {summary.path === 'gpu' ? 'GPU' : 'CPU'}, in {duration(trainingSeconds(summary))}
         </dd>
         <dt>Backbone</dt>
         <dd>{model.backbone.name}</dd>

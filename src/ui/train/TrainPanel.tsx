@@ -67,7 +67,7 @@ export function TrainPanel() {
           </ol>
           <p role="status" className="train-status">
             {training.status === 'running' && training.etaSeconds !== null && `About ${duration(training.etaSeconds)} left.`}
-            {training.status === 'done' && training.startedAt !== null && training.finishedAt !== null && `Trained in ${duration((training.finishedAt - training.startedAt) / 1000)}.`}
+            {training.status === 'done' && training.seconds !== null && `Trained in ${duration(training.seconds)}.`}
             {(training.status === 'cancelled' || training.status === 'failed') && training.message}
           </p>
           <div className="charts">
