@@ -33,16 +33,11 @@ export interface AdamWOp {
 }
 
 export class AdamWKernel {
-  private readonly pipeline: GPUComputePipeline;
+  private constructor(private readonly pipeline: GPUComputePipeline) {}
 
   /** Compiles the pipeline once; rejects when the WGSL does not compile. */
   static async create(device: GPUDevice): Promise<AdamWKernel> {
-    const { main } = await compilePipelines(device, source, 'adamw.wgsl', ['main']);
-    return new AdamWKernel(main);
-  }
-
-  private constructor(pipeline: GPUComputePipeline) {
-    this.pipeline = pipeline;
+    return new AdamWKernel((await compilePipelines(device, source, 'adamw.wgsl', ['main'])).main);
   }
 
   /** An optimiser for `values`; its moments belong to `scope`. */

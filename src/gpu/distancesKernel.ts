@@ -33,16 +33,11 @@ export interface DistancesOp {
 }
 
 export class DistancesKernel {
-  private readonly pipeline: GPUComputePipeline;
+  private constructor(private readonly pipeline: GPUComputePipeline) {}
 
   /** Compiles the pipeline once; rejects when the WGSL does not compile. */
   static async create(device: GPUDevice): Promise<DistancesKernel> {
-    const { main } = await compilePipelines(device, source, 'distances.wgsl', ['main']);
-    return new DistancesKernel(main);
-  }
-
-  private constructor(pipeline: GPUComputePipeline) {
-    this.pipeline = pipeline;
+    return new DistancesKernel((await compilePipelines(device, source, 'distances.wgsl', ['main'])).main);
   }
 
   bind({ points, rows, etalons, distances }: DistancesBindings): DistancesOp {
