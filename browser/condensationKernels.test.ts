@@ -19,15 +19,15 @@ import { reinitThreshold, supportedEtalons, updateSupport } from '../src/core/co
 import { createRng } from '../src/core/rng';
 import { cosineSchedule } from '../src/core/schedule';
 import { matrix, type Matrix } from '../src/core/tensor';
-import { createAdamWKernel } from '../src/gpu/adamwKernel';
-import { createCondensationKernels } from '../src/gpu/condensationKernels';
-import { createDistancesKernel } from '../src/gpu/distancesKernel';
-import { createGpuMatrix, createGpuVector, readVector, uploadMatrix, writeVector } from '../src/gpu/gpuMatrix';
+import { readVector, writeVector } from '../src/gpu/gpuMatrix';
+import { GpuScope } from '../src/gpu/gpuScope';
+import { KernelRecorder } from '../src/gpu/kernelRecorder';
+import { gpuKernelSet } from '../src/gpu/kernels';
 import { gpuCondensationBatch } from './helpers/gpuCondensation';
 import { compare, maxAbs, testDevice } from './helpers/kernelCheck';
 
 const device = await testDevice();
-const kernels = { distances: await createDistancesKernel(device), condensation: await createCondensationKernels(device) };
+const kernels = await gpuKernelSet(device, ['distances', 'condensation', 'adamw']);
 const TOLERANCE = 1e-4;
 
 /** The worst error seen per quantity, printed at the end. */
@@ -111,7 +111,7 @@ describe('distances and condensation step kernels against condensationBatch', ()
     for (const variant of ['softKMeans', 'softKMedians', 'condensation'] as const) {
       it(`${c.name} (B=${c.b}, K=${c.k}, D=${c.d}), ${variant}`, async () => {
         const input = problem(c, variant);
-        const gpu = await gpuCondensationBatch(device, kernels, input);
+        const gpu = await gpuCondensationBatch(device, input);
         const ref = condensationBatch(input);
 
         expect(record('distances', relativeError(gpu.distances.data, referenceSquaredDistances(input.points, input.etalons))), 'distances').toBeLessThanOrEqual(TOLERANCE);
@@ -141,7 +141,7 @@ describe('distances and condensation step kernels against condensationBatch', ()
     const points = matrix(20, d, Float32Array.from({ length: 20 * d }, () => 3 + rng.normal()));
     const etalons = matrix(4, d, points.data.slice(0, 4 * d));
     const input: CondensationBatchInput = { points, etalons, theta: new Float32Array(4), active: new Uint8Array(4).fill(1), beta: 1, variant: 'condensation' };
-    const gpu = await gpuCondensationBatch(device, kernels, input);
+    const gpu = await gpuCondensationBatch(device, input);
     for (let j = 0; j < 4; j++) {
       let norm = 0;
       for (let t = 0; t < d; t++) norm += points.data[j * d + t] ** 2;
@@ -166,22 +166,20 @@ describe('running support kernel', () => {
     updateSupport(state, batchSupport, 1000, decay);
     const factor = 0.5;
 
-    const support = createGpuVector(device, k, 'f32', 'support');
-    const gpuRunning = createGpuVector(device, k, 'f32', 'running');
-    const mask = createGpuVector(device, k, 'u32', 'mask');
+    const scope = new GpuScope(device);
+    const support = scope.vector(k, 'f32', 'support');
+    const gpuRunning = scope.vector(k, 'f32', 'running');
+    const mask = scope.vector(k, 'u32', 'mask');
     writeVector(device, support, batchSupport);
     writeVector(device, gpuRunning, Float32Array.from(running));
     const op = kernels.condensation.bindSupport({ support, running: gpuRunning, active: mask });
-    const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
-    op.encode(pass, { supportRate: rate, threshold: reinitThreshold(state, factor) });
-    pass.end();
-    device.queue.submit([encoder.finish()]);
+    const rec = new KernelRecorder(device, 'running support');
+    op.record(rec, { supportRate: rate, threshold: reinitThreshold(state, factor) });
+    rec.submit();
 
     expect(record('running_support', relativeError(await readVector(device, gpuRunning), state.support)), 'running support').toBeLessThanOrEqual(TOLERANCE);
     expect(Array.from(await readVector(device, mask)), 'mask').toEqual(Array.from(supportedEtalons(state, factor)));
-    op.destroy();
-    for (const v of [support, gpuRunning, mask]) v.buffer.destroy();
+    scope.destroy();
   });
 });
 
@@ -195,30 +193,27 @@ describe('nearest-etalon marks kernel', () => {
     const expected = new Uint32Array(k);
     for (const j of nearestEtalons(points, etalons, allowed).index) expected[j] = 1;
 
-    const gpuPoints = uploadMatrix(device, points, 'points');
-    const rows = createGpuVector(device, b, 'u32', 'rows');
+    const scope = new GpuScope(device);
+    const gpuPoints = scope.upload(points, 'points');
+    const rows = scope.vector(b, 'u32', 'rows');
     writeVector(device, rows, Uint32Array.from({ length: b }, (_, i) => i));
-    const gpuEtalons = uploadMatrix(device, etalons, 'etalons');
-    const distances = createGpuMatrix(device, 128, k, 'distances', k);
-    const gpuAllowed = createGpuVector(device, k, 'u32', 'allowed');
+    const gpuEtalons = scope.upload(etalons, 'etalons');
+    const distances = scope.matrix(128, k, 'distances', k);
+    const gpuAllowed = scope.vector(k, 'u32', 'allowed');
     writeVector(device, gpuAllowed, Uint32Array.from(allowed));
-    const assigned = createGpuVector(device, k, 'u32', 'assigned');
+    const assigned = scope.vector(k, 'u32', 'assigned');
     const distanceOp = kernels.distances.bind({ points: gpuPoints, rows, etalons: gpuEtalons, distances });
     const nearestOp = kernels.condensation.bindNearest({ distances, allowed: gpuAllowed, assigned });
-    // In batches smaller than B, as the trainer's final check runs: marks accumulate.
+    // In batches smaller than B, as the trainer's final check runs, all in one submit: marks accumulate.
+    const rec = new KernelRecorder(device, 'nearest marks');
     for (let start = 0; start < b; start += distances.rows) {
       const count = Math.min(distances.rows, b - start);
-      const encoder = device.createCommandEncoder();
-      const pass = encoder.beginComputePass();
-      distanceOp.encode(pass, { rowOffset: start, count });
-      nearestOp.encode(pass, count);
-      pass.end();
-      device.queue.submit([encoder.finish()]);
+      distanceOp.record(rec, { rowOffset: start, count });
+      nearestOp.record(rec, count);
     }
+    rec.submit();
     expect(Array.from(await readVector(device, assigned))).toEqual(Array.from(expected));
-    distanceOp.destroy();
-    nearestOp.destroy();
-    for (const v of [gpuPoints, rows, gpuEtalons, distances, gpuAllowed, assigned]) v.buffer.destroy();
+    scope.destroy();
   });
 });
 
@@ -230,10 +225,11 @@ describe('AdamW kernel', () => {
       const steps = 6;
       const rng = createRng(21);
       const values = Float32Array.from({ length: n }, () => rng.normal());
-      const gpuValues = createGpuVector(device, n, 'f32', 'values');
-      const grad = createGpuVector(device, n, 'f32', 'grad');
+      const scope = new GpuScope(device);
+      const gpuValues = scope.vector(n, 'f32', 'values');
+      const grad = scope.vector(n, 'f32', 'grad');
       writeVector(device, gpuValues, values);
-      const op = (await createAdamWKernel(device)).bind({ values: gpuValues, grad }, { weightDecay });
+      const op = kernels.adamw.bind(scope, { values: gpuValues, grad }, { weightDecay });
       const state = createAdamWState(n);
       for (let s = 0; s < steps; s++) {
         // Gradients of mixed sizes, some 0: the moments and the bias corrections all matter.
@@ -241,19 +237,16 @@ describe('AdamW kernel', () => {
         const lr = cosineSchedule(PEAK_LR, 0, s / steps);
         adamWStep(values, g, state, { lr, weightDecay });
         writeVector(device, grad, g);
-        const encoder = device.createCommandEncoder();
-        const pass = encoder.beginComputePass();
-        op.encode(pass, lr);
-        pass.end();
-        device.queue.submit([encoder.finish()]);
+        const rec = new KernelRecorder(device, 'adamw step');
+        op.record(rec, lr);
+        rec.submit();
       }
       expect(op.step, 'steps recorded').toBe(steps);
       const parameters = relativeError(await readVector(device, gpuValues), values, PEAK_LR);
       expect(record('adamw_values', parameters), 'parameters').toBeLessThanOrEqual(TOLERANCE);
       expect(record('adamw_m', relativeError(await readVector(device, op.m), state.m, 1e-6)), 'first moment').toBeLessThanOrEqual(TOLERANCE);
       expect(record('adamw_v', relativeError(await readVector(device, op.v), state.v, 1e-6)), 'second moment').toBeLessThanOrEqual(TOLERANCE);
-      op.destroy();
-      for (const v of [gpuValues, grad]) v.buffer.destroy();
+      scope.destroy();
     });
   }
 });

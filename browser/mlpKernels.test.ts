@@ -11,7 +11,9 @@ import { IGNORE_LABEL } from '../src/core/labels';
 import { createRng, type Rng } from '../src/core/rng';
 import { gatherRows, matrix, tensor } from '../src/core/tensor';
 import { createGpuMatrix, createGpuVector, readMatrix, uploadMatrix, writeMatrix, writeVector, type GpuMatrix } from '../src/gpu/gpuMatrix';
+import { GpuScope } from '../src/gpu/gpuScope';
 import { KernelRecorder } from '../src/gpu/kernelRecorder';
+import { gpuKernels } from '../src/gpu/kernels';
 import {
   createCrossEntropyBuffers,
   createGpuMlp,
@@ -30,15 +32,18 @@ const TOLERANCE = 1e-4;
 const FLOOR = 1e-3;
 
 let device: GPUDevice;
+/** Owns the buffers that the wrappers' helpers create. */
+let scope: GpuScope;
 let kernels: MlpKernels;
 
 beforeAll(async () => {
   device = await testDevice();
-  kernels = await MlpKernels.create(device);
+  scope = new GpuScope(device);
+  kernels = await gpuKernels(device, 'mlp');
 });
 
 afterAll(() => {
-  kernels.destroy();
+  scope.destroy();
   device.destroy();
 });
 
@@ -79,12 +84,12 @@ describe('GELU (erf form) and its derivative', () => {
       w2: matrix(1, h, new Float32Array(h).fill(1)),
       b2: tensor([1] as const, new Float32Array(1)),
     };
-    const gpuMlp = uploadMlp(device, mlp);
+    const gpuMlp = uploadMlp(scope, mlp);
     const input = uploadMatrix(device, matrix(1, 1), 'zero input');
     const act = createActivations(1, h, 1);
     const dLogits = uploadMatrix(device, matrix(1, 1, Float32Array.of(1)), 'dLogits');
     const dPre = createGpuMatrix(device, 1, h, 'dPre');
-    const grads = createGpuMlp(device, { inputDim: 1, hidden: h, classes: 1 }, 'grads');
+    const grads = createGpuMlp(scope, { inputDim: 1, hidden: h, classes: 1 }, 'grads');
     await run('gelu', (rec) => {
       kernels.forward(rec, gpuMlp, input, act);
       kernels.backward(rec, gpuMlp, input, act, dLogits, dPre, grads);
@@ -125,7 +130,7 @@ describe.each(cases)('$name: N=$rows D=$inputDim H=$hidden C=$classes', ({ name,
   const ref = mlpForward(mlp, features);
 
   test('forward: pre-activations, GELU, logits', async () => {
-    const gpuMlp = uploadMlp(device, mlp);
+    const gpuMlp = uploadMlp(scope, mlp);
     const input = uploadMatrix(device, features, 'features');
     const act = createActivations(rows, hidden, classes);
     const { ms } = await timed(() => run('forward', (rec) => kernels.forward(rec, gpuMlp, input, act)));
@@ -136,7 +141,7 @@ describe.each(cases)('$name: N=$rows D=$inputDim H=$hidden C=$classes', ({ name,
   });
 
   test('inference logits, features at an unaligned offset, in chunks of rows', async () => {
-    const gpuMlp = uploadMlp(device, mlp);
+    const gpuMlp = uploadMlp(scope, mlp);
     // Three prefix rows, as CLS and register tokens sit before the patch tokens of a backbone.
     const prefix = 3;
     const padded = createGpuMatrix(device, prefix + rows, inputDim, 'tokens');
@@ -155,9 +160,9 @@ describe.each(cases)('$name: N=$rows D=$inputDim H=$hidden C=$classes', ({ name,
     // Every 11th logit far from zero: exp would overflow without the shift by the row's max.
     const logits = matrix(rows, classes, Float32Array.from(ref.logits.data, (v, i) => (i % 11 === 0 ? v * 400 : v)));
     const want = softmaxCrossEntropy(logits, labels);
-    const buffers = createCrossEntropyBuffers(device, rows, classes);
-    const totals = createLossTotals(device);
-    const gpuLabels = uploadLabels(device, labels);
+    const buffers = createCrossEntropyBuffers(scope, rows, classes);
+    const totals = createLossTotals(scope);
+    const gpuLabels = uploadLabels(scope, labels);
     const gpuLogits = uploadMatrix(device, logits, 'logits');
     await run('cross-entropy', (rec) => kernels.crossEntropy(rec, gpuLogits, gpuLabels, buffers, totals));
     const sums = await readLossTotals(device, totals);
@@ -177,14 +182,14 @@ describe.each(cases)('$name: N=$rows D=$inputDim H=$hidden C=$classes', ({ name,
   test('backward: every weight and bias gradient', async () => {
     const { dLogits } = softmaxCrossEntropy(ref.logits, labels);
     const want = mlpBackward(mlp, ref, dLogits);
-    const gpuMlp = uploadMlp(device, mlp);
+    const gpuMlp = uploadMlp(scope, mlp);
     // The reference's own activations, so the gradients are compared alone.
     const act: GpuActivations = {
       pre: uploadMatrix(device, ref.preActivation, 'pre'),
       hidden: uploadMatrix(device, ref.hidden, 'hidden'),
       logits: uploadMatrix(device, ref.logits, 'logits'),
     };
-    const grads = createGpuMlp(device, { inputDim, hidden, classes }, 'grads');
+    const grads = createGpuMlp(scope, { inputDim, hidden, classes }, 'grads');
     const dPre = createGpuMatrix(device, rows, hidden, 'dPre');
     const input = uploadMatrix(device, features, 'features');
     const gpuDLogits = uploadMatrix(device, dLogits, 'dLogits');
@@ -198,9 +203,9 @@ describe.each(cases)('$name: N=$rows D=$inputDim H=$hidden C=$classes', ({ name,
 test('an all-ignored batch counts nothing and has zero gradients', async () => {
   const logits = randomMatrix(createRng(5), 9, 3);
   const labels = new Int32Array(9).fill(IGNORE_LABEL);
-  const buffers = createCrossEntropyBuffers(device, 9, 3);
-  const totals = createLossTotals(device);
-  await run('ignored', (rec) => kernels.crossEntropy(rec, uploadMatrix(device, logits, 'logits'), uploadLabels(device, labels), buffers, totals));
+  const buffers = createCrossEntropyBuffers(scope, 9, 3);
+  const totals = createLossTotals(scope);
+  await run('ignored', (rec) => kernels.crossEntropy(rec, uploadMatrix(device, logits, 'logits'), uploadLabels(scope, labels), buffers, totals));
   expect(await readLossTotals(device, totals)).toEqual({ loss: 0, count: 0, hits: 0 });
   expect(maxAbs((await readMatrix(device, buffers.dLogits)).data)).toBe(0);
 });
@@ -216,7 +221,7 @@ test('gather picks the batch rows and labels through the order', async () => {
   writeVector(device, orderVector, order);
   const batch = createGpuMatrix(device, count, 7, 'batch');
   const batchLabels = createGpuVector(device, count, 'u32', 'batch labels');
-  await run('gather', (rec) => kernels.gather(rec, uploadMatrix(device, features, 'features'), uploadLabels(device, labels), orderVector, start, batch, batchLabels));
+  await run('gather', (rec) => kernels.gather(rec, uploadMatrix(device, features, 'features'), uploadLabels(scope, labels), orderVector, start, batch, batchLabels));
   const picked = order.subarray(start, start + count);
   expect(Array.from((await readMatrix(device, batch)).data)).toEqual(Array.from(gatherRows(features, picked).data));
   expect(Array.from(await readLabels(device, batchLabels))).toEqual(Array.from(picked, (i) => labels[i]));

@@ -11,10 +11,12 @@ import { anomalyScore, inDistributionRate } from '../src/core/calibration/score'
 import { nearestEtalons } from '../src/core/condensation/nearest';
 import { createRng, type Rng } from '../src/core/rng';
 import { matrix, type Matrix } from '../src/core/tensor';
-import { readMatrix, readVector, uploadMatrix } from '../src/gpu/gpuMatrix';
+import { readMatrix, readVector } from '../src/gpu/gpuMatrix';
 import { KernelRecorder } from '../src/gpu/kernelRecorder';
 import { readLabels } from '../src/gpu/mlpKernels';
-import { createScores, destroyScores, destroyScoringModel, ScoringKernels, uploadScoringModel, type ScoringEtalons } from '../src/gpu/scoringKernels';
+import { GpuScope } from '../src/gpu/gpuScope';
+import { gpuKernels } from '../src/gpu/kernels';
+import { createScores, uploadScoringModel, type ScoringEtalons, type ScoringKernels } from '../src/gpu/scoringKernels';
 import { compare, format, testDevice, timed } from './helpers/kernelCheck';
 
 const TOLERANCE = 1e-4;
@@ -24,11 +26,10 @@ let kernels: ScoringKernels;
 
 beforeAll(async () => {
   device = await testDevice();
-  kernels = await ScoringKernels.create(device);
+  kernels = await gpuKernels(device, 'scoring');
 });
 
 afterAll(() => {
-  kernels.destroy();
   device.destroy();
 });
 
@@ -155,10 +156,11 @@ describe.each(cases)('$name', (setup) => {
     const refScore = anomalyScore(refSIn, setup.chosen);
     const refLabels = openSetLabels(logits, refScore, setup.epsilon);
 
-    const model = uploadScoringModel(device, classes, project.calibration);
-    const features = uploadMatrix(device, points, 'features');
-    const gpuLogits = logits && uploadMatrix(device, logits, 'logits');
-    const out = createScores(device, setup.rows, classes.length);
+    const scope = new GpuScope(device);
+    const model = uploadScoringModel(scope, classes, project.calibration);
+    const features = scope.upload(points, 'features');
+    const gpuLogits = logits && scope.upload(logits, 'logits');
+    const out = createScores(scope, setup.rows, classes.length);
     const { ms } = await timed(async () => {
       const rec = new KernelRecorder(device, 'score');
       kernels.score(rec, model, features, gpuLogits, out, { chosenClasses: setup.chosen, epsilon: setup.epsilon });
@@ -172,8 +174,7 @@ describe.each(cases)('$name', (setup) => {
     const score = await readVector(device, out.score);
     const predicted = await readLabels(device, out.predicted);
     const openSet = await readLabels(device, out.openSet);
-    destroyScores(out);
-    destroyScoringModel(model);
+    scope.destroy();
 
     // Distances and s_in: plain relative error (floor 0). The score is 1 − s_in: near s_in = 1
     // its float32 ulp is 6e-8 absolute, so its floor is 1e-3.
@@ -210,14 +211,16 @@ test('features straight from a backbone output: an unaligned offset and a row st
   // 5 prefix tokens of 6 floats: the patch tokens start at byte 120, not a multiple of 256.
   const tokens = new Float32Array((5 + 40) * 6).fill(-9);
   tokens.set(points.data, 5 * 6);
-  const buffer = uploadMatrix(device, matrix(45, 6, tokens), 'tokens');
+  const scope = new GpuScope(device);
+  const buffer = scope.upload(matrix(45, 6, tokens), 'tokens');
   const view = { ...buffer, offset: 5 * buffer.stride * 4, rows: 40 };
-  const model = uploadScoringModel(device, project.classes, project.calibration);
-  const out = createScores(device, 40, 2);
+  const model = uploadScoringModel(scope, project.classes, project.calibration);
+  const out = createScores(scope, 40, 2);
   const rec = new KernelRecorder(device, 'score');
-  kernels.score(rec, model, view, uploadMatrix(device, logits, 'logits'), out, { epsilon: 0.05 });
+  kernels.score(rec, model, view, scope.upload(logits, 'logits'), out, { epsilon: 0.05 });
   rec.submit();
   const want = inDistributionRate(project.calibration, { logits, dists: distancesOf(points, project.classes) });
   const got = (await readMatrix(device, out.sIn)).data;
+  scope.destroy();
   expect(compare(got, want.data, 0).relative).toBeLessThanOrEqual(TOLERANCE);
 });

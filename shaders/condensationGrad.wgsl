@@ -26,13 +26,14 @@
 //  13  storage, write    lossLog      [slots]           the batch loss goes to slot lossSlot
 //  14  storage, rw       running      [K]               running support s_t(k) (points per batch)
 //  15  storage, write    mask         [K] u32           1 where s_t(k) > threshold
+//  16  uniform           supportParams  SupportParams below
 //
 // Entry points, in the order a step runs them, with the bindings each uses:
 //   etalonPartials  0–4        workgroups (⌈K/32⌉, ⌈stride/32⌉, chunks), 8 × 8 threads, 4 etalons × 1 vec4 each
 //   columnPartials  0, 3, 5–7  workgroups (⌈K/64⌉, chunks), a thread per etalon
 //   finishEtalons   0, 4, 6, 8, 9      a thread per vec4 of gradEtalons
 //   finishScalars   0, 6, 7, 10–13     a thread per etalon; thread 0 also the loss
-//   updateSupport   0, 11, 14, 15      a thread per etalon
+//   updateSupport   11, 14–16          a thread per etalon
 
 struct Params {
   batch: u32,        // B
@@ -41,6 +42,10 @@ struct Params {
   rowOffset: u32,
   chunks: u32,       // ⌈B / CHUNK⌉
   lossSlot: u32,
+}
+
+struct SupportParams {
+  etalons: u32,      // K
   supportRate: f32,  // q_t of Eq. 18
   threshold: f32,    // re-init threshold θ_r (points per batch)
 }
@@ -61,6 +66,7 @@ struct Params {
 @group(0) @binding(13) var<storage, read_write> lossLog: array<f32>;
 @group(0) @binding(14) var<storage, read_write> running: array<f32>;
 @group(0) @binding(15) var<storage, read_write> mask: array<u32>;
+@group(0) @binding(16) var<uniform> supportParams: SupportParams;
 
 // Points per chunk: a multiple of the 32-row step below. Must match CHUNK_ROWS in condensationKernels.ts.
 const CHUNK = 256u;
@@ -220,10 +226,10 @@ fn finishScalars(@builtin(global_invocation_id) id: vec3u) {
 @compute @workgroup_size(64)
 fn updateSupport(@builtin(global_invocation_id) id: vec3u) {
   let k = id.x;
-  if (k >= params.etalons) {
+  if (k >= supportParams.etalons) {
     return;
   }
-  let s = (1.0 - params.supportRate) * running[k] + params.supportRate * support[k];
+  let s = (1.0 - supportParams.supportRate) * running[k] + supportParams.supportRate * support[k];
   running[k] = s;
-  mask[k] = select(0u, 1u, s > params.threshold);
+  mask[k] = select(0u, 1u, s > supportParams.threshold);
 }

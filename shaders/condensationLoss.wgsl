@@ -18,7 +18,8 @@
 //                                     2: ∂ℓ_i/∂τ_k (0 unless the variant is condensation)
 //   5  storage, write    pointLoss  [B]     ℓ_i
 //   6  storage, atomic   assigned   [K] u32 markNearest sets 1 on the nearest active etalon of each point
-// softmin uses bindings 0–5; markNearest uses 0, 1, 3 (the etalons allowed) and 6.
+//   7  uniform           nearest    NearestParams below
+// softmin uses bindings 0–5; markNearest uses 1, 3 (the etalons allowed), 6 and 7.
 //
 // One thread per point; K is small next to B, so a thread walks its row three times (nearest,
 // normaliser and loss, then the terms) rather than keep it in registers.
@@ -31,6 +32,11 @@ struct Params {
   variant: u32, // 0 soft k-means, 1 soft k-medians, 2 condensation
 }
 
+struct NearestParams {
+  batch: u32,   // B
+  etalons: u32, // K
+}
+
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> distances: array<f32>;
 @group(0) @binding(2) var<storage, read> theta: array<f32>;
@@ -38,6 +44,7 @@ struct Params {
 @group(0) @binding(4) var<storage, read_write> terms: array<f32>;
 @group(0) @binding(5) var<storage, read_write> pointLoss: array<f32>;
 @group(0) @binding(6) var<storage, read_write> assigned: array<atomic<u32>>;
+@group(0) @binding(7) var<uniform> nearest: NearestParams;
 
 const SOFT_KMEANS = 0u;
 const SOFT_KMEDIANS = 1u;
@@ -132,14 +139,14 @@ fn softmin(@builtin(global_invocation_id) id: vec3u) {
 @compute @workgroup_size(64)
 fn markNearest(@builtin(global_invocation_id) id: vec3u) {
   let i = id.x;
-  if (i >= params.batch) {
+  if (i >= nearest.batch) {
     return;
   }
-  let row = i * params.etalons;
+  let row = i * nearest.etalons;
   var best = 0u;
   var bestDistance = 0.0;
   var found = false;
-  for (var k = 0u; k < params.etalons; k++) {
+  for (var k = 0u; k < nearest.etalons; k++) {
     if (mask[k] != 0u) {
       let d = distances[row + k];
       if (!found || d < bestDistance) {

@@ -7,9 +7,10 @@
 import type { CondensationBatchInput, CondensationBatchResult } from '../../src/core/condensation/batch';
 import { createRng } from '../../src/core/rng';
 import { matrix, type Matrix } from '../../src/core/tensor';
-import type { CondensationKernels } from '../../src/gpu/condensationKernels';
-import type { DistancesKernel } from '../../src/gpu/distancesKernel';
-import { createGpuMatrix, createGpuVector, readMatrix, readVector, uploadMatrix, writeVector, type GpuMatrix, type GpuVector } from '../../src/gpu/gpuMatrix';
+import { createGpuCondensation } from '../../src/gpu/condensationStep';
+import { readMatrix, readVector, writeVector } from '../../src/gpu/gpuMatrix';
+import { withGpuScope } from '../../src/gpu/gpuScope';
+import { KernelRecorder } from '../../src/gpu/kernelRecorder';
 
 export interface GpuBatchResult extends CondensationBatchResult {
   /** [B, K] squared distances. */
@@ -18,14 +19,9 @@ export interface GpuBatchResult extends CondensationBatchResult {
 
 const DECOYS = 5;
 
-export async function gpuCondensationBatch(
-  device: GPUDevice,
-  kernels: { readonly distances: DistancesKernel; readonly condensation: CondensationKernels },
-  input: CondensationBatchInput,
-): Promise<GpuBatchResult> {
+export async function gpuCondensationBatch(device: GPUDevice, input: CondensationBatchInput): Promise<GpuBatchResult> {
   const { points, etalons, theta, active, beta, variant } = input;
   const [b, d] = points.dims;
-  const [k] = etalons.dims;
   const n = b + DECOYS;
   const place = createRng(99).permutation(n);
   const stored = new Float32Array(n * d).fill(1e6);
@@ -34,52 +30,19 @@ export async function gpuCondensationBatch(
   rowList.set(place.subarray(b), 0);
   rowList.set(place.subarray(0, b), DECOYS);
 
-  const cleanup: (() => void)[] = [];
-  const keep = <T extends GpuMatrix | GpuVector>(view: T): T => (cleanup.push(() => view.buffer.destroy()), view);
-  try {
-    const gpuPoints = keep(uploadMatrix(device, matrix(n, d, stored), 'points'));
-    const rows = keep(createGpuVector(device, n, 'u32', 'rows'));
-    writeVector(device, rows, rowList);
-    const gpuEtalons = keep(uploadMatrix(device, etalons, 'etalons'));
-    const gpuTheta = keep(createGpuVector(device, k, 'f32', 'theta'));
-    writeVector(device, gpuTheta, theta);
-    const gpuActive = keep(createGpuVector(device, k, 'u32', 'active'));
-    writeVector(device, gpuActive, Uint32Array.from(active));
-    const distances = keep(createGpuMatrix(device, b, k, 'distances', k));
-    const gradEtalons = keep(createGpuMatrix(device, k, d, 'grad etalons'));
-    const gradTheta = keep(createGpuVector(device, k, 'f32', 'grad theta'));
-    const support = keep(createGpuVector(device, k, 'f32', 'support'));
-    const lossLog = keep(createGpuVector(device, 1, 'f32', 'loss'));
-
-    const distanceOp = kernels.distances.bind({ points: gpuPoints, rows, etalons: gpuEtalons, distances });
-    cleanup.push(() => distanceOp.destroy());
-    const stepOp = kernels.condensation.bindStep({
-      points: gpuPoints,
-      rows,
-      etalons: gpuEtalons,
-      theta: gpuTheta,
-      active: gpuActive,
-      distances,
-      gradEtalons,
-      gradTheta,
-      support,
-      lossLog,
-    });
-    cleanup.push(() => stepOp.destroy());
-    const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
-    distanceOp.encode(pass, { rowOffset: DECOYS, count: b });
-    stepOp.encode(pass, { rowOffset: DECOYS, count: b, beta, variant, lossSlot: 0 });
-    pass.end();
-    device.queue.submit([encoder.finish()]);
+  return withGpuScope(device, async (scope) => {
+    const gpu = await createGpuCondensation(scope, { points: matrix(n, d, stored), etalons, theta, maxBatch: b, lossSlots: 1 });
+    writeVector(device, gpu.rows, rowList);
+    writeVector(device, gpu.mask, Uint32Array.from(active));
+    const rec = new KernelRecorder(device, 'condensation batch');
+    gpu.recordBatch(rec, { rowOffset: DECOYS, count: b, beta, variant, lossSlot: 0 });
+    rec.submit();
     return {
-      distances: await readMatrix(device, distances),
-      gradEtalons: await readMatrix(device, gradEtalons),
-      gradTheta: await readVector(device, gradTheta),
-      support: await readVector(device, support),
-      loss: (await readVector(device, lossLog))[0],
+      distances: await readMatrix(device, gpu.distances),
+      gradEtalons: await readMatrix(device, gpu.gradEtalons),
+      gradTheta: await readVector(device, gpu.gradTheta),
+      support: await readVector(device, gpu.support),
+      loss: (await readVector(device, gpu.lossLog))[0],
     };
-  } finally {
-    for (const release of cleanup) release();
-  }
+  });
 }

@@ -1,19 +1,18 @@
 /**
  * One condensation training step on each path, ready to be timed over and over on the same
- * data: the GPU step as trainCondensationGpu records it (distances, softmin and gradients,
- * running support, AdamW in one compute pass), the CPU path's ONNX graph, and the JS reference.
+ * data: the GPU step of src/gpu/condensationStep.ts, the one trainCondensationGpu takes (distances,
+ * softmin and gradients, running support, AdamW in one compute pass), the CPU path's ONNX graph, and the JS reference.
  * Runs in the benchmark page (bench/kernels.html).
  */
 import { condensationBatch, type CondensationBatchInput } from '../../src/core/condensation/batch';
 import { thetaForTau } from '../../src/core/condensation/tau';
 import { createRng } from '../../src/core/rng';
 import { matrix, type Matrix } from '../../src/core/tensor';
-import { createAdamWKernel, type AdamWKernel } from '../../src/gpu/adamwKernel';
-import { createCondensationKernels, type CondensationKernels } from '../../src/gpu/condensationKernels';
+import { createGpuCondensation } from '../../src/gpu/condensationStep';
 import type { CpuCondensation } from '../../src/gpu/cpu/cpuCondensationStep';
-import { createDistancesKernel, type DistancesKernel } from '../../src/gpu/distancesKernel';
-import { createCondensationParameters } from '../../src/gpu/condensationParameters';
-import { createGpuMatrix, createGpuVector, uploadMatrix, writeMatrix, writeVector, type GpuMatrix, type GpuVector } from '../../src/gpu/gpuMatrix';
+import { writeVector } from '../../src/gpu/gpuMatrix';
+import { GpuScope } from '../../src/gpu/gpuScope';
+import { KernelRecorder } from '../../src/gpu/kernelRecorder';
 import type { EpochPlan } from './kernelsPlan';
 
 /** One class's training data at the start of a training: whitened-like points, etalons drawn from them, τ = 10. */
@@ -93,54 +92,21 @@ function batchInput({ points, etalons, theta, stepRows }: StepProblem): Condensa
   };
 }
 
-export interface GpuStepKernels {
-  readonly distances: DistancesKernel;
-  readonly condensation: CondensationKernels;
-  readonly adamW: AdamWKernel;
-}
-
-export async function createGpuStepKernels(device: GPUDevice): Promise<GpuStepKernels> {
-  const [distances, condensation, adamW] = await Promise.all([createDistancesKernel(device), createCondensationKernels(device), createAdamWKernel(device)]);
-  return { distances, condensation, adamW };
-}
-
 /**
- * The trainer's step on the class's points in a random order, batch after batch. Its buffers
- * are laid out as createTrainingState (src/gpu/condensationTrainer.ts) lays them out: etalons
- * and θ in one buffer so that AdamW is one pass. The support threshold is 0, so every etalon
- * stays active and the three paths do the same work.
+ * The trainer's step (src/gpu/condensationStep.ts) on the class's points in a random order, batch
+ * after batch. The support threshold is 0, so every etalon stays active and the three paths do
+ * the same work.
  */
-export function gpuStepRunner(device: GPUDevice, kernels: GpuStepKernels, problem: StepProblem, maxTimedSteps: number): StepRunner {
-  const [n, d] = problem.points.dims;
+export async function gpuStepRunner(device: GPUDevice, problem: StepProblem, maxTimedSteps: number): Promise<StepRunner> {
+  const [n] = problem.points.dims;
   const [k] = problem.etalons.dims;
   const rows = problem.stepRows;
   const batches = Math.floor(n / rows);
-  const buffers: GPUBuffer[] = [];
-  const own = <T extends GpuMatrix | GpuVector>(view: T): T => (buffers.push(view.buffer), view);
-
-  const layout = createCondensationParameters(device, k, d, 'bench');
-  const { values: parameters, gradients } = layout;
-  buffers.push(parameters, gradients);
-  const etalons = layout.etalons(parameters);
-  const theta = layout.theta(parameters);
-  writeMatrix(device, etalons, problem.etalons);
-  writeVector(device, theta, problem.theta);
-
-  const points = own(uploadMatrix(device, problem.points, 'bench points'));
-  const order = own(createGpuVector(device, n, 'u32', 'bench rows'));
-  writeVector(device, order, createRng(n).permutation(n));
-  const mask = own(createGpuVector(device, k, 'u32', 'bench mask'));
-  writeVector(device, mask, new Uint32Array(k).fill(1));
-  const running = own(createGpuVector(device, k, 'f32', 'bench running support'));
-  writeVector(device, running, new Float32Array(k).fill(1));
-  const support = own(createGpuVector(device, k, 'f32', 'bench batch support'));
-  const distances = own(createGpuMatrix(device, rows, k, 'bench distances', k));
-  const lossLog = own(createGpuVector(device, batches, 'f32', 'bench losses'));
-
-  const distanceOp = kernels.distances.bind({ points, rows: order, etalons, distances });
-  const stepOp = kernels.condensation.bindStep({ points, rows: order, etalons, theta, active: mask, distances, gradEtalons: layout.etalons(gradients), gradTheta: layout.theta(gradients), support, lossLog });
-  const supportOp = kernels.condensation.bindSupport({ support, running, active: mask });
-  const optimiser = kernels.adamW.bind({ values: layout.flat(parameters), grad: layout.flat(gradients) }, { weightDecay: 0 });
+  const scope = new GpuScope(device);
+  const gpu = await createGpuCondensation(scope, { points: problem.points, etalons: problem.etalons, theta: problem.theta, maxBatch: rows, lossSlots: batches });
+  writeVector(device, gpu.rows, createRng(n).permutation(n));
+  writeVector(device, gpu.mask, new Uint32Array(k).fill(1));
+  writeVector(device, gpu.running, new Float32Array(k).fill(1));
 
   // Two timestamps per timed step, around its compute pass, resolved and read once by gpuTimes().
   const querySet = device.features.has('timestamp-query') ? device.createQuerySet({ type: 'timestamp', count: 2 * maxTimedSteps }) : null;
@@ -151,16 +117,11 @@ export function gpuStepRunner(device: GPUDevice, kernels: GpuStepKernels, proble
     async step(timed) {
       if (timed && timedSteps >= maxTimedSteps) throw new RangeError(`room for ${maxTimedSteps} timed steps`);
       const start = performance.now();
-      const encoder = device.createCommandEncoder();
       const slot = timed && querySet ? 2 * timedSteps : -1;
-      const pass = encoder.beginComputePass(slot >= 0 && querySet ? { timestampWrites: { querySet, beginningOfPassWriteIndex: slot, endOfPassWriteIndex: slot + 1 } } : {});
+      const rec = new KernelRecorder(device, 'bench step', slot >= 0 && querySet ? { timestampWrites: { querySet, beginningOfPassWriteIndex: slot, endOfPassWriteIndex: slot + 1 } } : {});
       const rowOffset = batch * rows;
-      distanceOp.encode(pass, { rowOffset, count: rows });
-      stepOp.encode(pass, { rowOffset, count: rows, beta: BETA, variant: 'condensation', lossSlot: batch });
-      supportOp.encode(pass, { supportRate: 0.001, threshold: 0 });
-      optimiser.encode(pass, 1e-3);
-      pass.end();
-      device.queue.submit([encoder.finish()]);
+      gpu.recordStep(rec, { rowOffset, count: rows, beta: BETA, variant: 'condensation', lossSlot: batch, supportRate: 0.001, threshold: 0, lr: 1e-3 });
+      rec.submit();
       await device.queue.onSubmittedWorkDone();
       batch = (batch + 1) % batches;
       if (timed) timedSteps += 1;
@@ -174,8 +135,7 @@ export function gpuStepRunner(device: GPUDevice, kernels: GpuStepKernels, proble
       return times.every((t) => t > 0) ? times : null;
     },
     async release() {
-      for (const op of [distanceOp, stepOp, supportOp, optimiser]) op.destroy();
-      for (const buffer of buffers) buffer.destroy();
+      scope.destroy();
       querySet?.destroy();
     },
   };

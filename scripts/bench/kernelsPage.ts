@@ -9,9 +9,8 @@ import { ort, wasmThreads } from '../../src/backbone/ort';
 import { createCpuCondensation } from '../../src/gpu/cpu/cpuCondensationStep';
 import { createCpuNearest } from '../../src/gpu/cpu/cpuNearest';
 import { requestGpu } from '../../src/gpu/device';
-import { ResampleKernels } from '../../src/gpu/resampleKernels';
-import { ScoringKernels } from '../../src/gpu/scoringKernels';
-import { cpuStepRunner, createGpuStepKernels, gpuStepRunner, jsStepRunner, stepProblem, type StepRunner } from './condensationSteps';
+import { gpuKernelSet } from '../../src/gpu/kernels';
+import { cpuStepRunner, gpuStepRunner, jsStepRunner, stepProblem, type StepRunner } from './condensationSteps';
 import { benchSizes, condensationCases, condensationFlops, epochPlan, gflops, median, wantsAnotherStep, type KernelBenchSizes } from './kernelsPlan';
 import type { Clock, KernelPath, KernelsBenchReport, ScoringTiming, StepTiming } from './kernelsResult';
 import { cpuScoringRunner, gpuScoringRunner, scoringProject, type ScoringRunner } from './scoringRuns';
@@ -79,7 +78,7 @@ function stepTiming(fields: CaseFields, path: KernelPath, measured: Measured | E
 }
 
 async function measureCondensation(sizes: KernelBenchSizes, device: GPUDevice | null): Promise<StepTiming[]> {
-  const gpuKernels = device ? await createGpuStepKernels(device).catch((error: unknown) => new Error(`GPU kernels: ${message(error)}`)) : new Error('no WebGPU adapter');
+  const gpuKernels = device ? await gpuKernelSet(device, ['distances', 'condensation', 'adamw']).catch((error: unknown) => new Error(`GPU kernels: ${message(error)}`)) : new Error('no WebGPU adapter');
   const cpu = createCpuCondensation(ort);
   const results: StepTiming[] = [];
   for (const [index, c] of condensationCases(sizes).entries()) {
@@ -90,7 +89,7 @@ async function measureCondensation(sizes: KernelBenchSizes, device: GPUDevice | 
     const cpuRun = await attempt(() => measureSteps(cpuStepRunner(cpu, problem), WARMUP['ort-wasm'], sizes));
     const gpuRun = await attempt(async () => {
       if (gpuKernels instanceof Error) throw gpuKernels;
-      return measureSteps(gpuStepRunner(device!, gpuKernels, problem, sizes.maxSteps), WARMUP.webgpu, sizes);
+      return measureSteps(await gpuStepRunner(device!, problem, sizes.maxSteps), WARMUP.webgpu, sizes);
     });
     // V8 optimises the reference on the first, cheapest case; later cases, seconds a step at the big sizes, skip the warm-up.
     const jsRun = await attempt(() => measureSteps(jsStepRunner(problem), index === 0 ? WARMUP['js-reference'] : 0, sizes));
@@ -112,12 +111,7 @@ const scoringWarmups = (path: 'webgpu' | 'ort-wasm', fallbackAdapter: boolean, i
 
 async function measureScoring(sizes: KernelBenchSizes, device: GPUDevice | null, fallbackAdapter: boolean): Promise<ScoringTiming[]> {
   const s = sizes.scoring;
-  const gpuKernels = device
-    ? await Promise.all([ScoringKernels.create(device), ResampleKernels.create(device)]).then(
-        ([scoring, resample]) => ({ scoring, resample }),
-        (error: unknown) => new Error(`GPU kernels: ${message(error)}`),
-      )
-    : new Error('no WebGPU adapter');
+  const gpuKernels = device ? await gpuKernelSet(device, ['scoring', 'resample']).catch((error: unknown) => new Error(`GPU kernels: ${message(error)}`)) : new Error('no WebGPU adapter');
   const timeRunner = async (warmups: number, make: () => Promise<ScoringRunner>) => {
     try {
       const runner = await make();
@@ -159,7 +153,6 @@ async function measureScoring(sizes: KernelBenchSizes, device: GPUDevice | null,
       results.push(timing);
     }
   }
-  if (!(gpuKernels instanceof Error)) gpuKernels.scoring.destroy();
   return results;
 }
 

@@ -15,10 +15,10 @@ import { resizeScoreMap, upsampleGrid } from '../../src/core/resample';
 import { createRng, type Rng } from '../../src/core/rng';
 import { matrix, tensor, type Matrix, type Tensor3 } from '../../src/core/tensor';
 import type { CpuNearest } from '../../src/gpu/cpu/cpuNearest';
-import { createGpuMatrix, createGpuVector, uploadMatrix } from '../../src/gpu/gpuMatrix';
+import { GpuScope } from '../../src/gpu/gpuScope';
 import { KernelRecorder } from '../../src/gpu/kernelRecorder';
 import type { ResampleKernels } from '../../src/gpu/resampleKernels';
-import { createScores, destroyScores, destroyScoringModel, uploadScoringModel, type ScoringEtalons, type ScoringKernels } from '../../src/gpu/scoringKernels';
+import { createScores, uploadScoringModel, type ScoringEtalons, type ScoringKernels } from '../../src/gpu/scoringKernels';
 import type { ScoringSizes } from './kernelsPlan';
 
 /** The open-set threshold's ID false-negative rate. */
@@ -102,12 +102,13 @@ export function gpuScoringRunner(device: GPUDevice, kernels: { readonly scoring:
   const { grid, factor, calibration, logits, image, classes } = project;
   const [side, , dim] = grid.dims;
   const upsampled = side * factor;
-  const cells = uploadMatrix(device, matrix(side * side, dim, grid.data), 'bench feature grid');
-  const points = createGpuMatrix(device, upsampled * upsampled, dim, 'bench up-sampled features');
-  const gpuLogits = logits && uploadMatrix(device, logits, 'bench logits');
-  const model = uploadScoringModel(device, classes, calibration);
-  const scores = createScores(device, upsampled * upsampled, classes.length);
-  const map = createGpuVector(device, image * image, 'f32', 'bench score map');
+  const scope = new GpuScope(device);
+  const cells = scope.upload(matrix(side * side, dim, grid.data), 'bench feature grid');
+  const points = scope.matrix(upsampled * upsampled, dim, 'bench up-sampled features');
+  const gpuLogits = logits && scope.upload(logits, 'bench logits');
+  const model = uploadScoringModel(scope, classes, calibration);
+  const scores = createScores(scope, upsampled * upsampled, classes.length);
+  const map = scope.vector(image * image, 'f32', 'bench score map');
   return {
     async run() {
       const start = performance.now();
@@ -120,9 +121,7 @@ export function gpuScoringRunner(device: GPUDevice, kernels: { readonly scoring:
       return performance.now() - start;
     },
     async release() {
-      destroyScores(scores);
-      destroyScoringModel(model);
-      for (const buffer of [cells.buffer, points.buffer, gpuLogits?.buffer, map.buffer]) buffer?.destroy();
+      scope.destroy();
     },
   };
 }

@@ -1,10 +1,15 @@
 /** AdamW on the GPU (shaders/adamw.wgsl): one element-wise pass per step, moments kept on the GPU. */
 import type { AdamWOptions } from '../core/adamw';
 import source from '../../shaders/adamw.wgsl?raw';
-import { bindGroup, createPipeline, createUniform, validated, workgroupCount, writeUniform } from './compute';
-import { bindingOf, createGpuVector, requireVector, type GpuVector } from './gpuMatrix';
+import type { GpuScope } from './gpuScope';
+import { requireVector, type GpuVector } from './gpuMatrix';
+import { bindingOf, compilePipelines, type KernelRecorder } from './kernelRecorder';
+import { SHADER_STRUCTS } from './shaderStructs';
 
+/** Threads per workgroup (workgroup_size in adamw.wgsl). */
 const GROUP = 256;
+
+const { Params } = SHADER_STRUCTS['adamw.wgsl'];
 
 export interface AdamWBindings {
   /** The parameters, updated in place. */
@@ -23,54 +28,49 @@ export interface AdamWOp {
   readonly v: GpuVector<'f32'>;
   /** Steps recorded so far. */
   readonly step: number;
-  /** Records one step at learning rate `lr`. Its uniforms go through a queue write: submit before encoding it again. */
-  encode(pass: GPUComputePassEncoder, lr: number): void;
-  destroy(): void;
+  /** Records one step at learning rate `lr`. */
+  record(rec: KernelRecorder, lr: number): void;
 }
 
-export interface AdamWKernel {
-  bind(bindings: AdamWBindings, settings?: AdamWSettings): AdamWOp;
-}
+export class AdamWKernel {
+  private constructor(private readonly pipeline: GPUComputePipeline) {}
 
-export async function createAdamWKernel(device: GPUDevice): Promise<AdamWKernel> {
-  const pipeline = await validated(device, () => createPipeline(device, device.createShaderModule({ code: source, label: 'adamw.wgsl' }), 'main'));
-  return {
-    bind({ values, grad }, settings = {}) {
-      const { beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 0.01 } = settings;
-      const count = values.length;
-      requireVector(grad, 'grad', count, 'f32');
-      const m = createGpuVector(device, count, 'f32', 'adamw m');
-      const v = createGpuVector(device, count, 'f32', 'adamw v');
-      const uniform = createUniform(device, 8, 'adamw params');
-      const group = bindGroup(device, pipeline, { 0: { buffer: uniform }, 1: bindingOf(values), 2: bindingOf(grad), 3: bindingOf(m), 4: bindingOf(v) });
-      let step = 0;
-      return {
-        m,
-        v,
-        get step() {
-          return step;
-        },
-        encode(pass, lr) {
-          step += 1;
-          // The bias corrections in double precision on the CPU, as `adamWStep` computes them.
-          writeUniform(device, uniform, [
-            ['u32', count],
-            ['f32', lr],
-            ['f32', beta1],
-            ['f32', beta2],
-            ['f32', eps],
-            ['f32', 1 - lr * weightDecay],
-            ['f32', 1 - beta1 ** step],
-            ['f32', 1 - beta2 ** step],
-          ]);
-          pass.setPipeline(pipeline);
-          pass.setBindGroup(0, group);
-          pass.dispatchWorkgroups(workgroupCount(device, count, GROUP));
-        },
-        destroy() {
-          for (const buffer of [m.buffer, v.buffer, uniform]) buffer.destroy();
-        },
-      };
-    },
-  };
+  /** Compiles the pipeline once; rejects when the WGSL does not compile. */
+  static async create(device: GPUDevice): Promise<AdamWKernel> {
+    return new AdamWKernel((await compilePipelines(device, source, 'adamw.wgsl', ['main'])).main);
+  }
+
+  /** An optimiser for `values`; its moments belong to `scope`. */
+  bind(scope: GpuScope, { values, grad }: AdamWBindings, settings: AdamWSettings = {}): AdamWOp {
+    const { beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 0.01 } = settings;
+    const count = values.length;
+    requireVector(grad, 'grad', count, 'f32');
+    const m = scope.vector(count, 'f32', 'adamw m');
+    const v = scope.vector(count, 'f32', 'adamw v');
+    const pipeline = this.pipeline;
+    let step = 0;
+    return {
+      m,
+      v,
+      get step() {
+        return step;
+      },
+      record(rec, lr) {
+        step += 1;
+        const { device } = rec;
+        // The bias corrections in double precision on the CPU, as `adamWStep` computes them.
+        const params = rec.uniform(Params, {
+          count,
+          lr,
+          beta1,
+          beta2,
+          eps,
+          decay: 1 - lr * weightDecay,
+          correction1: 1 - beta1 ** step,
+          correction2: 1 - beta2 ** step,
+        });
+        rec.dispatch(pipeline, [Math.ceil(count / GROUP)], { 0: params, 1: bindingOf(device, values), 2: bindingOf(device, grad), 3: bindingOf(device, m), 4: bindingOf(device, v) });
+      },
+    };
+  }
 }

@@ -5,91 +5,71 @@
  * AdamW at a constant learning rate. Weights, gradients and optimiser moments stay on the GPU;
  * the only read-back is the epoch's loss totals, once per epoch.
  */
-import { createMlp } from '../core/classifier/mlp';
+import { createMlp, type Mlp } from '../core/classifier/mlp';
 import { resolveClassifierOptions, type TrainClassifierHooks, type TrainClassifierOptions } from '../core/classifier/train';
 import { IGNORE_LABEL } from '../core/labels';
 import { createRng } from '../core/rng';
 import type { Matrix } from '../core/tensor';
-import type { AdamWKernel, AdamWOp } from './adamwKernel';
-import { createGpuMatrix, createGpuVector, uploadMatrix, writeVector, type GpuMatrix, type GpuVector } from './gpuMatrix';
+import { writeVector, type GpuMatrix, type GpuVector } from './gpuMatrix';
+import { GpuScope } from './gpuScope';
 import { KernelRecorder } from './kernelRecorder';
-import {
-  createCrossEntropyBuffers,
-  createGpuMlp,
-  createLossTotals,
-  destroyMlp,
-  firstEntries,
-  firstRows,
-  mlpDims,
-  readLossTotals,
-  uploadLabels,
-  uploadMlp,
-  type GpuActivations,
-  type GpuCrossEntropy,
-  type GpuMlp,
-  type MlpKernels,
-} from './mlpKernels';
+import { gpuKernelSet } from './kernels';
+import { createCrossEntropyBuffers, createGpuMlp, createLossTotals, firstEntries, firstRows, mlpDims, readLossTotals, readMlp, uploadLabels, uploadMlp, type GpuActivations, type GpuCrossEntropy } from './mlpKernels';
 
-export interface GpuClassifierKernels {
-  readonly mlp: MlpKernels;
-  readonly adamw: AdamWKernel;
-}
+/** Training steps recorded into one submit: fewer submits, yet no command buffer long enough to stall the GPU. */
+const STEPS_PER_SUBMIT = 16;
 
 /**
  * Trains on `features` [N, D] with `labels` [N] (class index or IGNORE_LABEL) and returns the
- * MLP on the GPU (readMlp brings it to the CPU); the caller owns it. Rejects as trainClassifier
- * does: a RangeError for bad inputs, the signal's reason on abort.
+ * MLP, read back from the GPU. Rejects as trainClassifier does: a RangeError for bad inputs, the
+ * signal's reason on abort.
  */
 export async function trainClassifierGpu(
-  kernels: GpuClassifierKernels,
+  device: GPUDevice,
   features: Matrix,
   labels: Int32Array,
   options: TrainClassifierOptions = {},
   hooks: TrainClassifierHooks = {},
-): Promise<GpuMlp> {
-  const { device } = kernels.mlp;
+): Promise<Mlp> {
   const [n, d] = features.dims;
   const { hidden, classes, epochs, batchSize, lr, weightDecay, seed } = resolveClassifierOptions(features, labels, options);
+  const kernels = await gpuKernelSet(device, ['mlp', 'adamw']);
 
   const rng = createRng(seed);
-  const mlp = uploadMlp(device, createMlp(d, hidden, classes, rng), 'classifier');
-  const dims = mlpDims(mlp);
-  const rows = Math.min(batchSize, n);
-  const owned: GPUBuffer[] = [];
-  const own = <T extends GpuMatrix | GpuVector>(view: T): T => {
-    owned.push(view.buffer);
-    return view;
-  };
-  const grads = createGpuMlp(device, dims, 'classifier gradients');
-  const optimisers: AdamWOp[] = [];
+  const scope = new GpuScope(device);
   try {
-    const allFeatures = own(uploadMatrix(device, features, 'training features'));
-    const allLabels = own(uploadLabels(device, labels, 'training labels'));
-    const order = own(createGpuVector(device, n, 'u32', 'epoch order'));
-    const batch = own(createGpuMatrix(device, rows, d, 'batch features'));
-    const batchLabels = own(createGpuVector(device, rows, 'u32', 'batch labels'));
+    const mlp = uploadMlp(scope, createMlp(d, hidden, classes, rng), 'classifier');
+    const dims = mlpDims(mlp);
+    const rows = Math.min(batchSize, n);
+    const grads = createGpuMlp(scope, dims, 'classifier gradients');
+    const allFeatures = scope.upload(features, 'training features');
+    const allLabels = uploadLabels(scope, labels, 'training labels');
+    const order = scope.vector(n, 'u32', 'epoch order');
+    const batch = scope.matrix(rows, d, 'batch features');
+    const batchLabels = scope.vector(rows, 'u32', 'batch labels');
     const act: GpuActivations = {
-      pre: own(createGpuMatrix(device, rows, hidden, 'pre-activations')),
-      hidden: own(createGpuMatrix(device, rows, hidden, 'hidden')),
-      logits: own(createGpuMatrix(device, rows, classes, 'logits')),
+      pre: scope.matrix(rows, hidden, 'pre-activations'),
+      hidden: scope.matrix(rows, hidden, 'hidden'),
+      logits: scope.matrix(rows, classes, 'logits'),
     };
-    const dPre = own(createGpuMatrix(device, rows, hidden, 'dPre'));
-    const ce = createCrossEntropyBuffers(device, rows, classes);
-    for (const part of Object.values(ce)) own(part);
-    const totals = own(createLossTotals(device));
+    const dPre = scope.matrix(rows, hidden, 'dPre');
+    const ce = createCrossEntropyBuffers(scope, rows, classes);
+    const totals = createLossTotals(scope);
     const pairs: [GpuMatrix | GpuVector<'f32'>, GpuMatrix | GpuVector<'f32'>][] = [
       [mlp.w1, grads.w1],
       [mlp.b1, grads.b1],
       [mlp.w2, grads.w2],
       [mlp.b2, grads.b2],
     ];
-    for (const [values, grad] of pairs) optimisers.push(kernels.adamw.bind({ values: flat(values), grad: flat(grad) }, { weightDecay }));
+    const optimisers = pairs.map(([values, grad]) => kernels.adamw.bind(scope, { values: flat(values), grad: flat(grad) }, { weightDecay }));
 
     for (let epoch = 1; epoch <= epochs; epoch++) {
       hooks.signal?.throwIfAborted();
       const permutation = rng.permutation(n);
       writeVector(device, order, permutation);
-      device.queue.writeBuffer(totals.buffer, totals.offset, new Uint32Array(3));
+      writeVector(device, totals, new Uint32Array(3));
+      let rec = new KernelRecorder(device, `classifier epoch ${epoch}`);
+      let recorded = 0;
       for (let start = 0; start < n; start += batchSize) {
         const size = Math.min(batchSize, n - start);
         // torch's loss is NaN for a batch with every label ignored (the official run would stop); skip it.
@@ -98,29 +78,27 @@ export async function trainClassifierGpu(
         const stepAct: GpuActivations = { pre: view(act.pre), hidden: view(act.hidden), logits: view(act.logits) };
         const stepCe: GpuCrossEntropy = { ...ce, dLogits: view(ce.dLogits), rowLoss: firstEntries(ce.rowLoss, size), rowHit: firstEntries(ce.rowHit, size) };
         const stepLabels = firstEntries(batchLabels, size);
-        const rec = new KernelRecorder(device, `classifier epoch ${epoch} step ${start / batchSize}`);
         kernels.mlp.gather(rec, allFeatures, allLabels, order, start, view(batch), stepLabels);
         kernels.mlp.forward(rec, mlp, view(batch), stepAct);
         kernels.mlp.crossEntropy(rec, stepAct.logits, stepLabels, stepCe, totals);
         kernels.mlp.backward(rec, mlp, view(batch), stepAct, stepCe.dLogits, view(dPre), grads);
-        // AdamW writes its step's uniforms through the queue, so each step is its own submit.
-        for (const optimiser of optimisers) optimiser.encode(rec.computePass(), lr);
-        rec.submit();
+        for (const optimiser of optimisers) optimiser.record(rec, lr);
+        recorded += 1;
+        if (recorded % STEPS_PER_SUBMIT === 0) {
+          rec.submit();
+          rec = new KernelRecorder(device, `classifier epoch ${epoch}`);
+        }
       }
+      rec.submit();
       const { loss, count, hits } = await readLossTotals(device, totals);
       await hooks.onEpoch?.({ epoch, epochs, loss: loss / count, accuracy: hits / count });
       // Let the host deliver an abort (or other messages) between epochs.
       await new Promise<void>((resolve) => setTimeout(resolve, 0));
     }
     hooks.signal?.throwIfAborted();
-    return mlp;
-  } catch (error) {
-    destroyMlp(mlp);
-    throw error;
+    return await readMlp(device, mlp);
   } finally {
-    for (const optimiser of optimisers) optimiser.destroy();
-    destroyMlp(grads);
-    for (const buffer of owned) buffer.destroy();
+    scope.destroy();
   }
 }
 

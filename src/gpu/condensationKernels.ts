@@ -7,9 +7,11 @@
 import { distanceScale, type CondensationVariant } from '../core/condensation/batch';
 import gradSource from '../../shaders/condensationGrad.wgsl?raw';
 import lossSource from '../../shaders/condensationLoss.wgsl?raw';
-import { bindGroup, createPipeline, createUniform, validated, workgroupCount, writeUniform, type UniformField } from './compute';
 import { checkBatch, type BatchRange } from './distancesKernel';
-import { bindingOf, createStorage, requireDense, requireVec4Rows, requireVector, type GpuMatrix, type GpuVector } from './gpuMatrix';
+import type { GpuScope } from './gpuScope';
+import { requireDense, requireVec4Rows, requireVector, type GpuMatrix, type GpuVector } from './gpuMatrix';
+import { bindingOf, compilePipelines, type KernelRecorder } from './kernelRecorder';
+import { SHADER_STRUCTS } from './shaderStructs';
 
 /** Batch points per chunk of the deterministic reductions (CHUNK in condensationGrad.wgsl). */
 const CHUNK_ROWS = 256;
@@ -17,6 +19,9 @@ const CHUNK_ROWS = 256;
 const TILE = 32;
 /** Threads per workgroup of the one-thread-per-item entry points. */
 const GROUP = 64;
+
+const LOSS = SHADER_STRUCTS['condensationLoss.wgsl'];
+const GRAD = SHADER_STRUCTS['condensationGrad.wgsl'];
 
 const VARIANT_CODES: Record<CondensationVariant, number> = { softKMeans: 0, softKMedians: 1, condensation: 2 };
 
@@ -50,11 +55,10 @@ export interface CondensationStepParams extends BatchRange {
   readonly lossSlot: number;
 }
 
-/** A kernel bound to its buffers; its uniforms go through queue writes: submit before encoding it again. */
+/** The step checked against its buffers once, with its scratch buffers. */
 export interface CondensationStepOp {
   /** Records the batch step: softmin terms, then the reductions into the batch result. */
-  encode(pass: GPUComputePassEncoder, params: CondensationStepParams): void;
-  destroy(): void;
+  record(rec: KernelRecorder, params: CondensationStepParams): void;
 }
 
 export interface SupportBindings {
@@ -74,8 +78,7 @@ export interface SupportParams {
 }
 
 export interface SupportOp {
-  encode(pass: GPUComputePassEncoder, params: SupportParams): void;
-  destroy(): void;
+  record(rec: KernelRecorder, params: SupportParams): void;
 }
 
 export interface NearestBindings {
@@ -89,179 +92,113 @@ export interface NearestBindings {
 
 export interface NearestOp {
   /** Marks the nearest allowed etalon of each of the first `count` rows of the distances. */
-  encode(pass: GPUComputePassEncoder, count: number): void;
-  destroy(): void;
+  record(rec: KernelRecorder, count: number): void;
 }
 
-export interface CondensationKernels {
-  bindStep(bindings: CondensationStepBindings): CondensationStepOp;
-  bindSupport(bindings: SupportBindings): SupportOp;
-  bindNearest(bindings: NearestBindings): NearestOp;
-}
+const ENTRY_POINTS = {
+  loss: ['softmin', 'markNearest'],
+  grad: ['etalonPartials', 'columnPartials', 'finishEtalons', 'finishScalars', 'updateSupport'],
+} as const;
 
-export async function createCondensationKernels(device: GPUDevice): Promise<CondensationKernels> {
-  const [softmin, markNearest, etalonPartials, columnPartials, finishEtalons, finishScalars, updateSupport] = await validated(device, () => {
-    const loss = device.createShaderModule({ code: lossSource, label: 'condensationLoss.wgsl' });
-    const grad = device.createShaderModule({ code: gradSource, label: 'condensationGrad.wgsl' });
-    return [
-      createPipeline(device, loss, 'softmin'),
-      createPipeline(device, loss, 'markNearest'),
-      ...(['etalonPartials', 'columnPartials', 'finishEtalons', 'finishScalars', 'updateSupport'] as const).map((entry) => createPipeline(device, grad, entry)),
-    ];
-  });
-  const groups = (count: number, size: number) => workgroupCount(device, count, size);
+type Pipelines = Record<(typeof ENTRY_POINTS.loss)[number] | (typeof ENTRY_POINTS.grad)[number], GPUComputePipeline>;
 
-  /** condensationLoss.wgsl's Params. */
-  const lossParams = (count: number, k: number, beta: number, scale: number, variant: number): UniformField[] => [
-    ['u32', count],
-    ['u32', k],
-    ['f32', beta],
-    ['f32', scale],
-    ['u32', variant],
-  ];
-  /** condensationGrad.wgsl's Params. */
-  const gradParams = (p: { count: number; k: number; stride4: number; rowOffset: number; lossSlot: number; rate: number; threshold: number }): UniformField[] => [
-    ['u32', p.count],
-    ['u32', p.k],
-    ['u32', p.stride4],
-    ['u32', p.rowOffset],
-    ['u32', Math.ceil(p.count / CHUNK_ROWS)],
-    ['u32', p.lossSlot],
-    ['f32', p.rate],
-    ['f32', p.threshold],
-  ];
+export class CondensationKernels {
+  private readonly pipelines: Pipelines;
 
-  return {
-    bindStep(b) {
-      const { points, rows, etalons, theta, active, distances, gradEtalons, gradTheta, support, lossLog } = b;
-      const dim = points.cols;
-      const k = etalons.rows;
-      const maxBatch = distances.rows;
-      requireVec4Rows(points, 'points', dim);
-      requireVec4Rows(etalons, 'etalons', dim);
-      requireVec4Rows(gradEtalons, 'gradEtalons', dim);
-      if (gradEtalons.rows !== k) throw new RangeError(`gradEtalons has ${gradEtalons.rows} rows for ${k} etalons`);
-      requireDense(distances, 'distances', 1, k);
-      requireVector(theta, 'theta', k, 'f32');
-      requireVector(active, 'active', k, 'u32');
-      requireVector(gradTheta, 'gradTheta', k, 'f32');
-      requireVector(support, 'support', k, 'f32');
-      const stride4 = points.stride / 4;
-      const maxChunks = Math.ceil(maxBatch / CHUNK_ROWS);
+  /** Compiles the pipelines once; rejects when the WGSL does not compile. */
+  static async create(device: GPUDevice): Promise<CondensationKernels> {
+    const [loss, grad] = await Promise.all([
+      compilePipelines(device, lossSource, 'condensationLoss.wgsl', ENTRY_POINTS.loss),
+      compilePipelines(device, gradSource, 'condensationGrad.wgsl', ENTRY_POINTS.grad),
+    ]);
+    return new CondensationKernels({ ...loss, ...grad });
+  }
 
-      const lossUniform = createUniform(device, 5, 'condensation loss params');
-      const gradUniform = createUniform(device, 8, 'condensation grad params');
-      const terms = createStorage(device, 3 * maxBatch * k, 'condensation terms');
-      const pointLoss = createStorage(device, maxBatch, 'condensation point loss');
-      const partials = createStorage(device, maxChunks * k * points.stride, 'condensation etalon partials');
-      const columnSums = createStorage(device, maxChunks * 3 * k, 'condensation column sums');
-      const lossSums = createStorage(device, maxChunks, 'condensation loss sums');
-      const whole = (buffer: GPUBuffer): GPUBufferBinding => ({ buffer });
+  private constructor(pipelines: Pipelines) {
+    this.pipelines = pipelines;
+  }
 
-      const softminGroup = bindGroup(device, softmin, {
-        0: whole(lossUniform),
-        1: bindingOf(distances),
-        2: bindingOf(theta),
-        3: bindingOf(active),
-        4: whole(terms),
-        5: whole(pointLoss),
-      });
-      const etalonGroup = bindGroup(device, etalonPartials, {
-        0: whole(gradUniform),
-        1: bindingOf(points),
-        2: bindingOf(rows),
-        3: whole(terms),
-        4: whole(partials),
-      });
-      const columnGroup = bindGroup(device, columnPartials, {
-        0: whole(gradUniform),
-        3: whole(terms),
-        5: whole(pointLoss),
-        6: whole(columnSums),
-        7: whole(lossSums),
-      });
-      const finishEtalonGroup = bindGroup(device, finishEtalons, {
-        0: whole(gradUniform),
-        4: whole(partials),
-        6: whole(columnSums),
-        8: bindingOf(etalons),
-        9: bindingOf(gradEtalons),
-      });
-      const finishScalarGroup = bindGroup(device, finishScalars, {
-        0: whole(gradUniform),
-        6: whole(columnSums),
-        7: whole(lossSums),
-        10: bindingOf(theta),
-        11: bindingOf(support),
-        12: bindingOf(gradTheta),
-        13: bindingOf(lossLog),
-      });
+  /** The batch step on these buffers; its scratch buffers belong to `scope`. */
+  bindStep(scope: GpuScope, b: CondensationStepBindings): CondensationStepOp {
+    const { points, rows, etalons, theta, active, distances, gradEtalons, gradTheta, support, lossLog } = b;
+    const { softmin, etalonPartials, columnPartials, finishEtalons, finishScalars } = this.pipelines;
+    const dim = points.cols;
+    const k = etalons.rows;
+    const maxBatch = distances.rows;
+    requireVec4Rows(points, 'points', dim);
+    requireVec4Rows(etalons, 'etalons', dim);
+    requireVec4Rows(gradEtalons, 'gradEtalons', dim);
+    if (gradEtalons.rows !== k) throw new RangeError(`gradEtalons has ${gradEtalons.rows} rows for ${k} etalons`);
+    requireDense(distances, 'distances', 1, k);
+    requireVector(theta, 'theta', k, 'f32');
+    requireVector(active, 'active', k, 'u32');
+    requireVector(gradTheta, 'gradTheta', k, 'f32');
+    requireVector(support, 'support', k, 'f32');
+    const stride4 = points.stride / 4;
+    const maxChunks = Math.ceil(maxBatch / CHUNK_ROWS);
+    const whole = (buffer: GPUBuffer): GPUBufferBinding => ({ buffer });
+    const terms = whole(scope.storage(3 * maxBatch * k, 'condensation terms'));
+    const pointLoss = whole(scope.storage(maxBatch, 'condensation point loss'));
+    const partials = whole(scope.storage(maxChunks * k * points.stride, 'condensation etalon partials'));
+    const columnSums = whole(scope.storage(maxChunks * 3 * k, 'condensation column sums'));
+    const lossSums = whole(scope.storage(maxChunks, 'condensation loss sums'));
 
-      return {
-        encode(pass, { rowOffset, count, beta, variant, lossSlot }) {
-          checkBatch(rowOffset, count, rows.length, maxBatch);
-          if (!(Number.isInteger(lossSlot) && lossSlot >= 0 && lossSlot < lossLog.length)) {
-            throw new RangeError(`loss slot ${lossSlot} outside the log's ${lossLog.length}`);
-          }
-          writeUniform(device, lossUniform, lossParams(count, k, beta, distanceScale(dim), VARIANT_CODES[variant]));
-          writeUniform(device, gradUniform, gradParams({ count, k, stride4, rowOffset, lossSlot, rate: 0, threshold: 0 }));
-          const chunks = Math.ceil(count / CHUNK_ROWS);
-          const dispatch = (pipeline: GPUComputePipeline, group: GPUBindGroup, x: number, y = 1, z = 1) => {
-            pass.setPipeline(pipeline);
-            pass.setBindGroup(0, group);
-            pass.dispatchWorkgroups(x, y, z);
-          };
-          dispatch(softmin, softminGroup, groups(count, GROUP));
-          dispatch(etalonPartials, etalonGroup, groups(k, TILE), groups(points.stride, TILE), chunks);
-          dispatch(columnPartials, columnGroup, groups(k, GROUP), chunks);
-          dispatch(finishEtalons, finishEtalonGroup, groups(k * stride4, GROUP));
-          dispatch(finishScalars, finishScalarGroup, groups(k, GROUP));
-        },
-        destroy() {
-          for (const buffer of [lossUniform, gradUniform, terms, pointLoss, partials, columnSums, lossSums]) buffer.destroy();
-        },
-      };
-    },
+    return {
+      record(rec, { rowOffset, count, beta, variant, lossSlot }) {
+        checkBatch(rowOffset, count, rows.length, maxBatch);
+        if (!(Number.isInteger(lossSlot) && lossSlot >= 0 && lossSlot < lossLog.length)) {
+          throw new RangeError(`loss slot ${lossSlot} outside the log's ${lossLog.length}`);
+        }
+        const { device } = rec;
+        const bind = (view: GpuMatrix | GpuVector) => bindingOf(device, view);
+        const chunks = Math.ceil(count / CHUNK_ROWS);
+        const lossParams = rec.uniform(LOSS.Params, { batch: count, etalons: k, beta, scale: distanceScale(dim), variant: VARIANT_CODES[variant] });
+        const gradParams = rec.uniform(GRAD.Params, { batch: count, etalons: k, stride4, rowOffset, chunks, lossSlot });
+        rec.dispatch(softmin, [Math.ceil(count / GROUP)], { 0: lossParams, 1: bind(distances), 2: bind(theta), 3: bind(active), 4: terms, 5: pointLoss });
+        rec.dispatch(etalonPartials, [Math.ceil(k / TILE), Math.ceil(points.stride / TILE), chunks], { 0: gradParams, 1: bind(points), 2: bind(rows), 3: terms, 4: partials });
+        rec.dispatch(columnPartials, [Math.ceil(k / GROUP), chunks], { 0: gradParams, 3: terms, 5: pointLoss, 6: columnSums, 7: lossSums });
+        rec.dispatch(finishEtalons, [Math.ceil((k * stride4) / GROUP)], { 0: gradParams, 4: partials, 6: columnSums, 8: bind(etalons), 9: bind(gradEtalons) });
+        rec.dispatch(finishScalars, [Math.ceil(k / GROUP)], { 0: gradParams, 6: columnSums, 7: lossSums, 10: bind(theta), 11: bind(support), 12: bind(gradTheta), 13: bind(lossLog) });
+      },
+    };
+  }
 
-    bindSupport({ support, running, active }) {
-      const k = support.length;
-      requireVector(support, 'support', k, 'f32');
-      requireVector(running, 'running', k, 'f32');
-      requireVector(active, 'active', k, 'u32');
-      const uniform = createUniform(device, 8, 'running support params');
-      const group = bindGroup(device, updateSupport, { 0: { buffer: uniform }, 11: bindingOf(support), 14: bindingOf(running), 15: bindingOf(active) });
-      return {
-        encode(pass, { supportRate, threshold }) {
-          writeUniform(device, uniform, gradParams({ count: 0, k, stride4: 0, rowOffset: 0, lossSlot: 0, rate: supportRate, threshold }));
-          pass.setPipeline(updateSupport);
-          pass.setBindGroup(0, group);
-          pass.dispatchWorkgroups(groups(k, GROUP));
-        },
-        destroy() {
-          uniform.destroy();
-        },
-      };
-    },
+  bindSupport({ support, running, active }: SupportBindings): SupportOp {
+    const k = support.length;
+    requireVector(support, 'support', k, 'f32');
+    requireVector(running, 'running', k, 'f32');
+    requireVector(active, 'active', k, 'u32');
+    const { updateSupport } = this.pipelines;
+    return {
+      record(rec, { supportRate, threshold }) {
+        const { device } = rec;
+        rec.dispatch(updateSupport, [Math.ceil(k / GROUP)], {
+          11: bindingOf(device, support),
+          14: bindingOf(device, running),
+          15: bindingOf(device, active),
+          16: rec.uniform(GRAD.SupportParams, { etalons: k, supportRate, threshold }),
+        });
+      },
+    };
+  }
 
-    bindNearest({ distances, allowed, assigned }) {
-      const k = allowed.length;
-      requireDense(distances, 'distances', 1, k);
-      requireVector(allowed, 'allowed', k, 'u32');
-      requireVector(assigned, 'assigned', k, 'u32');
-      const uniform = createUniform(device, 5, 'nearest params');
-      const group = bindGroup(device, markNearest, { 0: { buffer: uniform }, 1: bindingOf(distances), 3: bindingOf(allowed), 6: bindingOf(assigned) });
-      return {
-        encode(pass, count) {
-          if (!(Number.isInteger(count) && count >= 1 && count <= distances.rows)) throw new RangeError(`${count} rows, room for 1..${distances.rows}`);
-          writeUniform(device, uniform, lossParams(count, k, 0, 0, 0));
-          pass.setPipeline(markNearest);
-          pass.setBindGroup(0, group);
-          pass.dispatchWorkgroups(groups(count, GROUP));
-        },
-        destroy() {
-          uniform.destroy();
-        },
-      };
-    },
-  };
+  bindNearest({ distances, allowed, assigned }: NearestBindings): NearestOp {
+    const k = allowed.length;
+    requireDense(distances, 'distances', 1, k);
+    requireVector(allowed, 'allowed', k, 'u32');
+    requireVector(assigned, 'assigned', k, 'u32');
+    const { markNearest } = this.pipelines;
+    return {
+      record(rec, count) {
+        if (!(Number.isInteger(count) && count >= 1 && count <= distances.rows)) throw new RangeError(`${count} rows, room for 1..${distances.rows}`);
+        const { device } = rec;
+        rec.dispatch(markNearest, [Math.ceil(count / GROUP)], {
+          1: bindingOf(device, distances),
+          3: bindingOf(device, allowed),
+          6: bindingOf(device, assigned),
+          7: rec.uniform(LOSS.NearestParams, { batch: count, etalons: k }),
+        });
+      },
+    };
+  }
 }

@@ -3,7 +3,8 @@
  * buffer (and their gradients another of the same layout) so that AdamW is a single pass over
  * both; θ starts at the first storage-binding offset after the etalons.
  */
-import { createStorage, paddedStride, type GpuMatrix, type GpuVector } from './gpuMatrix';
+import { paddedStride, type GpuMatrix, type GpuVector } from './gpuMatrix';
+import type { GpuScope } from './gpuScope';
 
 export interface CondensationParameters {
   readonly values: GPUBuffer;
@@ -16,14 +17,15 @@ export interface CondensationParameters {
   flat(buffer: GPUBuffer): GpuVector<'f32'>;
 }
 
-export function createCondensationParameters(device: GPUDevice, k: number, d: number, label: string): CondensationParameters {
+/** The two buffers, owned by `scope`. */
+export function createCondensationParameters(scope: GpuScope, k: number, d: number, label: string): CondensationParameters {
   const stride = paddedStride(d);
-  const align = device.limits.minStorageBufferOffsetAlignment / 4;
+  const align = scope.device.limits.minStorageBufferOffsetAlignment / 4;
   const thetaStart = Math.ceil((k * stride) / align) * align;
   const count = thetaStart + k;
   return {
-    values: createStorage(device, count, `${label} parameters`),
-    gradients: createStorage(device, count, `${label} gradients`),
+    values: scope.storage(count, `${label} parameters`),
+    gradients: scope.storage(count, `${label} gradients`),
     etalons: (buffer) => ({ buffer, offset: 0, rows: k, cols: d, stride }),
     theta: (buffer) => ({ buffer, offset: thetaStart * 4, length: k, element: 'f32' }),
     flat: (buffer) => ({ buffer, offset: 0, length: count, element: 'f32' }),

@@ -10,7 +10,6 @@
 import { createRng } from '../core/rng';
 import { cosineSchedule } from '../core/schedule';
 import { gatherRows, type Matrix } from '../core/tensor';
-import type { CondensationVariant } from '../core/condensation/batch';
 import { resolveCondensationOptions, type CondensationHooks, type CondensationOptions } from '../core/condensation/train';
 import { initialEtalons, initialSample } from '../core/condensation/init';
 import { validEtalonCount, type CondensationModel } from '../core/condensation/model';
@@ -18,11 +17,10 @@ import { reinitEtalons } from '../core/condensation/reinit';
 import { createSupportState, reinitThreshold, supportedEtalons, type SupportState } from '../core/condensation/support';
 import { tauFromTheta, thetaForTau } from '../core/condensation/tau';
 import { fitWhitening, unwhiten, whiten } from '../core/condensation/whitening';
-import { createAdamWKernel, type AdamWKernel } from './adamwKernel';
-import { createCondensationKernels, type CondensationKernels } from './condensationKernels';
-import { createDistancesKernel, type DistancesKernel } from './distancesKernel';
-import { createCondensationParameters } from './condensationParameters';
-import { createGpuMatrix, createGpuVector, readMatrix, readVector, uploadMatrix, writeMatrix, writeVector } from './gpuMatrix';
+import { createGpuCondensation, type TrainingStepParams } from './condensationStep';
+import { GpuScope } from './gpuScope';
+import { readMatrix, readVector, writeMatrix, writeVector } from './gpuMatrix';
+import { KernelRecorder } from './kernelRecorder';
 
 /** The reference's hooks; the batch step is this trainer's own. */
 export type GpuCondensationHooks = Omit<CondensationHooks, 'step'>;
@@ -46,8 +44,9 @@ export async function trainCondensationGpu(
   const data = whiten(points, whitening);
 
   const batchesPerEpoch = Math.ceil(n / batchSize);
-  const state = await createTrainingState(device, data, startEtalons, thetaForTau(initialTau), Math.min(batchSize, n), batchesPerEpoch);
+  const scope = new GpuScope(device);
   try {
+    const state = await createTrainingState(scope, data, startEtalons, thetaForTau(initialTau), Math.min(batchSize, n), batchesPerEpoch);
     const support = createSupportState(K);
     state.setSupport(support, reinitFactor);
     // The official code re-inits when the global batch count is a multiple of half an epoch.
@@ -98,41 +97,8 @@ export async function trainCondensationGpu(
       whitening,
     };
   } finally {
-    state.destroy();
+    scope.destroy();
   }
-}
-
-interface TrainerKernels {
-  readonly distanceKernel: DistancesKernel;
-  readonly condensationKernels: CondensationKernels;
-  readonly adamW: AdamWKernel;
-}
-
-/** Pipelines per device, compiled on first use: compiling takes seconds on a software adapter. */
-const kernelsByDevice = new WeakMap<GPUDevice, Promise<TrainerKernels>>();
-
-function trainerKernels(device: GPUDevice): Promise<TrainerKernels> {
-  let kernels = kernelsByDevice.get(device);
-  if (!kernels) {
-    kernels = Promise.all([createDistancesKernel(device), createCondensationKernels(device), createAdamWKernel(device)]).then(
-      ([distanceKernel, condensationKernels, adamW]) => ({ distanceKernel, condensationKernels, adamW }),
-    );
-    // A failed compilation is not cached: the next training tries again and reports it again.
-    kernels.catch(() => kernelsByDevice.delete(device));
-    kernelsByDevice.set(device, kernels);
-  }
-  return kernels;
-}
-
-interface StepParams {
-  readonly rowOffset: number;
-  readonly count: number;
-  readonly beta: number;
-  readonly variant: CondensationVariant;
-  readonly lossSlot: number;
-  readonly lr: number;
-  readonly supportRate: number;
-  readonly threshold: number;
 }
 
 /** The GPU side of a training: its buffers, its bound kernels and the few transfers the loop makes. */
@@ -140,7 +106,7 @@ interface TrainingState {
   /** Uploads the epoch's order of the points: batch b is the run of rows from b · batch size. */
   setOrder(order: Uint32Array): void;
   /** Records and submits one training step; its batch loss goes to slot `lossSlot` of the loss log. */
-  step(params: StepParams): void;
+  step(params: TrainingStepParams): void;
   /** The loss log: a loss per batch of the epoch. */
   readLosses(): Promise<Float32Array>;
   /** Uploads the running support and the mask it implies. */
@@ -152,103 +118,41 @@ interface TrainingState {
   readTheta(): Promise<Float32Array>;
   /** [K] 1 for each etalon that is the nearest `allowed` one of some point, in batches of `batchSize`. */
   nearestOfSome(allowed: Uint8Array, batchSize: number): Promise<Uint8Array>;
-  destroy(): void;
 }
 
-async function createTrainingState(
-  device: GPUDevice,
-  data: Matrix,
-  etalons: Matrix,
-  theta0: number,
-  maxBatch: number,
-  lossSlots: number,
-): Promise<TrainingState> {
-  const [n, d] = data.dims;
+async function createTrainingState(scope: GpuScope, data: Matrix, etalons: Matrix, theta0: number, maxBatch: number, lossSlots: number): Promise<TrainingState> {
+  const { device } = scope;
+  const [n] = data.dims;
   const [k] = etalons.dims;
-  const { distanceKernel, condensationKernels, adamW } = await trainerKernels(device);
-  const buffers: GPUBuffer[] = [];
-  const own = <T extends { buffer: GPUBuffer }>(view: T): T => (buffers.push(view.buffer), view);
-
-  const layout = createCondensationParameters(device, k, d, 'condensation');
-  const { values: parameters, gradients } = layout;
-  buffers.push(parameters, gradients);
-  const gpuEtalons = layout.etalons(parameters);
-  const gpuTheta = layout.theta(parameters);
-  writeMatrix(device, gpuEtalons, etalons);
-  writeVector(device, gpuTheta, new Float32Array(k).fill(theta0));
-
-  const points = own(uploadMatrix(device, data, 'condensation points'));
-  const rows = own(createGpuVector(device, n, 'u32', 'condensation rows'));
-  const mask = own(createGpuVector(device, k, 'u32', 'condensation mask'));
-  const running = own(createGpuVector(device, k, 'f32', 'condensation running support'));
-  const support = own(createGpuVector(device, k, 'f32', 'condensation batch support'));
-  const assigned = own(createGpuVector(device, k, 'u32', 'condensation nearest marks'));
-  const distances = own(createGpuMatrix(device, maxBatch, k, 'condensation distances', k));
-  const lossLog = own(createGpuVector(device, lossSlots, 'f32', 'condensation batch losses'));
-
-  const distanceOp = distanceKernel.bind({ points, rows, etalons: gpuEtalons, distances });
-  const stepOp = condensationKernels.bindStep({
-    points,
-    rows,
-    etalons: gpuEtalons,
-    theta: gpuTheta,
-    active: mask,
-    distances,
-    gradEtalons: layout.etalons(gradients),
-    gradTheta: layout.theta(gradients),
-    support,
-    lossLog,
-  });
-  const supportOp = condensationKernels.bindSupport({ support, running, active: mask });
-  const nearestOp = condensationKernels.bindNearest({ distances, allowed: mask, assigned });
-  const optimiser = adamW.bind({ values: layout.flat(parameters), grad: layout.flat(gradients) }, { weightDecay: 0 });
-  const ops = [distanceOp, stepOp, supportOp, nearestOp, optimiser];
-
-  const submit = (record: (pass: GPUComputePassEncoder) => void): void => {
-    const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
-    record(pass);
-    pass.end();
-    device.queue.submit([encoder.finish()]);
+  const gpu = await createGpuCondensation(scope, { points: data, etalons, theta: new Float32Array(k).fill(theta0), maxBatch, lossSlots });
+  const submit = (label: string, record: (rec: KernelRecorder) => void): void => {
+    const rec = new KernelRecorder(device, label);
+    record(rec);
+    rec.submit();
   };
 
   return {
-    setOrder: (order) => writeVector(device, rows, order),
-    step({ rowOffset, count, beta, variant, lossSlot, lr, supportRate, threshold }) {
-      submit((pass) => {
-        distanceOp.encode(pass, { rowOffset, count });
-        stepOp.encode(pass, { rowOffset, count, beta, variant, lossSlot });
-        supportOp.encode(pass, { supportRate, threshold });
-        optimiser.encode(pass, lr);
-      });
-    },
-    readLosses: () => readVector(device, lossLog),
+    setOrder: (order) => writeVector(device, gpu.rows, order),
+    step: (params) => submit('condensation step', (rec) => gpu.recordStep(rec, params)),
+    readLosses: () => readVector(device, gpu.lossLog),
     setSupport(state, factor) {
-      writeVector(device, running, Float32Array.from(state.support));
-      writeVector(device, mask, Uint32Array.from(supportedEtalons(state, factor)));
+      writeVector(device, gpu.running, Float32Array.from(state.support));
+      writeVector(device, gpu.mask, Uint32Array.from(supportedEtalons(state, factor)));
     },
     async readSupport(state) {
-      state.support.set(await readVector(device, running));
+      state.support.set(await readVector(device, gpu.running));
     },
-    readEtalons: () => readMatrix(device, gpuEtalons),
-    writeEtalons: (m) => writeMatrix(device, gpuEtalons, m),
-    readTheta: () => readVector(device, gpuTheta),
+    readEtalons: () => readMatrix(device, gpu.etalons),
+    writeEtalons: (m) => writeMatrix(device, gpu.etalons, m),
+    readTheta: () => readVector(device, gpu.theta),
     async nearestOfSome(allowed, batchSize) {
-      writeVector(device, mask, Uint32Array.from(allowed));
-      writeVector(device, assigned, new Uint32Array(k));
+      writeVector(device, gpu.mask, Uint32Array.from(allowed));
+      writeVector(device, gpu.assigned, new Uint32Array(k));
       // Any order of the points will do: the rows still hold the last epoch's permutation.
-      for (let start = 0; start < n; start += batchSize) {
-        const count = Math.min(batchSize, n - start);
-        submit((pass) => {
-          distanceOp.encode(pass, { rowOffset: start, count });
-          nearestOp.encode(pass, count);
-        });
-      }
-      return Uint8Array.from(await readVector(device, assigned));
-    },
-    destroy() {
-      for (const op of ops) op.destroy();
-      for (const buffer of buffers) buffer.destroy();
+      submit('condensation nearest', (rec) => {
+        for (let start = 0; start < n; start += batchSize) gpu.recordNearest(rec, { rowOffset: start, count: Math.min(batchSize, n - start) });
+      });
+      return Uint8Array.from(await readVector(device, gpu.assigned));
     },
   };
 }

@@ -1,10 +1,13 @@
 /** Squared distances from a batch of points to the etalons on the GPU (shaders/distances.wgsl). */
 import source from '../../shaders/distances.wgsl?raw';
-import { bindGroup, createPipeline, createUniform, validated, workgroupCount, writeUniform } from './compute';
-import { bindingOf, requireDense, requireVec4Rows, type GpuMatrix, type GpuVector } from './gpuMatrix';
+import { requireDense, requireVec4Rows, type GpuMatrix, type GpuVector } from './gpuMatrix';
+import { bindingOf, compilePipelines, type KernelRecorder } from './kernelRecorder';
+import { SHADER_STRUCTS } from './shaderStructs';
 
 /** Side of the block of points × etalons one workgroup computes (TILE in distances.wgsl). */
 const TILE = 32;
+
+const { Params } = SHADER_STRUCTS['distances.wgsl'];
 
 /** A batch: points rows[rowOffset], …, rows[rowOffset + count − 1]. */
 export interface BatchRange {
@@ -23,56 +26,41 @@ export interface DistancesBindings {
   readonly distances: GpuMatrix;
 }
 
-/** A kernel bound to its buffers. */
+/** The kernel checked against its buffers once. */
 export interface DistancesOp {
-  /**
-   * Records the distances of one batch. The batch's range goes to the GPU through a queue write
-   * now: submit before this op is encoded again.
-   */
-  encode(pass: GPUComputePassEncoder, batch: BatchRange): void;
-  destroy(): void;
+  /** Records the distances of one batch. */
+  record(rec: KernelRecorder, batch: BatchRange): void;
 }
 
-export interface DistancesKernel {
-  bind(bindings: DistancesBindings): DistancesOp;
-}
+export class DistancesKernel {
+  private constructor(private readonly pipeline: GPUComputePipeline) {}
 
-export async function createDistancesKernel(device: GPUDevice): Promise<DistancesKernel> {
-  const pipeline = await validated(device, () => createPipeline(device, device.createShaderModule({ code: source, label: 'distances.wgsl' }), 'main'));
-  return {
-    bind({ points, rows, etalons, distances }) {
-      const dim = points.cols;
-      const k = etalons.rows;
-      requireVec4Rows(points, 'points', dim);
-      requireVec4Rows(etalons, 'etalons', dim);
-      requireDense(distances, 'distances', 1, k);
-      const uniform = createUniform(device, 4, 'distances params');
-      const group = bindGroup(device, pipeline, {
-        0: { buffer: uniform },
-        1: bindingOf(points),
-        2: bindingOf(rows),
-        3: bindingOf(etalons),
-        4: bindingOf(distances),
-      });
-      return {
-        encode(pass, { rowOffset, count }) {
-          checkBatch(rowOffset, count, rows.length, distances.rows);
-          writeUniform(device, uniform, [
-            ['u32', count],
-            ['u32', k],
-            ['u32', points.stride / 4],
-            ['u32', rowOffset],
-          ]);
-          pass.setPipeline(pipeline);
-          pass.setBindGroup(0, group);
-          pass.dispatchWorkgroups(workgroupCount(device, k, TILE), workgroupCount(device, count, TILE));
-        },
-        destroy() {
-          uniform.destroy();
-        },
-      };
-    },
-  };
+  /** Compiles the pipeline once; rejects when the WGSL does not compile. */
+  static async create(device: GPUDevice): Promise<DistancesKernel> {
+    return new DistancesKernel((await compilePipelines(device, source, 'distances.wgsl', ['main'])).main);
+  }
+
+  bind({ points, rows, etalons, distances }: DistancesBindings): DistancesOp {
+    const dim = points.cols;
+    const k = etalons.rows;
+    requireVec4Rows(points, 'points', dim);
+    requireVec4Rows(etalons, 'etalons', dim);
+    requireDense(distances, 'distances', 1, k);
+    const pipeline = this.pipeline;
+    return {
+      record(rec, { rowOffset, count }) {
+        checkBatch(rowOffset, count, rows.length, distances.rows);
+        const { device } = rec;
+        rec.dispatch(pipeline, [Math.ceil(k / TILE), Math.ceil(count / TILE)], {
+          0: rec.uniform(Params, { batch: count, etalons: k, stride4: points.stride / 4, rowOffset }),
+          1: bindingOf(device, points),
+          2: bindingOf(device, rows),
+          3: bindingOf(device, etalons),
+          4: bindingOf(device, distances),
+        });
+      },
+    };
+  }
 }
 
 /** Throws unless the batch is non-empty, lies within the row list and fits `capacity` rows of output. */

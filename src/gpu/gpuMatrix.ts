@@ -109,9 +109,3 @@ export function requireVector(v: GpuVector, name: string, length: number, elemen
     throw new RangeError(`${name} must be ${length} ${element} values, got ${v.length} ${v.element}`);
   }
 }
-
-/** The bind-group resource for a view: its own range of the buffer, not the whole buffer. */
-export function bindingOf(view: GpuMatrix | GpuVector): GPUBufferBinding {
-  const floats = 'stride' in view ? view.rows * view.stride : view.length;
-  return { buffer: view.buffer, offset: view.offset, size: Math.max(1, floats) * 4 };
-}

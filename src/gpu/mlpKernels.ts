@@ -8,9 +8,11 @@ import common from '../../shaders/common.wgsl?raw';
 import source from '../../shaders/mlp.wgsl?raw';
 import { tensor } from '../core/tensor';
 import type { Mlp } from '../core/classifier/mlp';
-import type { UniformField } from './compute';
-import { createGpuMatrix, createGpuVector, createStorage, paddedStride, readMatrix, readVector, uploadMatrix, writeVector, type GpuMatrix, type GpuVector } from './gpuMatrix';
-import { compilePipelines, looseBinding, type KernelRecorder } from './kernelRecorder';
+import { createStorage, paddedStride, readMatrix, readVector, writeVector, type GpuMatrix, type GpuVector } from './gpuMatrix';
+import type { GpuScope } from './gpuScope';
+import { bindingOf, compilePipelines, looseBinding, type KernelRecorder } from './kernelRecorder';
+import { SHADER_STRUCTS } from './shaderStructs';
+import { decodeStruct } from './structLayout';
 
 /** An MLP D→H→C whose parameters live on the GPU, laid out as `Mlp` (weights [out, in]). */
 export interface GpuMlp {
@@ -60,6 +62,8 @@ export interface LossTotals {
   readonly hits: number;
 }
 
+const STRUCTS = SHADER_STRUCTS['mlp.wgsl'];
+
 const TILE = 64;
 const SLICE = 16;
 /** Inference keeps the hidden layer of at most this many bytes at a time. */
@@ -71,22 +75,22 @@ export function mlpDims(mlp: GpuMlp): { inputDim: number; hidden: number; classe
   return { inputDim: mlp.w1.cols, hidden: mlp.w1.rows, classes: mlp.w2.rows };
 }
 
-export function uploadMlp(device: GPUDevice, mlp: Mlp, label = 'mlp'): GpuMlp {
-  const b1 = createGpuVector(device, mlp.b1.dims[0], 'f32', `${label} b1`);
-  const b2 = createGpuVector(device, mlp.b2.dims[0], 'f32', `${label} b2`);
-  writeVector(device, b1, mlp.b1.data);
-  writeVector(device, b2, mlp.b2.data);
-  return { w1: uploadMatrix(device, mlp.w1, `${label} w1`), b1, w2: uploadMatrix(device, mlp.w2, `${label} w2`), b2 };
+export function uploadMlp(scope: GpuScope, mlp: Mlp, label = 'mlp'): GpuMlp {
+  const b1 = scope.vector(mlp.b1.dims[0], 'f32', `${label} b1`);
+  const b2 = scope.vector(mlp.b2.dims[0], 'f32', `${label} b2`);
+  writeVector(scope.device, b1, mlp.b1.data);
+  writeVector(scope.device, b2, mlp.b2.data);
+  return { w1: scope.upload(mlp.w1, `${label} w1`), b1, w2: scope.upload(mlp.w2, `${label} w2`), b2 };
 }
 
 /** Zeroed parameters, or a place for their gradients. */
-export function createGpuMlp(device: GPUDevice, dims: { inputDim: number; hidden: number; classes: number }, label: string): GpuMlp {
+export function createGpuMlp(scope: GpuScope, dims: { inputDim: number; hidden: number; classes: number }, label: string): GpuMlp {
   const { inputDim, hidden, classes } = dims;
   return {
-    w1: createGpuMatrix(device, hidden, inputDim, `${label} w1`),
-    b1: createGpuVector(device, hidden, 'f32', `${label} b1`),
-    w2: createGpuMatrix(device, classes, hidden, `${label} w2`),
-    b2: createGpuVector(device, classes, 'f32', `${label} b2`),
+    w1: scope.matrix(hidden, inputDim, `${label} w1`),
+    b1: scope.vector(hidden, 'f32', `${label} b1`),
+    w2: scope.matrix(classes, hidden, `${label} w2`),
+    b2: scope.vector(classes, 'f32', `${label} b2`),
   };
 }
 
@@ -95,13 +99,9 @@ export async function readMlp(device: GPUDevice, mlp: GpuMlp): Promise<Mlp> {
   return { w1, b1: tensor([b1.length] as const, b1), w2, b2: tensor([b2.length] as const, b2) };
 }
 
-export function destroyMlp(mlp: GpuMlp): void {
-  for (const part of [mlp.w1, mlp.b1, mlp.w2, mlp.b2]) part.buffer.destroy();
-}
-
-export function uploadLabels(device: GPUDevice, labels: Int32Array, label = 'labels'): GpuLabels {
-  const target = createGpuVector(device, labels.length, 'u32', label);
-  writeVector(device, target, new Uint32Array(labels.buffer, labels.byteOffset, labels.length));
+export function uploadLabels(scope: GpuScope, labels: Int32Array, label = 'labels'): GpuLabels {
+  const target = scope.vector(labels.length, 'u32', label);
+  writeVector(scope.device, target, new Uint32Array(labels.buffer, labels.byteOffset, labels.length));
   return target;
 }
 
@@ -110,22 +110,22 @@ export async function readLabels(device: GPUDevice, labels: GpuLabels): Promise<
   return new Int32Array(bits.buffer, bits.byteOffset, bits.length);
 }
 
-export function createLossTotals(device: GPUDevice): GpuLossTotals {
-  return createGpuVector(device, 3, 'u32', 'loss totals');
+export function createLossTotals(scope: GpuScope): GpuLossTotals {
+  return scope.vector(3, 'u32', 'loss totals');
 }
 
 export async function readLossTotals(device: GPUDevice, totals: GpuLossTotals): Promise<LossTotals> {
   const words = await readVector(device, totals);
-  return { loss: new Float32Array(words.buffer, words.byteOffset, 1)[0], count: words[1], hits: words[2] };
+  return decodeStruct(STRUCTS.Totals, new DataView(words.buffer, words.byteOffset, words.byteLength));
 }
 
 /** Buffers for the cross-entropy of batches of up to `rows` rows and `classes` classes. */
-export function createCrossEntropyBuffers(device: GPUDevice, rows: number, classes: number): GpuCrossEntropy {
+export function createCrossEntropyBuffers(scope: GpuScope, rows: number, classes: number): GpuCrossEntropy {
   return {
-    dLogits: createGpuMatrix(device, rows, classes, 'dLogits'),
-    rowLoss: createGpuVector(device, rows, 'f32', 'row loss'),
-    rowHit: createGpuVector(device, rows, 'u32', 'row hit'),
-    counted: createGpuVector(device, 1, 'u32', 'counted rows'),
+    dLogits: scope.matrix(rows, classes, 'dLogits'),
+    rowLoss: scope.vector(rows, 'f32', 'row loss'),
+    rowHit: scope.vector(rows, 'u32', 'row hit'),
+    counted: scope.vector(1, 'u32', 'counted rows'),
   };
 }
 
@@ -212,23 +212,23 @@ export class MlpKernels {
     if (labels.length !== rows) throw new RangeError(`${rows} rows of logits but ${labels.length} labels`);
     checkMatrix('dLogits', out.dLogits, rows, logits.cols);
     if (out.rowLoss.length !== rows || out.rowHit.length !== rows) throw new RangeError(`per-row outputs must have ${rows} entries`);
-    const params = rec.uniform([u32(rows), u32(logits.cols), u32(logits.stride), u32(out.dLogits.stride)]);
-    const lossEntries = { 19: params, 21: bind(this.device, labels), 25: bind(this.device, out.counted) };
+    const params = rec.uniform(STRUCTS.CrossEntropy, { rows, classes: logits.cols, logitsStride: logits.stride, dLogitsStride: out.dLogits.stride });
+    const lossEntries = { 19: params, 21: bindingOf(this.device, labels), 25: bindingOf(this.device, out.counted) };
     rec.dispatch(this.pipelines.countLabels, [1], lossEntries);
     rec.dispatchLinear(this.pipelines.softmaxCrossEntropy, rows, {
       ...lossEntries,
-      20: bind(this.device, logits),
-      22: bind(this.device, out.dLogits),
-      23: bind(this.device, out.rowLoss),
-      24: bind(this.device, out.rowHit),
+      20: bindingOf(this.device, logits),
+      22: bindingOf(this.device, out.dLogits),
+      23: bindingOf(this.device, out.rowLoss),
+      24: bindingOf(this.device, out.rowHit),
     });
     if (totals) {
       rec.dispatch(this.pipelines.accumulateLoss, [1], {
         19: params,
-        23: bind(this.device, out.rowLoss),
-        24: bind(this.device, out.rowHit),
-        25: bind(this.device, out.counted),
-        26: bind(this.device, totals),
+        23: bindingOf(this.device, out.rowLoss),
+        24: bindingOf(this.device, out.rowHit),
+        25: bindingOf(this.device, out.counted),
+        26: bindingOf(this.device, totals),
       });
     }
   }
@@ -244,11 +244,11 @@ export class MlpKernels {
     checkMatrix('dPre', dPre, batch, hidden);
     this.weightGradient(rec, dLogits, act.hidden, grads.w2, grads.b2);
     rec.dispatchLinear(this.pipelines.hiddenGrad, batch * hidden, {
-      14: rec.uniform([u32(batch), u32(hidden), u32(classes), u32(dLogits.stride), u32(mlp.w2.stride), u32(act.pre.stride)]),
-      15: bind(this.device, dLogits),
-      16: bind(this.device, mlp.w2),
-      17: bind(this.device, act.pre),
-      18: bind(this.device, dPre),
+      14: rec.uniform(STRUCTS.HiddenGrad, { batch, hidden, classes, dLogitsStride: dLogits.stride, w2Stride: mlp.w2.stride, preStride: act.pre.stride }),
+      15: bindingOf(this.device, dLogits),
+      16: bindingOf(this.device, mlp.w2),
+      17: bindingOf(this.device, act.pre),
+      18: bindingOf(this.device, dPre),
     });
     checkMatrix('input', input, batch, inputDim);
     this.weightGradient(rec, dPre, input, grads.w1, grads.b1);
@@ -261,28 +261,23 @@ export class MlpKernels {
     if (batch.cols !== features.cols || batchLabels.length !== rows) throw new RangeError('the batch buffers do not match the features');
     const x = looseBinding(this.device, features);
     rec.dispatchLinear(this.pipelines.gatherRows, rows * features.cols, {
-      27: rec.uniform([u32(rows), u32(features.cols), u32(start), u32(x.first), u32(features.stride), u32(batch.stride)]),
+      27: rec.uniform(STRUCTS.Gather, { rows, cols: features.cols, start, sourceFirst: x.first, sourceStride: features.stride, batchStride: batch.stride }),
       28: x.binding,
-      29: bind(this.device, order),
-      30: bind(this.device, labels),
-      31: bind(this.device, batch),
-      32: bind(this.device, batchLabels),
+      29: bindingOf(this.device, order),
+      30: bindingOf(this.device, labels),
+      31: bindingOf(this.device, batch),
+      32: bindingOf(this.device, batchLabels),
     });
-  }
-
-  destroy(): void {
-    this.scratch?.destroy();
-    this.scratch = null;
   }
 
   private linear(rec: KernelRecorder, entry: Extract<EntryPoint, 'linearHidden' | 'linearHiddenTrain' | 'linearOut'>, input: GpuMatrix, w: GpuMatrix, b: GpuVector<'f32'>, out: GpuMatrix, pre: GpuMatrix | null): void {
     const x = looseBinding(this.device, input);
     const y = looseBinding(this.device, out);
     const entries: Record<number, GPUBufferBinding> = {
-      0: rec.uniform([u32(input.rows), u32(input.cols), u32(w.rows), u32(x.first), u32(input.stride), u32(w.stride), u32(y.first), u32(out.stride)]),
+      0: rec.uniform(STRUCTS.Linear, { rows: input.rows, inDim: input.cols, outDim: w.rows, xFirst: x.first, xStride: input.stride, wStride: w.stride, outFirst: y.first, outStride: out.stride }),
       1: x.binding,
-      2: bind(this.device, w),
-      3: bind(this.device, b),
+      2: bindingOf(this.device, w),
+      3: bindingOf(this.device, b),
       4: y.binding,
     };
     if (pre) {
@@ -307,16 +302,16 @@ export class MlpKernels {
     const partial = this.scratchBuffer(rec, splits * m * (n + 1));
     const whole = { buffer: partial, offset: 0, size: splits * m * (n + 1) * 4 };
     rec.dispatch(this.pipelines.weightGradPartial, [Math.ceil((n + 1) / TILE), Math.ceil(m / TILE), splits], {
-      6: rec.uniform([u32(batch), u32(m), u32(n), u32(p.stride), u32(q.stride), u32(rowsPerSplit)]),
-      7: bind(this.device, p),
-      8: bind(this.device, q),
+      6: rec.uniform(STRUCTS.WeightGrad, { batch, m, n, pStride: p.stride, qStride: q.stride, rowsPerSplit }),
+      7: bindingOf(this.device, p),
+      8: bindingOf(this.device, q),
       9: whole,
     });
     rec.dispatchLinear(this.pipelines.weightGradReduce, m * (n + 1), {
-      10: rec.uniform([u32(m), u32(n), u32(splits), u32(gw.stride)]),
+      10: rec.uniform(STRUCTS.WeightReduce, { m, n, splits, gwStride: gw.stride }),
       11: whole,
-      12: bind(this.device, gw),
-      13: bind(this.device, gb),
+      12: bindingOf(this.device, gw),
+      13: bindingOf(this.device, gb),
     });
   }
 
@@ -338,16 +333,6 @@ function rowsFrom(m: GpuMatrix, start: number, rows: number): GpuMatrix {
   return { ...m, offset: m.offset + start * m.stride * 4, rows };
 }
 
-function bind(device: GPUDevice, view: GpuMatrix | GpuVector): GPUBufferBinding {
-  const { binding, first } = looseBinding(device, view);
-  if (first !== 0) throw new RangeError(`${view.buffer.label}: this kernel input must start on a ${device.limits.minStorageBufferOffsetAlignment}-byte boundary`);
-  return binding;
-}
-
 function checkMatrix(name: string, m: GpuMatrix, rows: number, cols: number): void {
   if (m.rows !== rows || m.cols !== cols) throw new RangeError(`${name} must be [${rows}, ${cols}], got [${m.rows}, ${m.cols}]`);
-}
-
-function u32(value: number): UniformField {
-  return ['u32', value];
 }

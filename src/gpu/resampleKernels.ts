@@ -5,9 +5,11 @@
  */
 import common from '../../shaders/common.wgsl?raw';
 import source from '../../shaders/resample.wgsl?raw';
-import type { UniformField } from './compute';
 import type { GpuMatrix, GpuVector } from './gpuMatrix';
 import { compilePipelines, looseBinding, type KernelRecorder } from './kernelRecorder';
+import { SHADER_STRUCTS } from './shaderStructs';
+
+const { Resample } = SHADER_STRUCTS['resample.wgsl'];
 
 /** A grid of cells, row-major, as a matrix of one row per cell: [height·width, D]. */
 export interface GpuGrid {
@@ -60,7 +62,7 @@ export class ResampleKernels {
     const from = looseBinding(this.device, input);
     const to = looseBinding(this.device, output);
     rec.dispatchLinear(this.pipeline, outH * outW * channels, {
-      0: rec.uniform([h, w, channels, outH, outW, from.first, inStride, to.first, outStride].map(u32)),
+      0: rec.uniform(Resample, { inH: h, inW: w, channels, outH, outW, inFirst: from.first, inStride, outFirst: to.first, outStride }),
       1: from.binding,
       2: to.binding,
     });
@@ -73,8 +75,4 @@ function checkGrid(view: GpuMatrix | GpuVector, height: number, width: number): 
   }
   const cells = 'stride' in view ? view.rows : view.length;
   if (cells !== height * width) throw new RangeError(`a ${height} × ${width} grid has ${height * width} cells, the buffer ${cells}`);
-}
-
-function u32(value: number): UniformField {
-  return ['u32', value];
 }

@@ -9,10 +9,13 @@ import source from '../../shaders/scoring.wgsl?raw';
 import type { Calibration } from '../core/calibration/calibrate';
 import { gaussianForm } from '../core/calibration/gaussian';
 import type { CondensationModel } from '../core/condensation/model';
-import type { UniformField } from './compute';
-import { createGpuMatrix, createGpuVector, createStorage, type GpuMatrix, type GpuVector } from './gpuMatrix';
+import { createStorage, type GpuMatrix, type GpuVector } from './gpuMatrix';
+import type { GpuScope } from './gpuScope';
 import { compilePipelines, looseBinding, type KernelRecorder } from './kernelRecorder';
+import { SHADER_STRUCTS } from './shaderStructs';
 import type { GpuLabels } from './mlpKernels';
+
+const STRUCTS = SHADER_STRUCTS['scoring.wgsl'];
 
 /** Rows per workgroup of nearestRate (TILE in common.wgsl). */
 const TILE = 64;
@@ -58,7 +61,8 @@ export interface ScoreOptions {
   readonly epsilon: number;
 }
 
-export function uploadScoringModel(device: GPUDevice, classes: readonly ScoringEtalons[], calibration: Calibration): GpuScoringModel {
+/** The project's etalons and calibration on the GPU, owned by `scope`. */
+export function uploadScoringModel(scope: GpuScope, classes: readonly ScoringEtalons[], calibration: Calibration): GpuScoringModel {
   const numClasses = classes.length;
   if (numClasses === 0 || numClasses !== calibration.numClasses) throw new RangeError(`${numClasses} condensations for a calibration of ${calibration.numClasses} classes`);
   const dim = classes[0].etalons.dims[1];
@@ -117,31 +121,23 @@ export function uploadScoringModel(device: GPUDevice, classes: readonly ScoringE
 
   const parts = [etalons, norms, centres, gauss, knots, rates];
   const at = parts.map((_, i) => parts.slice(0, i).reduce((sum, part) => sum + part.length, 0));
-  const model = createStorage(device, at[5] + rates.length, 'scoring model');
+  const { device } = scope;
+  const model = scope.storage(at[5] + rates.length, 'scoring model');
   parts.forEach((part, i) => device.queue.writeBuffer(model, at[i] * 4, part));
-  const starts = createStorage(device, 2 * (numClasses + 1), 'scoring starts');
+  const starts = scope.storage(2 * (numClasses + 1), 'scoring starts');
   device.queue.writeBuffer(starts, 0, classStart);
   device.queue.writeBuffer(starts, classStart.byteLength, tableStart);
   return { numClasses, dim, spaceDims, model, sections: { norms: at[1], centres: at[2], gauss: at[3], knots: at[4], rates: at[5] }, starts };
 }
 
-export function destroyScoringModel(model: GpuScoringModel): void {
-  model.model.destroy();
-  model.starts.destroy();
-}
-
-export function createScores(device: GPUDevice, rows: number, classes: number): GpuScores {
+export function createScores(scope: GpuScope, rows: number, classes: number): GpuScores {
   return {
-    distances: createGpuMatrix(device, rows, classes, 'distances'),
-    sIn: createGpuMatrix(device, rows, classes, 's_in'),
-    score: createGpuVector(device, rows, 'f32', 'anomaly score'),
-    predicted: createGpuVector(device, rows, 'u32', 'predicted class'),
-    openSet: createGpuVector(device, rows, 'u32', 'open-set labels'),
+    distances: scope.matrix(rows, classes, 'distances'),
+    sIn: scope.matrix(rows, classes, 's_in'),
+    score: scope.vector(rows, 'f32', 'anomaly score'),
+    predicted: scope.vector(rows, 'u32', 'predicted class'),
+    openSet: scope.vector(rows, 'u32', 'open-set labels'),
   };
-}
-
-export function destroyScores(scores: GpuScores): void {
-  for (const part of Object.values(scores)) part.buffer.destroy();
 }
 
 export class ScoringKernels {
@@ -189,23 +185,23 @@ export class ScoringKernels {
     const sIn = whole(out.sIn.buffer);
     const { sections } = model;
     rec.dispatch(this.nearestRate, [Math.ceil(rows / TILE), classes], {
-      0: rec.uniform([
-        u32(rows),
-        u32(dim),
-        u32(classes),
-        u32(model.spaceDims),
-        u32(x.first),
-        u32(features.stride),
-        u32(z.first),
-        u32(logitsStride),
-        u32(out.distances.stride),
-        u32(sections.norms),
-        u32(sections.centres),
-        u32(sections.gauss),
-        u32(sections.knots),
-        u32(sections.rates),
-        ['f32', Infinity],
-      ]),
+      0: rec.uniform(STRUCTS.NearestRate, {
+        rows,
+        dim,
+        classes,
+        spaceDims: model.spaceDims,
+        featureFirst: x.first,
+        featureStride: features.stride,
+        logitsFirst: z.first,
+        logitsStride,
+        outStride: out.distances.stride,
+        normsAt: sections.norms,
+        centresAt: sections.centres,
+        gaussAt: sections.gauss,
+        knotsAt: sections.knots,
+        ratesAt: sections.rates,
+        infinity: Infinity,
+      }),
       1: x.binding,
       2: z.binding,
       3: whole(model.model),
@@ -216,16 +212,12 @@ export class ScoringKernels {
     rec.dispatchLinear(this.finishRows, rows, {
       2: z.binding,
       6: sIn,
-      7: rec.uniform([u32(rows), u32(classes), u32(logits ? 1 : 0), u32(z.first), u32(logitsStride), u32(out.sIn.stride), ['f32', Math.fround(1 - epsilon)]]),
+      7: rec.uniform(STRUCTS.FinishRows, { rows, classes, hasLogits: logits ? 1 : 0, logitsFirst: z.first, logitsStride, outStride: out.sIn.stride, threshold: Math.fround(1 - epsilon) }),
       8: { buffer: chosen },
       9: whole(out.score.buffer),
       10: whole(out.predicted.buffer),
       11: whole(out.openSet.buffer),
     });
-  }
-
-  destroy(): void {
-    this.noLogits.destroy();
   }
 
   /** [C] u32: 1 for each chosen class (all by default), freed when the recorder submits. */
@@ -245,8 +237,4 @@ export class ScoringKernels {
     rec.destroyAfterSubmit(buffer);
     return buffer;
   }
-}
-
-function u32(value: number): UniformField {
-  return ['u32', value];
 }

@@ -14,15 +14,12 @@ import type { CondensationModel } from '../core/condensation/model';
 import { trainCondensation, type CondensationHooks, type CondensationOptions } from '../core/condensation/train';
 import type { Matrix } from '../core/tensor';
 import { ort } from '../backbone/ort';
+import { classifierLogitsGpu } from '../gpu/classifierLogits';
 import { trainClassifierGpu } from '../gpu/classifierTrainer';
 import { trainCondensationGpu } from '../gpu/condensationTrainer';
 import { createCpuCondensation } from '../gpu/cpu/cpuCondensationStep';
 import { createCpuMlp } from '../gpu/cpu/cpuMlpStep';
 import { createCpuNearest } from '../gpu/cpu/cpuNearest';
-import { createGpuMatrix, readMatrix, uploadMatrix } from '../gpu/gpuMatrix';
-import { KernelRecorder } from '../gpu/kernelRecorder';
-import { destroyMlp, readMlp, uploadMlp } from '../gpu/mlpKernels';
-import { gpuKernels } from './gpuKernels';
 import { withTurns } from './yieldTurns';
 
 export type KernelPath = 'gpu' | 'cpu';
@@ -58,33 +55,10 @@ export function cpuTrainingKernels(): TrainingKernels {
 export function gpuTrainingKernels(device: GPUDevice): TrainingKernels {
   return {
     path: 'gpu',
-    async trainClassifier(features, labels, options, hooks) {
-      const [mlp, adamw] = await Promise.all([gpuKernels(device, 'mlp'), gpuKernels(device, 'adamw')]);
-      const trained = await trainClassifierGpu({ mlp, adamw }, features, labels, options, hooks);
-      try {
-        return await readMlp(device, trained);
-      } finally {
-        destroyMlp(trained);
-      }
-    },
+    trainClassifier: (features, labels, options, hooks) => trainClassifierGpu(device, features, labels, options, hooks),
     trainCondensation: (points, options, hooks) => trainCondensationGpu(device, points, options, hooks),
     nearestValidDistance,
-    async logits(mlp, features) {
-      const kernels = await gpuKernels(device, 'mlp');
-      const gpuMlp = uploadMlp(device, mlp, 'calibration classifier');
-      const input = uploadMatrix(device, features, 'calibration features');
-      const out = createGpuMatrix(device, features.dims[0], mlp.b2.dims[0], 'calibration logits');
-      try {
-        const rec = new KernelRecorder(device, 'calibration logits');
-        kernels.logits(rec, gpuMlp, input, out);
-        rec.submit();
-        return await readMatrix(device, out);
-      } finally {
-        destroyMlp(gpuMlp);
-        input.buffer.destroy();
-        out.buffer.destroy();
-      }
-    },
+    logits: (mlp, features) => classifierLogitsGpu(device, mlp, features),
     release: async () => undefined,
   };
 }
