@@ -81,7 +81,7 @@ const metrics: BundleMetrics = {
   evaluatedAt: '2026-11-28T03:05:00.000Z',
 };
 
-const good = writeBundle(model(), { metrics, backboneOnnx: onnx });
+const good = writeBundle(model(), { metrics, backboneOnnx: onnx, projectName: 'Line 3: fabric' });
 
 /** What the import must leave untouched when it refuses a bundle. */
 async function snapshot(): Promise<{ projects: string[]; models: string[]; backbones: string[] }> {
@@ -110,7 +110,7 @@ test('a valid bundle becomes a project with its model, its evaluation and its ba
   expect((await engine.listModels()).find((m) => m.id === backboneSha)?.contract.featureDim).toBe(DIM);
 
   const project = await store.getProject(imported.project.id);
-  expect(project).toMatchObject({ name: 'Fabric line 3', backboneId: backboneSha, modelId: imported.model.id, classes: [{ name: 'fabric' }], settings: model().settings, epsilon: 0.01 });
+  expect(project).toMatchObject({ name: 'Line 3: fabric', backboneId: backboneSha, modelId: imported.model.id, classes: [{ name: 'fabric' }], settings: model().settings, epsilon: 0.01 });
   const stored = await store.getModel(imported.model.id);
   expect(stored?.model, 'the stored model is the one written').toEqual(model());
   expect(stored?.evaluation, 'the evaluation came along, NaN included').toEqual(metrics);
@@ -129,6 +129,7 @@ test('a bundle without its backbone still imports, and says the backbone is miss
   const imported = await importBundle(new Blob([writeBundle(model()) as Uint8Array<ArrayBuffer>]), 'bare.pixood', services());
   expect(imported.backboneMissing).toBe(true);
   expect(imported.project.backboneName).toBe('tiny test ViT');
+  expect(imported.project.name, 'a bundle without the project’s name is named after its file').toBe('bare');
   await store.deleteProject(imported.project.id);
 });
 

@@ -1,4 +1,5 @@
 /** Everything inspected with the current model: a sortable table, the test-set figures, and the exports. */
+import { Fragment } from 'react';
 import { imageThreshold } from '../../core/calibration/imageThreshold';
 import type { ResultRecord } from '../../storage/projectRecords';
 import { exportName, heatmapsZip, resultsCsv, resultsJson } from '../../state/export/resultsTable';
@@ -39,6 +40,21 @@ const orderable = (severity: number) => (Number.isNaN(severity) ? -Infinity : se
 function showResult(id: string): void {
   select(id);
   document.querySelector('.viewer-panel')?.scrollIntoView({ block: 'nearest' });
+}
+
+/** A path with a line-break opportunity after each folder, so a long one wraps between folders. */
+function PathText({ path }: { readonly path: string }) {
+  const parts = path.split('/');
+  return parts.map((part, i) => (
+    <Fragment key={i}>
+      {part}
+      {i < parts.length - 1 && (
+        <>
+          /<wbr />
+        </>
+      )}
+    </Fragment>
+  ));
 }
 
 export function ResultsPanel() {
@@ -108,7 +124,7 @@ export function ResultsPanel() {
                 <tr key={result.id} className={result.id === selectedId ? 'selected' : undefined}>
                   <td>
                     <button type="button" className="link row-select" onClick={() => showResult(result.id)} aria-current={result.id === selectedId ? 'true' : undefined}>
-                      {result.name}
+                      <PathText path={result.name} />
                     </button>
                   </td>
                   <td className="number">{Number.isNaN(result.severity) ? '—' : result.severity.toFixed(2)}</td>
