@@ -14,9 +14,9 @@ import type { RgbaImage } from '../backbone/preprocess';
 import type { Tensor3 } from '../core/tensor';
 import type { AdapterDescription } from '../gpu/device';
 import type { PixoodModel } from '../pipeline/pixoodModel';
-import type { Inspection, TrainingProgress, TrainingRequest } from '../pipeline/requests';
+import type { ImageTruth, Inspection, InspectionSummary, TrainingProgress, TrainingRequest } from '../pipeline/requests';
 
-export type { BackbonePreset, ExecutionPath, Inspection, ModelContract, ModelSource, PathChoice, PathPreference, PathTiming, PixoodModel, RgbaImage, StoredModel, TrainingProgress, TrainingRequest };
+export type { BackbonePreset, ExecutionPath, ImageTruth, Inspection, InspectionSummary, ModelContract, ModelSource, PathChoice, PathPreference, PathTiming, PixoodModel, RgbaImage, StoredModel, TrainingProgress, TrainingRequest };
 
 export type JobId = string;
 
@@ -56,6 +56,13 @@ export interface InspectionProgress {
 }
 
 export type InspectionProgressCallback = (progress: InspectionProgress) => void;
+
+/**
+ * Takes image `index`'s result of a streamed inspection, in order, as soon as it is ready (its
+ * maps are moved to the receiver). The engine hands out the next result once this one's promise
+ * has settled, so a slow receiver slows the stream instead of piling results up.
+ */
+export type InspectionResultCallback = (index: number, inspection: Inspection) => void | Promise<void>;
 
 /**
  * Something the engine did on its own that the person should know of. 'gpu-lost': the GPU
@@ -122,8 +129,13 @@ export interface EngineApi {
    * images that cannot be used are left out and listed in the model's `summary.skipped`.
    */
   train(job: JobId, request: TrainingRequest, onProgress?: TrainingProgressCallback): Promise<PixoodModel>;
-  /** Scores images with a trained model, on its backbone (opened first when another one is active); progress in images. */
-  inspect(job: JobId, model: PixoodModel, images: readonly Blob[], onProgress?: InspectionProgressCallback): Promise<Inspection[]>;
+  /**
+   * Scores images with a trained model as one streamed job, on its backbone (opened first when
+   * another one is active): each result goes to `onResult` as soon as it is ready; progress in
+   * images. With `truth` (one per image) the maps are scored against their masks in the worker,
+   * and the summary carries the figures.
+   */
+  inspect(job: JobId, model: PixoodModel, images: readonly Blob[], truth: readonly ImageTruth[] | null, onResult: InspectionResultCallback, onProgress?: InspectionProgressCallback): Promise<InspectionSummary>;
   /** Stops a running job: it rejects with EngineError 'cancelled'. Unknown or finished jobs are ignored. */
   cancel(job: JobId): Promise<void>;
   /** Sends the engine's notices to `onNotice` from now on (the last listener given). */

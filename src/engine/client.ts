@@ -16,8 +16,10 @@ import type {
   EngineInfo,
   EngineNotice,
   FeatureOptions,
-  Inspection,
+  ImageTruth,
   InspectionProgressCallback,
+  InspectionResultCallback,
+  InspectionSummary,
   JobId,
   PathChoice,
   PathPreference,
@@ -38,6 +40,12 @@ export interface Job<T> {
   cancel(): void;
 }
 
+export interface InspectionOptions {
+  readonly onProgress?: InspectionProgressCallback;
+  /** One per image: the inspection also scores the maps against these masks. */
+  readonly truth?: readonly ImageTruth[];
+}
+
 export interface EngineClient {
   info(): Promise<EngineInfo>;
   presets(): Promise<readonly BackbonePreset[]>;
@@ -54,8 +62,8 @@ export interface EngineClient {
   extractFeatures(images: readonly RgbaImage[], options: FeatureOptions, onProgress?: ProgressCallback): Job<Tensor3[]>;
   /** Trains a model; unusable training images are listed in `summary.skipped`. */
   train(request: TrainingRequest, onProgress?: TrainingProgressCallback): Job<PixoodModel>;
-  /** One Inspection per image, in order. */
-  inspect(model: PixoodModel, images: readonly Blob[], onProgress?: InspectionProgressCallback): Job<Inspection[]>;
+  /** One streamed inspection: each image's result goes to `onResult` in order as it is ready (EngineApi.inspect). */
+  inspect(model: PixoodModel, images: readonly Blob[], onResult: InspectionResultCallback, options?: InspectionOptions): Job<InspectionSummary>;
   /** Calls `listener` with each notice, the engine's (a GPU reset) and this client's (a crash); returns what stops it. */
   onNotice(listener: (notice: EngineNotice) => void): () => void;
   /** Fault injection for tests: EngineApi.debugLoseDevice. */
@@ -137,7 +145,8 @@ export function startEngine(worker: Worker = new Worker(new URL('../../workers/e
     useBackbone: (modelId, onProgress) => job('backbone loading', (id) => remote.useBackbone(id, modelId, progress(onProgress))),
     extractFeatures: (images, options, onProgress) => job('feature extraction', (id) => remote.extractFeatures(id, images, options, progress(onProgress))),
     train: (request, onProgress) => job('training', (id) => remote.train(id, request, progress(onProgress))),
-    inspect: (model, images, onProgress) => job('inspection', (id) => remote.inspect(id, model, images, progress(onProgress))),
+    inspect: (model, images, onResult, options = {}) =>
+      job('inspection', (id) => remote.inspect(id, model, images, options.truth ?? null, Comlink.proxy(onResult), progress(options.onProgress))),
     onNotice: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);

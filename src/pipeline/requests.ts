@@ -3,6 +3,7 @@
  * images. Images travel as Blobs (cheap to pass to the worker, decoded there).
  */
 import type { SeverityNats } from '../core/calibration/score';
+import type { EvaluationReport } from '../core/metrics/evaluationReport';
 import type { Tensor } from '../core/tensor';
 import type { TrainingSettings, TrainingStage } from './pixoodModel';
 
@@ -68,4 +69,21 @@ export interface Inspection {
    */
   readonly severity: SeverityNats;
   readonly seconds: number;
+}
+
+/** A test image's ground truth, for an inspection that also evaluates. */
+export interface ImageTruth {
+  /** The defect mask (PNG, nonzero = defect), or null for a good image without one (MVTec's test/good). */
+  readonly mask: Blob | null;
+  /** The test folder's name (MVTec's test/<type>); 'good' for good images. */
+  readonly defectType: string;
+}
+
+/** What a streamed inspection ends with; each image's Inspection went out on its own as it was ready. */
+export interface InspectionSummary {
+  readonly images: number;
+  /** The figures against the ground truth, when the inspection was given one. */
+  readonly evaluation: EvaluationReport | null;
+  /** Seconds spent scoring the maps against the masks (within the job, in the worker). */
+  readonly evaluateSeconds: number;
 }
