@@ -17,7 +17,7 @@ import type { DefectMask } from '../formats/maskPng';
 import type { ScoreMap } from '../resample';
 import { auroc } from './auroc';
 import type { EvaluationFigures, EvaluationReport } from './evaluationReport';
-import { CountsAccumulator, createCountsAccumulator } from './metricsAccumulator';
+import { CountsAccumulator, createCountsAccumulator, hasDefect } from './metricsAccumulator';
 import type { ScoredTestImage } from './qcCounts';
 import { type PixelFigures, pixelFigures } from './pixelFigures';
 
@@ -45,7 +45,7 @@ export function createEvaluation(): EvaluationAccumulator {
       // The label is the image's own mask's, before resizing, which can lose a tiny defect.
       group.scores.push(severity);
       testImages.push({ defectType, severity });
-      group.labels.push(mask.data.some((v) => v !== 0) ? 1 : 0);
+      group.labels.push(hasDefect(mask.data) ? 1 : 0);
       groups.set(defectType, group);
     },
     result() {
@@ -113,6 +113,7 @@ function figures(group: Combined, pixels: PixelFigures): EvaluationFigures {
 function fitMask(mask: DefectMask, width: number, height: number): Uint8Array {
   if (mask.width === width && mask.height === height) return mask.data;
   const out = new Uint8Array(width * height);
+  if (!hasDefect(mask.data)) return out;
   for (let y = 0; y < height; y++) {
     const sy = Math.min(mask.height - 1, Math.floor(((y + 0.5) * mask.height) / height));
     for (let x = 0; x < width; x++) {

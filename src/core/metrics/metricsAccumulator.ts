@@ -97,32 +97,32 @@ export class CountsAccumulator {
     if (map.length !== pixels || mask.length !== pixels) {
       throw new RangeError(`map and mask must both hold one ${width}×${height} image, got ${map.length} and ${mask.length} values`);
     }
-    const imageRegions = connectedRegions(mask, width, height);
+    // A good image (most of a test set) has no regions to label.
+    const imageRegions = hasDefect(mask) ? connectedRegions(mask, width, height) : null;
     const keys = new Uint32Array(pixels);
     scoreKeys(map, keys);
+    let peak = 0;
+    for (let p = 0; p < pixels; p++) if (keys[p] > peak) peak = keys[p];
+    if (!imageRegions) {
+      this.normals.addAll(keys, pixels);
+      return { peak: keyScore(peak), regions: 0 };
+    }
     const { labels, sizes } = imageRegions;
     let defects = 0;
-    let peak = 0;
-    for (let p = 0; p < pixels; p++) {
-      if (labels[p] !== 0) defects++;
-      if (keys[p] > peak) peak = keys[p];
-    }
+    for (let p = 0; p < pixels; p++) if (labels[p] !== 0) defects++;
     // Normal pixels' keys move to the front of `keys`, defect pixels' to their own arrays.
     const defectKeys = new Uint32Array(defects);
     const defectSizes = new Uint32Array(defects);
     let normal = 0;
-    if (defects === 0) normal = pixels;
-    else {
-      for (let p = 0, d = 0; p < pixels; p++) {
-        if (labels[p] === 0) keys[normal++] = keys[p];
-        else {
-          defectKeys[d] = keys[p];
-          defectSizes[d++] = sizes[labels[p]];
-        }
+    for (let p = 0, d = 0; p < pixels; p++) {
+      if (labels[p] === 0) keys[normal++] = keys[p];
+      else {
+        defectKeys[d] = keys[p];
+        defectSizes[d++] = sizes[labels[p]];
       }
     }
     this.normals.addAll(keys, normal);
-    if (defects > 0) this.push(countScores(defectKeys, defectSizes));
+    this.push(countScores(defectKeys, defectSizes));
     this.regionCount += imageRegions.count;
     return { peak: keyScore(peak), regions: imageRegions.count };
   }
@@ -225,4 +225,10 @@ export function createMetricsAccumulator(): MetricsAccumulator {
       };
     },
   };
+}
+
+/** Whether any pixel of the mask marks a defect. */
+export function hasDefect(mask: Uint8Array): boolean {
+  for (let p = 0; p < mask.length; p++) if (mask[p] !== 0) return true;
+  return false;
 }
