@@ -13,6 +13,7 @@ import { DEMO_TEXTURE, maskPng, rgbPng } from '../../src/demo/demoDataset';
 import { addDefect, synthesizeTexture } from '../../src/demo/syntheticDefects';
 import type { Inspection, PixoodModel, StoredModel } from '../../src/engine/api';
 import { startEngine, type EngineClient } from '../../src/engine/client';
+import { patchesPerClassBound } from '../../src/pipeline/patchFeatures';
 import { DEFAULT_SETTINGS } from '../../src/state/settings';
 import type { InspectionBenchReport, InspectionThroughput, MemorySample } from './inspectionResult';
 
@@ -127,7 +128,7 @@ async function main(): Promise<InspectionBenchReport> {
   const patches = model.summary.patchesPerClass.reduce((a, b) => a + b, 0);
   const trainedImages = TRAIN_IMAGES - (model.imageCalibration?.heldOut.flat().length ?? 0);
   const patchesPerImage = patches / trainedImages;
-  const trainingMemory = { longestSide: model.settings.longestSide, patchesPerImage, featureDim: model.backbone.dim, bytesPer1000Images: 1000 * patchesPerImage * model.backbone.dim * 4, boundPatches: null };
+  const trainingMemory = { longestSide: model.settings.longestSide, patchesPerImage, featureDim: model.backbone.dim, bytesPer1000Images: 1000 * patchesPerImage * model.backbone.dim * 4, boundPatches: patchesPerClassBound(1, model.backbone.dim) };
 
   const tests = testSet(side);
   const perPath = count('images', 24);

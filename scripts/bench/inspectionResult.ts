@@ -33,9 +33,10 @@ export interface InspectionBenchReport {
   readonly evaluation: { readonly images: number; readonly mapSide: number; readonly msPerImage: number };
   /**
    * The features the training keeps: patches × features × 4 bytes, per 1,000 training images at
-   * the benchmark's input size; `boundPatches` is the most a class keeps (null: unbounded).
+   * the benchmark's input size, unbounded; `boundPatches` is the most a one-class project keeps
+   * (PatchCollector), so its features never take more than boundPatches × featureDim × 4 bytes.
    */
-  readonly trainingMemory: { readonly longestSide: number; readonly patchesPerImage: number; readonly featureDim: number; readonly bytesPer1000Images: number; readonly boundPatches: number | null };
+  readonly trainingMemory: { readonly longestSide: number; readonly patchesPerImage: number; readonly featureDim: number; readonly bytesPer1000Images: number; readonly boundPatches: number };
   /** Many images in one run, memory sampled as it goes: the heaps should stay flat. */
   readonly soak: {
     readonly images: number;
