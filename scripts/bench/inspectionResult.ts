@@ -41,6 +41,8 @@ export interface InspectionBenchReport {
   readonly soak: {
     readonly images: number;
     readonly path: 'webgpu' | 'wasm';
+    /** The soak model's input size, px. */
+    readonly longestSide: number;
     readonly seconds: number;
     readonly samples: readonly MemorySample[];
     /** (max − min) / min over the samples after the first, per heap; null without samples. */

@@ -20,7 +20,7 @@ export function inspectionTables(report: InspectionBenchReport): string {
     throughput,
     `Evaluation: ${duration(e.msPerImage)} per image (${e.images} maps of ${e.mapSide}px)`,
     `Training features: ${m.patchesPerImage} patches × ${m.featureDim} features per image at ${m.longestSide}px: ${mib(m.bytesPer1000Images)} per 1,000 images unbounded; kept at most ${m.boundPatches} patches (${mib(m.boundPatches * m.featureDim * 4)}) for a one-class project`,
-    `Soak: ${soak.images} images in one run on ${soak.path}, ${duration(soak.seconds * 1000)}; spread after the first sample: page ${percent(soak.pageHeapSpread)}, worker ${percent(soak.workerHeapSpread)}`,
+    `Soak: ${soak.images} images in one run on ${soak.path} at ${soak.longestSide}px, ${duration(soak.seconds * 1000)}; spread after the first sample: page ${percent(soak.pageHeapSpread)}, worker ${percent(soak.workerHeapSpread)}`,
     samples,
   ].join('\n');
 }
