@@ -17,7 +17,8 @@ const LOW = 0xffff;
 /** Pixels of one bucket beyond which a count per low value is smaller than the list. */
 const DENSE_AT = 1 << 18;
 /** Pixels of a bucket from which reading it counts per low value instead of sorting. */
-const HISTOGRAM_AT = 4096;
+const HISTOGRAM_AT = 1024;
+const WORDS = (LOW + 1) / 32;
 
 const NO_LIST = new Uint16Array(0);
 const NOT_DENSE = new Float64Array(0);
@@ -25,6 +26,7 @@ const NOT_DENSE = new Float64Array(0);
 const perBucket = new Uint32Array(BUCKETS);
 const touched = new Uint32Array(BUCKETS);
 const histogram = new Float64Array(LOW + 1);
+const occupied = new Uint32Array(WORDS);
 let sortScratch = new Uint16Array(HISTOGRAM_AT);
 
 export class KeyCounts {
@@ -94,17 +96,35 @@ export class KeyCounts {
     if (listed === 0 && !anyDense) return;
     const high = (bucket << 16) >>> 0;
     if (anyDense || listed >= HISTOGRAM_AT) {
-      // A count per low value and one pass down, O(pixels + 65,536): cheaper than sorting here.
+      // A count per low value, with a bit per low value that has one, read from the top: O(pixels
+      // + distinct + 2,048 words), where a plain pass over 65,536 counts would cost every bucket that much.
       for (const set of sets) {
         const counts = set.dense[bucket];
-        if (counts !== NOT_DENSE) for (let low = 0; low <= LOW; low++) histogram[low] += counts[low];
+        if (counts !== NOT_DENSE) {
+          for (let low = 0; low <= LOW; low++) {
+            if (counts[low] === 0) continue;
+            histogram[low] += counts[low];
+            occupied[low >>> 5] |= 1 << (low & 31);
+          }
+        }
         const list = set.lists[bucket];
-        for (let i = 0, n = set.lengths[bucket]; i < n; i++) histogram[list[i]]++;
+        for (let i = 0, n = set.lengths[bucket]; i < n; i++) {
+          const low = list[i];
+          histogram[low]++;
+          occupied[low >>> 5] |= 1 << (low & 31);
+        }
       }
-      for (let low = LOW; low >= 0; low--) {
-        if (histogram[low] === 0) continue;
-        visit((high | low) >>> 0, histogram[low]);
-        histogram[low] = 0;
+      for (let word = WORDS - 1; word >= 0; word--) {
+        let bits = occupied[word];
+        if (bits === 0) continue;
+        occupied[word] = 0;
+        while (bits !== 0) {
+          const bit = 31 - Math.clz32(bits);
+          bits ^= 1 << bit;
+          const low = (word << 5) | bit;
+          visit((high | low) >>> 0, histogram[low]);
+          histogram[low] = 0;
+        }
       }
       return;
     }
