@@ -14,6 +14,7 @@ import type { RgbaImage } from '../backbone/preprocess';
 import type { Tensor3 } from '../core/tensor';
 import type { AdapterDescription } from '../gpu/device';
 import type { PixoodModel } from '../pipeline/pixoodModel';
+import type { EvaluationReport } from '../core/metrics/evaluationReport';
 import type { ImageTruth, Inspection, InspectionSummary, TrainingProgress, TrainingRequest } from '../pipeline/requests';
 
 export type { BackbonePreset, ExecutionPath, ImageTruth, Inspection, InspectionSummary, ModelContract, ModelSource, PathChoice, PathPreference, PathTiming, PixoodModel, RgbaImage, StoredModel, TrainingProgress, TrainingRequest };
@@ -102,6 +103,14 @@ export interface FeatureOptions {
   readonly longestSide: number;
   /** Integer ≥ 1: bilinear up-sampling of the feature grid. */
   readonly upsample: number;
+}
+
+/** The evaluation worker (workers/evaluation.worker.ts), as the engine worker drives it. */
+export interface EvaluationWorkerApi {
+  /** Counts image `image`'s score map [height, width] against its mask (null: a good image); a mask that cannot be read comes back as the reason, and counts nothing. */
+  add(image: number, score: Float32Array, height: number, width: number, severity: number, mask: Blob | null, defectType: string): Promise<string | null>;
+  /** The figures over every image added, and the seconds the worker spent on them. */
+  result(): Promise<{ readonly report: EvaluationReport; readonly busySeconds: number }>;
 }
 
 export interface EngineApi {

@@ -3,14 +3,13 @@
  * cpuScorer), and handed out as an Inspection (the score map at the image's shape, capped size,
  * the predicted class and its distance per pixel, and the image's score) as soon as it is ready.
  * The next image is decoded while the current one is scored, and one result at most waits on its
- * receiver, so memory stays flat however many images a run has. With ground truth, each map is
- * counted against its mask here, before it is handed out, so the figures cost no copy.
+ * receiver, so memory stays flat however many images a run has. With ground truth, each map goes
+ * to the evaluator before it is handed out.
  * The cursor says how far the stream got, so a run whose GPU was lost can go on from the image in
  * progress on another scorer.
  */
-import { readDefectMaskPng, type DefectMask } from '../core/formats/maskPng';
-import { MaskError } from '../core/formats/png';
-import type { EvaluationAccumulator } from '../core/metrics/evaluation';
+import type { SeverityNats } from '../core/calibration/score';
+import type { ScoreMap } from '../core/resample';
 import type { RgbaImage } from '../backbone/preprocess';
 import { PipelineError } from './errors';
 import { decodeImage } from './decodeImage';
@@ -18,9 +17,6 @@ import type { FeatureSource } from './extractFeatures';
 import type { PixoodModel } from './pixoodModel';
 import type { ImageTruth, Inspection } from './requests';
 import type { Scorer } from './scorer';
-
-/** A good test image that came without a mask: no defect anywhere. */
-const NO_DEFECT: DefectMask = { width: 1, height: 1, data: new Uint8Array(1) };
 
 export interface InspectionRun {
   readonly source: FeatureSource;
@@ -30,11 +26,16 @@ export interface InspectionRun {
   readonly deliver: (index: number, inspection: Inspection) => Promise<void>;
   /** Images done so far, before each image and once at the end. */
   readonly report: (done: number, total: number) => void;
-  /** The ground truth of every image, with the accumulator its maps are counted in. */
-  readonly evaluation?: { readonly truth: readonly ImageTruth[]; readonly accumulator: EvaluationAccumulator };
+  /** The ground truth of every image, with what counts the maps against it. */
+  readonly evaluation?: { readonly truth: readonly ImageTruth[]; readonly evaluator: Evaluator };
 }
 
-/** How far a run got: images handed out, and seconds spent counting maps against masks. */
+/** Counts maps against their ground truth, elsewhere or here; the map may be handed on once add returns. */
+export interface Evaluator {
+  add(index: number, score: ScoreMap, severity: SeverityNats, truth: ImageTruth): void;
+}
+
+/** How far a run got: images handed out, and seconds spent handing maps to the evaluator. */
 export interface InspectionCursor {
   done: number;
   evaluateSeconds: number;
@@ -64,8 +65,7 @@ export async function inspectImages(model: PixoodModel, images: readonly Blob[],
       const inspection: Inspection = { imageWidth: image.width, imageHeight: image.height, score, predicted, distance, imageScore, severity, seconds: (performance.now() - start) / 1000 };
       if (evaluation) {
         const counted = performance.now();
-        const truth = evaluation.truth[index];
-        evaluation.accumulator.add(score, severity, truth.mask ? await readMask(truth.mask, index, total) : NO_DEFECT, truth.defectType);
+        evaluation.evaluator.add(index, score, severity, evaluation.truth[index]);
         cursor.evaluateSeconds += (performance.now() - counted) / 1000;
       }
       await delivering;
@@ -87,15 +87,6 @@ function decodeAt(images: readonly Blob[], index: number): Promise<RgbaImage> {
   // Awaited in its turn; until then a failure must not count as unhandled.
   decoding.catch(() => undefined);
   return decoding;
-}
-
-async function readMask(blob: Blob, index: number, total: number): Promise<DefectMask> {
-  try {
-    return readDefectMaskPng(new Uint8Array(await blob.arrayBuffer()));
-  } catch (error) {
-    if (error instanceof MaskError) throw new PipelineError('bad-mask', `Image ${index + 1} of ${total}: its ground-truth mask cannot be used: ${error.message}`);
-    throw error;
-  }
 }
 
 /** A model scores only the features of the backbone it was trained with. */

@@ -84,6 +84,11 @@ export interface InspectionSummary {
   readonly images: number;
   /** The figures against the ground truth, when the inspection was given one. */
   readonly evaluation: EvaluationReport | null;
-  /** Seconds spent scoring the maps against the masks (within the job, in the worker). */
+  /**
+   * Seconds the evaluation added to the job: handing each map over, and waiting for the figures
+   * after the last image (the counting runs in a worker of its own while images are scored).
+   */
   readonly evaluateSeconds: number;
+  /** Seconds the evaluation's worker spent reading masks and counting, alongside the inspection. */
+  readonly evaluationWorkerSeconds: number;
 }

@@ -65,6 +65,7 @@ async function evaluate(engine: EngineClient, model: PixoodModel, category: Eval
   }
   const jobSeconds = seconds(began);
   if (!summary.evaluation) throw new Error(`The inspection of ${category.name} came back without its figures.`);
+  progress(`[${category.name}] the evaluation worker counted for ${summary.evaluationWorkerSeconds.toFixed(1)} s alongside the inspection; waiting on it took ${summary.evaluateSeconds.toFixed(1)} s`);
   return { name: category.name, report: summary.evaluation, imageCalibration: model.imageCalibration, inspectSeconds: jobSeconds - summary.evaluateSeconds, evaluateSeconds: summary.evaluateSeconds };
 }
 

@@ -107,7 +107,13 @@ export async function inspectStream(engine: EngineClient, model: PixoodModel, bl
   }
 }
 
-/** The data error of a stream that stopped at image `index` of `keys`, named by its file. */
+/**
+ * The data error of a stream, named by its file: the image its message names ("Image 3 of 10:",
+ * as a mask found bad after the images were scored), else the one after the last delivered.
+ */
 export function streamError(error: unknown, keys: readonly string[], delivered: number): unknown {
-  return exitCode(error) === EXIT.data && delivered < keys.length ? new DataError(`${keys[delivered]}: ${(error as Error).message}`) : error;
+  if (exitCode(error) !== EXIT.data) return error;
+  const named = /^Image (\d+) of \d+:/.exec((error as Error).message);
+  const index = named ? Number(named[1]) - 1 : delivered;
+  return index < keys.length ? new DataError(`${keys[index]}: ${(error as Error).message}`) : error;
 }
