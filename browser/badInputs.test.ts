@@ -16,6 +16,7 @@ import type { IncomingFile } from '../src/state/intake/incoming';
 import { addClassFolders, addClassImages, addLabelledImages, addMvtecFolder, addClass, createProject, openProject, useProjects } from '../src/state/projectsStore';
 import { projects } from '../src/state/services';
 import { PROJECT_DB_NAME } from '../src/storage/projectDb';
+import { inspectAll } from './helpers/inspectAll';
 
 const SIZE = 56;
 
@@ -249,7 +250,7 @@ describe('the engine worker, given damaged files', () => {
     expect(skipped['stored/mask-size.png']).toBe(`Its label mask is 28×28 pixels, the image ${SIZE}×${SIZE}: they must be the same size.`);
     expect(skipped['stored/mask-empty.png']).toBe('Its label mask cannot be used: The file is empty (0 bytes): it may not have finished copying or downloading.');
 
-    const error = await engine.inspect(model, [blob(texture(200)), blob(cut(await jpeg(201)))]).result.then(
+    const error = await inspectAll(engine, model, [blob(texture(200)), blob(cut(await jpeg(201)))]).then(
       () => null,
       (e: unknown) => e,
     );

@@ -13,6 +13,7 @@ import type { EngineNotice, PixoodModel, StoredModel, TrainingProgress } from '.
 import { startEngine, type EngineClient } from '../src/engine/client';
 import type { TrainingSettings } from '../src/core/model/pixoodModel';
 import type { TrainingRequest } from '../src/core/model/requests';
+import { inspectAll } from './helpers/inspectAll';
 
 /** 8 × 8 patches and a few training images: SwiftShader runs the backbone in seconds per image. */
 const SETTINGS: TrainingSettings = { longestSide: 112, upsample: 1, etalons: 16, condensationEpochs: 4, classifierEpochs: 0, seed: 11 };
@@ -50,7 +51,7 @@ function request(backbone: StoredModel): TrainingRequest {
 }
 
 async function imageAuroc(engine: EngineClient, model: PixoodModel): Promise<number> {
-  const inspections = await engine.inspect(model, testImages.map((i) => i.blob)).result;
+  const inspections = await inspectAll(engine, model, testImages.map((i) => i.blob));
   return auroc(inspections.map((i) => i.imageScore), testImages.map((i) => (i.defect ? 1 : 0)));
 }
 
@@ -97,20 +98,20 @@ test('an inspection that loses the GPU mid-batch returns every image, scored as 
   expect((await engine.useBackbone(backbone.id).result).path).toBe('webgpu');
   let lostAfter: number | null = null;
   const doneAfterLoss: number[] = [];
-  const inspections = await engine.inspect(model, images, (progress) => {
+  const inspections = await inspectAll(engine, model, images, (progress) => {
     if (lostAfter !== null) doneAfterLoss.push(progress.done);
     else if (progress.done >= 1) {
       lostAfter = progress.done;
       void engine.debugLoseDevice();
     }
-  }).result;
+  });
   expect(lostAfter, 'the device was destroyed after the first image').toBe(1);
   expect(Math.min(...doneAfterLoss), `images done as reported after the loss, ${doneAfterLoss.join(', ')}: the inspection went on, not over`).toBeGreaterThanOrEqual(1);
   expect(doneAfterLoss.at(-1), 'the last count').toBe(images.length);
   expect(notices.map((n) => n.kind)).toEqual(['gpu-lost']);
   expect(inspections, 'one result per image').toHaveLength(images.length);
   // The engine is on the CPU path now: the same images again there are the reference.
-  const reference = await engine.inspect(model, images).result;
+  const reference = await inspectAll(engine, model, images);
   for (const [i, inspection] of inspections.entries()) {
     expect(Math.abs(inspection.imageScore - reference[i].imageScore), `image ${i}: score ${inspection.imageScore}, ${reference[i].imageScore} on the CPU`).toBeLessThanOrEqual(1e-3);
   }

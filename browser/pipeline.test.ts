@@ -16,6 +16,7 @@ import { startEngine, type EngineClient } from '../src/engine/client';
 import { EngineError } from '../src/engine/errors';
 import type { TrainingSettings } from '../src/core/model/pixoodModel';
 import type { TrainingImage, TrainingRequest } from '../src/core/model/requests';
+import { inspectAll } from './helpers/inspectAll';
 
 /** 16 × 16 patches of 14 px: the demo project's size. */
 const SIZE = 224;
@@ -126,7 +127,7 @@ test('trains on good fabric, skips damaged files by name, and ranks every defect
     ...DEFECTS.map((kind, i) => addDefect(fabric(301 + i), kind, 401 + i)),
   ];
   const inspectStart = performance.now();
-  const inspections = await engine.inspect(model, tests.map(pngBlob)).result;
+  const inspections = await inspectAll(engine, model, tests.map(pngBlob));
   const inspectSeconds = (performance.now() - inspectStart) / 1000;
 
   const isDefective = tests.map((_, i) => (i < GOOD_TESTS ? 0 : 1));
@@ -183,7 +184,7 @@ test('two classes: good images per class and a labelled image, a classifier, and
   expect(model.calibration.spaceDims).toBe(2);
   expect(progress.filter((p) => p.stage === 'classifier' && p.loss !== undefined)).toHaveLength(settings.classifierEpochs);
 
-  const [fabricInspection, metalInspection] = await engine.inspect(model, [pngBlob(texture('weave', 720)), pngBlob(texture('brushed', 721))]).result;
+  const [fabricInspection, metalInspection] = await inspectAll(engine, model, [pngBlob(texture('weave', 720)), pngBlob(texture('brushed', 721))]);
   const share = (predicted: Int32Array, c: number) => predicted.filter((p) => p === c).length / predicted.length;
   console.log(
     `pipeline: two classes, patches ${model.summary.patchesPerClass}, valid etalons ${model.summary.validEtalons}, fabric→fabric ${share(fabricInspection.predicted, 0).toFixed(3)}, metal→metal ${share(metalInspection.predicted, 1).toFixed(3)}, image scores ${fabricInspection.imageScore.toFixed(4)} ${metalInspection.imageScore.toFixed(4)}; skipped ${model.summary.skipped[0].reason}`,

@@ -10,6 +10,7 @@ import { synthesizeTexture, type TextureKind } from '../src/demo/syntheticDefect
 import type { Inspection, StoredModel } from '../src/engine/api';
 import { startEngine, type EngineClient } from '../src/engine/client';
 import type { TrainingImage } from '../src/core/model/requests';
+import { inspectAll } from './helpers/inspectAll';
 
 /** 4 × 4 patches: a backbone run on SwiftShader takes seconds already. */
 const SIZE = 56;
@@ -39,7 +40,7 @@ function png(kind: TextureKind, seed: number): Blob {
 async function inspectOn(path: 'webgpu' | 'wasm', model: Parameters<EngineClient['inspect']>[0], images: Blob[]): Promise<Inspection[]> {
   await engine.setPathPreference(backbone.id, path);
   expect((await engine.useBackbone(backbone.id).result).path).toBe(path);
-  return engine.inspect(model, images).result;
+  return inspectAll(engine, model, images);
 }
 
 test('trains on the GPU path, and its inspections match the CPU path on the same model', async () => {

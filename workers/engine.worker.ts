@@ -14,14 +14,14 @@ import type { RgbaImage } from '../src/backbone/preprocess';
 import { allPresets } from '../src/backbone/presets';
 import { checkpoint } from '../src/core/checkpoint';
 import type { Tensor3 } from '../src/core/tensor';
-import type { ActiveBackbone, EngineApi, EngineNotice, FeatureOptions, Inspection, InspectionProgress, NoticeCallback, PixoodModel, TrainingProgress, TrainingRequest } from '../src/engine/api';
+import type { ActiveBackbone, EngineApi, EvaluationWorkerApi, EngineNotice, FeatureOptions, ImageTruth, Inspection, InspectionProgress, InspectionSummary, NoticeCallback, PixoodModel, TrainingProgress, TrainingRequest } from '../src/engine/api';
 import { EngineError, installErrorTransfer } from '../src/engine/errors';
 import { lostWithin, requestGpu, type GpuContext } from '../src/gpu/device';
 import { cpuScorer } from '../src/pipeline/cpuScorer';
 import { PipelineError } from '../src/pipeline/errors';
 import { imageFeatures, type FeatureSource } from '../src/pipeline/extractFeatures';
 import { gpuScorer } from '../src/pipeline/gpuScorer';
-import { inspectImages } from '../src/pipeline/inspect';
+import { inspectImages, startCursor, type Evaluator, type InspectionRun } from '../src/pipeline/inspect';
 import { noStagesFinished, trainPixood } from '../src/pipeline/train';
 import { cpuTrainingKernels, gpuTrainingKernels, type KernelPath } from '../src/pipeline/trainingKernels';
 import { openModelDb, type ModelDb } from '../src/storage/modelDb';
@@ -184,22 +184,70 @@ async function train(request: TrainingRequest, signal: AbortSignal, report: Repo
   }
 }
 
-/** Inspects; where the GPU is lost under it, goes on on the CPU path from the image in progress. */
-async function inspect(model: PixoodModel, images: readonly Blob[], signal: AbortSignal, report: Report<InspectionProgress>): Promise<Inspection[]> {
-  const inspections: Inspection[] = [];
-  for (;;) {
-    const { source, path } = await backboneFor(model.backbone.id, signal);
-    try {
-      const scorer = path === 'gpu' && source.gpu ? await gpuScorer(model, source, source.gpu.device) : await cpuScorer(model, source);
+/**
+ * Inspects as one stream: the model is prepared once (one scorer; on the GPU path the model is
+ * uploaded once), each result goes to `deliver` as soon as it is ready. Where the GPU is lost
+ * under it, it goes on on the CPU path from the image in progress.
+ */
+async function inspect(model: PixoodModel, images: readonly Blob[], truth: readonly ImageTruth[] | null, signal: AbortSignal, deliver: InspectionRun['deliver'], report: Report<InspectionProgress>): Promise<InspectionSummary> {
+  if (truth && truth.length !== images.length) throw new EngineError('internal', `An evaluation needs one ground truth per image, got ${truth.length} for ${images.length} images.`);
+  const cursor = startCursor();
+  const counting = truth ? startEvaluation(images.length) : null;
+  try {
+    const evaluation = truth && counting ? { truth, evaluator: counting.evaluator } : undefined;
+    for (;;) {
+      const { source, path } = await backboneFor(model.backbone.id, signal);
       try {
-        return await inspectImages(model, images, { source, scorer, signal, report: (done, total) => report({ stage: 'inspect', done, total, unit: 'images' }) }, inspections);
-      } finally {
-        await scorer.release();
+        const scorer = path === 'gpu' && source.gpu ? await gpuScorer(model, source, source.gpu.device) : await cpuScorer(model, source);
+        try {
+          await inspectImages(model, images, { source, scorer, signal, deliver, evaluation, report: (done, total) => report({ stage: 'inspect', done, total, unit: 'images' }) }, cursor);
+          break;
+        } finally {
+          await scorer.release();
+        }
+      } catch (error) {
+        if (!(await lostUnder(error, path, source.gpu, signal))) throw error;
       }
-    } catch (error) {
-      if (!(await lostUnder(error, path, source.gpu, signal))) throw error;
     }
+    if (!counting) return { images: cursor.done, evaluation: null, evaluateSeconds: 0, evaluationWorkerSeconds: 0 };
+    const waited = performance.now();
+    const { report: figures, busySeconds } = await counting.finish();
+    return { images: cursor.done, evaluation: figures, evaluateSeconds: cursor.evaluateSeconds + (performance.now() - waited) / 1000, evaluationWorkerSeconds: busySeconds };
+  } finally {
+    counting?.stop();
   }
+}
+
+/**
+ * The evaluation worker for one inspection: each map goes to it as a copy (the original is handed
+ * to the page), counted there while the next image is scored; finish waits for the figures.
+ */
+function startEvaluation(total: number) {
+  const worker = new Worker(new URL('./evaluation.worker.ts', import.meta.url), { type: 'module', name: 'pixood-evaluation' });
+  const remote = Comlink.wrap<EvaluationWorkerApi>(worker);
+  const answers: Promise<string | null>[] = [];
+  const evaluator: Evaluator = {
+    add(index, score, severity, truth) {
+      const [height, width] = score.dims;
+      const copy = score.data.slice();
+      answers.push(remote.add(index, Comlink.transfer(copy, [copy.buffer]), height, width, severity, truth.mask, truth.defectType));
+    },
+  };
+  return {
+    evaluator,
+    async finish() {
+      const reasons = await Promise.all(answers);
+      const refused = reasons.findIndex((reason) => reason !== null);
+      if (refused >= 0) throw new PipelineError('bad-mask', `Image ${refused + 1} of ${total}: its ground-truth mask cannot be used: ${reasons[refused]}`);
+      return remote.result();
+    },
+    stop: () => worker.terminate(),
+  };
+}
+
+/** An inspection's result handed to the main thread: its maps are moved, not copied. */
+function transferred(inspection: Inspection): Inspection {
+  return Comlink.transfer(inspection, [inspection.score.data.buffer, inspection.predicted.buffer, inspection.distance.buffer] as ArrayBuffer[]);
 }
 
 const engine: EngineApi = {
@@ -260,16 +308,11 @@ const engine: EngineApi = {
 
   train: (job, request, onProgress) => guarded(() => jobs.run(job, onProgress, (signal, report) => backboneWork.run(() => train(request, signal, report)))),
 
-  inspect: (job, model, images, onProgress) =>
+  inspect: (job, model, images, truth, onResult, onProgress) =>
     guarded(() =>
-      jobs.run(job, onProgress, async (signal, report) => {
-        const inspections = await backboneWork.run(() => inspect(model, images, signal, report));
-        // Each map owns its buffer: hand them over rather than copy them.
-        return Comlink.transfer(
-          inspections,
-          inspections.flatMap((i) => [i.score.data.buffer, i.predicted.buffer, i.distance.buffer] as ArrayBuffer[]),
-        );
-      }),
+      jobs.run(job, onProgress, (signal, report) =>
+        backboneWork.run(() => inspect(model, images, truth, signal, async (index, inspection) => onResult(index, transferred(inspection)), report)),
+      ),
     ),
 
   cancel: async (job) => jobs.cancel(job),

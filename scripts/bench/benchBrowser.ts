@@ -7,9 +7,12 @@
 import { chromium, type Browser } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 
+/** The global a benchmark page sets to its report when it is done. */
+export type BenchGlobal = 'kernelsBench' | 'backboneBench' | 'inspectionBench';
+
 export interface BenchBrowser {
   /** Opens `path` (e.g. 'bench/kernels.html?quick=1') and waits, without a time limit, for `window[global]`. */
-  report<T>(path: string, global: 'kernelsBench' | 'backboneBench'): Promise<T>;
+  report<T>(path: string, global: BenchGlobal): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -26,20 +29,21 @@ export async function openBenchBrowser(): Promise<BenchBrowser> {
   try {
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      // The soak measures memory: eagerly, rather than at the next garbage collection, up to 20 s later.
+      args: ['--enable-unsafe-webgpu', '--enable-blink-features=ForceEagerMeasureMemory', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
   } catch (error) {
     await server.close();
     throw error;
   }
   return {
-    async report<T>(path: string, global: 'kernelsBench' | 'backboneBench') {
+    async report<T>(path: string, global: BenchGlobal) {
       const page = await browser.newPage();
       try {
         page.on('console', (msg) => process.stderr.write(`[${global}] ${msg.text()}\n`));
         page.on('pageerror', (error) => process.stderr.write(`[${global} error] ${error.message}\n`));
         await page.goto(`${server.resolvedUrls!.local[0]}${path}`);
-        const handle = await page.waitForFunction((name) => window[name as 'kernelsBench' | 'backboneBench'], global, { timeout: 0, polling: 500 });
+        const handle = await page.waitForFunction((name) => window[name as BenchGlobal], global, { timeout: 0, polling: 500 });
         const report = (await handle.jsonValue()) as T | { error: string };
         if (report && typeof report === 'object' && 'error' in report) throw new Error(`${path} failed: ${report.error}`);
         return report as T;

@@ -1,26 +1,30 @@
 /**
- * `npm run bench`: the kernel benchmark (kernels.ts, bench/kernels.html) and the backbone
- * latency benchmark (bench/backbone.html, the page scripts/bench/backbone.ts drives) in one
- * headless Chromium; tables on stdout, or with --json one JSON document. Progress goes to
+ * `npm run bench`: the kernel benchmark (kernels.ts, bench/kernels.html), the backbone
+ * latency benchmark (bench/backbone.html, the page scripts/bench/backbone.ts drives) and the
+ * inspection benchmark (bench/inspection.html: throughput, evaluation cost, training memory,
+ * a 1,000-image soak) in one headless Chromium; tables on stdout, or with --json one JSON document. Progress goes to
  * stderr. Never part of `npm test`.
  *
- *   npm run bench -- [--json] [--quick] [--only=kernels|backbone]
+ *   npm run bench -- [--json] [--quick] [--only=kernels|backbone|inspection]
  *
- * --quick runs tiny sizes, a smoke test of the whole chain in about a minute.
+ * --quick runs tiny sizes (and a 200-image soak), a smoke test of the whole chain.
  */
 import { cpus, loadavg } from 'node:os';
 import type { BackboneBenchReport } from './backboneResult';
+import type { InspectionBenchReport } from './inspectionResult';
 import { openBenchBrowser } from './benchBrowser';
+import { inspectionTables } from './inspectionTables';
 import { kernelsTables, runKernelsBench } from './kernels';
 import type { KernelsBenchReport } from './kernelsResult';
 import { duration, markdownTable, ratio } from './table';
 
-const USAGE = 'usage: npm run bench -- [--json] [--quick] [--only=kernels|backbone]';
+const USAGE = 'usage: npm run bench -- [--json] [--quick] [--only=kernels|backbone|inspection]';
+const BENCHES = ['kernels', 'backbone', 'inspection'] as const;
 
 interface Options {
   readonly json: boolean;
   readonly quick: boolean;
-  readonly only: 'kernels' | 'backbone' | null;
+  readonly only: (typeof BENCHES)[number] | null;
 }
 
 function parseOptions(args: readonly string[]): Options {
@@ -30,7 +34,7 @@ function parseOptions(args: readonly string[]): Options {
   for (const arg of args) {
     if (arg === '--json') json = true;
     else if (arg === '--quick') quick = true;
-    else if (arg === '--only=kernels' || arg === '--only=backbone') only = arg === '--only=kernels' ? 'kernels' : 'backbone';
+    else if (arg.startsWith('--only=') && BENCHES.includes(arg.slice(7) as Options['only'] & string)) only = arg.slice(7) as Options['only'];
     else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
   return { json, quick, only };
@@ -53,16 +57,23 @@ const startedAt = new Date().toISOString();
 const browser = await openBenchBrowser();
 let kernels: KernelsBenchReport | undefined;
 let backbone: BackboneBenchReport | undefined;
+let inspection: InspectionBenchReport | undefined;
+const runs = (name: Options['only']) => options.only === null || options.only === name;
 try {
-  if (options.only !== 'backbone') {
+  if (runs('kernels')) {
     process.stderr.write(`kernel benchmark${options.quick ? ' (quick sizes)' : ''}…\n`);
     kernels = await runKernelsBench(browser, options.quick);
   }
-  if (options.only !== 'kernels') {
+  if (runs('backbone')) {
     // One timed run per model, path and size: a software adapter takes minutes per ViT run at 448 px.
-    const runs = options.quick || kernels?.adapter?.isFallbackAdapter ? 1 : 3;
-    process.stderr.write(`backbone benchmark, ${runs} timed run(s) each…\n`);
-    backbone = await browser.report<BackboneBenchReport>(`bench/backbone.html?runs=${runs}`, 'backboneBench');
+    const timed = options.quick || kernels?.adapter?.isFallbackAdapter ? 1 : 3;
+    process.stderr.write(`backbone benchmark, ${timed} timed run(s) each…\n`);
+    backbone = await browser.report<BackboneBenchReport>(`bench/backbone.html?runs=${timed}`, 'backboneBench');
+  }
+  if (runs('inspection')) {
+    const query = options.quick ? '?images=8&soak=200' : '';
+    process.stderr.write(`inspection benchmark${options.quick ? ' (quick: 8 images a path, a 200-image soak)' : ' (24 images a path, a 1,000-image soak)'}…\n`);
+    inspection = await browser.report<InspectionBenchReport>(`bench/inspection.html${query}`, 'inspectionBench');
   }
 } finally {
   await browser.close();
@@ -71,8 +82,8 @@ const seconds = (performance.now() - started) / 1000;
 
 if (options.json) {
   const host = { platform: process.platform, arch: process.arch, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage: [loadBefore, loadavg()[0]] };
-  console.log(JSON.stringify({ benchmark: 'pixood-web', startedAt, seconds, options, host, kernels, backbone }, null, 2));
+  console.log(JSON.stringify({ benchmark: 'pixood-web', startedAt, seconds, options, host, kernels, backbone, inspection }, null, 2));
 } else {
-  const sections = [kernels && kernelsTables(kernels), backbone && backboneTable(backbone)].filter((s): s is string => Boolean(s));
+  const sections = [kernels && kernelsTables(kernels), backbone && backboneTable(backbone), inspection && inspectionTables(inspection)].filter((s): s is string => Boolean(s));
   console.log(`${sections.join('\n\n')}\n\n(${duration(seconds * 1000)} in all; load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after)`);
 }

@@ -2,6 +2,7 @@
  * Opens an ONNX Runtime session on one execution path, turning ONNX Runtime's error strings
  * into ModelErrors a person can read.
  */
+import { NO_SPINNING } from '../gpu/cpu/graph';
 import type { GpuContext } from '../gpu/device';
 import { ModelError } from './errors';
 import { ort } from './ort';
@@ -27,7 +28,7 @@ export async function openSession(model: Uint8Array, target: SessionTarget, opti
       : { executionProviders: ['wasm'] };
   try {
     // Severity 3 (errors): the native side warns about every node it leaves on the CPU, which is by design.
-    return await ort.InferenceSession.create(model, { ...session, graphOptimizationLevel: 'all', logSeverityLevel: 3 });
+    return await ort.InferenceSession.create(model, { ...session, ...NO_SPINNING, graphOptimizationLevel: 'all', logSeverityLevel: 3 });
   } catch (error) {
     throw sessionError(error, target.path);
   }

@@ -89,8 +89,8 @@ const pad = (i: number) => String(i).padStart(2, '0');
 
 const texture = (seed: number) => synthesizeTexture(DEMO_TEXTURE, seed, DEMO_SIZE, DEMO_SIZE);
 
-/** [3, H, W] RGB in [0, 1] → opaque 8-bit RGBA PNG. */
-function rgbPng({ width, height, rgb }: SyntheticImage): Blob {
+/** [3, H, W] RGB in [0, 1] → opaque 8-bit RGBA PNG (also the benchmarks' images). */
+export function rgbPng({ width, height, rgb }: SyntheticImage): Blob {
   const plane = width * height;
   const rgba = new Uint8Array(plane * 4);
   for (let i = 0; i < plane; i++) {
@@ -101,7 +101,7 @@ function rgbPng({ width, height, rgb }: SyntheticImage): Blob {
 }
 
 /** Defect coverage → a black and white mask PNG (white = defect). */
-function maskPng({ width, height, defect }: SyntheticImage): Blob {
+export function maskPng({ width, height, defect }: SyntheticImage): Blob {
   const rgba = new Uint8Array(width * height * 4);
   for (let i = 0; i < defect.length; i++) {
     const v = defect[i] >= DEMO_MASK_COVERAGE ? 255 : 0;

@@ -13,8 +13,9 @@ import type { BackbonePreset } from '../backbone/presets';
 import type { RgbaImage } from '../backbone/preprocess';
 import type { Tensor3 } from '../core/tensor';
 import type { AdapterDescription } from '../gpu/device';
+import type { EvaluationReport } from '../core/metrics/evaluationReport';
 import type { PixoodModel } from '../core/model/pixoodModel';
-import type { Inspection, TrainingProgress, TrainingRequest } from '../core/model/requests';
+import type { ImageTruth, Inspection, InspectionSummary, TrainingProgress, TrainingRequest } from '../core/model/requests';
 
 // The model and its requests are the one vocabulary both sides of the worker speak: the page
 // takes them from here, never from the pipeline (a lint rule holds src/ui and src/state to it).
@@ -62,6 +63,13 @@ export interface InspectionProgress {
 export type InspectionProgressCallback = (progress: InspectionProgress) => void;
 
 /**
+ * Takes image `index`'s result of a streamed inspection, in order, as soon as it is ready (its
+ * maps are moved to the receiver). The engine hands out the next result once this one's promise
+ * has settled, so a slow receiver slows the stream instead of piling results up.
+ */
+export type InspectionResultCallback = (index: number, inspection: Inspection) => void | Promise<void>;
+
+/**
  * Something the engine did on its own that the person should know of. 'gpu-lost': the GPU
  * device was lost, and the engine goes on on the CPU path (a job running on the GPU restarts its
  * unfinished work there). 'crashed': the worker stopped and a new one replaces it (raised by the
@@ -101,6 +109,14 @@ export interface FeatureOptions {
   readonly upsample: number;
 }
 
+/** The evaluation worker (workers/evaluation.worker.ts), as the engine worker drives it. */
+export interface EvaluationWorkerApi {
+  /** Counts image `image`'s score map [height, width] against its mask (null: a good image); a mask that cannot be read comes back as the reason, and counts nothing. */
+  add(image: number, score: Float32Array, height: number, width: number, severity: number, mask: Blob | null, defectType: string): Promise<string | null>;
+  /** The figures over every image added, and the seconds the worker spent on them. */
+  result(): Promise<{ readonly report: EvaluationReport; readonly busySeconds: number }>;
+}
+
 export interface EngineApi {
   info(): Promise<EngineInfo>;
   /** The built-in backbone and the DINOv2 presets. */
@@ -127,8 +143,13 @@ export interface EngineApi {
    * images that cannot be used are left out and listed in the model's `summary.skipped`.
    */
   train(job: JobId, request: TrainingRequest, onProgress?: TrainingProgressCallback): Promise<PixoodModel>;
-  /** Scores images with a trained model, on its backbone (opened first when another one is active); progress in images. */
-  inspect(job: JobId, model: PixoodModel, images: readonly Blob[], onProgress?: InspectionProgressCallback): Promise<Inspection[]>;
+  /**
+   * Scores images with a trained model as one streamed job, on its backbone (opened first when
+   * another one is active): each result goes to `onResult` as soon as it is ready; progress in
+   * images. With `truth` (one per image) the maps are scored against their masks in the worker,
+   * and the summary carries the figures.
+   */
+  inspect(job: JobId, model: PixoodModel, images: readonly Blob[], truth: readonly ImageTruth[] | null, onResult: InspectionResultCallback, onProgress?: InspectionProgressCallback): Promise<InspectionSummary>;
   /** Stops a running job: it rejects with EngineError 'cancelled'. Unknown or finished jobs are ignored. */
   cancel(job: JobId): Promise<void>;
   /** Sends the engine's notices to `onNotice` from now on (the last listener given). */

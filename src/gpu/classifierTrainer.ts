@@ -5,6 +5,7 @@
  * AdamW at a constant learning rate. Weights, gradients and optimiser moments stay on the GPU;
  * the only read-back is the epoch's loss totals, once per epoch.
  */
+import { checkpoint } from '../core/checkpoint';
 import { createMlp, type Mlp } from '../core/classifier/mlp';
 import { resolveClassifierOptions, type TrainClassifierHooks, type TrainClassifierOptions } from '../core/classifier/train';
 import { IGNORE_LABEL } from '../core/labels';
@@ -92,10 +93,8 @@ export async function trainClassifierGpu(
       rec.submit();
       const { loss, count, hits } = await readLossTotals(device, totals);
       await hooks.onEpoch?.({ epoch, epochs, loss: loss / count, accuracy: hits / count });
-      // Let the host deliver an abort (or other messages) between epochs.
-      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      await checkpoint(hooks.signal);
     }
-    hooks.signal?.throwIfAborted();
     return await readMlp(device, mlp);
   } finally {
     scope.destroy();

@@ -1,44 +1,91 @@
 /**
- * Inspection: each image decoded, scored on the job's execution path (gpuScorer or cpuScorer),
- * and returned as an Inspection: the score map at the image's shape (capped size), the
- * predicted class and its distance per pixel, and the image's score. Each image's result is
- * appended as it is done, so a run whose GPU was lost can go on from the image in progress on
- * another scorer.
+ * Inspection as one stream: each image decoded, scored on the job's execution path (gpuScorer or
+ * cpuScorer), and handed out as an Inspection (the score map at the image's shape, capped size,
+ * the predicted class and its distance per pixel, and the image's score) as soon as it is ready.
+ * The next image is decoded while the current one is scored, and one result at most waits on its
+ * receiver, so memory stays flat however many images a run has. With ground truth, each map goes
+ * to the evaluator before it is handed out.
+ * The cursor says how far the stream got, so a run whose GPU was lost can go on from the image in
+ * progress on another scorer.
  */
+import type { SeverityNats } from '../core/calibration/score';
+import { checkpoint } from '../core/checkpoint';
+import type { ScoreMap } from '../core/resample';
+import type { RgbaImage } from '../backbone/preprocess';
 import { PipelineError } from './errors';
 import { decodeImage } from './decodeImage';
 import type { FeatureSource } from './extractFeatures';
 import type { PixoodModel } from '../core/model/pixoodModel';
-import type { Inspection } from '../core/model/requests';
+import type { ImageTruth, Inspection } from '../core/model/requests';
 import type { Scorer } from './scorer';
 
 export interface InspectionRun {
   readonly source: FeatureSource;
   readonly scorer: Scorer;
   readonly signal: AbortSignal;
+  /** Takes image `index`'s result; the stream waits for it only when the next result is ready. */
+  readonly deliver: (index: number, inspection: Inspection) => Promise<void>;
   /** Images done so far, before each image and once at the end. */
   readonly report: (done: number, total: number) => void;
+  /** The ground truth of every image, with what counts the maps against it. */
+  readonly evaluation?: { readonly truth: readonly ImageTruth[]; readonly evaluator: Evaluator };
 }
 
-/** Scores the images `inspections` does not hold yet (it holds those of an earlier attempt), appending to it; returns it. */
-export async function inspectImages(model: PixoodModel, images: readonly Blob[], run: InspectionRun, inspections: Inspection[] = []): Promise<Inspection[]> {
+/** Counts maps against their ground truth, elsewhere or here; the map may be handed on once add returns. */
+export interface Evaluator {
+  add(index: number, score: ScoreMap, severity: SeverityNats, truth: ImageTruth): void;
+}
+
+/** How far a run got: images handed out, and seconds spent handing maps to the evaluator. */
+export interface InspectionCursor {
+  done: number;
+  evaluateSeconds: number;
+}
+
+export function startCursor(): InspectionCursor {
+  return { done: 0, evaluateSeconds: 0 };
+}
+
+/** Scores the images from `cursor.done` on, handing each result out in order; advances the cursor. */
+export async function inspectImages(model: PixoodModel, images: readonly Blob[], run: InspectionRun, cursor: InspectionCursor): Promise<void> {
   checkModel(model, run.source);
-  const { scorer, signal, report } = run;
-  for (let index = inspections.length; index < images.length; index++) {
-    const blob = images[index];
-    report(index, images.length);
-    // Lets a queued cancel message in, then stops if it came.
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    signal.throwIfAborted();
-    const start = performance.now();
-    const image = await decodeImage(blob).catch((error: unknown) => {
-      throw error instanceof PipelineError ? new PipelineError(error.code, `Image ${index + 1} of ${images.length}: ${error.message}`) : error;
-    });
-    const { score, predicted, distance, imageScore, severity } = await scorer.score(image);
-    inspections.push({ imageWidth: image.width, imageHeight: image.height, score, predicted, distance, imageScore, severity, seconds: (performance.now() - start) / 1000 });
+  const { scorer, signal, report, evaluation } = run;
+  const total = images.length;
+  let delivering: Promise<void> = Promise.resolve();
+  let decoding = cursor.done < total ? decodeAt(images, cursor.done) : null;
+  try {
+    for (let index = cursor.done; index < total; index++) {
+      report(index, total);
+      await checkpoint(signal);
+      const start = performance.now();
+      const image = await (decoding as Promise<RgbaImage>);
+      decoding = index + 1 < total ? decodeAt(images, index + 1) : null;
+      const { score, predicted, distance, imageScore, severity } = await scorer.score(image);
+      const inspection: Inspection = { imageWidth: image.width, imageHeight: image.height, score, predicted, distance, imageScore, severity, seconds: (performance.now() - start) / 1000 };
+      if (evaluation) {
+        const counted = performance.now();
+        evaluation.evaluator.add(index, score, severity, evaluation.truth[index]);
+        cursor.evaluateSeconds += (performance.now() - counted) / 1000;
+      }
+      await delivering;
+      delivering = run.deliver(index, inspection);
+      cursor.done = index + 1;
+    }
+    await delivering;
+  } finally {
+    // A stream that stopped early leaves no decode to fail unseen.
+    decoding?.catch(() => undefined);
   }
-  report(images.length, images.length);
-  return inspections;
+  report(total, total);
+}
+
+function decodeAt(images: readonly Blob[], index: number): Promise<RgbaImage> {
+  const decoding = decodeImage(images[index]).catch((error: unknown) => {
+    throw error instanceof PipelineError ? new PipelineError(error.code, `Image ${index + 1} of ${images.length}: ${error.message}`) : error;
+  });
+  // Awaited in its turn; until then a failure must not count as unhandled.
+  decoding.catch(() => undefined);
+  return decoding;
 }
 
 /** A model scores only the features of the backbone it was trained with. */

@@ -75,7 +75,8 @@ function run(finished: TrainingRun['finished'], report: (p: TrainingProgress) =>
 describe('trainPixood resumed', () => {
   it('skips the finished stages and estimates only the work left to it', async () => {
     const finished = noStagesFinished();
-    finished.features = { patches: twoClasses(), skipped: [] };
+    const patches = twoClasses();
+    finished.features = { patches, seen: patches.counts, skipped: [] };
     await trainPixood(request, run(finished, () => undefined));
     expect(finished.condensations, 'both classes condensed by the first attempt').toHaveLength(2);
     // As after a loss in the second class's condensation: the first class's model is kept.

@@ -97,7 +97,7 @@ export async function trainPixood(request: TrainingRequest, run: TrainingRun): P
       await checkpoint(signal);
     }),
   );
-  const { patches, skipped } = finished.features;
+  const { patches, skipped, seen } = finished.features;
   const [, dim] = patches.features.dims;
   // The estimate counts this attempt's work only: its rate is measured from this attempt's start,
   // so the classes an earlier attempt condensed are neither work done nor work left.
@@ -132,6 +132,7 @@ export async function trainPixood(request: TrainingRequest, run: TrainingRun): P
     imageCalibration: null,
     summary: {
       patchesPerClass: patches.counts,
+      ...(seen.some((n, c) => n > patches.counts[c]) && { patchesSeenPerClass: seen }),
       validEtalons: condensations.map(validEtalonCount),
       seconds: { ...seconds },
       path: kernels.path,

@@ -14,6 +14,8 @@ import type { TrainingImage, TrainingRequest } from '../core/model/requests';
 
 export interface GatheredPatches {
   readonly patches: LabelledPatches;
+  /** Patches per class the images gave, kept or not. */
+  readonly seen: readonly number[];
   readonly skipped: readonly SkippedImage[];
 }
 
@@ -22,7 +24,7 @@ export type ImageProgress = (done: number, total: number) => Promise<void>;
 
 export async function gatherPatches(source: FeatureSource, request: TrainingRequest, onImage: ImageProgress): Promise<GatheredPatches> {
   const { images, classes } = request;
-  const collector = new PatchCollector(classes.length);
+  const collector = new PatchCollector(classes.length, request.settings.seed);
   const skipped: SkippedImage[] = [];
   for (const [index, image] of images.entries()) {
     await onImage(index, images.length);
@@ -36,7 +38,7 @@ export async function gatherPatches(source: FeatureSource, request: TrainingRequ
   await onImage(images.length, images.length);
   const patches = collector.finish();
   checkEnough(patches, classes, skipped);
-  return { patches, skipped };
+  return { patches, seen: collector.patchesSeen(), skipped };
 }
 
 async function addImage(source: FeatureSource, collector: PatchCollector, image: TrainingImage, request: TrainingRequest): Promise<void> {

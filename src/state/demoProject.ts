@@ -3,6 +3,7 @@
  * and settings that train in seconds, ready to train and then inspect its test set.
  */
 import { create } from 'zustand';
+import { checkpoint } from '../core/checkpoint';
 import { buildDemoDataset, DEMO_SIZE } from '../demo/demoDataset';
 import type { TrainingSettings } from '../engine/api';
 import { ensureBuiltin, useBackbones } from './backbonesStore';
@@ -24,8 +25,8 @@ export async function createDemoProject(): Promise<string | null> {
     if (!backbone) throw new Error(useBackbones.getState().error ?? 'The built-in backbone could not be loaded.');
     const demo = await buildDemoDataset(async (done, total) => {
       useDemo.setState({ progress: { done, total } });
-      // Give the page a turn between images so it keeps painting and answering.
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      // A turn for the page between images, so it keeps painting and answering.
+      await checkpoint();
     });
     const project = await createProject(demo.projectName, backbone, DEMO_SETTINGS);
     await openProject(project.id);

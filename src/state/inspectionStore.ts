@@ -1,21 +1,20 @@
 /**
- * Inspection: images go to the engine in small batches with the project's current model, and
- * each result is kept (reduced maps, a heatmap PNG, a preview) so it survives a reload. The
+ * Inspection: images go to the engine as one streamed job with the project's current model, and
+ * each result is kept as it arrives (reduced maps, a heatmap PNG, a preview) so it survives a reload. The
  * view's own choices (selection, opacity, zoom, sorting) live here too, so they stay put while
  * the person moves between screens.
  */
 import { create } from 'zustand';
 import { encodePng } from '../core/formats/png';
+import { GOOD_TYPE } from '../core/metrics/evaluation';
 import type { Job } from '../engine/client';
-import type { Inspection } from '../engine/api';
+import type { Inspection, InspectionSummary } from '../engine/api';
 import { PREVIEW_SIDE, type ImageRecord, type ModelRecord, type ResultRecord } from '../storage/projectRecords';
 import { failureMessage, isCancelled, isEngineCrash } from './failure';
 import { folders, type IncomingFile, type Rejection } from './intake/incoming';
 import { readImage, shrink } from './intake/readImage';
-import { readDefectMask } from './intake/readMask';
 import { labelledTestSet, type TestSet } from './intake/testSet';
 import { heatmapRgba } from './maps/colormap';
-import { createEvaluation, GOOD_TYPE, type EvaluationAccumulator } from './maps/evaluation';
 import { reduceMaps } from './maps/reduceMaps';
 import { decideImage, type VerdictRule } from './maps/imageVerdict';
 import { addTestSet, dismissRejections, openProject, refreshStorage, updateProject, useProjects } from './projectsStore';
@@ -28,6 +27,8 @@ export interface InspectionProgress {
   /** Images done. */
   readonly done: number;
   readonly total: number;
+  /** Throughput of the run so far, once an image is done. */
+  readonly imagesPerSecond?: number;
 }
 
 export interface InspectionState {
@@ -61,13 +62,7 @@ export const useInspection = create<InspectionState>(() => ({
 const set = useInspection.setState;
 const get = useInspection.getState;
 
-/** Images per engine call: results appear as they come and memory stays bounded. */
-const BATCH = 4;
-
-/** The ground truth of a good test image that came without a mask (MVTec's test/good): no defect anywhere. */
-const NO_DEFECT = { width: 1, height: 1, data: new Uint8Array(1) };
-
-let job: Job<Inspection[]> | null = null;
+let job: Job<InspectionSummary> | null = null;
 let cancelled = false;
 
 /** Loads the kept results of a project's current model. */
@@ -165,7 +160,7 @@ export async function inspectFiles(files: readonly IncomingFile[]): Promise<void
     } else rejected.push({ path, reason: check.reason });
     set({ progress: { label: 'Reading images', done: index + 1, total: files.length }, rejected: [...rejected] });
   }
-  await run(target, pending, null);
+  await run(target, pending, false);
 }
 
 /**
@@ -221,37 +216,35 @@ async function inspectTests(target: Target, earlier: readonly Rejection[]): Prom
     set({ progress: null, rejected: [...rejected] });
     return;
   }
-  await run(target, pending, createEvaluation());
+  await run(target, pending, true);
 }
 
-/** Sends the images in batches, keeps each result, and with `evaluation` scores them against their masks. */
-async function run(target: Target, pending: readonly Pending[], evaluation: EvaluationAccumulator | null): Promise<void> {
+/**
+ * Sends the images as one streamed job and keeps each result as it arrives; with `evaluation`
+ * the worker also scores the maps against the test images' masks, and the figures are kept.
+ */
+async function run(target: Target, pending: readonly Pending[], evaluation: boolean): Promise<void> {
   const { model, rule, projectId } = target;
   const label = evaluation ? 'Inspecting the test images' : 'Inspecting';
   cancelled = false;
   const store = await projects();
+  const started = performance.now();
+  const truth = evaluation ? pending.map((p) => ({ mask: p.test?.image.mask ?? null, defectType: p.test?.image.defectType ?? GOOD_TYPE })) : null;
   try {
-    for (let start = 0; start < pending.length && !cancelled; start += BATCH) {
-      const batch = pending.slice(start, start + BATCH);
-      set({ progress: { label, done: start, total: pending.length } });
-      job = engineClient().inspect(model.model, batch.map((p) => p.blob), (progress) =>
-        set({ progress: { label, done: start + Math.min(progress.done, batch.length), total: pending.length } }),
-      );
-      const inspections = await job.result;
-      job = null;
-      const records: ResultRecord[] = [];
-      for (const [i, inspection] of inspections.entries()) {
-        const item = batch[i];
-        if (evaluation && item.test) {
-          const { image } = item.test;
-          evaluation.add(inspection.score, inspection.severity, image.mask ? await readDefectMask(image.mask) : NO_DEFECT, image.defectType ?? GOOD_TYPE);
-        }
-        records.push(resultRecord(projectId, model, rule, item, inspection));
-      }
-      await keep(projectId, model.id, records);
-    }
-    if (evaluation && !cancelled) {
-      await store.setEvaluation(model.id, { ...evaluation.result(), evaluatedAt: new Date().toISOString() });
+    set({ progress: { label, done: 0, total: pending.length } });
+    job = engineClient().inspect(
+      model.model,
+      pending.map((p) => p.blob),
+      truth,
+      (index, inspection) => keep(projectId, model.id, [resultRecord(projectId, model, rule, pending[index], inspection)]),
+      (progress) => {
+        const elapsed = (performance.now() - started) / 1000;
+        set({ progress: { label, done: progress.done, total: pending.length, ...(progress.done > 0 && { imagesPerSecond: progress.done / elapsed }) } });
+      },
+    );
+    const summary = await job.result;
+    if (summary.evaluation && !cancelled) {
+      await store.setEvaluation(model.id, { ...summary.evaluation, evaluatedAt: new Date().toISOString() });
       await openProject(projectId);
     }
   } catch (error) {

@@ -13,7 +13,7 @@ import { imageRecords, type ImageFields } from './intake/imageRecords';
 import { labelledPairs } from './intake/labelledPairs';
 import { mvtecDataset } from './intake/mvtecLayout';
 import type { TestSet } from './intake/testSet';
-import { GOOD_TYPE } from './maps/evaluation';
+import { GOOD_TYPE } from '../core/metrics/evaluation';
 import { checkDefectMask, readLabelMask } from './intake/readMask';
 import { failureMessage } from './failure';
 import { newId, projects } from './services';

@@ -1,20 +1,13 @@
 /**
  * The browser half of `npm run eval` (cli/eval.html): the app's engine trains one model per
- * group of categories on their good images, inspects their test images in the app's batches,
- * and the app's evaluation scores the maps against the masks, read with the app's mask reader.
+ * group of categories on their good images, inspects their test images as the app's one streamed
+ * job, and the worker's evaluation scores the maps against the masks as the app's does.
  */
 import { writeBundle } from '../../../src/core/formats/bundle';
-import { PngError } from '../../../src/core/formats/png';
 import type { EngineClient } from '../../../src/engine/client';
-import type { PixoodModel } from '../../../src/engine/api';
-import type { TrainingImage, TrainingProgress } from '../../../src/core/model/requests';
-import { readDefectMask, type DefectMask } from '../../../src/state/intake/readMask';
-import { createEvaluation } from '../../../src/state/maps/evaluation';
+import type { ImageTruth, PixoodModel, TrainingImage, TrainingProgress } from '../../../src/engine/api';
 import type { CategoryRun, EvalCategory, EvalJob, EvalResult, GroupRun } from '../protocol';
-import { addBackbone, DataError, fetchData, INSPECT_BATCH, inspectBatch, openBackbone, postOutput, progress, runPage, seconds } from './pageRun';
-
-/** A good test image without a mask (MVTec's test/good): no defect anywhere, as the app reads it. */
-const NO_DEFECT: DefectMask = { width: 1, height: 1, data: new Uint8Array(1) };
+import { addBackbone, DataError, fetchData, openBackbone, postOutput, progress, runPage, seconds, streamError } from './pageRun';
 
 function trainingLine(label: string, p: TrainingProgress): string {
   const extra = [p.loss !== undefined && `loss ${p.loss.toPrecision(4)}`, p.validEtalons !== undefined && `${p.validEtalons} etalons`, p.etaSeconds !== undefined && `~${Math.round(p.etaSeconds)} s left`].filter(Boolean);
@@ -42,39 +35,37 @@ async function train(engine: EngineClient, job: EvalJob, group: readonly EvalCat
   return model;
 }
 
-async function mask(key: string | null): Promise<DefectMask> {
-  if (key === null) return NO_DEFECT;
-  try {
-    return await readDefectMask(await fetchData(key));
-  } catch (error) {
-    if (error instanceof PngError) throw new DataError(`${key}: ground-truth masks must be PNG files. ${error.message}`);
-    throw error;
-  }
+/** The test images and their masks as the Node side read them; a mask must be a readable PNG (the worker reads it). */
+async function testData(category: EvalCategory): Promise<{ blobs: Blob[]; truth: ImageTruth[] }> {
+  const blobs = await Promise.all(category.test.map((t) => fetchData(t.key)));
+  const truth = await Promise.all(category.test.map(async (t) => ({ mask: t.mask === null ? null : await fetchData(t.mask), defectType: t.defectType })));
+  return { blobs, truth };
 }
 
+/** One streamed job inspects the category's test images; the worker scores the maps against the masks as they come. */
 async function evaluate(engine: EngineClient, model: PixoodModel, category: EvalCategory): Promise<CategoryRun> {
-  const evaluation = createEvaluation();
-  let inspectSeconds = 0;
-  let evaluateSeconds = 0;
-  for (let start = 0; start < category.test.length; start += INSPECT_BATCH) {
-    const batch = category.test.slice(start, start + INSPECT_BATCH);
-    const blobs = await Promise.all(batch.map((t) => fetchData(t.key)));
-    const began = performance.now();
-    const inspections = await inspectBatch(engine, model, blobs);
-    inspectSeconds += seconds(began);
-    for (const [i, inspection] of inspections.entries()) {
-      if (inspection instanceof Error) throw new DataError(`${batch[i].key}: ${inspection.message}`);
-      const truth = await mask(batch[i].mask);
-      const scored = performance.now();
-      evaluation.add(inspection.score, inspection.severity, truth, batch[i].defectType);
-      evaluateSeconds += seconds(scored);
-    }
-    progress(`[${category.name}] inspected ${Math.min(start + INSPECT_BATCH, category.test.length)}/${category.test.length} test images`);
+  const { blobs, truth } = await testData(category);
+  const keys = category.test.map((t) => t.key);
+  let delivered = 0;
+  const began = performance.now();
+  let summary;
+  try {
+    summary = await engine.inspect(
+      model,
+      blobs,
+      truth,
+      (index) => {
+        delivered = index + 1;
+        if (delivered % 10 === 0 || delivered === blobs.length) progress(`[${category.name}] inspected ${delivered}/${blobs.length} test images`);
+      },
+    ).result;
+  } catch (error) {
+    throw streamError(error, keys, delivered);
   }
-  const scored = performance.now();
-  const report = evaluation.result();
-  evaluateSeconds += seconds(scored);
-  return { name: category.name, report, imageCalibration: model.imageCalibration, inspectSeconds, evaluateSeconds };
+  const jobSeconds = seconds(began);
+  if (!summary.evaluation) throw new Error(`The inspection of ${category.name} came back without its figures.`);
+  progress(`[${category.name}] the evaluation worker counted for ${summary.evaluationWorkerSeconds.toFixed(1)} s alongside the inspection; waiting on it took ${summary.evaluateSeconds.toFixed(1)} s`);
+  return { name: category.name, report: summary.evaluation, imageCalibration: model.imageCalibration, inspectSeconds: jobSeconds - summary.evaluateSeconds, evaluateSeconds: summary.evaluateSeconds };
 }
 
 void runPage<EvalJob, EvalResult>(async (job, engine) => {

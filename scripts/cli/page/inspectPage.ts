@@ -1,7 +1,7 @@
 /**
  * The browser half of `npm run inspect` (cli/inspect.html): reads a model bundle with the app's
  * reader, opens the backbone it was trained on (its SHA-256 must match), scores every image in
- * the app's batches and posts each heatmap PNG in the app's colours.
+ * one streamed job, as the app does, and posts each heatmap PNG in the app's colours.
  */
 import { BundleError, readBundle } from '../../../src/core/formats/bundle';
 import { encodePng } from '../../../src/core/formats/png';
@@ -9,7 +9,7 @@ import type { EngineClient } from '../../../src/engine/client';
 import type { PixoodModel, StoredModel } from '../../../src/engine/api';
 import { heatmapRgba } from '../../../src/state/maps/colormap';
 import type { InspectedImage, InspectJob, InspectResult } from '../protocol';
-import { addBackbone, DataError, fetchData, INSPECT_BATCH, inspectBatch, openBackbone, postOutput, progress, runPage } from './pageRun';
+import { addBackbone, DataError, fetchData, inspectStream, openBackbone, postOutput, progress, runPage } from './pageRun';
 
 const short = (sha256: string) => `${sha256.slice(0, 12)}…`;
 
@@ -47,20 +47,17 @@ void runPage<InspectJob, InspectResult>(async (job, engine) => {
   // The model names its backbone by this browser's library id; here the library is this run's.
   const model: PixoodModel = { ...contents.model, backbone: { ...contents.model.backbone, id: stored.id } };
   const rows: InspectedImage[] = [];
-  for (let start = 0; start < job.images.length; start += INSPECT_BATCH) {
-    const batch = job.images.slice(start, start + INSPECT_BATCH);
-    const inspections = await inspectBatch(engine, model, await Promise.all(batch.map((image) => fetchData(image.key))));
-    for (const [i, inspection] of inspections.entries()) {
-      const { key, heatmap } = batch[i];
-      if (inspection instanceof Error) {
-        rows.push({ key, imageScore: null, severity: null, width: null, height: null, seconds: null, error: inspection.message });
-        continue;
-      }
+  const blobs = await Promise.all(job.images.map((image) => fetchData(image.key)));
+  await inspectStream(engine, model, blobs, async (index, inspection) => {
+    const { key, heatmap } = job.images[index];
+    if (inspection instanceof Error) {
+      rows.push({ key, imageScore: null, severity: null, width: null, height: null, seconds: null, error: inspection.message });
+    } else {
       const [mapHeight, mapWidth] = inspection.score.dims;
       await postOutput(heatmap, encodePng(new Uint8Array(heatmapRgba(inspection.score.data, false).buffer), mapWidth, mapHeight));
       rows.push({ key, imageScore: inspection.imageScore, severity: inspection.severity, width: inspection.imageWidth, height: inspection.imageHeight, seconds: inspection.seconds, error: null });
     }
-    progress(`inspected ${Math.min(start + INSPECT_BATCH, job.images.length)}/${job.images.length} images`);
-  }
+    progress(`inspected ${index + 1}/${job.images.length} images`);
+  });
   return { engine: info, backbone, images: rows, imageCalibration: model.imageCalibration };
 });

@@ -1,7 +1,7 @@
 /**
  * The browser half shared by the headless commands' pages: reading the job, fetching data files
  * and posting output files through the Node side, progress lines, opening the backbone the way
- * the app does, inspecting in the app's batches, and ending with a result or a coded failure.
+ * the app does, inspecting as the app's one streamed job, and ending with a result or a coded failure.
  */
 import type { EngineClient } from '../../../src/engine/client';
 import { EngineError, type EngineErrorCode } from '../../../src/engine/errors';
@@ -85,21 +85,35 @@ export async function openBackbone(engine: EngineClient, model: StoredModel, pat
   return { name: model.name, sha256: model.sha256, dim: model.contract.featureDim, path: active.path, timings: active.timings ?? null };
 }
 
-/** Images per engine call, as the app's inspection sends them. */
-export const INSPECT_BATCH = 4;
+/**
+ * The images through the engine as one streamed job, as the app sends them; each result goes to
+ * `onResult` in order. When the engine refuses an image for its own sake (a damaged file), that
+ * image gets the error and a new stream goes on from the next one.
+ */
+export async function inspectStream(engine: EngineClient, model: PixoodModel, blobs: readonly Blob[], onResult: (index: number, result: Inspection | Error) => Promise<void>): Promise<void> {
+  for (let from = 0; from < blobs.length; ) {
+    let delivered = from;
+    try {
+      await engine.inspect(model, blobs.slice(from), null, async (index, inspection) => {
+        delivered = from + index + 1;
+        await onResult(from + index, inspection);
+      }).result;
+      return;
+    } catch (error) {
+      if (exitCode(error) !== EXIT.data) throw error;
+      await onResult(delivered, error as Error);
+      from = delivered + 1;
+    }
+  }
+}
 
 /**
- * One batch through the engine. When the engine refuses the batch for an input's sake, each
- * image goes again alone, so the failure is pinned on the image it belongs to.
+ * The data error of a stream, named by its file: the image its message names ("Image 3 of 10:",
+ * as a mask found bad after the images were scored), else the one after the last delivered.
  */
-export async function inspectBatch(engine: EngineClient, model: PixoodModel, blobs: readonly Blob[]): Promise<(Inspection | Error)[]> {
-  try {
-    return await engine.inspect(model, blobs).result;
-  } catch (error) {
-    if (exitCode(error) !== EXIT.data) throw error;
-    if (blobs.length === 1) return [error as Error];
-    const out: (Inspection | Error)[] = [];
-    for (const blob of blobs) out.push(...(await inspectBatch(engine, model, [blob])));
-    return out;
-  }
+export function streamError(error: unknown, keys: readonly string[], delivered: number): unknown {
+  if (exitCode(error) !== EXIT.data) return error;
+  const named = /^Image (\d+) of \d+:/.exec((error as Error).message);
+  const index = named ? Number(named[1]) - 1 : delivered;
+  return index < keys.length ? new DataError(`${keys[index]}: ${(error as Error).message}`) : error;
 }

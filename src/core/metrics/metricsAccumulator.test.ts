@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadFixture } from '../../../fixtures/load';
 import { createRng } from '../rng';
-import { createCountsAccumulator, createMetricsAccumulator, type MetricsResult } from './metricsAccumulator';
+import { CountsAccumulator, createCountsAccumulator, createMetricsAccumulator, type MetricsResult, type ScoreWalk } from './metricsAccumulator';
 
 interface MetricsFixture {
   shape: [number, number, number];
@@ -169,10 +169,18 @@ describe('metrics accumulator on hand-computed cases', () => {
   });
 });
 
+/** Every distinct score as the figures read it: [key, defect pixels, normal pixels, overlap], from the top; then the totals. */
+function walked(scores: ScoreWalk): number[][] {
+  const rows: number[][] = [];
+  scores.descending((key, defects, normals, overlap) => rows.push([key, defects, normals, overlap]));
+  rows.push([scores.positives, scores.negatives]);
+  return rows;
+}
+
 describe('counts accumulator', () => {
   const image = (index: number) => [maps.subarray(index * pixels, (index + 1) * pixels), masks.subarray(index * pixels, (index + 1) * pixels)] as const;
 
-  it('merges sets of images into exactly the counts of all of them, leaving the merged sets as they were', () => {
+  it('reads sets of images together as exactly the counts of all of them, leaving the sets as they were', () => {
     const all = createCountsAccumulator();
     const first = createCountsAccumulator();
     const second = createCountsAccumulator();
@@ -180,13 +188,9 @@ describe('counts accumulator', () => {
       all.add(...image(i), width, height);
       (i % 3 === 0 ? first : second).add(...image(i), width, height);
     }
-    const firstBefore = structuredClone(first.counts());
-    const together = createCountsAccumulator();
-    together.merge(first);
-    together.merge(second);
-    expect(together.counts(), 'merged counts').toEqual(all.counts());
-    expect(together.regions, 'merged regions').toBe(all.regions);
-    expect(first.counts(), 'the merged set unchanged').toEqual(firstBefore);
+    const firstBefore = walked(first.scores());
+    expect(walked(CountsAccumulator.scoresOf([first, second])), 'both sets read together').toEqual(walked(all.scores()));
+    expect(walked(first.scores()), 'the first set unchanged').toEqual(firstBefore);
   });
 
   it('gives each image its peak score and region count, and refuses a map that is not one image of the size given', () => {

@@ -1,27 +1,25 @@
 /**
  * Exact anomaly-detection metrics over any number of images, streamed one image at a time.
  *
- * How: each image is reduced at once to pixel counts per distinct (score, region size) pair
- * (score-counts.ts). Scores become order-preserving uint32 keys (score-key.ts), so ties stay
- * exact and nothing is binned; each defect pixel carries the size of its 8-connected ground-truth
- * region (connected-regions.ts), which is all AUPRO needs, since a pixel adds 1/size to its
- * region's overlap. The per-image summaries are sorted runs of typed arrays, kept as in a
- * log-structured merge tree: a new run is merged into the one below while that one is at most
- * twice as long, so each run is more than twice the length of the next, the stack stays
- * O(log n) deep, and merging costs O(n log n) overall instead of O(n) per image. result()
- * merges what is left and walks the distinct scores once from the top (pixel-figures.ts).
- * Counts are integers, so the figures do not depend on the order in which images are added or
- * how they are grouped into calls.
+ * How: scores become order-preserving uint32 keys (score-key.ts), so ties stay exact and nothing
+ * is binned; each defect pixel carries the size of its 8-connected ground-truth region
+ * (connected-regions.ts), which is all AUPRO needs, since a pixel adds 1/size to its region's
+ * overlap. Normal pixels are counted per distinct key as they come (keyCounts.ts: a write per
+ * pixel, no sort); defect pixels, a small share, are reduced per image to counts per distinct
+ * (key, region size) (scoreCounts.ts) and merged. result() walks the distinct scores once from
+ * the top (pixelFigures.ts). Counts are integers and every sum is taken in one fixed order, so
+ * the figures do not depend on the order in which images are added or how they are grouped.
  *
- * Memory bound: 16 bytes per distinct (score, region size) pair, i.e. at most one entry per
- * distinct score of the normal pixels plus one per defect pixel, up to twice that during a
- * merge; two numbers per image (its score and label); and, while an image is being added,
- * under 50 bytes per pixel of that image, released when add returns. Nothing per pixel is a JS
- * object and no array of all pixels is ever sorted.
+ * Memory bound: 2 bytes per normal pixel (at most 512 KiB per 65,536 distinct high halves of a
+ * key, keyCounts.ts), 16 bytes per distinct (score, region size) of the defect pixels, up to
+ * twice that during a merge; two numbers per image (its score and label); and, while an image
+ * is being added, under 30 bytes per pixel of that image, released when add returns. Nothing
+ * per pixel is a JS object.
  */
 import { auroc } from './auroc';
 import { connectedRegions } from './connectedRegions';
 import { type PixelFigures, pixelFigures } from './pixelFigures';
+import { KEY_BUCKETS, KeyCounts } from './keyCounts';
 import { countScores, emptyCounts, mergeCounts, type ScoreCounts } from './scoreCounts';
 import { keyScore, scoreKeys } from './scoreKey';
 
@@ -53,68 +51,144 @@ export interface ImageCounted {
 }
 
 /**
- * The exact pixel counts (ScoreCounts) and ground-truth regions of a set of images, without
- * image scores: the part of the figures that sets of images can share by merging.
+ * The scored pixels, read from the highest distinct score down: what every pixel-level figure
+ * is derived from.
  */
-export interface CountsAccumulator {
+export interface ScoreWalk {
+  /** Defect pixels in all. */
+  readonly positives: number;
+  /** Normal pixels in all. */
+  readonly negatives: number;
+  /**
+   * Calls `visit` once per distinct score key (scoreKey.ts), from the highest down, with its
+   * defect pixels, its normal pixels, and the defect pixels' summed shares of their regions
+   * (1/size each), summed in ascending order of region size: one fixed order, whatever order the
+   * images came in.
+   */
+  descending(visit: (key: number, defects: number, normals: number, overlap: number) => void): void;
+}
+
+/**
+ * The exact pixel counts and ground-truth regions of a set of images, without image scores: the
+ * part of the figures that sets of images can share (scoresOf reads several together). Normal pixels are counted per
+ * distinct score (keyCounts.ts); defect pixels, few, per distinct (score, region size) in sorted
+ * runs (scoreCounts.ts) kept as a log-structured merge tree: a new run is merged into the one
+ * below while that one is at most twice as long, so the stack stays O(log n) deep.
+ */
+export class CountsAccumulator {
+  private readonly normals = new KeyCounts();
+  private readonly runs: ScoreCounts[] = [];
+  private regionCount = 0;
+
+  get regions(): number {
+    return this.regionCount;
+  }
+
   /**
    * Counts one image.
    * @param map [height, width] anomaly scores, higher = more anomalous; no NaN
    * @param mask [height, width] ground truth, nonzero = defect
    */
-  add(map: Float32Array, mask: Uint8Array, width: number, height: number): ImageCounted;
-  /** Adds another set's counts and regions; that set is left as it was. */
-  merge(other: CountsAccumulator): void;
-  /** The counts of every image so far, merged into one. */
-  counts(): ScoreCounts;
-  readonly regions: number;
+  add(map: Float32Array, mask: Uint8Array, width: number, height: number): ImageCounted {
+    const pixels = width * height;
+    if (!Number.isInteger(width) || !Number.isInteger(height) || pixels <= 0) {
+      throw new RangeError(`image size must be positive integers, got ${width}×${height}`);
+    }
+    if (map.length !== pixels || mask.length !== pixels) {
+      throw new RangeError(`map and mask must both hold one ${width}×${height} image, got ${map.length} and ${mask.length} values`);
+    }
+    // A good image (most of a test set) has no regions to label.
+    const imageRegions = hasDefect(mask) ? connectedRegions(mask, width, height) : null;
+    const keys = new Uint32Array(pixels);
+    scoreKeys(map, keys);
+    let peak = 0;
+    for (let p = 0; p < pixels; p++) if (keys[p] > peak) peak = keys[p];
+    if (!imageRegions) {
+      this.normals.addAll(keys, pixels);
+      return { peak: keyScore(peak), regions: 0 };
+    }
+    const { labels, sizes } = imageRegions;
+    let defects = 0;
+    for (let p = 0; p < pixels; p++) if (labels[p] !== 0) defects++;
+    // Normal pixels' keys move to the front of `keys`, defect pixels' to their own arrays.
+    const defectKeys = new Uint32Array(defects);
+    const defectSizes = new Uint32Array(defects);
+    let normal = 0;
+    for (let p = 0, d = 0; p < pixels; p++) {
+      if (labels[p] === 0) keys[normal++] = keys[p];
+      else {
+        defectKeys[d] = keys[p];
+        defectSizes[d++] = sizes[labels[p]];
+      }
+    }
+    this.normals.addAll(keys, normal);
+    this.push(countScores(defectKeys, defectSizes));
+    this.regionCount += imageRegions.count;
+    return { peak: keyScore(peak), regions: imageRegions.count };
+  }
+
+  /** The pixels of every image so far, from the highest score down. */
+  scores(): ScoreWalk {
+    return CountsAccumulator.scoresOf([this]);
+  }
+
+  /** The pixels of several sets of images together, from the highest score down; the sets are left as they were. */
+  static scoresOf(sets: readonly CountsAccumulator[]): ScoreWalk {
+    const normals = sets.map((set) => set.normals);
+    const { keys, regionSizes, counts } = sets.map((set) => set.defects()).reduce(mergeCounts, emptyCounts);
+    let positives = 0;
+    for (let i = 0; i < counts.length; i++) positives += counts[i];
+    return {
+      positives,
+      negatives: normals.reduce((sum, set) => sum + set.total, 0),
+      descending(visit) {
+        /** Visits the key of the defect entries ending at `end` with its `normalCount`; returns where they start. */
+        const visitDefects = (end: number, normalCount: number): number => {
+          const key = keys[end - 1];
+          let start = end - 1;
+          while (start > 0 && keys[start - 1] === key) start--;
+          let defects = 0;
+          let overlap = 0;
+          for (let i = start; i < end; i++) {
+            defects += counts[i];
+            overlap += counts[i] / regionSizes[i];
+          }
+          visit(key, defects, normalCount, overlap);
+          return start;
+        };
+        let d = keys.length;
+        for (let bucket = KEY_BUCKETS - 1; bucket >= 0; bucket--) {
+          KeyCounts.descending(normals, bucket, (key, count) => {
+            while (d > 0 && keys[d - 1] > key) d = visitDefects(d, 0);
+            if (d > 0 && keys[d - 1] === key) d = visitDefects(d, count);
+            else visit(key, 0, count, 0);
+          });
+          while (d > 0 && keys[d - 1] >>> 16 === bucket) d = visitDefects(d, 0);
+        }
+      },
+    };
+  }
+
+  /** The defect pixels' runs merged into one. */
+  private defects(): ScoreCounts {
+    while (this.runs.length > 1) this.mergeTopTwo();
+    return this.runs[0] ?? emptyCounts;
+  }
+
+  private push(run: ScoreCounts): void {
+    const { runs } = this;
+    runs.push(run);
+    while (runs.length > 1 && runs[runs.length - 2].keys.length <= 2 * runs[runs.length - 1].keys.length) this.mergeTopTwo();
+  }
+
+  private mergeTopTwo(): void {
+    const top = this.runs.pop() as ScoreCounts;
+    this.runs.push(mergeCounts(this.runs.pop() as ScoreCounts, top));
+  }
 }
 
 export function createCountsAccumulator(): CountsAccumulator {
-  const runs: ScoreCounts[] = [];
-  let regions = 0;
-
-  const mergeTopTwo = (): void => {
-    const top = runs.pop() as ScoreCounts;
-    runs.push(mergeCounts(runs.pop() as ScoreCounts, top));
-  };
-  const push = (run: ScoreCounts): void => {
-    runs.push(run);
-    while (runs.length > 1 && runs[runs.length - 2].keys.length <= 2 * runs[runs.length - 1].keys.length) mergeTopTwo();
-  };
-
-  return {
-    add(map, mask, width, height) {
-      const pixels = width * height;
-      if (!Number.isInteger(width) || !Number.isInteger(height) || pixels <= 0) {
-        throw new RangeError(`image size must be positive integers, got ${width}×${height}`);
-      }
-      if (map.length !== pixels || mask.length !== pixels) {
-        throw new RangeError(`map and mask must both hold one ${width}×${height} image, got ${map.length} and ${mask.length} values`);
-      }
-      const imageRegions = connectedRegions(mask, width, height);
-      const keys = new Uint32Array(pixels);
-      scoreKeys(map, keys);
-      const regionSizes = new Uint32Array(pixels);
-      for (let p = 0; p < pixels; p++) regionSizes[p] = imageRegions.sizes[imageRegions.labels[p]];
-      const run = countScores(keys, regionSizes);
-      regions += imageRegions.count;
-      push(run);
-      return { peak: keyScore(run.keys[run.keys.length - 1]), regions: imageRegions.count };
-    },
-    merge(other) {
-      const theirs = other.counts();
-      regions += other.regions;
-      if (theirs.keys.length > 0) push(theirs);
-    },
-    counts() {
-      while (runs.length > 1) mergeTopTwo();
-      return runs[0] ?? emptyCounts;
-    },
-    get regions() {
-      return regions;
-    },
-  };
+  return new CountsAccumulator();
 }
 
 export function createMetricsAccumulator(): MetricsAccumulator {
@@ -147,8 +221,14 @@ export function createMetricsAccumulator(): MetricsAccumulator {
         defectImages,
         regions: counts.regions,
         imageAuroc: bothKinds ? auroc(imageScores, imageLabels) : NaN,
-        pixel: pixelFigures(counts.counts(), counts.regions, maxCurvePoints),
+        pixel: pixelFigures(counts.scores(), counts.regions, maxCurvePoints),
       };
     },
   };
+}
+
+/** Whether any pixel of the mask marks a defect. */
+export function hasDefect(mask: Uint8Array): boolean {
+  for (let p = 0; p < mask.length; p++) if (mask[p] !== 0) return true;
+  return false;
 }

@@ -1,4 +1,4 @@
-import type { ScoreCounts } from './scoreCounts';
+import type { ScoreWalk } from './metricsAccumulator';
 import { keyScore } from './scoreKey';
 
 /** A curve swept by a falling threshold from (0, 0) to (1, 1), thinned for drawing. */
@@ -36,18 +36,12 @@ const TPR_TARGET = 0.95;
 
 /**
  * Every distinct score is a threshold, so the figures are exact; ties move together.
- * @param counts the scored pixels (score-counts.ts)
+ * @param scores the scored pixels, from the highest score down (metricsAccumulator.ts)
  * @param regions how many ground-truth regions they span
  * @param maxCurvePoints points kept per curve for drawing, besides its two ends
  */
-export function pixelFigures(counts: ScoreCounts, regions: number, maxCurvePoints: number): PixelFigures {
-  const { keys, regionSizes } = counts;
-  let positives = 0;
-  let negatives = 0;
-  for (let i = 0; i < keys.length; i++) {
-    if (regionSizes[i] > 0) positives += counts.counts[i];
-    else negatives += counts.counts[i];
-  }
+export function pixelFigures(scores: ScoreWalk, regions: number, maxCurvePoints: number): PixelFigures {
+  const { positives, negatives } = scores;
   const roc = thinnedCurve(maxCurvePoints);
   const pro = thinnedCurve(maxCurvePoints);
   if (positives === 0 || negatives === 0) {
@@ -65,24 +59,8 @@ export function pixelFigures(counts: ScoreCounts, regions: number, maxCurvePoint
   let proArea = 0;
   let proFpr = 0;
   let proY = 0;
-  for (let end = keys.length; end > 0; ) {
-    let start = end - 1;
-    while (start > 0 && keys[start - 1] === keys[end - 1]) start--;
-    let groupTp = 0;
-    let groupFp = 0;
-    let groupOverlap = 0;
-    // Ascending region sizes within the key: one fixed summation order, whatever order images came in.
-    for (let i = start; i < end; i++) {
-      const size = regionSizes[i];
-      if (size > 0) {
-        groupTp += counts.counts[i];
-        groupOverlap += counts.counts[i] / size;
-      } else {
-        groupFp += counts.counts[i];
-      }
-    }
-    const threshold = keyScore(keys[start]);
-    end = start;
+  scores.descending((key, groupTp, groupFp, groupOverlap) => {
+    const threshold = keyScore(key);
 
     tp += groupTp;
     fp += groupFp;
@@ -111,7 +89,7 @@ export function pixelFigures(counts: ScoreCounts, regions: number, maxCurvePoint
 
     roc.add(fpr, tpr, threshold);
     pro.add(fpr, proNext, threshold);
-  }
+  });
   return {
     auroc: halfWins / (2 * positives * negatives),
     ap,

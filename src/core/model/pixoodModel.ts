@@ -42,6 +42,11 @@ export interface TrainingSettings extends Preprocessing {
 export interface TrainingSummary {
   /** Patches used per class (after the 90% majority rule for masks). */
   readonly patchesPerClass: readonly number[];
+  /**
+   * Patches the training images gave per class, where more than it keeps (PatchCollector's
+   * bound on training memory): `patchesPerClass` of them, drawn uniformly, were used.
+   */
+  readonly patchesSeenPerClass?: readonly number[];
   /** Valid etalons per class. */
   readonly validEtalons: readonly number[];
   /** Seconds per stage. */

@@ -3,6 +3,7 @@
  * images. Images travel as Blobs (cheap to pass to the worker, decoded there).
  */
 import type { SeverityNats } from '../calibration/score';
+import type { EvaluationReport } from '../metrics/evaluationReport';
 import type { Tensor } from '../tensor';
 import type { TrainingSettings, TrainingStage } from './pixoodModel';
 
@@ -68,4 +69,26 @@ export interface Inspection {
    */
   readonly severity: SeverityNats;
   readonly seconds: number;
+}
+
+/** A test image's ground truth, for an inspection that also evaluates. */
+export interface ImageTruth {
+  /** The defect mask (PNG, nonzero = defect), or null for a good image without one (MVTec's test/good). */
+  readonly mask: Blob | null;
+  /** The test folder's name (MVTec's test/<type>); 'good' for good images. */
+  readonly defectType: string;
+}
+
+/** What a streamed inspection ends with; each image's Inspection went out on its own as it was ready. */
+export interface InspectionSummary {
+  readonly images: number;
+  /** The figures against the ground truth, when the inspection was given one. */
+  readonly evaluation: EvaluationReport | null;
+  /**
+   * Seconds the evaluation added to the job: handing each map over, and waiting for the figures
+   * after the last image (the counting runs in a worker of its own while images are scored).
+   */
+  readonly evaluateSeconds: number;
+  /** Seconds the evaluation's worker spent reading masks and counting, alongside the inspection. */
+  readonly evaluationWorkerSeconds: number;
 }

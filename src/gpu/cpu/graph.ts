@@ -7,6 +7,12 @@ import type * as Ort from 'onnxruntime-web';
 import { attr, DataType, GraphBuilder, type Attribute, type Dim } from '../../core/formats/onnxWriter';
 
 /**
+ * ONNX Runtime's wasm threads otherwise spin for work after each run, on every core, while the
+ * engine's own JavaScript (resampling, calibration, counting against masks) runs between runs.
+ */
+export const NO_SPINNING = { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } } as const;
+
+/**
  * The parts of ONNX Runtime Web the CPU path uses. The app passes its one build,
  * `onnxruntime-web/webgpu` (it carries the wasm execution provider too); Node passes
  * `onnxruntime-web`, because the webgpu bundle cannot load there. Threads are the caller's
@@ -101,7 +107,7 @@ export class FloatGraph {
 }
 
 export async function openCpuSession(ort: OrtRuntime, model: Uint8Array): Promise<OrtSession> {
-  return ort.InferenceSession.create(model, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+  return ort.InferenceSession.create(model, { executionProviders: ['wasm'], ...NO_SPINNING, graphOptimizationLevel: 'all' });
 }
 
 /** The float32 data of an output; the CPU provider always returns it on the CPU. */

@@ -34,7 +34,7 @@ export function InspectInputs() {
       </div>
       {progress && (
         <div role="status" className="inspect-progress">
-          <ProgressBar label={progress.label} done={progress.done} total={progress.total} text={`${progress.label}: ${progress.done} of ${progress.total}`} />
+          <ProgressBar label={progress.label} done={progress.done} total={progress.total} text={`${progress.label}: ${progress.done} of ${progress.total}${progress.imagesPerSecond ? ` (${progress.imagesPerSecond.toFixed(1)} images/s)` : ''}`} />
           <button type="button" onClick={cancelInspection}>
             Cancel
           </button>

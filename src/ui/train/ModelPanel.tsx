@@ -62,7 +62,7 @@ function ActiveModel({ record, project }: { readonly record: ModelRecord; readon
         <dd>
           {model.classes.map((name, c) => (
             <span key={c} className="per-class">
-              {name}: {summary.patchesPerClass[c]} patches, {summary.validEtalons[c]} of {model.settings.etalons} etalons valid
+              {name}: {patchesUsed(summary.patchesPerClass[c], summary.patchesSeenPerClass?.[c])}, {summary.validEtalons[c]} of {model.settings.etalons} etalons valid
             </span>
           ))}
         </dd>
@@ -131,4 +131,11 @@ function ExportBundle({ record, project }: { readonly record: ModelRecord; reado
       <ErrorNote message={error} onDismiss={() => setError(null)} />
     </>
   );
+}
+
+/** "12,345 patches", or with the training-memory bound in effect "using 200,000 of 1.2 M patches". */
+function patchesUsed(used: number, seen: number | undefined): string {
+  if (seen === undefined || seen <= used) return `${used} patches`;
+  const total = seen >= 1e6 ? `${(seen / 1e6).toFixed(1)} M` : seen.toLocaleString('en');
+  return `using ${used.toLocaleString('en')} of ${total} patches (a uniform sample: training memory is bounded)`;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { EvaluationFigures } from '../../core/metrics/evaluationReport';
-import { createMetricsAccumulator } from '../../core/metrics/metricsAccumulator';
-import { tensor } from '../../core/tensor';
+import type { EvaluationFigures } from './evaluationReport';
+import { createMetricsAccumulator } from './metricsAccumulator';
+import { tensor } from '../tensor';
 import { createEvaluation } from './evaluation';
 
 const SIZE = 16;

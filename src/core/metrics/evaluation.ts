@@ -7,19 +7,19 @@
  *
  * How: each image becomes exact pixel counts once (the core metrics' CountsAccumulator), kept in
  * one group per defect type beside the image scores and labels. A defect type's figures are over
- * its images and all the good ones, so the good images' counts are merged with each type's at
+ * its images and all the good ones, so the good images' counts are read with each type's at
  * the end, whichever order the images came in; the overall figures merge every group. Counts are integers and the merged summary
  * is the same whatever the grouping, so every figure equals createMetricsAccumulator's on the
  * same images.
  */
-import type { SeverityNats } from '../../core/calibration/score';
-import { auroc } from '../../core/metrics/auroc';
-import type { EvaluationFigures, EvaluationReport } from '../../core/metrics/evaluationReport';
-import { createCountsAccumulator, type CountsAccumulator } from '../../core/metrics/metricsAccumulator';
-import type { ScoredTestImage } from '../../core/metrics/qcCounts';
-import { type PixelFigures, pixelFigures } from '../../core/metrics/pixelFigures';
-import type { AnomalyMap } from '../../engine/api';
-import type { DefectMask } from '../intake/readMask';
+import type { SeverityNats } from '../calibration/score';
+import type { DefectMask } from '../formats/maskPng';
+import type { ScoreMap } from '../resample';
+import { auroc } from './auroc';
+import type { EvaluationFigures, EvaluationReport } from './evaluationReport';
+import { CountsAccumulator, createCountsAccumulator, hasDefect } from './metricsAccumulator';
+import type { ScoredTestImage } from './qcCounts';
+import { type PixelFigures, pixelFigures } from './pixelFigures';
 
 /** The defect type of test images without defects (MVTec's test/good). */
 export const GOOD_TYPE = 'good';
@@ -29,7 +29,7 @@ const CURVE_POINTS = 200;
 
 export interface EvaluationAccumulator {
   /** mask resized to the map with nearest neighbours when sizes differ; defectType 'good' for good images */
-  add(score: AnomalyMap, severity: SeverityNats, mask: DefectMask, defectType: string): void;
+  add(score: ScoreMap, severity: SeverityNats, mask: DefectMask, defectType: string): void;
   result(): EvaluationReport;
 }
 
@@ -45,20 +45,20 @@ export function createEvaluation(): EvaluationAccumulator {
       // The label is the image's own mask's, before resizing, which can lose a tiny defect.
       group.scores.push(severity);
       testImages.push({ defectType, severity });
-      group.labels.push(mask.data.some((v) => v !== 0) ? 1 : 0);
+      group.labels.push(hasDefect(mask.data) ? 1 : 0);
       groups.set(defectType, group);
     },
     result() {
       const good = groups.get(GOOD_TYPE);
       const defects = [...groups].filter(([type]) => type !== GOOD_TYPE).sort(([a], [b]) => (a < b ? -1 : 1));
       const overall = combine([good, ...defects.map(([, group]) => group)]);
-      const overallPixels = pixelFigures(overall.counts.counts(), overall.counts.regions, CURVE_POINTS);
+      const overallPixels = overall.pixels(CURVE_POINTS);
       return {
         overall: figures(overall, overallPixels),
         perDefect: Object.fromEntries(
           defects.map(([type, group]) => {
             const withGood = combine([good, group]);
-            return [type, figures(withGood, pixelFigures(withGood.counts.counts(), withGood.counts.regions, 1))];
+            return [type, figures(withGood, withGood.pixels(1))];
           }),
         ),
         roc: { fpr: Array.from(overallPixels.roc.fpr), y: Array.from(overallPixels.roc.y) },
@@ -78,14 +78,24 @@ interface Group {
 }
 
 /** The groups' images together (a missing group adds none); the groups are left as they were. */
-function combine(groups: readonly (Group | undefined)[]): Group {
+function combine(groups: readonly (Group | undefined)[]): Combined {
   const present = groups.filter((group) => group !== undefined);
-  const counts = createCountsAccumulator();
-  for (const group of present) counts.merge(group.counts);
-  return { counts, scores: present.flatMap((group) => group.scores), labels: present.flatMap((group) => group.labels) };
+  const counts = present.map((group) => group.counts);
+  return {
+    scores: present.flatMap((group) => group.scores),
+    labels: present.flatMap((group) => group.labels),
+    pixels: (curvePoints) => pixelFigures(CountsAccumulator.scoresOf(counts), counts.reduce((sum, c) => sum + c.regions, 0), curvePoints),
+  };
 }
 
-function figures(group: Group, pixels: PixelFigures): EvaluationFigures {
+/** Several groups read together: their image scores and labels, and their pixel figures on demand. */
+interface Combined {
+  readonly scores: readonly number[];
+  readonly labels: readonly number[];
+  readonly pixels: (curvePoints: number) => PixelFigures;
+}
+
+function figures(group: Combined, pixels: PixelFigures): EvaluationFigures {
   const defectImages = group.labels.reduce((a, b) => a + b, 0);
   const bothKinds = defectImages > 0 && defectImages < group.labels.length;
   return {
@@ -103,6 +113,7 @@ function figures(group: Group, pixels: PixelFigures): EvaluationFigures {
 function fitMask(mask: DefectMask, width: number, height: number): Uint8Array {
   if (mask.width === width && mask.height === height) return mask.data;
   const out = new Uint8Array(width * height);
+  if (!hasDefect(mask.data)) return out;
   for (let y = 0; y < height; y++) {
     const sy = Math.min(mask.height - 1, Math.floor(((y + 0.5) * mask.height) / height));
     for (let x = 0; x < width; x++) {

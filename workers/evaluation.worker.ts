@@ -1,0 +1,45 @@
+/**
+ * The evaluation's own worker, started by the engine worker for an inspection with ground truth:
+ * it counts each score map against its mask while the engine scores the next image, so on a
+ * machine with a core to spare the figures cost the inspection almost no time.
+ */
+import * as Comlink from 'comlink';
+import { readDefectMaskPng, type DefectMask } from '../src/core/formats/maskPng';
+import { MaskError } from '../src/core/formats/png';
+import { createEvaluation } from '../src/core/metrics/evaluation';
+import { tensor } from '../src/core/tensor';
+import type { EvaluationWorkerApi } from '../src/engine/api';
+
+/** A good test image that came without a mask: no defect anywhere. */
+const NO_DEFECT: DefectMask = { width: 1, height: 1, data: new Uint8Array(1) };
+
+const evaluation = createEvaluation();
+let busy = 0;
+
+const api: EvaluationWorkerApi = {
+  async add(_image, score, height, width, severity, mask, defectType) {
+    const started = performance.now();
+    try {
+      let truth = NO_DEFECT;
+      if (mask) {
+        try {
+          truth = readDefectMaskPng(new Uint8Array(await mask.arrayBuffer()));
+        } catch (error) {
+          if (error instanceof MaskError) return error.message;
+          throw error;
+        }
+      }
+      evaluation.add(tensor([height, width] as const, score), severity, truth, defectType);
+      return null;
+    } finally {
+      busy += (performance.now() - started) / 1000;
+    }
+  },
+  async result() {
+    const started = performance.now();
+    const report = evaluation.result();
+    return { report, busySeconds: busy + (performance.now() - started) / 1000 };
+  },
+};
+
+Comlink.expose(api);
