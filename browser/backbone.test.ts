@@ -6,7 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadBackbone, readTokens } from '../src/backbone/backbone';
-import { BUILTIN_DIM } from '../src/backbone/builtin/builtinBackbone';
+import { BUILTIN_DIM, BUILTIN_PATCH } from '../src/backbone/builtin/builtinBackbone';
+import { inputGeometry } from '../src/core/geometry';
+import { tilePlan } from '../src/core/tiling';
+import { featureGrid, RUN_LIMITS } from '../src/pipeline/extractFeatures';
 import { addDefect, synthesizeTexture } from '../src/demo/syntheticDefects';
 import { checkModel } from '../src/backbone/contract';
 import { tokensToGrid } from '../src/backbone/featureGrid';
@@ -90,6 +93,29 @@ function texture(width: number, height: number): RgbaImage {
   }
   return { width, height, data };
 }
+
+test('built-in backbone: an input run as tiles gives the features of one run', async () => {
+  const bytes = await fetchBytes(`/${BUILTIN_MODEL_PATH}`);
+  const contract = await checkModel(bytes, { path: 'wasm' });
+  const backbone = await loadBackbone(bytes, contract, { path: 'wasm' });
+  try {
+    const source = { backbone, gpu: null };
+    const image = texture(560, 140);
+    // 10 × 40 patches in runs of at most 24 patches a side: ten tiles across the image.
+    const geometry = inputGeometry(image, 560, BUILTIN_PATCH);
+    const limits = { maxSide: 24, margin: RUN_LIMITS.margin };
+    expect(tilePlan(geometry.grid, limits.maxSide, limits.margin)).toHaveLength(10);
+    const whole = await featureGrid(source, image, geometry);
+    const tiled = await featureGrid(source, image, geometry, limits);
+    expect(tiled.dims).toEqual([10, 40, BUILTIN_DIM]);
+    const scale = whole.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    const diff = maxAbsDiff(tiled.data, whole.data);
+    console.log(`backbone: builtin tiled (10 tiles, margin ${limits.margin}) vs one run max_abs_diff=${diff.toExponential(2)} scale=${scale.toFixed(3)}`);
+    expect(diff, 'largest difference between tiled and whole-image features').toBeLessThanOrEqual(1e-5 * scale);
+  } finally {
+    await backbone.release();
+  }
+});
 
 test('built-in backbone: both paths give the same features', async () => {
   const bytes = await fetchBytes(`/${BUILTIN_MODEL_PATH}`);

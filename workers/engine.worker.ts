@@ -14,7 +14,7 @@ import type { RgbaImage } from '../src/backbone/preprocess';
 import { allPresets } from '../src/backbone/presets';
 import { checkpoint } from '../src/core/checkpoint';
 import type { Tensor3 } from '../src/core/tensor';
-import type { ActiveBackbone, EngineApi, EvaluationWorkerApi, EngineNotice, FeatureOptions, ImageTruth, Inspection, InspectionProgress, InspectionSummary, NoticeCallback, PixoodModel, TrainingProgress, TrainingRequest } from '../src/engine/api';
+import type { ActiveBackbone, EngineApi, EvaluationWorkerApi, EngineNotice, FeatureOptions, Inspection, InspectionOptions, InspectionProgress, InspectionSummary, NoticeCallback, PixoodModel, TrainingProgress, TrainingRequest } from '../src/engine/api';
 import { EngineError, installErrorTransfer } from '../src/engine/errors';
 import { lostWithin, requestGpu, type GpuContext } from '../src/gpu/device';
 import { cpuScorer } from '../src/pipeline/cpuScorer';
@@ -189,7 +189,7 @@ async function train(request: TrainingRequest, signal: AbortSignal, report: Repo
  * uploaded once), each result goes to `deliver` as soon as it is ready. Where the GPU is lost
  * under it, it goes on on the CPU path from the image in progress.
  */
-async function inspect(model: PixoodModel, images: readonly Blob[], truth: readonly ImageTruth[] | null, signal: AbortSignal, deliver: InspectionRun['deliver'], report: Report<InspectionProgress>): Promise<InspectionSummary> {
+async function inspect(model: PixoodModel, images: readonly Blob[], { truth, resolution }: InspectionOptions, signal: AbortSignal, deliver: InspectionRun['deliver'], report: Report<InspectionProgress>): Promise<InspectionSummary> {
   if (truth && truth.length !== images.length) throw new EngineError('internal', `An evaluation needs one ground truth per image, got ${truth.length} for ${images.length} images.`);
   const cursor = startCursor();
   const counting = truth ? startEvaluation(images.length) : null;
@@ -198,7 +198,7 @@ async function inspect(model: PixoodModel, images: readonly Blob[], truth: reado
     for (;;) {
       const { source, path } = await backboneFor(model.backbone.id, signal);
       try {
-        const scorer = path === 'gpu' && source.gpu ? await gpuScorer(model, source, source.gpu.device) : await cpuScorer(model, source);
+        const scorer = path === 'gpu' && source.gpu ? await gpuScorer(model, source, source.gpu.device, resolution) : await cpuScorer(model, source, resolution);
         try {
           await inspectImages(model, images, { source, scorer, signal, deliver, evaluation, report: (done, total) => report({ stage: 'inspect', done, total, unit: 'images' }) }, cursor);
           break;
@@ -308,10 +308,10 @@ const engine: EngineApi = {
 
   train: (job, request, onProgress) => guarded(() => jobs.run(job, onProgress, (signal, report) => backboneWork.run(() => train(request, signal, report)))),
 
-  inspect: (job, model, images, truth, onResult, onProgress) =>
+  inspect: (job, model, images, options, onResult, onProgress) =>
     guarded(() =>
       jobs.run(job, onProgress, (signal, report) =>
-        backboneWork.run(() => inspect(model, images, truth, signal, async (index, inspection) => onResult(index, transferred(inspection)), report)),
+        backboneWork.run(() => inspect(model, images, options, signal, async (index, inspection) => onResult(index, transferred(inspection)), report)),
       ),
     ),
 

@@ -4,7 +4,7 @@ import type { EngineClient } from '../../src/engine/client';
 
 export async function inspectAll(engine: EngineClient, model: PixoodModel, images: readonly Blob[], onProgress?: InspectionProgressCallback): Promise<Inspection[]> {
   const inspections: Inspection[] = [];
-  const summary = await engine.inspect(model, images, null, (index, inspection) => void (inspections[index] = inspection), onProgress).result;
+  const summary = await engine.inspect(model, images, { truth: null, resolution: 'model' }, (index, inspection) => void (inspections[index] = inspection), onProgress).result;
   if (summary.images !== images.length || inspections.length !== images.length) throw new Error(`the inspection ended with ${inspections.length} results (summary: ${summary.images}) for ${images.length} images`);
   return inspections;
 }

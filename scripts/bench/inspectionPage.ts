@@ -76,7 +76,7 @@ async function throughput(engine: EngineClient, model: PixoodModel, backbone: St
     if (opened.path !== path) throw new Error(`the backbone opened on ${opened.path}`);
     const inspections: Inspection[] = [];
     const started = performance.now();
-    await engine.inspect(model, blobs, null, (index, inspection) => void (inspections[index] = inspection)).result;
+    await engine.inspect(model, blobs, { truth: null, resolution: 'model' }, (index, inspection) => void (inspections[index] = inspection)).result;
     const seconds = (performance.now() - started) / 1000;
     const timing = { ...base, seconds, imagesPerSecond: blobs.length / seconds, megapixelsPerSecond: (blobs.length * side * side) / seconds / 1e6 };
     log(`${path}: ${timing.imagesPerSecond.toFixed(2)} images/s, ${timing.megapixelsPerSecond.toFixed(2)} Mpixel/s`);
@@ -108,7 +108,7 @@ async function soak(engine: EngineClient, model: PixoodModel, blobs: readonly Bl
   const path = (await engine.useBackbone(model.backbone.id).result).path;
   const started = performance.now();
   let sampling: Promise<void> = Promise.resolve();
-  await engine.inspect(model, stream, null, (index) => {
+  await engine.inspect(model, stream, { truth: null, resolution: 'model' }, (index) => {
     // The result is dropped here, as a page that keeps only a summary would.
     if ((index + 1) % SOAK_EVERY === 0) sampling = sampling.then(() => sample(index + 1));
   }).result;

@@ -29,6 +29,7 @@ describe('eval arguments', () => {
         epochs: DEFAULT_SETTINGS.condensationEpochs,
         upsample: DEFAULT_SETTINGS.upsample,
         seed: DEFAULT_SETTINGS.seed,
+        resolution: 'model',
         joint: false,
         path: 'auto',
         out: null,
@@ -38,10 +39,10 @@ describe('eval arguments', () => {
   });
 
   it('reads every option, as --flag value and as --flag=value', () => {
-    const parsed = parseEvalArgs(['--data=d', '--backbone', 'm.onnx', '--size', '336', '--k=50', '--epochs', '3', '--upsample', '1', '--seed', '7', '--joint', '--path', 'wasm', '--out', 'r.json', '--bundle-out', 'm.pixood']);
+    const parsed = parseEvalArgs(['--data=d', '--backbone', 'm.onnx', '--size', '336', '--k=50', '--epochs', '3', '--upsample', '1', '--seed', '7', '--native', '--joint', '--path', 'wasm', '--out', 'r.json', '--bundle-out', 'm.pixood']);
     expect(parsed.help).toBe(false);
     if (parsed.help) return;
-    expect(parsed.options).toEqual({ data: 'd', backbone: { file: 'm.onnx' }, size: 336, etalons: 50, epochs: 3, upsample: 1, seed: 7, joint: true, path: 'wasm', out: 'r.json', bundleOut: 'm.pixood' });
+    expect(parsed.options).toEqual({ data: 'd', backbone: { file: 'm.onnx' }, size: 336, etalons: 50, epochs: 3, upsample: 1, seed: 7, resolution: 'native', joint: true, path: 'wasm', out: 'r.json', bundleOut: 'm.pixood' });
   });
 
   it('answers --help with the usage alone', () => {
@@ -75,7 +76,7 @@ describe('inspect arguments', () => {
   it('needs the bundle, the images and the output folder; ε defaults to the app’s', () => {
     expect(parseInspectArgs(['--bundle', 'm.pixood', '--images', 'i', '--out', 'o'])).toEqual({
       help: false,
-      options: { bundle: 'm.pixood', images: 'i', out: 'o', epsilon: DEFAULT_EPSILON, alpha: 0.01, backbone: null, path: 'auto' },
+      options: { bundle: 'm.pixood', images: 'i', out: 'o', epsilon: DEFAULT_EPSILON, alpha: 0.01, backbone: null, resolution: 'model', path: 'auto' },
     });
     expect(usageError(() => parseInspectArgs(['--bundle', 'm.pixood', '--images', 'i'])).message).toBe('--out is required.');
   });
@@ -86,8 +87,9 @@ describe('inspect arguments', () => {
   });
 
   it('takes the built-in backbone or an .onnx file', () => {
-    const parsed = parseInspectArgs(['--bundle', 'b', '--images', 'i', '--out', 'o', '--backbone', 'builtin', '--epsilon', '0.05']);
+    const parsed = parseInspectArgs(['--bundle', 'b', '--images', 'i', '--out', 'o', '--backbone', 'builtin', '--epsilon', '0.05', '--native']);
     expect(parsed.help === false && parsed.options.backbone).toBe('builtin');
+    expect(parsed.help === false && parsed.options.resolution).toBe('native');
     expect(parsed.help === false && parsed.options.epsilon).toBe(0.05);
   });
 });
@@ -172,6 +174,7 @@ describe('eval:suite arguments', () => {
         epochs: DEFAULT_SETTINGS.condensationEpochs,
         upsample: DEFAULT_SETTINGS.upsample,
         seed: DEFAULT_SETTINGS.seed,
+        resolution: 'model',
         path: 'auto',
         out: 'r.json',
       },

@@ -2,6 +2,7 @@
  * The headless commands' arguments: strict parsing (an unknown flag, a missing or malformed
  * value is a usage error, never a guess), the usage texts, and the exit codes they document.
  */
+import { NATIVE_MAX_SIDE, type Resolution } from '../../src/core/model/requests';
 import { DEFAULT_ALPHA, DEFAULT_EPSILON, DEFAULT_SETTINGS, MAX_EPOCHS, MAX_ETALONS, MIN_ETALONS } from '../../src/state/settings';
 
 export const EXIT = {
@@ -40,6 +41,8 @@ export interface EvalOptions {
   readonly epochs: number;
   readonly upsample: number;
   readonly seed: number;
+  /** The size the test images are inspected at: the model's (--size), or their own (--native). */
+  readonly resolution: Resolution;
   readonly joint: boolean;
   readonly path: PathOption;
   readonly out: string | null;
@@ -47,7 +50,7 @@ export interface EvalOptions {
 }
 
 /** `eval:suite`: every dataset under one folder, with each backbone, under the same settings. */
-export interface SuiteOptions extends Pick<EvalOptions, 'size' | 'etalons' | 'epochs' | 'upsample' | 'seed' | 'path' | 'out'> {
+export interface SuiteOptions extends Pick<EvalOptions, 'size' | 'etalons' | 'epochs' | 'upsample' | 'seed' | 'resolution' | 'path' | 'out'> {
   readonly suite: string;
   readonly backbones: readonly BackboneOption[];
 }
@@ -61,6 +64,7 @@ export interface InspectOptions {
   readonly alpha: number;
   /** null: the bundle's own backbone, or the built-in one when the bundle was trained on it. */
   readonly backbone: BackboneOption | null;
+  readonly resolution: Resolution;
   readonly path: PathOption;
 }
 
@@ -94,6 +98,9 @@ Options:
   --epochs E               condensation epochs, 1–${MAX_EPOCHS} (default ${DEFAULT_SETTINGS.condensationEpochs})
   --upsample F             feature up-sampling factor, 1–7 (default ${DEFAULT_SETTINGS.upsample})
   --seed S                 training seed, a whole number (default ${DEFAULT_SETTINGS.seed})
+  --native                 inspect the test images at their own size (whole patches, the
+                           longer side at most ${NATIVE_MAX_SIDE} px, larger ones in tiles)
+                           instead of --size; the model still trains at --size
   --joint                  several categories: one multi-class model instead of one each
 ${PATH_TEXT}
   --out FILE.json          also write the JSON document to FILE.json
@@ -115,7 +122,7 @@ Progress goes to stderr.
 Options:
   --suite DIR              the folder of datasets (required)
   --backbone LIST          comma-separated: builtin and/or FILE.onnx (default builtin)
-  --size N, --k K, --epochs E, --upsample F, --seed S, --path P   as for eval
+  --size N, --k K, --epochs E, --upsample F, --seed S, --native, --path P   as for eval
   --out FILE.json          also write every run's eval JSON document, in one array
   --help                   this text
 
@@ -137,6 +144,8 @@ Options:
   --out DIR                where the heatmaps and results.csv go (required; created)
   --epsilon E              the pixel false-alarm rate ε of the heatmap, 0 < E < 1 (default ${DEFAULT_EPSILON})
   --alpha A                the image false-reject rate α, 0 < A < 1 (default ${DEFAULT_ALPHA})
+  --native                 score each image at its own size (whole patches, the longer side
+                           at most ${NATIVE_MAX_SIDE} px) instead of the model's input size
   --backbone builtin|FILE.onnx   the model's backbone (default: the built-in one when the
                            model was trained on it, else the one inside the bundle); its
                            SHA-256 must match the model's
@@ -210,6 +219,10 @@ function path(text: string | undefined): PathOption {
   throw new CliError(EXIT.usage, `--path takes auto, webgpu or wasm, not “${text}”.`);
 }
 
+function resolution(values: ReadonlyMap<string, string>): Resolution {
+  return values.has('native') ? 'native' : 'model';
+}
+
 function required(values: Map<string, string>, name: string): string {
   const value = values.get(name);
   if (value === undefined) throw new CliError(EXIT.usage, `--${name} is required.`);
@@ -224,9 +237,9 @@ function noPositional(positional: readonly string[]): void {
 const MAX_SIZE = 14 * 128;
 
 /** The training options `eval` and `eval:suite` share. */
-const TRAINING_FLAGS: Readonly<Record<string, FlagKind>> = { size: 'value', k: 'value', epochs: 'value', upsample: 'value', seed: 'value', path: 'value' };
+const TRAINING_FLAGS: Readonly<Record<string, FlagKind>> = { size: 'value', k: 'value', epochs: 'value', upsample: 'value', seed: 'value', native: 'switch', path: 'value' };
 
-type TrainingOptions = Pick<EvalOptions, 'size' | 'etalons' | 'epochs' | 'upsample' | 'seed' | 'path'>;
+type TrainingOptions = Pick<EvalOptions, 'size' | 'etalons' | 'epochs' | 'upsample' | 'seed' | 'resolution' | 'path'>;
 
 function trainingOptions(values: Map<string, string>): TrainingOptions {
   const size = wholeNumber(values, 'size', DEFAULT_SETTINGS.longestSide, 14, MAX_SIZE);
@@ -237,6 +250,7 @@ function trainingOptions(values: Map<string, string>): TrainingOptions {
     epochs: wholeNumber(values, 'epochs', DEFAULT_SETTINGS.condensationEpochs, 1, MAX_EPOCHS),
     upsample: wholeNumber(values, 'upsample', DEFAULT_SETTINGS.upsample, 1, 7),
     seed: wholeNumber(values, 'seed', DEFAULT_SETTINGS.seed, 0, 2 ** 31 - 1),
+    resolution: resolution(values),
     path: path(values.get('path')),
   };
 }
@@ -277,7 +291,7 @@ export function parseSuiteArgs(argv: readonly string[]): Parsed<SuiteOptions> {
 }
 
 export function parseInspectArgs(argv: readonly string[]): Parsed<InspectOptions> {
-  const { values, positional } = split(argv, { bundle: 'value', images: 'value', out: 'value', epsilon: 'value', alpha: 'value', backbone: 'value', path: 'value', help: 'switch' });
+  const { values, positional } = split(argv, { bundle: 'value', images: 'value', out: 'value', epsilon: 'value', alpha: 'value', native: 'switch', backbone: 'value', path: 'value', help: 'switch' });
   if (values.has('help')) return { help: true };
   noPositional(positional);
   const epsilon = rate(values, 'epsilon', DEFAULT_EPSILON);
@@ -290,6 +304,7 @@ export function parseInspectArgs(argv: readonly string[]): Parsed<InspectOptions
       out: required(values, 'out'),
       epsilon,
       alpha,
+      resolution: resolution(values),
       backbone: backbone(values.get('backbone')),
       path: path(values.get('path')),
     },

@@ -50,7 +50,7 @@ const result = (groups: GroupRun[]): EvalResult => ({
 
 describe('the eval JSON', () => {
   it('names the figures as MVTec AD papers do; NaN becomes null', () => {
-    const json = evalJson(result([group('wood', report(0.5, NaN), 4)]), DEFAULT_SETTINGS, false, '156.0', { setup: 1, total: 30 });
+    const json = evalJson(result([group('wood', report(0.5, NaN), 4)]), DEFAULT_SETTINGS, 'model', false, '156.0', { setup: 1, total: 30 });
     const { image_auroc, pixel_auroc, aupro_0_3, pixel_ap, f1_max, fpr_at_95_tpr, images, defect_images } = json;
     expect({ image_auroc, pixel_auroc, aupro_0_3, pixel_ap, f1_max, fpr_at_95_tpr, images, defect_images }).toEqual({
       image_auroc: null,
@@ -65,7 +65,7 @@ describe('the eval JSON', () => {
   });
 
   it('one category: its figures and defect types on top, the training stages and the rest timed', () => {
-    const json = evalJson(result([group('wood', report(0.8), 4)]), DEFAULT_SETTINGS, false, '156.0', { setup: 1, total: 30 });
+    const json = evalJson(result([group('wood', report(0.8), 4)]), DEFAULT_SETTINGS, 'model', false, '156.0', { setup: 1, total: 30 });
     expect(json.image_auroc).toBe(0.8);
     expect(Object.keys(json.per_defect)).toEqual(['scratch']);
     expect(json.categories).toBeUndefined();
@@ -76,7 +76,7 @@ describe('the eval JSON', () => {
   });
 
   it('several categories: each under categories, their mean on top, stages summed over the models', () => {
-    const json = evalJson(result([group('wood', report(0.8), 4), group('tile', report(0.6), 2)]), DEFAULT_SETTINGS, false, '156.0', { setup: 1, total: 30 });
+    const json = evalJson(result([group('wood', report(0.8), 4), group('tile', report(0.6), 2)]), DEFAULT_SETTINGS, 'model', false, '156.0', { setup: 1, total: 30 });
     expect(Object.keys(json.categories ?? {})).toEqual(['wood', 'tile']);
     expect(json.image_auroc).toBeCloseTo(0.7, 12);
     expect(json.fpr_at_95_tpr).toBeCloseTo(0.75, 12);
@@ -87,7 +87,7 @@ describe('the eval JSON', () => {
   });
 
   it('gives the QC counts at the default α: the threshold, good parts rejected, defects passed, per defect type too', () => {
-    const json = evalJson(result([group('wood', report(0.8), 4)]), DEFAULT_SETTINGS, false, '156.0', { setup: 1, total: 30 });
+    const json = evalJson(result([group('wood', report(0.8), 4)]), DEFAULT_SETTINGS, 'model', false, '156.0', { setup: 1, total: 30 });
     expect(json.alpha).toBe(0.01);
     expect(json.image_threshold).toBeCloseTo(99.005, 9);
     expect(json.good_reject_rate).toBe(0.5);
@@ -97,7 +97,7 @@ describe('the eval JSON', () => {
 
   it('gives null QC counts for a model without an image calibration', () => {
     const uncalibrated = group('wood', report(0.8), 4);
-    const json = evalJson(result([{ ...uncalibrated, categories: [{ ...uncalibrated.categories[0], imageCalibration: null }] }]), DEFAULT_SETTINGS, false, '156.0', { setup: 1, total: 30 });
+    const json = evalJson(result([{ ...uncalibrated, categories: [{ ...uncalibrated.categories[0], imageCalibration: null }] }]), DEFAULT_SETTINGS, 'model', false, '156.0', { setup: 1, total: 30 });
     expect([json.image_threshold, json.good_reject_rate, json.defect_escape_rate]).toEqual([null, null, null]);
   });
 

@@ -7,7 +7,7 @@
  * `good_reject_rate`, `defect_escape_rate` (per defect type under `per_defect`).
  */
 import { DEFAULT_ALPHA } from '../../src/core/calibration/imageThreshold';
-import type { EngineInfo } from '../../src/engine/api';
+import type { EngineInfo, Resolution } from '../../src/engine/api';
 import type { TrainingSettings, TrainingStage } from '../../src/core/model/pixoodModel';
 import { figureRow, qcRow, type FigureRow } from '../../src/state/export/evaluationExport';
 import type { BackboneUsed, CategoryRun, EvalResult } from './protocol';
@@ -33,6 +33,8 @@ export interface EvalJson extends CategoryJson {
   readonly path: { readonly kernels: 'gpu' | 'cpu'; readonly backbone: BackboneUsed['path'] };
   readonly backbone: { readonly name: string; readonly sha256: string; readonly dim: number; readonly measured: BackboneUsed['timings'] };
   readonly settings: TrainingSettings;
+  /** The size the test images were inspected at: the model's input size, or their own. */
+  readonly resolution: Resolution;
   /** One multi-class model over all categories (true), or one model each. */
   readonly joint: boolean;
   readonly valid_etalons: Readonly<Record<string, number>>;
@@ -72,7 +74,7 @@ export function meanFigures(all: readonly FigureRow[]): FigureRow {
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
 /** `setupSeconds`: starting the dev server and the browser, before the page's own setup. */
-export function evalJson(result: EvalResult, settings: TrainingSettings, joint: boolean, chromium: string, seconds: { setup: number; total: number }): EvalJson {
+export function evalJson(result: EvalResult, settings: TrainingSettings, resolution: Resolution, joint: boolean, chromium: string, seconds: { setup: number; total: number }): EvalJson {
   const runs = result.groups.flatMap((g) => g.categories);
   const categories = Object.fromEntries(runs.map((run) => [run.name, categoryJson(run)]));
   // Several categories: the mean on top, and every category's defect types as '<category>/<type>'.
@@ -97,6 +99,7 @@ export function evalJson(result: EvalResult, settings: TrainingSettings, joint: 
     path: { kernels, backbone: result.backbone.path },
     backbone: { name: result.backbone.name, sha256: result.backbone.sha256, dim: result.backbone.dim, measured: result.backbone.timings },
     settings,
+    resolution,
     joint,
     valid_etalons: Object.fromEntries(result.groups.flatMap((g) => g.classes.map((c, i) => [c, g.validEtalons[i]]))),
     browser: { chromium, ...result.engine },

@@ -51,7 +51,7 @@ async function inspect(options: InspectOptions): Promise<number> {
     files.set(key, await requireFile(options.backbone.file));
     backbone = { key, fileName: basename(options.backbone.file) };
   }
-  const job: InspectJob = { bundle: bundleKey, bundleName: options.bundle, images: keys.filter((k) => files.has(k)).map((key) => ({ key, heatmap: heatmaps.get(key)! })), backbone, path: options.path };
+  const job: InspectJob = { bundle: bundleKey, bundleName: options.bundle, images: keys.filter((k) => files.has(k)).map((key) => ({ key, heatmap: heatmaps.get(key)! })), backbone, resolution: options.resolution, path: options.path };
   process.stderr.write(`${keys.length} images under ${options.images}${refused.length ? `, ${refused.length} unreadable` : ''}\n`);
 
   await makeOutputFolder(options.out);

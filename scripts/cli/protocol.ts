@@ -4,7 +4,7 @@
  * from disk by the Node side, bytes as they are), posts output files to OUT_URL + key, writes
  * progress with `window.cliProgress`, and ends with `window.cliDone(result)` or `window.cliFail`.
  */
-import type { EngineInfo, ExecutionPath, PathTiming } from '../../src/engine/api';
+import type { EngineInfo, ExecutionPath, PathTiming, Resolution } from '../../src/engine/api';
 import type { EvaluationReport } from '../../src/core/metrics/evaluationReport';
 import type { ImageCalibration, TrainingSettings, TrainingStage } from '../../src/core/model/pixoodModel';
 import type { ExitCode, PathOption } from './args';
@@ -39,6 +39,7 @@ export interface EvalJob {
   readonly groups: readonly (readonly EvalCategory[])[];
   readonly backbone: BackboneChoice;
   readonly settings: TrainingSettings;
+  readonly resolution: Resolution;
   readonly path: PathOption;
   /** Output key for the trained model's bundle (one group only), or null. */
   readonly bundleOut: string | null;
@@ -98,6 +99,7 @@ export interface InspectJob {
   readonly images: readonly InspectImage[];
   /** null: the built-in one when the model was trained on it, else the bundle's own. */
   readonly backbone: BackboneChoice | null;
+  readonly resolution: Resolution;
   readonly path: PathOption;
 }
 

@@ -11,8 +11,8 @@ export interface SuiteRun {
 
 const figure = (value: number | null): string => (value === null ? '–' : value.toFixed(3));
 
-function settingsText({ settings }: EvalJson): string {
-  return `${settings.longestSide} px, K ${settings.etalons}, ${settings.condensationEpochs} ep, ×${settings.upsample}`;
+function settingsText({ settings, resolution }: EvalJson): string {
+  return `${settings.longestSide} px${resolution === 'native' ? ' (tests native)' : ''}, K ${settings.etalons}, ${settings.condensationEpochs} ep, ×${settings.upsample}`;
 }
 
 const trainingSeconds = ({ timings_s: t }: EvalJson): number => t.backbone + t.features + t.classifier + t.condensation + t.calibration;

@@ -15,7 +15,7 @@ import type { Tensor3 } from '../core/tensor';
 import type { AdapterDescription } from '../gpu/device';
 import type { EvaluationReport } from '../core/metrics/evaluationReport';
 import type { PixoodModel } from '../core/model/pixoodModel';
-import type { ImageTruth, Inspection, InspectionSummary, TrainingProgress, TrainingRequest } from '../core/model/requests';
+import type { Inspection, InspectionOptions, InspectionSummary, TrainingProgress, TrainingRequest } from '../core/model/requests';
 
 // The model and its requests are the one vocabulary both sides of the worker speak: the page
 // takes them from here, never from the pipeline (a lint rule holds src/ui and src/state to it).
@@ -146,10 +146,11 @@ export interface EngineApi {
   /**
    * Scores images with a trained model as one streamed job, on its backbone (opened first when
    * another one is active): each result goes to `onResult` as soon as it is ready; progress in
-   * images. With `truth` (one per image) the maps are scored against their masks in the worker,
-   * and the summary carries the figures.
+   * images, at the model's input size or the images' own (`options.resolution`). With
+   * `options.truth` (one per image) the maps are scored against their masks in the worker, and
+   * the summary carries the figures.
    */
-  inspect(job: JobId, model: PixoodModel, images: readonly Blob[], truth: readonly ImageTruth[] | null, onResult: InspectionResultCallback, onProgress?: InspectionProgressCallback): Promise<InspectionSummary>;
+  inspect(job: JobId, model: PixoodModel, images: readonly Blob[], options: InspectionOptions, onResult: InspectionResultCallback, onProgress?: InspectionProgressCallback): Promise<InspectionSummary>;
   /** Stops a running job: it rejects with EngineError 'cancelled'. Unknown or finished jobs are ignored. */
   cancel(job: JobId): Promise<void>;
   /** Sends the engine's notices to `onNotice` from now on (the last listener given). */

@@ -12,15 +12,17 @@ import { matrix, type Matrix } from '../core/tensor';
 import { createCpuNearest } from '../gpu/cpu/cpuNearest';
 import { imageFeatures, type FeatureSource } from './extractFeatures';
 import type { PixoodModel } from '../core/model/pixoodModel';
+import type { Resolution } from '../core/model/requests';
 import { mapSize, maxOf, pixelMaps, scoreMap } from './scoreMaps';
 import type { Scorer } from './scorer';
 
-export async function cpuScorer(model: PixoodModel, source: FeatureSource): Promise<Scorer> {
+export async function cpuScorer(model: PixoodModel, source: FeatureSource, resolution: Resolution): Promise<Scorer> {
   const nearest = await createCpuNearest(ort, model.condensations);
   const classes = model.classes.length;
   return {
     async score(image: RgbaImage) {
-      const { grid } = await imageFeatures(source, image, model.settings);
+      const { upsample, longestSide } = model.settings;
+      const { grid } = await imageFeatures(source, image, { upsample, longestSide: resolution === 'native' ? 'native' : longestSide });
       const [height, width, dim] = grid.dims;
       const points = matrix(height * width, dim, grid.data);
       const { distance: dists } = await nearest.nearest(points);

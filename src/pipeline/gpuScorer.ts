@@ -5,29 +5,28 @@
  * predicted classes, distances and logits come back to the CPU, where the image severity is
  * computed by the same core function as on the CPU path, so both paths give the same severity.
  */
-import type { BackboneOutput } from '../backbone/backbone';
 import type { RgbaImage } from '../backbone/preprocess';
 import { imageSeverity } from '../core/calibration/score';
-import { tensor, type Matrix } from '../core/tensor';
-import type { GpuMatrix } from '../gpu/gpuMatrix';
+import { tensor } from '../core/tensor';
 import { createImageScorer } from '../gpu/imageScorer';
-import { imageGeometry, runBackbone, type FeatureSource } from './extractFeatures';
+import { imageGeometry, patchTokens, type FeatureSource } from './extractFeatures';
 import type { PixoodModel } from '../core/model/pixoodModel';
+import type { Resolution } from '../core/model/requests';
 import { mapSize, maxOf, pixelMaps } from './scoreMaps';
 import type { Scorer } from './scorer';
 
-export async function gpuScorer(model: PixoodModel, source: FeatureSource, device: GPUDevice): Promise<Scorer> {
+export async function gpuScorer(model: PixoodModel, source: FeatureSource, device: GPUDevice, resolution: Resolution): Promise<Scorer> {
   const { upsample, longestSide } = model.settings;
   const scorer = await createImageScorer(device, { condensations: model.condensations, calibration: model.calibration, classifier: model.classifier, upsample });
   const classes = model.classes.length;
 
   return {
     async score(image: RgbaImage) {
-      const geometry = imageGeometry(source.backbone, image, longestSide);
-      const output = await runBackbone(source.backbone, image, geometry);
+      const geometry = imageGeometry(source.backbone, image, resolution === 'native' ? 'native' : longestSide);
+      const { tokens, grid: input, dispose } = await patchTokens(source, image, geometry);
       try {
         const size = mapSize(image);
-        const scores = await scorer.score(patchTokens(output), output.grid, size);
+        const scores = await scorer.score(tokens, input, size);
         const { grid, predicted, distances: dists } = scores;
         const severity = imageSeverity(model.calibration, { logits: scores.logits, dists });
         const distance = Float32Array.from(predicted, (c, i) => dists.data[i * classes + c]);
@@ -38,20 +37,11 @@ export async function gpuScorer(model: PixoodModel, source: FeatureSource, devic
           severity,
         };
       } finally {
-        if (output.location === 'gpu') output.dispose();
+        dispose();
       }
     },
     async release() {
       scorer.release();
     },
   };
-}
-
-/** The patch tokens [h·w, D] of an output: on the GPU, a view past the CLS and register tokens. */
-function patchTokens(output: BackboneOutput): GpuMatrix | Matrix {
-  const [, tokens, dim] = output.dims;
-  const rows = tokens - output.prefixTokens;
-  if (output.location === 'gpu') return { buffer: output.buffer, offset: output.prefixTokens * dim * 4, rows, cols: dim, stride: dim };
-  // A backbone on the wasm path with a GPU scorer: the tokens go up with the image's buffers.
-  return tensor([rows, dim] as const, output.data.subarray(output.prefixTokens * dim, tokens * dim));
 }

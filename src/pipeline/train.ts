@@ -182,7 +182,7 @@ async function calibrateImages(
 ): Promise<ImageCalibration | null> {
   const total = heldOut.reduce((n, images) => n + images.length, 0);
   if (total < 2) return null;
-  const scorer = await cpuScorer(model, source);
+  const scorer = await cpuScorer(model, source, 'model');
   const severities: number[] = [];
   const names: string[][] = [];
   try {

@@ -8,7 +8,7 @@ import { create } from 'zustand';
 import { encodePng } from '../core/formats/png';
 import { GOOD_TYPE } from '../core/metrics/evaluation';
 import type { Job } from '../engine/client';
-import type { Inspection, InspectionSummary } from '../engine/api';
+import type { Inspection, InspectionSummary, Resolution } from '../engine/api';
 import { PREVIEW_SIDE, type ImageRecord, type ModelRecord, type ResultRecord } from '../storage/projectRecords';
 import { failureMessage, isCancelled, isEngineCrash } from './failure';
 import { folders, type IncomingFile, type Rejection } from './intake/incoming';
@@ -123,14 +123,15 @@ interface Target {
   readonly model: ModelRecord;
   readonly rule: VerdictRule;
   readonly projectId: string;
+  readonly resolution: Resolution;
 }
 
 function currentModel(): Target | null {
   const open = useProjects.getState().current;
   const model = open?.models.find((m) => m.id === open.project.modelId);
   if (!open || !model) return null;
-  const { epsilon, alpha, minDefectArea } = open.project;
-  return { model, rule: { epsilon, alpha, minDefectArea }, projectId: open.project.id };
+  const { epsilon, alpha, minDefectArea, resolution = 'model' } = open.project;
+  return { model, rule: { epsilon, alpha, minDefectArea }, projectId: open.project.id, resolution };
 }
 
 /** Checks dropped or captured files and inspects those that are images. */
@@ -224,7 +225,7 @@ async function inspectTests(target: Target, earlier: readonly Rejection[]): Prom
  * the worker also scores the maps against the test images' masks, and the figures are kept.
  */
 async function run(target: Target, pending: readonly Pending[], evaluation: boolean): Promise<void> {
-  const { model, rule, projectId } = target;
+  const { model, rule, projectId, resolution } = target;
   const label = evaluation ? 'Inspecting the test images' : 'Inspecting';
   cancelled = false;
   const store = await projects();
@@ -235,7 +236,7 @@ async function run(target: Target, pending: readonly Pending[], evaluation: bool
     job = engineClient().inspect(
       model.model,
       pending.map((p) => p.blob),
-      truth,
+      { truth, resolution },
       (index, inspection) => keep(projectId, model.id, [resultRecord(projectId, model, rule, pending[index], inspection)]),
       (progress) => {
         const elapsed = (performance.now() - started) / 1000;

@@ -5,7 +5,7 @@
 import { DEFAULT_ALPHA } from '../core/calibration/imageThreshold';
 import { create } from 'zustand';
 import { MAX_MASK_VALUES } from '../core/formats/maskPng';
-import type { TrainingSettings } from '../engine/api';
+import type { Resolution, TrainingSettings } from '../engine/api';
 import type { ClassRecord, ImageRecord, ModelRecord, ProjectRecord } from '../storage/projectRecords';
 import { requestPersistentStorage, storageUse, type StorageUse } from '../storage/storageQuota';
 import type { IncomingFile, Rejection } from './intake/incoming';
@@ -161,6 +161,7 @@ export async function updateProject(change: (project: ProjectRecord) => ProjectR
 
 export const renameProject = (name: string) => updateProject((p) => ({ ...p, name }));
 export const setSettings = (settings: TrainingSettings) => updateProject((p) => ({ ...p, settings }));
+export const setResolution = (resolution: Resolution) => updateProject((p) => ({ ...p, resolution }));
 export const setBackbone = (id: string, name: string) => updateProject((p) => ({ ...p, backboneId: id, backboneName: name }));
 
 export async function addClass(name: string): Promise<string> {

@@ -6,6 +6,7 @@
 import type { SeverityNats } from '../core/calibration/score';
 import type { EvaluationReport } from '../core/metrics/evaluationReport';
 import type { PixoodModel, TrainingSettings } from '../core/model/pixoodModel';
+import type { Resolution } from '../core/model/requests';
 
 /** An in-distribution class. The key is stable; a model sees classes by their order in the project. */
 export interface ClassRecord {
@@ -39,6 +40,8 @@ export interface ProjectRecord {
   readonly alpha: number;
   /** Image pixels the largest region at ε must cover for a FAIL; 0: no minimum. */
   readonly minDefectArea: number;
+  /** The size images are inspected at; absent in projects made before the choice: 'model'. */
+  readonly resolution?: Resolution;
   /** ISO 8601. */
   readonly createdAt: string;
 }

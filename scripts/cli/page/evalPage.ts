@@ -5,7 +5,7 @@
  */
 import { writeBundle } from '../../../src/core/formats/bundle';
 import type { EngineClient } from '../../../src/engine/client';
-import type { ImageTruth, PixoodModel, TrainingImage, TrainingProgress } from '../../../src/engine/api';
+import type { ImageTruth, PixoodModel, Resolution, TrainingImage, TrainingProgress } from '../../../src/engine/api';
 import type { CategoryRun, EvalCategory, EvalJob, EvalResult, GroupRun } from '../protocol';
 import { addBackbone, DataError, fetchData, openBackbone, postOutput, progress, runPage, seconds, streamError } from './pageRun';
 
@@ -43,7 +43,7 @@ async function testData(category: EvalCategory): Promise<{ blobs: Blob[]; truth:
 }
 
 /** One streamed job inspects the category's test images; the worker scores the maps against the masks as they come. */
-async function evaluate(engine: EngineClient, model: PixoodModel, category: EvalCategory): Promise<CategoryRun> {
+async function evaluate(engine: EngineClient, model: PixoodModel, category: EvalCategory, resolution: Resolution): Promise<CategoryRun> {
   const { blobs, truth } = await testData(category);
   const keys = category.test.map((t) => t.key);
   let delivered = 0;
@@ -53,7 +53,7 @@ async function evaluate(engine: EngineClient, model: PixoodModel, category: Eval
     summary = await engine.inspect(
       model,
       blobs,
-      truth,
+      { truth, resolution },
       (index) => {
         delivered = index + 1;
         if (delivered % 10 === 0 || delivered === blobs.length) progress(`[${category.name}] inspected ${delivered}/${blobs.length} test images`);
@@ -82,7 +82,7 @@ void runPage<EvalJob, EvalResult>(async (job, engine) => {
     const { seconds: training, path: kernels, validEtalons } = model.summary;
     progress(`[${model.classes.join('+')}] trained on the ${kernels.toUpperCase()} path: ${validEtalons.join(', ')} valid etalons`);
     const categories: CategoryRun[] = [];
-    for (const category of group) categories.push(await evaluate(engine, model, category));
+    for (const category of group) categories.push(await evaluate(engine, model, category, job.resolution));
     if (job.bundleOut) {
       // The figures travel with the model when they are the figures of the model's one category.
       const metrics = categories.length === 1 ? { ...categories[0].report, evaluatedAt: new Date().toISOString() } : null;

@@ -48,7 +48,7 @@ void runPage<InspectJob, InspectResult>(async (job, engine) => {
   const model: PixoodModel = { ...contents.model, backbone: { ...contents.model.backbone, id: stored.id } };
   const rows: InspectedImage[] = [];
   const blobs = await Promise.all(job.images.map((image) => fetchData(image.key)));
-  await inspectStream(engine, model, blobs, async (index, inspection) => {
+  await inspectStream(engine, model, blobs, job.resolution, async (index, inspection) => {
     const { key, heatmap } = job.images[index];
     if (inspection instanceof Error) {
       rows.push({ key, imageScore: null, severity: null, width: null, height: null, seconds: null, error: inspection.message });

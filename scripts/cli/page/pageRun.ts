@@ -5,7 +5,7 @@
  */
 import type { EngineClient } from '../../../src/engine/client';
 import { EngineError, type EngineErrorCode } from '../../../src/engine/errors';
-import type { Inspection, PixoodModel, StoredModel } from '../../../src/engine/api';
+import type { Inspection, PixoodModel, Resolution, StoredModel } from '../../../src/engine/api';
 import { ensureBuiltin, useBackbones } from '../../../src/state/backbonesStore';
 import { engineClient } from '../../../src/state/services';
 import { EXIT, type ExitCode, type PathOption } from '../args';
@@ -90,11 +90,11 @@ export async function openBackbone(engine: EngineClient, model: StoredModel, pat
  * `onResult` in order. When the engine refuses an image for its own sake (a damaged file), that
  * image gets the error and a new stream goes on from the next one.
  */
-export async function inspectStream(engine: EngineClient, model: PixoodModel, blobs: readonly Blob[], onResult: (index: number, result: Inspection | Error) => Promise<void>): Promise<void> {
+export async function inspectStream(engine: EngineClient, model: PixoodModel, blobs: readonly Blob[], resolution: Resolution, onResult: (index: number, result: Inspection | Error) => Promise<void>): Promise<void> {
   for (let from = 0; from < blobs.length; ) {
     let delivered = from;
     try {
-      await engine.inspect(model, blobs.slice(from), null, async (index, inspection) => {
+      await engine.inspect(model, blobs.slice(from), { truth: null, resolution }, async (index, inspection) => {
         delivered = from + index + 1;
         await onResult(from + index, inspection);
       }).result;

@@ -79,6 +79,22 @@ export interface ImageTruth {
   readonly defectType: string;
 }
 
+/**
+ * The size an inspection sees each image at: the model's input size (its settings' longest
+ * side), or the image's own size in whole patches, as the official code tests (capped, and run
+ * in tiles where it is large: pipeline/extractFeatures.ts).
+ */
+export type Resolution = 'model' | 'native';
+
+/** The longer side, in pixels, a native inspection sees at most: a larger image is scaled down to it. */
+export const NATIVE_MAX_SIDE = 4096;
+
+export interface InspectionOptions {
+  /** One per image: the inspection also scores the maps against them. */
+  readonly truth: readonly ImageTruth[] | null;
+  readonly resolution: Resolution;
+}
+
 /** What a streamed inspection ends with; each image's Inspection went out on its own as it was ready. */
 export interface InspectionSummary {
   readonly images: number;

@@ -1,14 +1,17 @@
 /** Where images to inspect come from, and the progress of an inspection with its Cancel. */
 import { cancelInspection, inspectFiles, inspectTestSet, useInspection } from '../../state/inspectionStore';
-import { useProjects } from '../../state/projectsStore';
+import { setResolution, useProjects } from '../../state/projectsStore';
 import { ProgressBar } from '../common/ProgressBar';
 import { DropZone } from '../drop/DropZone';
 import { count } from '../format';
+import { NATIVE_MAX_SIDE } from '../../engine/api';
 import { Webcam } from './Webcam';
 
 export function InspectInputs() {
   const progress = useInspection((s) => s.progress);
   const tests = useProjects((s) => s.current?.images.filter((i) => i.role === 'test').length ?? 0);
+  const native = useProjects((s) => s.current?.project.resolution === 'native');
+  const modelSide = useProjects((s) => s.current?.models.find((m) => m.id === s.current?.project.modelId)?.model.settings.longestSide);
   const busy = progress !== null;
   return (
     <section className="panel inspect-inputs" aria-labelledby="inputs-heading">
@@ -31,6 +34,15 @@ export function InspectInputs() {
           </button>
         )}
         <Webcam disabled={busy} onCapture={(file) => void inspectFiles([{ file, path: file.name }])} />
+        <span className="resolution-option">
+          <input id="native-resolution" type="checkbox" checked={native} disabled={busy} aria-describedby="native-resolution-help" onChange={(e) => void setResolution(e.currentTarget.checked ? 'native' : 'model')} />{' '}
+          <label htmlFor="native-resolution">Inspect at each image’s own size</label>
+        </span>
+        <p id="native-resolution-help" className="muted resolution-help">
+          {native
+            ? `Each image is scored at its own size (whole patches, at most ${NATIVE_MAX_SIDE} px a side): finer detail, slower. The pass/fail threshold was set at the model’s input size, so here good parts may fail more or less often than α.`
+            : `Images are scored at the model’s input size${modelSide ? ` (${modelSide} px)` : ''}, as the pass/fail threshold was set.`}
+        </p>
       </div>
       {progress && (
         <div role="status" className="inspect-progress">
