@@ -15,7 +15,7 @@ import type { StoredModel, TrainingProgress } from '../src/engine/api';
 import { startEngine, type EngineClient } from '../src/engine/client';
 import { EngineError } from '../src/engine/errors';
 import type { TrainingSettings } from '../src/core/model/pixoodModel';
-import type { TrainingImage, TrainingRequest } from '../src/core/model/requests';
+import type { Resolution, TrainingImage, TrainingRequest } from '../src/core/model/requests';
 import { inspectAll } from './helpers/inspectAll';
 
 /** 16 × 16 patches of 14 px: the demo project's size. */
@@ -152,6 +152,26 @@ test('trains on good fabric, skips damaged files by name, and ranks every defect
   console.log(`pipeline: image_auroc=${imageAuroc.toFixed(4)} pixel_auroc=${pixelAuroc.toFixed(4)} seconds=${seconds.toFixed(1)} (train ${trainSeconds.toFixed(1)}, inspect ${inspectSeconds.toFixed(1)} for ${tests.length} images)`);
   expect(leastDefect).toBeGreaterThan(worstGood);
   expect(pixelAuroc).toBeGreaterThanOrEqual(0.9);
+
+  // At the model's own size a native inspection is the same inspection.
+  const native = await inspectAll(engine, model, tests.map(pngBlob), undefined, 'native');
+  expect(native.map((i) => Array.from(i.score.data)), 'native maps of 224-px images').toEqual(inspections.map((i) => Array.from(i.score.data)));
+
+  // Parts photographed at twice the size: resized to the model's 224 px their weave is half as
+  // fine as in training; at their own size it is as trained, so only native inspection finds the defects.
+  const large = [...Array.from({ length: GOOD_TESTS }, (_, i) => synthesizeTexture('weave', 600 + i, 2 * SIZE, 2 * SIZE)), ...DEFECTS.map((kind, i) => addDefect(synthesizeTexture('weave', 700 + i, 2 * SIZE, 2 * SIZE), kind, 800 + i))];
+  const largeAuroc = async (resolution: Resolution) => {
+    const results = await inspectAll(engine, model, large.map(pngBlob), undefined, resolution);
+    expect(results[0].score.dims).toEqual([2 * SIZE, 2 * SIZE]);
+    const pixels = results.flatMap((r) => Array.from(r.score.data));
+    const truth = large.flatMap((image) => Array.from(image.defect, (d) => (d >= MASK_COVERAGE ? 1 : 0)));
+    return { image: auroc(results.map((r) => r.imageScore), isDefective), pixel: auroc(pixels, truth) };
+  };
+  const atModel = await largeAuroc('model');
+  const atNative = await largeAuroc('native');
+  console.log(`pipeline: ${2 * SIZE}-px parts, model resolution image_auroc=${atModel.image.toFixed(4)} pixel_auroc=${atModel.pixel.toFixed(4)}; native image_auroc=${atNative.image.toFixed(4)} pixel_auroc=${atNative.pixel.toFixed(4)}`);
+  expect(atNative.pixel, 'pixel AUROC at native size').toBeGreaterThanOrEqual(0.9);
+  expect(atNative.pixel, 'native above the model resolution').toBeGreaterThan(atModel.pixel);
 });
 
 test('two classes: good images per class and a labelled image, a classifier, and the right class per pixel', async () => {

@@ -1,17 +1,19 @@
 /**
  * The browser half of the inspection benchmark (bench/inspection.html), through the app's own
  * engine worker: a model trained on synthetic fabric at the app's default input size, then per
- * execution path one streamed inspection of square test images (images/s and Mpixel/s), the
+ * execution path one streamed inspection of square test images (images/s and Mpixel/s) at the
+ * model's input size, and one of images twice as large at their own size (native), the
  * evaluation's cost per image on the maps that came back, the training's feature memory, and a
  * soak: many images in one run (a model at 224 px input, so it takes minutes) with the page's
- * and the workers' JS memory sampled every 100 images. The query string sets `images` (per path), `soak` (images) and `side` (test image px).
+ * and the workers' JS memory sampled every 100 images. The query string sets `images` (per
+ * path), `soak` (images) and `side` (test image px; the native run's are twice as large).
  */
 import { BUILTIN_MODEL_PATH } from '../../src/backbone/presets';
 import { createEvaluation } from '../../src/core/metrics/evaluation';
 import { readDefectMaskPng } from '../../src/core/formats/maskPng';
 import { DEMO_TEXTURE, maskPng, rgbPng } from '../../src/demo/demoDataset';
 import { addDefect, synthesizeTexture } from '../../src/demo/syntheticDefects';
-import type { Inspection, PixoodModel, StoredModel } from '../../src/engine/api';
+import type { Inspection, PixoodModel, Resolution, StoredModel } from '../../src/engine/api';
 import { startEngine, type EngineClient } from '../../src/engine/client';
 import { patchesPerClassBound } from '../../src/pipeline/patchFeatures';
 import { DEFAULT_SETTINGS } from '../../src/state/settings';
@@ -68,18 +70,18 @@ async function train(engine: EngineClient, backbone: StoredModel, side: number, 
   return engine.train({ classes: ['fabric'], images, backboneId: backbone.id, settings: { ...DEFAULT_SETTINGS, longestSide, condensationEpochs: 5 } }).result;
 }
 
-async function throughput(engine: EngineClient, model: PixoodModel, backbone: StoredModel, path: 'webgpu' | 'wasm', blobs: readonly Blob[], side: number): Promise<{ timing: InspectionThroughput; inspections: Inspection[] }> {
-  const base = { path, longestSide: model.settings.longestSide, imageSide: side, images: blobs.length };
+async function throughput(engine: EngineClient, model: PixoodModel, backbone: StoredModel, path: 'webgpu' | 'wasm', blobs: readonly Blob[], side: number, resolution: Resolution): Promise<{ timing: InspectionThroughput; inspections: Inspection[] }> {
+  const base = { path, resolution, longestSide: model.settings.longestSide, imageSide: side, images: blobs.length };
   try {
     await engine.setPathPreference(backbone.id, path);
     const opened = await engine.useBackbone(backbone.id).result;
     if (opened.path !== path) throw new Error(`the backbone opened on ${opened.path}`);
     const inspections: Inspection[] = [];
     const started = performance.now();
-    await engine.inspect(model, blobs, { truth: null, resolution: 'model' }, (index, inspection) => void (inspections[index] = inspection)).result;
+    await engine.inspect(model, blobs, { truth: null, resolution }, (index, inspection) => void (inspections[index] = inspection)).result;
     const seconds = (performance.now() - started) / 1000;
     const timing = { ...base, seconds, imagesPerSecond: blobs.length / seconds, megapixelsPerSecond: (blobs.length * side * side) / seconds / 1e6 };
-    log(`${path}: ${timing.imagesPerSecond.toFixed(2)} images/s, ${timing.megapixelsPerSecond.toFixed(2)} Mpixel/s`);
+    log(`${path}, ${resolution === 'native' ? `native ${side}` : `${model.settings.longestSide}`} px: ${timing.imagesPerSecond.toFixed(2)} images/s, ${timing.megapixelsPerSecond.toFixed(2)} Mpixel/s`);
     return { timing, inspections };
   } catch (error) {
     return { timing: { ...base, seconds: NaN, imagesPerSecond: NaN, megapixelsPerSecond: NaN, error: error instanceof Error ? error.message : String(error) }, inspections: [] };
@@ -132,6 +134,7 @@ async function main(): Promise<InspectionBenchReport> {
   const trainingMemory = { longestSide: model.settings.longestSide, patchesPerImage, featureDim: model.backbone.dim, bytesPer1000Images: 1000 * patchesPerImage * model.backbone.dim * 4, boundPatches: patchesPerClassBound(1, model.backbone.dim) };
 
   const tests = testSet(side);
+  const large = testSet(2 * side);
   const perPath = count('images', 24);
   const throughputs: InspectionThroughput[] = [];
   let evaluation: InspectionBenchReport['evaluation'] | null = null;
@@ -140,9 +143,11 @@ async function main(): Promise<InspectionBenchReport> {
   for (const path of paths) {
     const n = path === 'webgpu' && info.gpu?.isFallbackAdapter ? Math.min(2, perPath) : perPath;
     const blobs = Array.from({ length: n }, (_, i) => tests[i % tests.length].blob);
-    const { timing, inspections } = await throughput(engine, model, backbone, path, blobs, side);
+    const { timing, inspections } = await throughput(engine, model, backbone, path, blobs, side, 'model');
     throughputs.push(timing);
     if (path === 'wasm' && inspections.length > 0) evaluation = await evaluationCost(inspections, tests.map((t) => t.mask));
+    const largeBlobs = Array.from({ length: n }, (_, i) => large[i % large.length].blob);
+    throughputs.push((await throughput(engine, model, backbone, path, largeBlobs, 2 * side, 'native')).timing);
   }
   await engine.setPathPreference(backbone.id, 'wasm');
   await engine.useBackbone(backbone.id).result;

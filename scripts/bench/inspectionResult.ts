@@ -1,9 +1,12 @@
 /** The inspection benchmark's report, shared by the page that measures and the script that prints. */
+import type { Resolution } from '../../src/core/model/requests';
 import type { AdapterDescription } from '../../src/gpu/device';
 
 export interface InspectionThroughput {
   readonly path: 'webgpu' | 'wasm';
-  /** The model's input size: the longer side the backbone sees, px. */
+  /** At the model's input size, or at the images' own ('native'). */
+  readonly resolution: Resolution;
+  /** The model's input size, px (a native inspection sees the image's own size instead). */
   readonly longestSide: number;
   /** Side of the square test images, px. */
   readonly imageSide: number;

@@ -8,7 +8,7 @@ const percent = (share: number | null) => (share === null ? 'n/a' : `${(100 * sh
 export function inspectionTables(report: InspectionBenchReport): string {
   const throughput = markdownTable(
     ['path', 'input', 'image', 'images', 'images/s', 'Mpixel/s'],
-    report.throughput.map((t) => [t.path, `${t.longestSide}px`, `${t.imageSide}px`, String(t.images), t.error ? `failed: ${t.error}` : t.imagesPerSecond.toFixed(2), t.error ? '' : t.megapixelsPerSecond.toFixed(2)]),
+    report.throughput.map((t) => [t.path, t.resolution === 'native' ? 'native' : `${t.longestSide}px`, `${t.imageSide}px`, String(t.images), t.error ? `failed: ${t.error}` : t.imagesPerSecond.toFixed(2), t.error ? '' : t.megapixelsPerSecond.toFixed(2)]),
   );
   const { evaluation: e, trainingMemory: m, soak } = report;
   const samples = markdownTable(

@@ -147,21 +147,32 @@ export async function inspectFiles(files: readonly IncomingFile[]): Promise<void
     await inspectDroppedTestSet(target, testSet);
     return;
   }
-  const pending: Pending[] = [];
   const rejected: Rejection[] = [];
-  set({ progress: { label: 'Reading images', done: 0, total: files.length }, rejected: [], error: null });
-  for (const [index, { file, path }] of files.entries()) {
-    const check = await readImage(file);
+  set({ rejected: [], error: null });
+  const pending = await prepare(
+    files.map(({ file, path }) => ({ name: path, blob: file })),
+    'Reading images',
+    rejected,
+  );
+  await run(target, pending, false);
+}
+
+/** Reads each image's size and preview; one that cannot be read joins `rejected` with its reason. */
+async function prepare(images: readonly Omit<Pending, 'preview' | 'width' | 'height'>[], label: string, rejected: Rejection[]): Promise<Pending[]> {
+  const pending: Pending[] = [];
+  set({ progress: { label, done: 0, total: images.length } });
+  for (const [index, image] of images.entries()) {
+    const check = await readImage(image.blob);
     if (check.ok) {
       try {
-        pending.push({ name: path, blob: file, preview: await shrink(check.bitmap, PREVIEW_SIDE), width: check.width, height: check.height });
+        pending.push({ ...image, preview: await shrink(check.bitmap, PREVIEW_SIDE), width: check.width, height: check.height });
       } finally {
         check.bitmap.close();
       }
-    } else rejected.push({ path, reason: check.reason });
-    set({ progress: { label: 'Reading images', done: index + 1, total: files.length }, rejected: [...rejected] });
+    } else rejected.push({ path: image.name, reason: check.reason });
+    set({ progress: { label, done: index + 1, total: images.length }, rejected: [...rejected] });
   }
-  await run(target, pending, false);
+  return pending;
 }
 
 /**
@@ -198,21 +209,12 @@ export async function inspectTestSet(): Promise<void> {
 async function inspectTests(target: Target, earlier: readonly Rejection[]): Promise<void> {
   const tests = useProjects.getState().current?.images.filter((i) => i.role === 'test') ?? [];
   const rejected: Rejection[] = [...earlier];
-  set({ progress: { label: 'Preparing the test images', done: 0, total: tests.length }, rejected: [...rejected], error: null });
-  const pending: Pending[] = [];
-  for (const image of tests) {
-    const check = await readImage(image.blob);
-    if (!check.ok) {
-      rejected.push({ path: image.name, reason: check.reason });
-      continue;
-    }
-    try {
-      pending.push({ name: image.name, blob: image.blob, preview: await shrink(check.bitmap, PREVIEW_SIDE), width: check.width, height: check.height, test: { image } });
-    } finally {
-      check.bitmap.close();
-    }
-    set({ progress: { label: 'Preparing the test images', done: pending.length + rejected.length - earlier.length, total: tests.length }, rejected: [...rejected] });
-  }
+  set({ rejected: [...rejected], error: null });
+  const pending = await prepare(
+    tests.map((image) => ({ name: image.name, blob: image.blob, test: { image } })),
+    'Preparing the test images',
+    rejected,
+  );
   if (pending.length === 0) {
     set({ progress: null, rejected: [...rejected] });
     return;
