@@ -98,9 +98,9 @@ Options:
   --epochs E               condensation epochs, 1–${MAX_EPOCHS} (default ${DEFAULT_SETTINGS.condensationEpochs})
   --upsample F             feature up-sampling factor, 1–7 (default ${DEFAULT_SETTINGS.upsample})
   --seed S                 training seed, a whole number (default ${DEFAULT_SETTINGS.seed})
-  --native                 inspect the test images at their own size (whole patches, the
-                           longer side at most ${NATIVE_MAX_SIDE} px, larger ones in tiles)
-                           instead of --size; the model still trains at --size
+  --native                 inspect the test images at their own size (whole patches; over
+                           ${NATIVE_MAX_SIDE} px a side, or too many cells for --upsample,
+                           scaled down) instead of --size; the model still trains at --size
   --joint                  several categories: one multi-class model instead of one each
 ${PATH_TEXT}
   --out FILE.json          also write the JSON document to FILE.json
@@ -144,8 +144,8 @@ Options:
   --out DIR                where the heatmaps and results.csv go (required; created)
   --epsilon E              the pixel false-alarm rate ε of the heatmap, 0 < E < 1 (default ${DEFAULT_EPSILON})
   --alpha A                the image false-reject rate α, 0 < A < 1 (default ${DEFAULT_ALPHA})
-  --native                 score each image at its own size (whole patches, the longer side
-                           at most ${NATIVE_MAX_SIDE} px) instead of the model's input size
+  --native                 score each image at its own size (whole patches; very large
+                           images scaled down) instead of the model's input size
   --backbone builtin|FILE.onnx   the model's backbone (default: the built-in one when the
                            model was trained on it, else the one inside the bundle); its
                            SHA-256 must match the model's

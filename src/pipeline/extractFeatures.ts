@@ -2,8 +2,8 @@
  * One image through the backbone: its input geometry (longer side → whole patches, aspect kept;
  * the image's own size for a native inspection; a fixed-size model takes its own size), the
  * preprocessing the backbone declares, and the patch tokens. An input with a side over
- * RUN_LIMITS.maxSide patches runs as overlapping tiles (core/tiling.ts), so one run's memory stays bounded
- * however large the image.
+ * RUN_LIMITS.maxSide patches runs as overlapping tiles (core/tiling.ts), so one run's memory
+ * stays bounded however large the image.
  */
 import { readTokens, type Backbone } from '../backbone/backbone';
 import { tokensToGrid, upsampleFeatures } from '../backbone/featureGrid';
@@ -31,21 +31,34 @@ export interface RunLimits {
  * 128 patches a side is 1,792 px with 14-px patches, the largest input size a model trains at, so
  * training always runs whole images. The margin holds the built-in backbone's whole reach (about
  * 136 px: its contrast window, its filter pyramid and the 3×3 patch context), so tiling it gives
- * the features of one run; a ViT's attention reaches further, and its tiles differ a little.
+ * the features of one run; a ViT's attention spans its whole input, so a tile sees less context.
  */
 export const RUN_LIMITS: RunLimits = { maxSide: 128, margin: 10 };
+
+/**
+ * The most feature cells a native inspection scores, after up-sampling: as many as a 1,792-px
+ * input (128 × 128 patches) at ×3, so a large image costs no more memory than the largest input a
+ * model trains at with the default up-sampling.
+ */
+const MAX_NATIVE_CELLS = 128 * 128 * 9;
 
 /** The input's longer side: the model's input size in pixels, or the image's own ('native'). */
 export type LongestSide = number | 'native';
 
-/** Where the image goes in: its longer side → whole patches, aspect kept (core/geometry.ts). */
-export function imageGeometry(backbone: Backbone, image: RgbaImage, longestSide: LongestSide): InputGeometry {
+/**
+ * Where the image goes in: its longer side → whole patches, aspect kept (core/geometry.ts). A
+ * native input is the image's own size rounded down to whole patches, as the official code tests,
+ * scaled down where its grid up-sampled ×`upsample` would pass MAX_NATIVE_CELLS.
+ */
+export function imageGeometry(backbone: Backbone, image: RgbaImage, longestSide: LongestSide, upsample = 1): InputGeometry {
   const { fixedInput, patchSize } = backbone.contract;
   if (fixedInput) return { input: fixedInput, grid: { height: fixedInput.height / patchSize, width: fixedInput.width / patchSize }, patchSize };
   if (longestSide !== 'native') return inputGeometry(image, longestSide, patchSize);
-  // The image's own size, rounded down to whole patches, as the official code tests.
+  const wholePatches = (side: number) => inputGeometry(image, Math.max(1, Math.floor(side / patchSize)) * patchSize, patchSize);
   const side = Math.min(Math.max(image.width, image.height), NATIVE_MAX_SIDE);
-  return inputGeometry(image, Math.max(1, Math.floor(side / patchSize)) * patchSize, patchSize);
+  const geometry = wholePatches(side);
+  const cells = geometry.grid.height * geometry.grid.width * upsample ** 2;
+  return cells <= MAX_NATIVE_CELLS ? geometry : wholePatches(side * Math.sqrt(MAX_NATIVE_CELLS / cells));
 }
 
 /** Whether the input needs more than one backbone run. */
@@ -71,7 +84,7 @@ export async function featureGrid({ backbone, gpu }: FeatureSource, image: RgbaI
 
 /** The grid [h·f, w·f, D] of one image, on the CPU. */
 export async function imageFeatures(source: FeatureSource, image: RgbaImage, options: { readonly longestSide: LongestSide; readonly upsample: number }): Promise<{ grid: Tensor3; geometry: InputGeometry }> {
-  const geometry = imageGeometry(source.backbone, image, options.longestSide);
+  const geometry = imageGeometry(source.backbone, image, options.longestSide, options.upsample);
   return { grid: upsampleFeatures(await featureGrid(source, image, geometry), options.upsample), geometry };
 }
 

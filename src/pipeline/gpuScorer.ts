@@ -22,7 +22,7 @@ export async function gpuScorer(model: PixoodModel, source: FeatureSource, devic
 
   return {
     async score(image: RgbaImage) {
-      const geometry = imageGeometry(source.backbone, image, resolution === 'native' ? 'native' : longestSide);
+      const geometry = imageGeometry(source.backbone, image, resolution === 'native' ? 'native' : longestSide, upsample);
       const { tokens, grid: input, dispose } = await patchTokens(source, image, geometry);
       try {
         const size = mapSize(image);

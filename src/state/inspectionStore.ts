@@ -1,8 +1,8 @@
 /**
  * Inspection: images go to the engine as one streamed job with the project's current model, and
- * each result is kept as it arrives (reduced maps, a heatmap PNG, a preview) so it survives a reload. The
- * view's own choices (selection, opacity, zoom, sorting) live here too, so they stay put while
- * the person moves between screens.
+ * each result is kept as it arrives (reduced maps, a heatmap PNG, a preview) so it survives a
+ * reload. The view's own choices (selection, opacity, zoom, sorting) live here too, so they stay
+ * put while the person moves between screens.
  */
 import { create } from 'zustand';
 import { encodePng } from '../core/formats/png';

@@ -4,7 +4,6 @@ import { setResolution, useProjects } from '../../state/projectsStore';
 import { ProgressBar } from '../common/ProgressBar';
 import { DropZone } from '../drop/DropZone';
 import { count } from '../format';
-import { NATIVE_MAX_SIDE } from '../../engine/api';
 import { Webcam } from './Webcam';
 
 export function InspectInputs() {
@@ -40,7 +39,7 @@ export function InspectInputs() {
         </span>
         <p id="native-resolution-help" className="muted resolution-help">
           {native
-            ? `Each image is scored at its own size (whole patches, at most ${NATIVE_MAX_SIDE} px a side): finer detail, slower. The pass/fail threshold was set at the model’s input size, so here good parts may fail more or less often than α.`
+            ? `Each image is scored at its own size in whole patches (very large ones scaled down): finer detail, slower. The pass/fail threshold was set at the model’s input size, so here good parts may fail more or less often than α.`
             : `Images are scored at the model’s input size${modelSide ? ` (${modelSide} px)` : ''}, as the pass/fail threshold was set.`}
         </p>
       </div>
