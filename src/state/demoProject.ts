@@ -1,6 +1,7 @@
 /**
  * "Try the demo": a project of generated fabric images (src/demo), with the built-in backbone
- * and settings that train in seconds, ready to train and then inspect its test set.
+ * and settings that train in seconds, ready to train and then inspect its test set, step by step
+ * or in one click (trainAndInspect).
  */
 import { create } from 'zustand';
 import { checkpoint } from '../core/checkpoint';
@@ -8,13 +9,21 @@ import { buildDemoDataset, DEMO_SIZE } from '../demo/demoDataset';
 import type { TrainingSettings } from '../engine/api';
 import { ensureBuiltin, useBackbones } from './backbonesStore';
 import { failureMessage } from './failure';
+import { inspectTestSet } from './inspectionStore';
+import { navigate, useNavigation } from './navigation';
 import { addClass, addClassImages, addTestImages, createProject, openProject } from './projectsStore';
 import { DEFAULT_SETTINGS } from './settings';
+import { startTraining, useTraining } from './trainingStore';
 
 /** The demo images are 224 px: no need to enlarge them. */
 export const DEMO_SETTINGS: TrainingSettings = { ...DEFAULT_SETTINGS, longestSide: DEMO_SIZE };
 
-export const useDemo = create<{ readonly progress: { done: number; total: number } | null; readonly error: string | null }>(() => ({ progress: null, error: null }));
+export const useDemo = create<{
+  readonly progress: { done: number; total: number } | null;
+  readonly error: string | null;
+  /** The demo project made in this page's life: its Project screen offers the one-click run. */
+  readonly projectId: string | null;
+}>(() => ({ progress: null, error: null, projectId: null }));
 
 /** Builds the demo project and opens it; its id, or null on failure (the reason in useDemo's error). */
 export async function createDemoProject(): Promise<string | null> {
@@ -38,6 +47,7 @@ export async function createDemoProject(): Promise<string | null> {
         .filter((i) => i.role === 'test')
         .map((i) => ({ file: file(i.name, i.blob), defectType: i.defect ?? 'good', mask: i.mask ?? null })),
     );
+    useDemo.setState({ projectId: project.id });
     return project.id;
   } catch (error) {
     useDemo.setState({ error: failureMessage(error) });
@@ -45,4 +55,18 @@ export async function createDemoProject(): Promise<string | null> {
   } finally {
     useDemo.setState({ progress: null });
   }
+}
+
+/**
+ * The whole demo in one click: trains the project on the Train screen, then inspects its test set
+ * on the Inspect screen, where the results and the figures appear. A person who moves to another
+ * screen meanwhile stays there, with the trained model.
+ */
+export async function trainAndInspect(projectId: string): Promise<void> {
+  navigate({ screen: 'train', projectId });
+  await startTraining();
+  const { route } = useNavigation.getState();
+  if (useTraining.getState().status !== 'done' || route.screen !== 'train' || route.projectId !== projectId) return;
+  navigate({ screen: 'inspect', projectId });
+  await inspectTestSet();
 }

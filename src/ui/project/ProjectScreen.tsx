@@ -9,6 +9,7 @@ import { BackbonePicker } from './BackbonePicker';
 import { ClassesPanel } from './ClassesPanel';
 import { DatasetDrops } from './DatasetDrops';
 import { DeleteProject } from './DeleteProject';
+import { DemoRun } from './DemoRun';
 import { ProjectName } from './ProjectName';
 import { TestSetPanel } from './TestSetPanel';
 
@@ -32,6 +33,7 @@ export function ProjectScreen() {
           </div>
         )}
         {projectId && <ImportedNotice projectId={projectId} />}
+        <DemoRun />
         <ErrorNote message={error} onDismiss={() => useProjects.setState({ error: null })} />
         <Rejections rejected={rejected} onDismiss={dismissRejections} />
         <ClassesPanel />
