@@ -220,17 +220,31 @@ async function inspect(model: PixoodModel, images: readonly Blob[], { truth, res
 
 /**
  * The evaluation worker for one inspection: each map goes to it as a copy (the original is handed
- * to the page), counted there while the next image is scored; finish waits for the figures.
+ * to the page), counted there while the next image is scored; finish waits for the figures. The
+ * copies are made into buffers the worker has handed back, so a run allocates a few, not one per image.
  */
 function startEvaluation(total: number) {
   const worker = new Worker(new URL('./evaluation.worker.ts', import.meta.url), { type: 'module', name: 'pixood-evaluation' });
   const remote = Comlink.wrap<EvaluationWorkerApi>(worker);
   const answers: Promise<string | null>[] = [];
+  const spare: Float32Array[] = [];
+  const copyOf = (map: Float32Array): Float32Array => {
+    const buffer = spare.pop();
+    if (!buffer || buffer.length !== map.length) return map.slice();
+    buffer.set(map);
+    return buffer;
+  };
   const evaluator: Evaluator = {
     add(index, score, severity, truth) {
       const [height, width] = score.dims;
-      const copy = score.data.slice();
-      answers.push(remote.add(index, Comlink.transfer(copy, [copy.buffer]), height, width, severity, truth.mask, truth.defectType));
+      const copy = copyOf(score.data);
+      const counted = remote.add(index, Comlink.transfer(copy, [copy.buffer as ArrayBuffer]), height, width, severity, truth.mask, truth.defectType);
+      answers.push(
+        counted.then(({ refused, score: returned }) => {
+          spare.push(returned);
+          return refused;
+        }),
+      );
     },
   };
   return {

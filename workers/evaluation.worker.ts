@@ -21,16 +21,15 @@ const api: EvaluationWorkerApi = {
     const started = performance.now();
     try {
       let truth = NO_DEFECT;
-      if (mask) {
-        try {
-          truth = readDefectMaskPng(new Uint8Array(await mask.arrayBuffer()));
-        } catch (error) {
-          if (error instanceof MaskError) return error.message;
-          throw error;
-        }
+      let refused: string | null = null;
+      try {
+        if (mask) truth = readDefectMaskPng(new Uint8Array(await mask.arrayBuffer()));
+      } catch (error) {
+        if (!(error instanceof MaskError)) throw error;
+        refused = error.message;
       }
-      evaluation.add(tensor([height, width] as const, score), severity, truth, defectType);
-      return null;
+      if (refused === null) evaluation.add(tensor([height, width] as const, score), severity, truth, defectType);
+      return Comlink.transfer({ refused, score }, [score.buffer as ArrayBuffer]);
     } finally {
       busy += (performance.now() - started) / 1000;
     }

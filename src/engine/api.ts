@@ -111,8 +111,12 @@ export interface FeatureOptions {
 
 /** The evaluation worker (workers/evaluation.worker.ts), as the engine worker drives it. */
 export interface EvaluationWorkerApi {
-  /** Counts image `image`'s score map [height, width] against its mask (null: a good image); a mask that cannot be read comes back as the reason, and counts nothing. */
-  add(image: number, score: Float32Array, height: number, width: number, severity: number, mask: Blob | null, defectType: string): Promise<string | null>;
+  /**
+   * Counts image `image`'s score map [height, width] against its mask (null: a good image); a
+   * mask that cannot be read comes back as the reason, and counts nothing. The map's buffer comes
+   * back moved, for the next map's copy: a fresh megabyte per image cost more than the counting.
+   */
+  add(image: number, score: Float32Array, height: number, width: number, severity: number, mask: Blob | null, defectType: string): Promise<{ readonly refused: string | null; readonly score: Float32Array }>;
   /** The figures over every image added, and the seconds the worker spent on them. */
   result(): Promise<{ readonly report: EvaluationReport; readonly busySeconds: number }>;
 }

@@ -64,8 +64,10 @@ async function evaluate(engine: EngineClient, model: PixoodModel, category: Eval
   }
   const jobSeconds = seconds(began);
   if (!summary.evaluation) throw new Error(`The inspection of ${category.name} came back without its figures.`);
-  progress(`[${category.name}] the evaluation worker counted for ${summary.evaluationWorkerSeconds.toFixed(1)} s alongside the inspection; waiting on it took ${summary.evaluateSeconds.toFixed(1)} s`);
-  return { name: category.name, report: summary.evaluation, imageCalibration: model.imageCalibration, inspectSeconds: jobSeconds - summary.evaluateSeconds, evaluateSeconds: summary.evaluateSeconds };
+  const inspectSeconds = jobSeconds - summary.evaluateSeconds;
+  const share = (100 * summary.evaluateSeconds) / inspectSeconds;
+  progress(`[${category.name}] inspection ${inspectSeconds.toFixed(2)} s; the evaluation worker counted for ${summary.evaluationWorkerSeconds.toFixed(2)} s alongside it, and waiting on it took ${summary.evaluateSeconds.toFixed(2)} s (${share.toFixed(1)}% of the inspection)`);
+  return { name: category.name, report: summary.evaluation, imageCalibration: model.imageCalibration, inspectSeconds, evaluateSeconds: summary.evaluateSeconds };
 }
 
 void runPage<EvalJob, EvalResult>(async (job, engine) => {

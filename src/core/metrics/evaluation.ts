@@ -19,7 +19,7 @@ import { auroc } from './auroc';
 import type { EvaluationFigures, EvaluationReport } from './evaluationReport';
 import { CountsAccumulator, createCountsAccumulator, hasDefect } from './metricsAccumulator';
 import type { ScoredTestImage } from './qcCounts';
-import { type PixelFigures, pixelFigures } from './pixelFigures';
+import { type PixelNumbers, pixelFigures, pixelNumbers } from './pixelFigures';
 
 /** The defect type of test images without defects (MVTec's test/good). */
 export const GOOD_TYPE = 'good';
@@ -52,13 +52,13 @@ export function createEvaluation(): EvaluationAccumulator {
       const good = groups.get(GOOD_TYPE);
       const defects = [...groups].filter(([type]) => type !== GOOD_TYPE).sort(([a], [b]) => (a < b ? -1 : 1));
       const overall = combine([good, ...defects.map(([, group]) => group)]);
-      const overallPixels = overall.pixels(CURVE_POINTS);
+      const overallPixels = pixelFigures(CountsAccumulator.scoresOf(overall.counts), overall.regions, CURVE_POINTS);
       return {
         overall: figures(overall, overallPixels),
         perDefect: Object.fromEntries(
           defects.map(([type, group]) => {
             const withGood = combine([good, group]);
-            return [type, figures(withGood, withGood.pixels(1))];
+            return [type, figures(withGood, pixelNumbers(CountsAccumulator.scoresOf(withGood.counts), withGood.regions))];
           }),
         ),
         roc: { fpr: Array.from(overallPixels.roc.fpr), y: Array.from(overallPixels.roc.y) },
@@ -84,18 +84,20 @@ function combine(groups: readonly (Group | undefined)[]): Combined {
   return {
     scores: present.flatMap((group) => group.scores),
     labels: present.flatMap((group) => group.labels),
-    pixels: (curvePoints) => pixelFigures(CountsAccumulator.scoresOf(counts), counts.reduce((sum, c) => sum + c.regions, 0), curvePoints),
+    counts,
+    regions: counts.reduce((sum, c) => sum + c.regions, 0),
   };
 }
 
-/** Several groups read together: their image scores and labels, and their pixel figures on demand. */
+/** Several groups read together: their image scores and labels, their pixel counts and ground-truth regions. */
 interface Combined {
   readonly scores: readonly number[];
   readonly labels: readonly number[];
-  readonly pixels: (curvePoints: number) => PixelFigures;
+  readonly counts: readonly CountsAccumulator[];
+  readonly regions: number;
 }
 
-function figures(group: Combined, pixels: PixelFigures): EvaluationFigures {
+function figures(group: Combined, pixels: PixelNumbers): EvaluationFigures {
   const defectImages = group.labels.reduce((a, b) => a + b, 0);
   const bothKinds = defectImages > 0 && defectImages < group.labels.length;
   return {

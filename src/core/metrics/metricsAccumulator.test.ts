@@ -172,7 +172,9 @@ describe('metrics accumulator on hand-computed cases', () => {
 /** Every distinct score as the figures read it: [key, defect pixels, normal pixels, overlap], from the top; then the totals. */
 function walked(scores: ScoreWalk): number[][] {
   const rows: number[][] = [];
-  scores.descending((key, defects, normals, overlap) => rows.push([key, defects, normals, overlap]));
+  scores.descending((batch) => {
+    for (let i = 0; i < batch.length; i++) rows.push([batch.keys[i], batch.defects[i], batch.normals[i], batch.overlap[i]]);
+  });
   rows.push([scores.positives, scores.negatives]);
   return rows;
 }

@@ -19,7 +19,7 @@
 import { auroc } from './auroc';
 import { connectedRegions } from './connectedRegions';
 import { type PixelFigures, pixelFigures } from './pixelFigures';
-import { KEY_BUCKETS, KeyCounts } from './keyCounts';
+import { KEY_BUCKET_SIZE, KEY_BUCKETS, KeyCounts } from './keyCounts';
 import { countScores, emptyCounts, mergeCounts, type ScoreCounts } from './scoreCounts';
 import { keyScore, scoreKeys } from './scoreKey';
 
@@ -51,6 +51,20 @@ export interface ImageCounted {
 }
 
 /**
+ * Consecutive distinct scores of a ScoreWalk, from the highest down: for entry i < length, its
+ * score key (scoreKey.ts), defect pixels, normal pixels, and the defect pixels' summed shares of
+ * their regions (1/size each), summed in ascending order of region size: one fixed order,
+ * whatever order the images came in. The arrays are reused: valid only during the call.
+ */
+export interface ScoreBatch {
+  readonly length: number;
+  readonly keys: Uint32Array;
+  readonly defects: Float64Array;
+  readonly normals: Float64Array;
+  readonly overlap: Float64Array;
+}
+
+/**
  * The scored pixels, read from the highest distinct score down: what every pixel-level figure
  * is derived from.
  */
@@ -60,12 +74,10 @@ export interface ScoreWalk {
   /** Normal pixels in all. */
   readonly negatives: number;
   /**
-   * Calls `visit` once per distinct score key (scoreKey.ts), from the highest down, with its
-   * defect pixels, its normal pixels, and the defect pixels' summed shares of their regions
-   * (1/size each), summed in ascending order of region size: one fixed order, whatever order the
-   * images came in.
+   * Calls `visit` with every distinct score key in batches, from the highest down. In batches
+   * since the figures read tens of millions of scores: a call per score cost more than the reading.
    */
-  descending(visit: (key: number, defects: number, normals: number, overlap: number) => void): void;
+  descending(visit: (batch: ScoreBatch) => void): void;
 }
 
 /**
@@ -142,8 +154,12 @@ export class CountsAccumulator {
       positives,
       negatives: normals.reduce((sum, set) => sum + set.total, 0),
       descending(visit) {
-        /** Visits the key of the defect entries ending at `end` with its `normalCount`; returns where they start. */
-        const visitDefects = (end: number, normalCount: number): number => {
+        // A batch is one bucket of keys (keyCounts.ts), normal and defect: at most KEY_BUCKET_SIZE distinct keys.
+        const normalKeys = new Uint32Array(KEY_BUCKET_SIZE);
+        const normalCounts = new Float64Array(KEY_BUCKET_SIZE);
+        const batch = { length: 0, keys: new Uint32Array(KEY_BUCKET_SIZE), defects: new Float64Array(KEY_BUCKET_SIZE), normals: new Float64Array(KEY_BUCKET_SIZE), overlap: new Float64Array(KEY_BUCKET_SIZE) };
+        /** Adds the key of the defect entries ending at `end` with its `normalCount`; returns where they start. */
+        const takeDefects = (end: number, normalCount: number): number => {
           const key = keys[end - 1];
           let start = end - 1;
           while (start > 0 && keys[start - 1] === key) start--;
@@ -153,17 +169,31 @@ export class CountsAccumulator {
             defects += counts[i];
             overlap += counts[i] / regionSizes[i];
           }
-          visit(key, defects, normalCount, overlap);
+          const at = batch.length++;
+          batch.keys[at] = key;
+          batch.defects[at] = defects;
+          batch.normals[at] = normalCount;
+          batch.overlap[at] = overlap;
           return start;
         };
         let d = keys.length;
         for (let bucket = KEY_BUCKETS - 1; bucket >= 0; bucket--) {
-          KeyCounts.descending(normals, bucket, (key, count) => {
-            while (d > 0 && keys[d - 1] > key) d = visitDefects(d, 0);
-            if (d > 0 && keys[d - 1] === key) d = visitDefects(d, count);
-            else visit(key, 0, count, 0);
-          });
-          while (d > 0 && keys[d - 1] >>> 16 === bucket) d = visitDefects(d, 0);
+          const n = KeyCounts.descending(normals, bucket, normalKeys, normalCounts);
+          batch.length = 0;
+          for (let i = 0; i < n; i++) {
+            const key = normalKeys[i];
+            while (d > 0 && keys[d - 1] > key) d = takeDefects(d, 0);
+            if (d > 0 && keys[d - 1] === key) d = takeDefects(d, normalCounts[i]);
+            else {
+              const at = batch.length++;
+              batch.keys[at] = key;
+              batch.defects[at] = 0;
+              batch.normals[at] = normalCounts[i];
+              batch.overlap[at] = 0;
+            }
+          }
+          while (d > 0 && keys[d - 1] >>> 16 === bucket) d = takeDefects(d, 0);
+          if (batch.length > 0) visit(batch);
         }
       },
     };

@@ -46,8 +46,13 @@ export function countScores(keys: Uint32Array, regionSizes: Uint32Array): ScoreC
   return { keys: outKeys.slice(0, m), regionSizes: outSizes.slice(0, m), counts: outCounts.slice(0, m) };
 }
 
-/** The counts of both summaries together, in arrays sized exactly (a first pass counts the shared entries). */
+/**
+ * The counts of both summaries together, in arrays sized exactly (a first pass counts the shared
+ * entries); one of them itself when the other is empty, since summaries are never changed.
+ */
 export function mergeCounts(a: ScoreCounts, b: ScoreCounts): ScoreCounts {
+  if (b.keys.length === 0) return a;
+  if (a.keys.length === 0) return b;
   let shared = 0;
   for (let i = 0, j = 0; i < a.keys.length && j < b.keys.length; ) {
     const order = compareEntries(a, i, b, j);
