@@ -14,9 +14,9 @@ import { failureMessage, isCancelled, isEngineCrash } from './failure';
 import { folders, type IncomingFile, type Rejection } from './intake/incoming';
 import { readImage, shrink } from './intake/readImage';
 import { labelledTestSet, type TestSet } from './intake/testSet';
-import { heatmapRgba } from './maps/colormap';
-import { reduceMaps } from './maps/reduceMaps';
-import { decideImage, type VerdictRule } from './maps/imageVerdict';
+import { heatmapRgba } from '../core/results/colormap';
+import { reduceMaps } from '../core/results/reduceMaps';
+import { decideImage, type VerdictRule } from '../core/results/imageVerdict';
 import { addTestSet, dismissRejections, openProject, refreshStorage, updateProject, useProjects } from './projectsStore';
 import { engineClient, newId, projects } from './services';
 

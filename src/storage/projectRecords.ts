@@ -7,6 +7,8 @@ import type { SeverityNats } from '../core/calibration/score';
 import type { EvaluationReport } from '../core/metrics/evaluationReport';
 import type { PixoodModel, TrainingSettings } from '../core/model/pixoodModel';
 import type { Resolution } from '../core/model/requests';
+import type { Verdict } from '../core/results/imageVerdict';
+import type { ResultMaps } from '../core/results/reduceMaps';
 
 /** An in-distribution class. The key is stable; a model sees classes by their order in the project. */
 export interface ClassRecord {
@@ -87,21 +89,6 @@ export type EvaluationRecord = EvaluationReport & {
   /** ISO 8601. */
   readonly evaluatedAt: string;
 };
-
-/** 'uncalibrated': the model has no image calibration (or the result no severity), so no verdict. */
-export type Verdict = 'pass' | 'fail' | 'uncalibrated';
-
-/** A score map reduced for keeping: each pixel holds its block's most anomalous pixel. */
-export interface ResultMaps {
-  readonly width: number;
-  readonly height: number;
-  /** [height, width] anomaly score in [0, 1]. */
-  readonly score: Float32Array;
-  /** [height, width] predicted class id. */
-  readonly predicted: Int32Array;
-  /** [height, width] distance to the nearest valid etalon, feature units. */
-  readonly distance: Float32Array;
-}
 
 export interface ResultRecord {
   readonly id: string;

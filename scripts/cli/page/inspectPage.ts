@@ -7,7 +7,7 @@ import { BundleError, readBundle } from '../../../src/core/formats/bundle';
 import { encodePng } from '../../../src/core/formats/png';
 import type { EngineClient } from '../../../src/engine/client';
 import type { PixoodModel, StoredModel } from '../../../src/engine/api';
-import { heatmapRgba } from '../../../src/state/maps/colormap';
+import { heatmapRgba } from '../../../src/core/results/colormap';
 import type { InspectedImage, InspectJob, InspectResult } from '../protocol';
 import { addBackbone, DataError, fetchData, inspectStream, openBackbone, postOutput, progress, runPage } from './pageRun';
 

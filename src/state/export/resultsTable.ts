@@ -4,7 +4,7 @@
  */
 import { zipSync } from 'fflate';
 import { qcRow } from './evaluationExport';
-import { imagePixelsPerMapPixel, regionsAt, rejectedShare } from '../maps/regions';
+import { imagePixelsPerMapPixel, regionsAt, rejectedShare } from '../../core/results/regions';
 import type { EvaluationRecord, ImageRecord, ModelRecord, ProjectRecord, ResultRecord } from '../../storage/projectRecords';
 
 export interface ExportContext {

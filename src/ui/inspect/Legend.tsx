@@ -1,5 +1,5 @@
 /** The heatmap's colour scale, labelled by how rarely a normal pixel scores this high. */
-import { colour, scoreAtRarity } from '../../state/maps/colormap';
+import { colour, scoreAtRarity } from '../../core/results/colormap';
 
 const TICKS = [0, 1 / 3, 2 / 3, 1];
 

@@ -6,8 +6,8 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ModelRecord, ResultRecord } from '../../storage/projectRecords';
 import { setAlpha, setEpsilon, setMinDefectArea, setOpacity, setZoom, useInspection } from '../../state/inspectionStore';
-import { heatmapRgba } from '../../state/maps/colormap';
-import { regionOutline, rejectedShare } from '../../state/maps/regions';
+import { heatmapRgba } from '../../core/results/colormap';
+import { regionOutline, rejectedShare } from '../../core/results/regions';
 import { ALPHA_PRESETS, EPSILON_PRESETS } from '../../state/settings';
 import { useObjectUrl } from '../common/useObjectUrl';
 import { percent, score } from '../format';

@@ -3,11 +3,22 @@
  * viewing. Each kept pixel is its block's most anomalous pixel (max pooling), with that pixel's
  * class and distance, so a small defect is never averaged away.
  */
-import type { Inspection } from '../../engine/api';
-import type { ResultMaps } from '../../storage/projectRecords';
+import type { Inspection } from '../model/requests';
 
 /** Pixels, longer side: fine enough to outline regions, small enough to keep thousands. */
 export const MAP_SIDE = 256;
+
+/** A score map reduced for keeping: each pixel holds its block's most anomalous pixel. */
+export interface ResultMaps {
+  readonly width: number;
+  readonly height: number;
+  /** [height, width] anomaly score in [0, 1]. */
+  readonly score: Float32Array;
+  /** [height, width] predicted class id. */
+  readonly predicted: Int32Array;
+  /** [height, width] distance to the nearest valid etalon, feature units. */
+  readonly distance: Float32Array;
+}
 
 export function reduceMaps(inspection: Pick<Inspection, 'score' | 'predicted' | 'distance'>, maxSide = MAP_SIDE): ResultMaps {
   const [height, width] = inspection.score.dims;

@@ -1,5 +1,5 @@
 /** Regions at a false-alarm rate ε: the pixels a verdict at ε rejects, and their outlines. */
-import { connectedRegions } from '../../core/metrics/connectedRegions';
+import { connectedRegions } from '../metrics/connectedRegions';
 
 /** A pixel is rejected at ε when its score is at least 1 − ε (the pipeline's definition). */
 export function rejectedAt(score: number, epsilon: number): boolean {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ResultMaps } from '../../storage/projectRecords';
+import type { ResultMaps } from './reduceMaps';
 import { decideImage, NEEDS_RECALIBRATION } from './imageVerdict';
 import { regionsAt } from './regions';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tensor } from '../../core/tensor';
+import { tensor } from '../tensor';
 import { colour, heatmapRgba, rarity, scoreAtRarity } from './colormap';
 import { reduceMaps } from './reduceMaps';
 import { regionOutline, rejectedShare } from './regions';

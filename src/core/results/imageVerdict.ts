@@ -3,11 +3,14 @@
  * image calibration at the image false-reject rate α, with an optional minimum defect area on the
  * largest region the pixel rate ε outlines; and the one line that explains it.
  */
-import { imageThreshold } from '../../core/calibration/imageThreshold';
-import type { SeverityNats } from '../../core/calibration/score';
-import type { ImageCalibration } from '../../engine/api';
-import type { ResultMaps, Verdict } from '../../storage/projectRecords';
+import { imageThreshold } from '../calibration/imageThreshold';
+import type { SeverityNats } from '../calibration/score';
+import type { ImageCalibration } from '../model/pixoodModel';
+import type { ResultMaps } from './reduceMaps';
 import { imagePixelsPerMapPixel, regionsAt } from './regions';
+
+/** 'uncalibrated': the model has no image calibration (or the result no severity), so no verdict. */
+export type Verdict = 'pass' | 'fail' | 'uncalibrated';
 
 export interface VerdictRule {
   /** Image false-reject rate α, in (0, 1). */
