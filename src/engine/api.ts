@@ -115,7 +115,7 @@ export interface EvaluationWorkerApi {
    * Counts image `image`'s score map [height, width] against its mask (null: a good image); a
    * mask that cannot be read comes back as the reason, and counts nothing. The map's buffer comes
    * back moved, and the next map is copied into it: a fresh buffer per map cost the engine's
-   * thread about 3 ms a megapixel map, time the inspection waited.
+   * thread about 3 ms a 512×512 map, time the inspection waited.
    */
   add(image: number, score: Float32Array, height: number, width: number, severity: number, mask: Blob | null, defectType: string): Promise<{ readonly refused: string | null; readonly score: Float32Array }>;
   /** The figures over every image added, and the seconds the worker spent on them. */
