@@ -57,6 +57,8 @@ function fixture(numClasses: number, withClassifier: boolean): PixoodModel {
     },
     summary: {
       patchesPerClass: Array.from({ length: numClasses }, (_, i) => 100 + i),
+      // The two-class model was trained over the memory bound: its first class gave more patches than it kept.
+      ...(numClasses === 2 && { patchesSeenPerClass: [250, 101] }),
       validEtalons: Array.from({ length: numClasses }, () => 2),
       seconds: { features: 1.5, classifier: 0.25, condensation: 3, calibration: 0.5 },
       path: 'cpu',
@@ -216,6 +218,7 @@ describe('model bundle', () => {
       [edit((m) => ((m.backbone as Manifest).sha256 = 'AB'.repeat(32))), /sha256/],
       [edit((m) => ((m.backbone as Manifest).dim = 5)), /expected \[3, 5\]/],
       [edit((m) => (m.classes as string[]).push('extra')), /3 classes/],
+      [edit((m) => ((m.summary as { patchesSeenPerClass: number[] }).patchesSeenPerClass[0] = 99)), /patchesSeenPerClass\[0\] is 99, fewer than the 100 patches used/],
       [edit((m) => ((m.imageCalibration as { heldOut: string[][] }).heldOut[1].push('one more.png'))), /imageCalibration\.severities.*expected \[4\]/],
       [edit((m) => ((m.imageCalibration as { heldOut: unknown[] }).heldOut[0] = 'good')), /heldOut\[0\] is not a list/],
     ];
@@ -327,8 +330,9 @@ function mutate(kind: number, rng: Rng, good: Uint8Array, { manifest, tensors, o
     case 2: {
       // Every object key of the manifest is required (array items are not all: `skipped` may
       // shrink; nor are the defect types: an evaluation may have fewer; nor are the test images'
-      // severities, which evaluations from before them lack; nor the project's name, which older bundles lack).
-      const keys = all.filter((p) => typeof p[p.length - 1] === 'string' && !(p.length === 3 && p[1] === 'perDefect') && !(p.length === 2 && p[1] === 'testImages') && p[0] !== 'project');
+      // severities, which evaluations from before them lack; nor the project's name, which older bundles lack;
+      // nor the patches seen, which only a model trained over the memory bound has).
+      const keys = all.filter((p) => typeof p[p.length - 1] === 'string' && !(p.length === 3 && p[1] === 'perDefect') && !(p.length === 2 && p[1] === 'testImages') && p[0] !== 'project' && p[1] !== 'patchesSeenPerClass');
       const path = keys[rng.int(keys.length)];
       delete parentOf(m, path)[path[path.length - 1]];
       return repack(m, tensors);

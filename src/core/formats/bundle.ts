@@ -361,7 +361,12 @@ function readSummary(s: Json, numClasses: number): PixoodModel['summary'] {
     const o = object(v, `summary.skipped[${i}]`);
     return { name: string(o, 'name', `summary.skipped[${i}]`), reason: string(o, 'reason', `summary.skipped[${i}]`) };
   });
-  return { patchesPerClass, validEtalons, seconds, path, skipped };
+  // Only a model trained over the memory bound has it (PatchCollector): the patches it was given.
+  const seen = s.patchesSeenPerClass === undefined ? undefined : counts('patchesSeenPerClass');
+  seen?.forEach((n, c) => {
+    if (n < patchesPerClass[c]) fail(`summary.patchesSeenPerClass[${c}] is ${n}, fewer than the ${patchesPerClass[c]} patches used`);
+  });
+  return { patchesPerClass, ...(seen && { patchesSeenPerClass: seen }), validEtalons, seconds, path, skipped };
 }
 
 /** A fraction in [0, 1], or null for NaN (a figure the test set cannot define). */
