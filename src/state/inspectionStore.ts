@@ -5,7 +5,6 @@
  * put while the person moves between screens.
  */
 import { create } from 'zustand';
-import { encodePng } from '../core/formats/png';
 import { GOOD_TYPE } from '../core/metrics/evaluation';
 import type { Job } from '../engine/client';
 import type { Inspection, InspectionSummary, Resolution } from '../engine/api';
@@ -14,7 +13,7 @@ import { failureMessage, isCancelled, isEngineCrash } from './failure';
 import { folders, type IncomingFile, type Rejection } from './intake/incoming';
 import { readImage, shrink } from './intake/readImage';
 import { labelledTestSet, type TestSet } from './intake/testSet';
-import { heatmapRgba } from '../core/results/colormap';
+import { heatmapPng } from '../core/results/colormap';
 import { reduceMaps } from '../core/results/reduceMaps';
 import { decideImage, type VerdictRule } from '../core/results/imageVerdict';
 import { addTestSet, dismissRejections, openProject, refreshStorage, updateProject, useProjects } from './projectsStore';
@@ -278,7 +277,7 @@ async function keep(projectId: string, modelId: string, records: readonly Result
 function resultRecord(projectId: string, model: ModelRecord, rule: VerdictRule, item: Pending, inspection: Inspection): ResultRecord {
   const maps = reduceMaps(inspection);
   const kept = { severity: inspection.severity, maps, imageWidth: inspection.imageWidth, imageHeight: inspection.imageHeight };
-  const heatmap = new Blob([encodePng(new Uint8Array(heatmapRgba(maps.score, false).buffer), maps.width, maps.height) as Uint8Array<ArrayBuffer>], { type: 'image/png' });
+  const heatmap = new Blob([heatmapPng(maps.score, maps.width, maps.height)], { type: 'image/png' });
   return {
     id: newId(),
     projectId,

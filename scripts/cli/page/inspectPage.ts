@@ -4,10 +4,9 @@
  * one streamed job, as the app does, and posts each heatmap PNG in the app's colours.
  */
 import { BundleError, readBundle } from '../../../src/core/formats/bundle';
-import { encodePng } from '../../../src/core/formats/png';
 import type { EngineClient } from '../../../src/engine/client';
 import type { PixoodModel, StoredModel } from '../../../src/engine/api';
-import { heatmapRgba } from '../../../src/core/results/colormap';
+import { heatmapPng } from '../../../src/core/results/colormap';
 import type { InspectedImage, InspectJob, InspectResult } from '../protocol';
 import { addBackbone, DataError, fetchData, inspectStream, openBackbone, postOutput, progress, runPage } from './pageRun';
 
@@ -54,7 +53,7 @@ void runPage<InspectJob, InspectResult>(async (job, engine) => {
       rows.push({ key, imageScore: null, severity: null, width: null, height: null, seconds: null, error: inspection.message });
     } else {
       const [mapHeight, mapWidth] = inspection.score.dims;
-      await postOutput(heatmap, encodePng(new Uint8Array(heatmapRgba(inspection.score.data, false).buffer), mapWidth, mapHeight));
+      await postOutput(heatmap, heatmapPng(inspection.score.data, mapWidth, mapHeight));
       rows.push({ key, imageScore: inspection.imageScore, severity: inspection.severity, width: inspection.imageWidth, height: inspection.imageHeight, seconds: inspection.seconds, error: null });
     }
     progress(`inspected ${index + 1}/${job.images.length} images`);

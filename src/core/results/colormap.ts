@@ -4,6 +4,7 @@
  * colour. The scale is the rarity instead: −log10(1 − score), how many decades rarer than
  * typical a normal pixel this unusual is, shown over three decades (s_in from 100% to 0.1%).
  */
+import { encodePng } from '../formats/png';
 
 /** Decades of rarity the scale spans. */
 export const RARITY_DECADES = 3;
@@ -53,4 +54,9 @@ export function heatmapRgba(score: Float32Array, overlay: boolean): Uint8Clamped
     rgba[4 * i + 3] = overlay ? Math.round(255 * Math.min(1, 0.15 + t)) : 255;
   }
   return rgba;
+}
+
+/** A score map [height, width] as an opaque heatmap PNG: the image a result keeps and an export writes. */
+export function heatmapPng(score: Float32Array, width: number, height: number): Uint8Array<ArrayBuffer> {
+  return encodePng(new Uint8Array(heatmapRgba(score, false).buffer), width, height) as Uint8Array<ArrayBuffer>;
 }

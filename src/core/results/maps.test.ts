@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tensor } from '../tensor';
-import { colour, heatmapRgba, rarity, scoreAtRarity } from './colormap';
+import { decodePng } from '../formats/png';
+import { colour, heatmapPng, heatmapRgba, rarity, scoreAtRarity } from './colormap';
 import { reduceMaps } from './reduceMaps';
 import { regionOutline, rejectedShare } from './regions';
 
@@ -40,6 +41,13 @@ describe('colour scale', () => {
     expect(rgba[3]).toBeLessThan(60);
     expect(rgba[7]).toBe(255);
     expect(heatmapRgba(Float32Array.of(0), false)[3]).toBe(255);
+  });
+
+  it('keeps a map as an opaque PNG of its size whose pixels are the scale\'s colours', () => {
+    const score = Float32Array.of(0, 0.5, 0.99, 0.9999, 0.9, 0.1);
+    const png = decodePng(heatmapPng(score, 3, 2));
+    expect([png.width, png.height, png.colourType, png.bitDepth]).toEqual([3, 2, 6, 8]);
+    expect(Array.from(png.data)).toEqual(Array.from(heatmapRgba(score, false)));
   });
 });
 
