@@ -158,6 +158,13 @@ export class CountsAccumulator {
         const normalKeys = new Uint32Array(KEY_BUCKET_SIZE);
         const normalCounts = new Float64Array(KEY_BUCKET_SIZE);
         const batch = { length: 0, keys: new Uint32Array(KEY_BUCKET_SIZE), defects: new Float64Array(KEY_BUCKET_SIZE), normals: new Float64Array(KEY_BUCKET_SIZE), overlap: new Float64Array(KEY_BUCKET_SIZE) };
+        const put = (key: number, defects: number, normalCount: number, overlap: number): void => {
+          const at = batch.length++;
+          batch.keys[at] = key;
+          batch.defects[at] = defects;
+          batch.normals[at] = normalCount;
+          batch.overlap[at] = overlap;
+        };
         /** Adds the key of the defect entries ending at `end` with its `normalCount`; returns where they start. */
         const takeDefects = (end: number, normalCount: number): number => {
           const key = keys[end - 1];
@@ -169,11 +176,7 @@ export class CountsAccumulator {
             defects += counts[i];
             overlap += counts[i] / regionSizes[i];
           }
-          const at = batch.length++;
-          batch.keys[at] = key;
-          batch.defects[at] = defects;
-          batch.normals[at] = normalCount;
-          batch.overlap[at] = overlap;
+          put(key, defects, normalCount, overlap);
           return start;
         };
         let d = keys.length;
@@ -184,13 +187,7 @@ export class CountsAccumulator {
             const key = normalKeys[i];
             while (d > 0 && keys[d - 1] > key) d = takeDefects(d, 0);
             if (d > 0 && keys[d - 1] === key) d = takeDefects(d, normalCounts[i]);
-            else {
-              const at = batch.length++;
-              batch.keys[at] = key;
-              batch.defects[at] = 0;
-              batch.normals[at] = normalCounts[i];
-              batch.overlap[at] = 0;
-            }
+            else put(key, 0, normalCounts[i], 0);
           }
           while (d > 0 && keys[d - 1] >>> 16 === bucket) d = takeDefects(d, 0);
           if (batch.length > 0) visit(batch);
