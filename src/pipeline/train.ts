@@ -14,10 +14,12 @@ import { validEtalonCount, type CondensationModel } from '../core/condensation/m
 import type { StoredModel } from '../backbone/library';
 import { heldOutIndices } from '../core/calibration/imageThreshold';
 import { calibrateModel } from './calibrateModel';
+import { checkCapability } from './capabilityCheck';
 import { cpuScorer } from './cpuScorer';
 import { decodeImage } from './decodeImage';
 import { PipelineError } from './errors';
 import type { FeatureSource } from './extractFeatures';
+import type { Scorer } from './scorer';
 import { classRows, type LabelledPatches } from './patchFeatures';
 import {
   PIXOOD_MODEL_SCHEMA,
@@ -141,16 +143,27 @@ export async function trainPixood(request: TrainingRequest, run: TrainingRun): P
     createdAt: new Date().toISOString(),
   };
   const heldOutSkipped: SkippedImage[] = [];
-  const imageCalibration = await timed('calibration', () =>
-    calibrateImages(model, heldOut, run.source, heldOutSkipped, async (done, total) => {
-      report({ stage: 'calibration', done, total, unit: 'images' });
-      await checkpoint(signal);
-    }),
-  );
-  // In the order the images came, held out or not, as a person's folder listed them.
-  const order = new Map(request.images.map((image, i) => [image.name, i]));
-  const allSkipped = [...skipped, ...heldOutSkipped].sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));
-  return { ...model, imageCalibration, summary: { ...model.summary, seconds: { ...seconds }, skipped: allSkipped } };
+  const scorer = await cpuScorer(model, run.source, 'model');
+  try {
+    const { imageCalibration, scored } = await timed('calibration', () =>
+      calibrateImages(heldOut, scorer, heldOutSkipped, async (done, total) => {
+        report({ stage: 'calibration', done, total, unit: 'images' });
+        await checkpoint(signal);
+      }),
+    );
+    const capability = imageCalibration
+      ? await checkCapability(model, scored, scorer, async (done, total) => {
+          report({ stage: 'capability', done, total, unit: 'plants' });
+          await checkpoint(signal);
+        })
+      : null;
+    // In the order the images came, held out or not, as a person's folder listed them.
+    const order = new Map(request.images.map((image, i) => [image.name, i]));
+    const allSkipped = [...skipped, ...heldOutSkipped].sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));
+    return { ...model, imageCalibration, ...(capability && { capability }), summary: { ...model.summary, seconds: { ...seconds }, skipped: allSkipped } };
+  } finally {
+    await scorer.release();
+  }
 }
 
 /**
@@ -174,37 +187,33 @@ export function splitHeldOut({ images, classes }: TrainingRequest): { training: 
  * scored images give no image calibration.
  */
 async function calibrateImages(
-  model: PixoodModel,
   heldOut: readonly TrainingImage[][],
-  source: FeatureSource,
+  scorer: Scorer,
   skipped: SkippedImage[],
   onImage: (done: number, total: number) => Promise<void>,
-): Promise<ImageCalibration | null> {
+): Promise<{ imageCalibration: ImageCalibration | null; scored: TrainingImage[] }> {
   const total = heldOut.reduce((n, images) => n + images.length, 0);
-  if (total < 2) return null;
-  const scorer = await cpuScorer(model, source, 'model');
+  if (total < 2) return { imageCalibration: null, scored: [] };
   const severities: number[] = [];
   const names: string[][] = [];
-  try {
-    for (const images of heldOut) {
-      const scored: string[] = [];
-      for (const image of images) {
-        await onImage(severities.length + skipped.length, total);
-        try {
-          severities.push((await scorer.score(await decodeImage(image.blob))).severity);
-          scored.push(image.name);
-        } catch (error) {
-          if (!(error instanceof PipelineError)) throw error;
-          skipped.push({ name: image.name, reason: error.message });
-        }
+  const scored: TrainingImage[] = [];
+  for (const images of heldOut) {
+    const classNames: string[] = [];
+    for (const image of images) {
+      await onImage(severities.length + skipped.length, total);
+      try {
+        severities.push((await scorer.score(await decodeImage(image.blob))).severity);
+        classNames.push(image.name);
+        scored.push(image);
+      } catch (error) {
+        if (!(error instanceof PipelineError)) throw error;
+        skipped.push({ name: image.name, reason: error.message });
       }
-      names.push(scored);
     }
-  } finally {
-    await scorer.release();
+    names.push(classNames);
   }
   await onImage(total, total);
-  return severities.length < 2 ? null : { severities: severities.sort((a, b) => a - b), heldOut: names };
+  return { imageCalibration: severities.length < 2 ? null : { severities: severities.sort((a, b) => a - b), heldOut: names }, scored };
 }
 
 export function backboneIdentity(model: StoredModel): BackboneIdentity {

@@ -6,7 +6,7 @@
  */
 import { create } from 'zustand';
 import type { Job } from '../engine/client';
-import { perStage, TRAINING_STAGES, type PixoodModel, type TrainingProgress, type TrainingStage, type TrainingSummary } from '../engine/api';
+import { PROGRESS_STAGES, TRAINING_STAGES, type PixoodModel, type ProgressStage, type TrainingProgress, type TrainingSummary } from '../engine/api';
 import { failureMessage, isCancelled, isEngineCrash } from './failure';
 import { openProject, refreshStorage, useProjects } from './projectsStore';
 import { engineClient, newId, projects } from './services';
@@ -37,10 +37,10 @@ export type TrainingStatus = 'idle' | 'running' | 'cancelling' | 'done' | 'cance
 export interface TrainingState {
   readonly projectId: string | null;
   readonly status: TrainingStatus;
-  readonly stages: Readonly<Record<TrainingStage, StageProgress>>;
-  readonly current: TrainingStage | null;
+  readonly stages: Readonly<Record<ProgressStage, StageProgress>>;
+  readonly current: ProgressStage | null;
   /** Per stage, in report order. */
-  readonly losses: Readonly<Record<TrainingStage, readonly LossPoint[]>>;
+  readonly losses: Readonly<Record<ProgressStage, readonly LossPoint[]>>;
   /** Valid etalons per class id, as the condensation reports them. */
   readonly validEtalons: Readonly<Record<number, number>>;
   /** The pipeline's estimate of the seconds left in the whole training, when it gives one. */
@@ -53,10 +53,15 @@ export interface TrainingState {
 
 const idleStage: StageProgress = { status: 'waiting', done: 0, total: 0, unit: null, startedAt: null, seconds: null, stageEtaSeconds: null };
 
+/** A record with one value per progress stage. */
+function perProgressStage<T>(value: (stage: ProgressStage) => T): Record<ProgressStage, T> {
+  return Object.fromEntries(PROGRESS_STAGES.map((stage) => [stage, value(stage)])) as Record<ProgressStage, T>;
+}
+
 const fresh = (): Omit<TrainingState, 'projectId' | 'status'> => ({
-  stages: perStage(() => idleStage),
+  stages: perProgressStage(() => idleStage),
   current: null,
-  losses: perStage(() => []),
+  losses: perProgressStage(() => []),
   validEtalons: {},
   etaSeconds: null,
   seconds: null,
@@ -75,8 +80,8 @@ function report(progress: TrainingProgress): void {
   const now = performance.now();
   const state = get();
   const stages = { ...state.stages };
-  const at = TRAINING_STAGES.indexOf(progress.stage);
-  for (const earlier of TRAINING_STAGES.slice(0, at)) {
+  const at = PROGRESS_STAGES.indexOf(progress.stage);
+  for (const earlier of PROGRESS_STAGES.slice(0, at)) {
     const stage = stages[earlier];
     if (stage.status !== 'done') stages[earlier] = { ...stage, status: 'done', seconds: stage.startedAt === null ? null : (now - stage.startedAt) / 1000, stageEtaSeconds: null };
   }
@@ -121,7 +126,8 @@ export async function startTraining(): Promise<void> {
   job = engineClient().train(trainingRequest(project, images), report);
   try {
     const model = await job.result;
-    const stages = perStage((s) => ({ ...get().stages[s], status: 'done' as const, stageEtaSeconds: null, seconds: model.summary.seconds[s] }));
+    const seconds = (s: ProgressStage) => (s === 'capability' ? (model.capability?.seconds ?? null) : model.summary.seconds[s]);
+    const stages = perProgressStage((s) => ({ ...get().stages[s], status: 'done' as const, stageEtaSeconds: null, seconds: seconds(s) }));
     await (await projects()).saveModel(project.id, newId(), model);
     set({ status: 'done', stages, etaSeconds: null, seconds: trainingSeconds(model.summary) });
     await openProject(project.id);

@@ -2,6 +2,7 @@
  * A trained PixOOD model: everything inference needs, as plain numbers and typed arrays, so it
  * can cross the worker boundary, go into IndexedDB as it is, and into a bundle's safetensors.
  */
+import type { CapabilityCheck } from '../capability/capability';
 import type { Calibration } from '../calibration/calibrate';
 import type { SeverityNats } from '../calibration/score';
 import type { Mlp } from '../classifier/mlp';
@@ -79,6 +80,14 @@ export const TRAINING_STAGES = ['features', 'classifier', 'condensation', 'calib
 
 export type TrainingStage = (typeof TRAINING_STAGES)[number];
 
+/**
+ * What a training job reports progress on: its stages, then the capability check, which is
+ * timed in its own result (CapabilityCheck.seconds), not in the training's seconds.
+ */
+export const PROGRESS_STAGES = [...TRAINING_STAGES, 'capability'] as const;
+
+export type ProgressStage = (typeof PROGRESS_STAGES)[number];
+
 /** A record with one value per stage. */
 export function perStage<T>(value: (stage: TrainingStage) => T): Record<TrainingStage, T> {
   return Object.fromEntries(TRAINING_STAGES.map((stage) => [stage, value(stage)])) as Record<TrainingStage, T>;
@@ -97,6 +106,12 @@ export interface PixoodModel {
   readonly calibration: Calibration;
   /** The image verdict's calibration; null without one (too few good images, or a model from before it). */
   readonly imageCalibration: ImageCalibration | null;
+  /**
+   * What the model catches: synthetic defects planted into the held-out good images
+   * (core/capability). Absent where it was not checked: no image calibration, or a model or
+   * bundle from before the check.
+   */
+  readonly capability?: CapabilityCheck;
   readonly summary: TrainingSummary;
   /** ISO 8601. */
   readonly createdAt: string;

@@ -5,7 +5,7 @@
 import type { SeverityNats } from '../calibration/score';
 import type { EvaluationReport } from '../metrics/evaluationReport';
 import type { Tensor } from '../tensor';
-import type { TrainingSettings, TrainingStage } from './pixoodModel';
+import type { ProgressStage, TrainingSettings } from './pixoodModel';
 
 export interface TrainingImage {
   readonly name: string;
@@ -28,11 +28,12 @@ export interface TrainingRequest {
 }
 
 export interface TrainingProgress {
-  readonly stage: TrainingStage;
+  readonly stage: ProgressStage;
   /** Work done in this stage, in `unit`. */
   readonly done: number;
   readonly total: number;
-  readonly unit: 'images' | 'epochs' | 'classes';
+  /** 'plants': synthetic defects scored by the capability check. */
+  readonly unit: 'images' | 'epochs' | 'classes' | 'plants';
   /** Which class the condensation is on, when it is. */
   readonly classId?: number;
   /** Latest training loss of the stage (cross-entropy nats, or condensation loss). */

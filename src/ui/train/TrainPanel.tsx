@@ -2,23 +2,25 @@
 import { useProjects } from '../../state/projectsStore';
 import { trainingProblems } from '../../state/trainingRequest';
 import { cancelTraining, startTraining, useTraining, type StageProgress } from '../../state/trainingStore';
-import { TRAINING_STAGES, type TrainingStage } from '../../engine/api';
+import { PROGRESS_STAGES, type ProgressStage } from '../../engine/api';
 import { ProgressBar } from '../common/ProgressBar';
 import { duration } from '../format';
 import { LossChart } from './LossChart';
 
-const STAGE_NAMES: Record<TrainingStage, string> = {
+const STAGE_NAMES: Record<ProgressStage, string> = {
   features: 'Features',
   classifier: 'Classifier',
   condensation: 'Condensation',
   calibration: 'Calibration',
+  capability: 'Capability check',
 };
 
-const STAGE_HINTS: Record<TrainingStage, string> = {
+const STAGE_HINTS: Record<ProgressStage, string> = {
   features: 'the backbone reads every training image',
   classifier: 'learns to tell the classes apart',
   condensation: 'etalons settle on the normal patches',
   calibration: 'turns distances into false-alarm rates, then scores the held-out good images for pass/fail',
+  capability: 'plants synthetic defects of every kind and size into the held-out good images: what the model catches',
 };
 
 export function TrainPanel() {
@@ -32,6 +34,12 @@ export function TrainPanel() {
   const problems = trainingProblems(project, images);
   const oneClass = project.classes.length <= 1;
   const trainCount = images.filter((i) => i.role === 'train').length;
+  const skippedWhy = (stage: ProgressStage): string | null => {
+    if (stage === 'classifier' && oneClass) return 'not needed with one class';
+    // Without an image calibration there is no threshold to check against.
+    if (stage === 'capability' && training.status === 'done' && training.stages.capability.startedAt === null) return 'not possible without held-out good images';
+    return null;
+  };
 
   return (
     <section className="panel" aria-labelledby="train-heading">
@@ -61,8 +69,8 @@ export function TrainPanel() {
       {mine && training.status !== 'idle' && (
         <>
           <ol className="stages" aria-label="Training stages">
-            {TRAINING_STAGES.map((stage) => (
-              <StageRow key={stage} stage={stage} progress={training.stages[stage]} skipped={stage === 'classifier' && oneClass} />
+            {PROGRESS_STAGES.map((stage) => (
+              <StageRow key={stage} stage={stage} progress={training.stages[stage]} skipped={skippedWhy(stage)} />
             ))}
           </ol>
           <p role="status" className="train-status">
@@ -88,13 +96,13 @@ export function TrainPanel() {
   );
 }
 
-function StageRow({ stage, progress, skipped }: { readonly stage: TrainingStage; readonly progress: StageProgress; readonly skipped: boolean }) {
-  const state = skipped ? 'not needed with one class' : progress.status === 'done' ? `done${progress.seconds !== null ? ` in ${duration(progress.seconds)}` : ''}` : progress.status === 'running' ? 'running' : 'waiting';
+function StageRow({ stage, progress, skipped }: { readonly stage: ProgressStage; readonly progress: StageProgress; readonly skipped: string | null }) {
+  const state = skipped !== null ? skipped : progress.status === 'done' ? `done${progress.seconds !== null ? ` in ${duration(progress.seconds)}` : ''}` : progress.status === 'running' ? 'running' : 'waiting';
   const amount = progress.unit && progress.total > 0 ? `${progress.done} of ${progress.total} ${progress.unit}` : '';
-  const finished = skipped || progress.status === 'done';
+  const finished = skipped !== null || progress.status === 'done';
   const eta = progress.status === 'running' && progress.stageEtaSeconds !== null ? ` · about ${duration(progress.stageEtaSeconds)} left in this stage` : '';
   return (
-    <li className={`stage stage-${skipped ? 'skipped' : progress.status}`}>
+    <li className={`stage stage-${skipped !== null ? 'skipped' : progress.status}`}>
       <span className="stage-name">{STAGE_NAMES[stage]}</span>
       <span className="muted"> — {STAGE_HINTS[stage]}</span>
       <ProgressBar label={`${STAGE_NAMES[stage]} progress`} done={finished ? 1 : progress.done} total={finished ? 1 : progress.status === 'running' ? progress.total || null : 1} text={`${state}${amount && progress.status === 'running' ? ` · ${amount}` : ''}${eta}`} />
