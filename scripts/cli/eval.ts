@@ -6,7 +6,8 @@
 import { EVAL_USAGE, EXIT, parseEvalArgs, type EvalOptions } from './args';
 import { runCommand } from './command';
 import { prepareEval, runEval } from './evaluation';
-import type { EvalJson } from './evalReport';
+import { basename, resolve } from 'node:path';
+import { evalCapabilityLines, type EvalJson } from './evalReport';
 import { writeOutputFile } from './outputFiles';
 
 async function evaluate(options: EvalOptions): Promise<number> {
@@ -23,6 +24,8 @@ async function evaluate(options: EvalOptions): Promise<number> {
   }
   const json = JSON.stringify(report, null, 2);
   process.stdout.write(`${json}\n`);
+  // On stderr: stdout stays one JSON document.
+  for (const line of evalCapabilityLines(basename(resolve(options.data)), report)) process.stderr.write(`${line}\n`);
   if (options.out) await writeOutputFile(options.out, `${json}\n`);
   if (options.bundleOut) process.stderr.write(`Model written to ${options.bundleOut}\n`);
   return EXIT.ok;

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { plantSizes, TRIALS_PER_SIZE, type CapabilityCheck } from '../../src/core/capability/capability';
+import { PLANT_KINDS } from '../../src/core/capability/plants';
 import type { EvaluationFigures, EvaluationReport } from '../../src/core/metrics/evaluationReport';
 import { DEFAULT_SETTINGS } from '../../src/state/settings';
 import { figureRow } from '../../src/state/export/evaluationExport';
-import { evalJson, meanFigures } from './evalReport';
+import { capabilityLines, evalJson, meanFigures } from './evalReport';
 import type { EvalResult, GroupRun } from './protocol';
 
 const figures = (base: number, imageAuroc = base): EvaluationFigures => ({
@@ -37,7 +39,7 @@ const group = (name: string, r: EvaluationReport, seconds: number): GroupRun => 
   kernels: 'cpu',
   classes: [name],
   validEtalons: [42],
-  categories: [{ name, report: r, imageCalibration: calibration, inspectSeconds: 3, evaluateSeconds: 1 }],
+  categories: [{ name, report: r, imageCalibration: calibration, capability: null, inspectSeconds: 3, evaluateSeconds: 1 }],
 });
 
 const result = (groups: GroupRun[]): EvalResult => ({
@@ -103,5 +105,21 @@ describe('the eval JSON', () => {
 
   it('a mean over categories is null when one of them has no value', () => {
     expect(meanFigures([figureRow(figures(0.8)), figureRow(figures(0.6, NaN))]).image_auroc).toBeNull();
+  });
+
+  it('carries the capability check at the default α and ε, and prints one capability: line per kind', () => {
+    const sizes = plantSizes(224);
+    // Caught (severity 200 ≥ the threshold 99.005, score 1 at the plant) from 16 px on, for every kind.
+    const per = (caught: number, missed: number) => PLANT_KINDS.flatMap(() => sizes.flatMap((size) => Array.from({ length: TRIALS_PER_SIZE }, () => (size >= 16 ? caught : missed))));
+    const capability: CapabilityCheck = { kinds: PLANT_KINDS, sizes, trials: TRIALS_PER_SIZE, severities: per(200, 50), plantScores: per(1, 1), longestSide: 224, images: 6, seed: 0, seconds: 2 };
+    const withCheck = group('wood', report(0.5, 0.5), 4);
+    const json = evalJson(result([{ ...withCheck, categories: [{ ...withCheck.categories[0], capability }] }]), DEFAULT_SETTINGS, 'model', false, '156.0', { setup: 1, total: 30 });
+    expect(json.capability?.kinds.map((k) => k.a90_px)).toEqual(PLANT_KINDS.map(() => 16));
+    expect(json.capability?.escape_rate).toBeCloseTo(3 / 6, 12);
+    expect(json.capability?.mid_sizes_px).toEqual([8, 16]);
+    expect(json.capability?.mid_escape_rate).toBeCloseTo(0.5, 12);
+    expect(json.capability?.kinds[0].pod).toEqual(sizes.map((size) => ({ size_px: size, detected: size >= 16 ? 1 : 0 })));
+    expect(capabilityLines('wood', json.capability)).toEqual(PLANT_KINDS.map((kind) => `capability: name=wood kind=${kind} a90_px=16 mid_escape=0.500 escape_all=0.500`));
+    expect(capabilityLines('no calibration', null)).toEqual(['capability: name=no_calibration none (no held-out good images to plant into)']);
   });
 });

@@ -6,9 +6,11 @@
  * QC counts at the image threshold for the default α (DEFAULT_ALPHA): `image_threshold`,
  * `good_reject_rate`, `defect_escape_rate` (per defect type under `per_defect`).
  */
-import { DEFAULT_ALPHA } from '../../src/core/calibration/imageThreshold';
+import { capabilityAt, type CapabilityCheck } from '../../src/core/capability/capability';
+import { DEFAULT_ALPHA, imageThreshold } from '../../src/core/calibration/imageThreshold';
+import { DEFAULT_EPSILON } from '../../src/state/settings';
 import type { EngineInfo, Resolution } from '../../src/engine/api';
-import type { TrainingSettings, TrainingStage } from '../../src/core/model/pixoodModel';
+import type { ImageCalibration, TrainingSettings, TrainingStage } from '../../src/core/model/pixoodModel';
 import { figureRow, qcRow, type FigureRow } from '../../src/state/export/evaluationExport';
 import type { BackboneUsed, CategoryRun, EvalResult } from './protocol';
 
@@ -22,6 +24,61 @@ export interface QcJson {
 
 export interface CategoryJson extends FigureRow, QcJson {
   readonly per_defect: Readonly<Record<string, FigureRow & { readonly defect_escape_rate: number | null }>>;
+  /** The model's capability check at the default α and ε; null where the model has none. */
+  readonly capability: CapabilityJson | null;
+}
+
+/** The capability check in the eval JSON: sizes in pixels of the model's input. */
+export interface CapabilityJson {
+  readonly alpha: number;
+  readonly epsilon: number;
+  readonly longest_side_px: number;
+  readonly held_out_images: number;
+  readonly plants: number;
+  readonly seconds: number;
+  /** Share of all plants missed: the check's prediction of the defect escape rate. */
+  readonly escape_rate: number;
+  readonly mid_sizes_px: readonly number[];
+  readonly mid_escape_rate: number;
+  readonly weak: boolean;
+  readonly kinds: readonly {
+    readonly kind: string;
+    readonly a90_px: number | null;
+    readonly mid_escape_rate: number;
+    /** The POD curve: per plant size, the share detected. */
+    readonly pod: readonly { readonly size_px: number; readonly detected: number }[];
+  }[];
+}
+
+export function capabilityJson(check: CapabilityCheck, calibration: ImageCalibration, alpha: number, epsilon: number): CapabilityJson {
+  const summary = capabilityAt(check, imageThreshold(calibration.severities, alpha).severity, epsilon);
+  return {
+    alpha,
+    epsilon,
+    longest_side_px: check.longestSide,
+    held_out_images: check.images,
+    plants: check.severities.length,
+    seconds: check.seconds,
+    escape_rate: summary.escape,
+    mid_sizes_px: summary.midSizes,
+    mid_escape_rate: summary.midEscape,
+    weak: summary.weak,
+    kinds: summary.kinds.map((k) => ({ kind: k.kind, a90_px: k.a90, mid_escape_rate: k.midEscape, pod: check.sizes.map((size, i) => ({ size_px: size, detected: k.detected[i] })) })),
+  };
+}
+
+/** The capability lines of every model of an eval: one model's, or each category's where each trained its own. */
+export function evalCapabilityLines(name: string, json: EvalJson): string[] {
+  if (json.categories && !json.joint) return Object.entries(json.categories).flatMap(([category, c]) => capabilityLines(`${name}/${category}`, c.capability));
+  return capabilityLines(name, json.capability);
+}
+
+/** `capability: name=… kind=… a90_px=… mid_escape=…`, one per kind, for logs to grep (a90_px=none: not reached). */
+export function capabilityLines(name: string, capability: CapabilityJson | null): string[] {
+  if (!capability) return [`capability: name=${name.replace(/\s+/g, '_')} none (no held-out good images to plant into)`];
+  return capability.kinds.map(
+    (k) => `capability: name=${name.replace(/\s+/g, '_')} kind=${k.kind} a90_px=${k.a90_px ?? 'none'} mid_escape=${k.mid_escape_rate.toFixed(3)} escape_all=${capability.escape_rate.toFixed(3)}`,
+  );
 }
 
 export type Timings = Record<'setup' | 'backbone' | TrainingStage | 'inspect' | 'evaluate' | 'total', number>;
@@ -41,10 +98,15 @@ export interface EvalJson extends CategoryJson {
   readonly browser: { readonly chromium: string } & EngineInfo;
 }
 
-function categoryJson({ report, imageCalibration }: CategoryRun): CategoryJson {
+function categoryJson({ report, imageCalibration, capability }: CategoryRun): CategoryJson {
   const { per_defect_escape_rate: escapes, ...qc } = qcRow(report, imageCalibration, DEFAULT_ALPHA);
   const perDefect = Object.fromEntries(Object.entries(report.perDefect).map(([type, f]) => [type, { ...figureRow(f), defect_escape_rate: escapes[type] ?? null }]));
-  return { ...figureRow(report.overall), ...qc, per_defect: perDefect };
+  return {
+    ...figureRow(report.overall),
+    ...qc,
+    per_defect: perDefect,
+    capability: capability && imageCalibration ? capabilityJson(capability, imageCalibration, DEFAULT_ALPHA, DEFAULT_EPSILON) : null,
+  };
 }
 
 /** The mean of each QC rate over categories (null when one is null), and their thresholds only when there is one. */
@@ -79,7 +141,10 @@ export function evalJson(result: EvalResult, settings: TrainingSettings, resolut
   const categories = Object.fromEntries(runs.map((run) => [run.name, categoryJson(run)]));
   // Several categories: the mean on top, and every category's defect types as '<category>/<type>'.
   const allDefects = Object.entries(categories).flatMap(([name, c]) => Object.entries(c.per_defect).map(([type, f]) => [`${name}/${type}`, f] as const));
-  const top: CategoryJson = runs.length === 1 ? categories[runs[0].name] : { ...meanFigures(Object.values(categories)), ...meanQc(Object.values(categories)), per_defect: Object.fromEntries(allDefects) };
+  // One model over several categories (joint) has one check; separate models have one each, under `categories`.
+  const oneModel = result.groups.length === 1 ? categories[runs[0].name].capability : null;
+  const top: CategoryJson =
+    runs.length === 1 ? categories[runs[0].name] : { ...meanFigures(Object.values(categories)), ...meanQc(Object.values(categories)), per_defect: Object.fromEntries(allDefects), capability: oneModel };
   const stage = (name: TrainingStage) => sum(result.groups.map((g) => g.training[name]));
   const kernels = result.groups.every((g) => g.kernels === 'gpu') ? 'gpu' : 'cpu';
   return {

@@ -8,6 +8,7 @@ import { runCommand } from './command';
 import { categoryFolders } from './dataset';
 import { prepareEval, runEval, type PreparedEval } from './evaluation';
 import { writeOutputFile } from './outputFiles';
+import { evalCapabilityLines } from './evalReport';
 import { realdataLine, suiteTable, type SuiteRun } from './suiteReport';
 
 async function evaluateSuite(options: SuiteOptions): Promise<number> {
@@ -30,6 +31,7 @@ async function evaluateSuite(options: SuiteOptions): Promise<number> {
       const run = { dataset, report: await runEval(harness, prepared, setup) };
       // Printed as each finishes, so a long suite shows its figures early.
       process.stdout.write(`${realdataLine(run)}\n`);
+      for (const line of evalCapabilityLines(dataset, run.report)) process.stdout.write(`${line}\n`);
       runs.push(run);
       setup = 0;
     }

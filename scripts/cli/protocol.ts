@@ -5,6 +5,7 @@
  * progress with `window.cliProgress`, and ends with `window.cliDone(result)` or `window.cliFail`.
  */
 import type { EngineInfo, ExecutionPath, PathTiming, Resolution } from '../../src/engine/api';
+import type { CapabilityCheck } from '../../src/core/capability/capability';
 import type { EvaluationReport } from '../../src/core/metrics/evaluationReport';
 import type { ImageCalibration, TrainingSettings, TrainingStage } from '../../src/core/model/pixoodModel';
 import type { ExitCode, PathOption } from './args';
@@ -59,6 +60,8 @@ export interface CategoryRun {
   readonly report: EvaluationReport;
   /** The model's image calibration, which gives the QC counts their threshold; null without one. */
   readonly imageCalibration: ImageCalibration | null;
+  /** The model's capability check; null where it has none (no image calibration). */
+  readonly capability: CapabilityCheck | null;
   /** Seconds inspecting this category's test images (the engine's calls). */
   readonly inspectSeconds: number;
   /** Seconds scoring the maps against the masks. */

@@ -10,6 +10,9 @@ function run(dataset: string, backbone: string, imageAuroc: number | null, pixel
     pixel_auroc: pixelAuroc,
     aupro_0_3: pixelAuroc - 0.1,
     pixel_ap: 0.25,
+    good_reject_rate: 0.015,
+    defect_escape_rate: 0.75,
+    capability: { escape_rate: 0.5 },
     backbone: { name: backbone },
     settings: DEFAULT_SETTINGS,
     timings_s: { setup: 1, backbone: 2, features: 3, classifier: 0, condensation: 4, calibration: 1, inspect: 6.4, evaluate: 1, total: 20 },
@@ -25,10 +28,10 @@ describe('the eval:suite report', () => {
     expect(realdataLine(run('x', 'b', null, 0.5))).toContain('image_auroc=– ');
   });
 
-  it('tables every run with its settings and times, and the mean per backbone over the datasets', () => {
+  it('tables every run with its settings, QC rates, the check\'s prediction and times, and the mean per backbone over the datasets', () => {
     const table = suiteTable([run('a', 'new', 0.9, 0.95), run('b', 'new', 0.7, 0.85), run('a', 'old', 0.6, 0.7)]).split('\n');
     expect(table).toHaveLength(2 + 3 + 1);
-    expect(table[2]).toBe('| a | new | 448 px, K 100, 20 ep, ×3 | 0.900 | 0.950 | 0.850 | 0.250 | 10 | 6 |');
-    expect(table[5]).toBe('| **mean** | new | 448 px, K 100, 20 ep, ×3 | 0.800 | 0.900 | 0.800 | 0.250 |  |  |');
+    expect(table[2]).toBe('| a | new | 448 px, K 100, 20 ep, ×3 | 0.900 | 0.950 | 0.850 | 0.250 | 1.5% | 75.0% | 50.0% | 10 | 6 |');
+    expect(table[5]).toBe('| **mean** | new | 448 px, K 100, 20 ep, ×3 | 0.800 | 0.900 | 0.800 | 0.250 |  |  |  |  |  |');
   });
 });

@@ -67,7 +67,7 @@ async function evaluate(engine: EngineClient, model: PixoodModel, category: Eval
   const inspectSeconds = jobSeconds - summary.evaluateSeconds;
   const share = (100 * summary.evaluateSeconds) / inspectSeconds;
   progress(`[${category.name}] inspection ${inspectSeconds.toFixed(2)} s; the evaluation worker counted for ${summary.evaluationWorkerSeconds.toFixed(2)} s alongside it, and waiting on it took ${summary.evaluateSeconds.toFixed(2)} s (${share.toFixed(1)}% of the inspection)`);
-  return { name: category.name, report: summary.evaluation, imageCalibration: model.imageCalibration, inspectSeconds, evaluateSeconds: summary.evaluateSeconds };
+  return { name: category.name, report: summary.evaluation, imageCalibration: model.imageCalibration, capability: model.capability ?? null, inspectSeconds, evaluateSeconds: summary.evaluateSeconds };
 }
 
 void runPage<EvalJob, EvalResult>(async (job, engine) => {

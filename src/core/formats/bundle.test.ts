@@ -55,6 +55,20 @@ function fixture(numClasses: number, withClassifier: boolean): PixoodModel {
       severities: [3.5, 4.25, 7, 9.5].slice(0, numClasses + 1),
       heldOut: Array.from({ length: numClasses }, (_, c) => (c === 0 ? ['good/000.png', 'good/005.png'] : [`class ${c}/001.png`])),
     },
+    // The two-class model had its capability checked: 2 kinds × 2 sizes × 2 plants.
+    ...(numClasses === 2 && {
+      capability: {
+        kinds: ['dark-spot', 'crack'],
+        sizes: [2, 8],
+        trials: 2,
+        severities: [1.5, -2.25, 3, 4, 0.5, 1, 9.75, 12],
+        plantScores: [0.5, 0.25, 1, 1, 0, 0.75, 1, 0.999],
+        longestSide: 56,
+        images: 2,
+        seed: 7,
+        seconds: 1.25,
+      },
+    }),
     summary: {
       patchesPerClass: Array.from({ length: numClasses }, (_, i) => 100 + i),
       // The two-class model was trained over the memory bound: its first class gave more patches than it kept.
@@ -162,8 +176,11 @@ describe('model bundle', () => {
     delete manifest.metrics;
     delete manifest.backboneIncluded;
     delete manifest.project;
+    delete manifest.capability;
     const contents = readBundle(pack(manifest, tensors));
-    expect(contents.model).toEqual(model);
+    const { capability, ...withoutCheck } = model;
+    expect(capability, 'the fixture has a capability check').toBeDefined();
+    expect(contents.model).toEqual(withoutCheck);
     expect(contents.projectName).toBeNull();
     expect(contents.metrics).toBeNull();
     expect(contents.backboneOnnx).toBeNull();
@@ -221,6 +238,9 @@ describe('model bundle', () => {
       [edit((m) => ((m.summary as { patchesSeenPerClass: number[] }).patchesSeenPerClass[0] = 99)), /patchesSeenPerClass\[0\] is 99, fewer than the 100 patches used/],
       [edit((m) => ((m.imageCalibration as { heldOut: string[][] }).heldOut[1].push('one more.png'))), /imageCalibration\.severities.*expected \[4\]/],
       [edit((m) => ((m.imageCalibration as { heldOut: unknown[] }).heldOut[0] = 'good')), /heldOut\[0\] is not a list/],
+      [edit((m) => ((m.capability as { kinds: string[] }).kinds[1] = 'dent')), /capability\.kinds\[1\] is "dent"/],
+      [edit((m) => (m.capability as { severities: number[] }).severities.pop()), /capability\.severities has 7 items, but there are 8 plants/],
+      [edit((m) => ((m.capability as { plantScores: number[] }).plantScores[3] = 1.5)), /capability\.plantScores\[3\] is 1\.5/],
     ];
     const messages = cases.map(([bytes, pattern]) => {
       const message = rejection(bytes);
@@ -331,8 +351,10 @@ function mutate(kind: number, rng: Rng, good: Uint8Array, { manifest, tensors, o
       // Every object key of the manifest is required (array items are not all: `skipped` may
       // shrink; nor are the defect types: an evaluation may have fewer; nor are the test images'
       // severities, which evaluations from before them lack; nor the project's name, which older bundles lack;
-      // nor the patches seen, which only a model trained over the memory bound has).
-      const keys = all.filter((p) => typeof p[p.length - 1] === 'string' && !(p.length === 3 && p[1] === 'perDefect') && !(p.length === 2 && p[1] === 'testImages') && p[0] !== 'project' && p[1] !== 'patchesSeenPerClass');
+      // nor the patches seen, which only a model trained over the memory bound has; nor the
+      // capability check as a whole, which models from before it lack).
+      const optional = (p: (string | number)[]) => p[0] === 'project' || p[1] === 'patchesSeenPerClass' || (p.length === 1 && p[0] === 'capability');
+      const keys = all.filter((p) => typeof p[p.length - 1] === 'string' && !(p.length === 3 && p[1] === 'perDefect') && !(p.length === 2 && p[1] === 'testImages') && !optional(p));
       const path = keys[rng.int(keys.length)];
       delete parentOf(m, path)[path[path.length - 1]];
       return repack(m, tensors);

@@ -12,6 +12,8 @@
  * The image calibration (held-out good images' severities) is the manifest's `imageCalibration`
  * ({ heldOut: names per class }) with the tensor `imageCalibration.severities` (F64, ascending);
  * a bundle written before it has neither and imports as a model that needs recalibration.
+ * The capability check (synthetic defects planted into the held-out images) is the manifest's
+ * `capability`, numbers and all; absent or null where the model was not checked.
  * `project` (absent or null in older bundles) is the name of the project the model was trained
  * in, so an import can keep it.
  *
@@ -20,6 +22,8 @@
  * is a BundleError whose message says what is wrong.
  */
 import { zipSync } from 'fflate';
+import type { CapabilityCheck } from '../capability/capability';
+import { PLANT_KINDS, type PlantKind } from '../capability/plants';
 import type { Calibration } from '../calibration/calibrate';
 import type { RateTable } from '../calibration/rateTable';
 import type { Mlp } from '../classifier/mlp';
@@ -110,6 +114,7 @@ export function writeBundle(model: PixoodModel, extras: BundleExtras = {}): Uint
     condensations: model.condensations.map((c) => ({ variant: c.variant })),
     calibration: { spaceDims: model.calibration.spaceDims, numClasses: model.calibration.numClasses },
     imageCalibration: model.imageCalibration && { heldOut: model.imageCalibration.heldOut },
+    capability: model.capability ?? null,
     summary: model.summary,
     createdAt: model.createdAt,
     tensors: [...tensors].map(([name, t]) => ({ name, dtype: t.dtype, shape: t.shape })),
@@ -318,8 +323,9 @@ function buildModel(value: unknown, file: SafetensorsFile): PixoodModel {
     tables: classes.map((_, i) => readTable(tensors, i)),
   };
   const imageCalibration = readImageCalibration(m, tensors, numClasses);
+  const capability = readCapability(m);
   tensors.checkAllUsed();
-  return { schema: 2, backbone, settings, classes, classifier, condensations, calibration, imageCalibration, summary, createdAt };
+  return { schema: 2, backbone, settings, classes, classifier, condensations, calibration, imageCalibration, ...(capability && { capability }), summary, createdAt };
 }
 
 /** The held-out severities, ascending and finite, one per held-out name; null when the bundle has none (written before them). */
@@ -337,6 +343,41 @@ function readImageCalibration(m: Json, tensors: TensorReader, numClasses: number
     if (!Number.isFinite(s) || (i > 0 && s < severities[i - 1])) fail(`tensor "imageCalibration.severities" is not finite and ascending at ${i}`);
   });
   return { severities, heldOut };
+}
+
+/** The capability check, every number checked; null when the bundle has none (written before it, or not checked). */
+function readCapability(m: Json): CapabilityCheck | null {
+  const value = m.capability ?? null;
+  if (value === null) return null;
+  const c = object(value, 'capability');
+  const kinds = array(c, 'kinds', 'capability').map((k, i) => {
+    if (!PLANT_KINDS.includes(k as PlantKind)) fail(`capability.kinds[${i}] is ${JSON.stringify(k)}, not one of ${PLANT_KINDS.join(', ')}`);
+    return k as PlantKind;
+  });
+  const sizes = array(c, 'sizes', 'capability').map((v, i) => {
+    if (!Number.isSafeInteger(v) || (v as number) < 1) fail(`capability.sizes[${i}] is ${JSON.stringify(v)}, not a whole number of pixels ≥ 1`);
+    return v as number;
+  });
+  const trials = integer(c, 'trials', 'capability', 1);
+  const count = kinds.length * sizes.length * trials;
+  const numbers = (key: string, min: number, max: number) =>
+    array(c, key, 'capability', { count, of: 'plants' }).map((v, i) => {
+      if (typeof v !== 'number' || !(v >= min && v <= max)) fail(`capability.${key}[${i}] is ${JSON.stringify(v)}, not a number in [${min}, ${max}]`);
+      return v;
+    });
+  const seconds = field(c, 'seconds', 'capability');
+  if (typeof seconds !== 'number' || !(seconds >= 0)) fail(`capability.seconds is ${JSON.stringify(seconds)}, not a number ≥ 0`);
+  return {
+    kinds,
+    sizes,
+    trials,
+    severities: numbers('severities', -Number.MAX_VALUE, Number.MAX_VALUE),
+    plantScores: numbers('plantScores', 0, 1),
+    longestSide: integer(c, 'longestSide', 'capability', 1),
+    images: integer(c, 'images', 'capability', 1),
+    seed: integer(c, 'seed', 'capability', Number.MIN_SAFE_INTEGER),
+    seconds,
+  };
 }
 
 function readSummary(s: Json, numClasses: number): PixoodModel['summary'] {
