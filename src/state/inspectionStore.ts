@@ -16,6 +16,7 @@ import { labelledTestSet, type TestSet } from './intake/testSet';
 import { heatmapPng } from '../core/results/colormap';
 import { reduceMaps } from '../core/results/reduceMaps';
 import { decideImage, type VerdictRule } from '../core/results/imageVerdict';
+import { modelStanding } from './modelHealth';
 import { addTestSet, dismissRejections, openProject, refreshStorage, updateProject, useProjects } from './projectsStore';
 import { engineClient, newId, projects } from './services';
 
@@ -95,6 +96,11 @@ export async function setMinDefectArea(pixels: number): Promise<void> {
 
 async function changeRule(change: Partial<VerdictRule>): Promise<void> {
   await updateProject((p) => ({ ...p, ...change }));
+  await decideAgain();
+}
+
+/** Every kept result decided again with the current rule and what is known of the model (an evaluation may show it weak). */
+async function decideAgain(): Promise<void> {
   const target = currentModel();
   if (!target) return;
   const results = get().results.map((r) => ({ ...r, ...decided(r, target.model, target.rule) }));
@@ -103,9 +109,14 @@ async function changeRule(change: Partial<VerdictRule>): Promise<void> {
 }
 
 /** The fields of a result that its verdict sets. */
-function decided(result: Pick<ResultRecord, 'severity' | 'maps' | 'imageWidth' | 'imageHeight'>, model: ModelRecord, rule: VerdictRule): Pick<ResultRecord, 'epsilon' | 'alpha' | 'threshold' | 'verdict' | 'reason'> {
-  const { verdict, threshold, reason } = decideImage(result.severity, result.maps, result, model.model.imageCalibration, rule);
-  return { epsilon: rule.epsilon, alpha: rule.alpha, threshold, verdict, reason };
+function decided(
+  result: Pick<ResultRecord, 'severity' | 'maps' | 'imageWidth' | 'imageHeight'>,
+  model: ModelRecord,
+  rule: VerdictRule,
+): Pick<ResultRecord, 'epsilon' | 'alpha' | 'threshold' | 'verdict' | 'reason' | 'details' | 'unsure'> {
+  const { weakPhrase } = modelStanding(model.model, model.evaluation, rule);
+  const { verdict, threshold, reason, details, unsure } = decideImage(result.severity, result.maps, result, model.model.imageCalibration, rule, weakPhrase);
+  return { epsilon: rule.epsilon, alpha: rule.alpha, threshold, verdict, reason, details, unsure };
 }
 
 interface Pending {
@@ -248,6 +259,7 @@ async function run(target: Target, pending: readonly Pending[], evaluation: bool
     if (summary.evaluation && !cancelled) {
       await store.setEvaluation(model.id, { ...summary.evaluation, evaluatedAt: new Date().toISOString() });
       await openProject(projectId);
+      await decideAgain();
     }
   } catch (error) {
     // A crash has its own notice, which says what was lost; saying it here too would repeat it.

@@ -1,14 +1,19 @@
 /**
- * Whether a model separates good parts from defective ones, in words a person acts on: an
- * evaluation with image AUROC below 0.8, or held-out good images as severe as the evaluation's
- * least severe defect, make a weak model, and the panel says so with what may help.
+ * What a model can be trusted with, in words a person acts on: what its capability check says it
+ * catches at the project's α and ε, and whether it is weak. A model is weak when the check lets
+ * most mid-size synthetic defects pass, when an evaluation ranks defective parts above good ones
+ * less than 80% of the time, or when held-out good images are as severe as its least severe
+ * defect. A weak model's passes are marked unsure wherever verdicts are read, and the help says
+ * what may make it stronger for this model (DINOv2 only where it is not DINOv2 already).
  */
-import type { ImageCalibration } from '../engine/api';
+import { capabilityAt, capabilityLine, type CapabilitySummary } from '../core/capability/capability';
+import { imageThreshold } from '../core/calibration/imageThreshold';
+import type { ImageCalibration, PixoodModel } from '../engine/api';
 import type { EvaluationRecord } from '../storage/projectRecords';
 
 export const WEAK_IMAGE_AUROC = 0.8;
 
-/** The reasons the model is weak, each one sentence; empty when nothing shows it. */
+/** The reasons an evaluation shows the model weak, each one sentence; empty without one. */
 export function weakModelReasons(calibration: ImageCalibration | null, evaluation: EvaluationRecord | undefined): string[] {
   if (!evaluation) return [];
   const reasons: string[] = [];
@@ -28,5 +33,56 @@ export function weakModelReasons(calibration: ImageCalibration | null, evaluatio
   return reasons;
 }
 
-export const WEAK_MODEL_HELP =
-  'What may help: a DINOv2 backbone instead of the built-in one, more good images (tens, from the whole range of normal parts and lighting), a larger input size or more etalons in the settings.';
+export interface ModelStanding {
+  /** The capability check at the project's α and ε; null where the model has none. */
+  readonly capability: CapabilitySummary | null;
+  /** What it catches, in one line; null without a check. */
+  readonly capabilityLine: string | null;
+  /** Why the model is weak, one sentence each; empty when nothing shows it. */
+  readonly weakReasons: readonly string[];
+  /** The weakness in a few words for a verdict's reason; null when the model is not weak. */
+  readonly weakPhrase: string | null;
+}
+
+export function modelStanding(model: PixoodModel, evaluation: EvaluationRecord | undefined, rule: { readonly alpha: number; readonly epsilon: number }): ModelStanding {
+  const calibration = model.imageCalibration;
+  const check = model.capability;
+  const capability = check && calibration ? capabilityAt(check, imageThreshold(calibration.severities, rule.alpha).severity, rule.epsilon) : null;
+  const fromEvaluation = weakModelReasons(calibration, evaluation);
+  const weakReasons: string[] = [];
+  const phrases: string[] = [];
+  if (capability?.weak) {
+    const mid = capability.midSizes;
+    weakReasons.push(
+      `In its capability check it let ${percentWords(capability.midEscape)} of the mid-size synthetic defects (${mid[0]}–${mid[mid.length - 1]} px) planted into held-out good images pass at α = ${percentWords(rule.alpha)}.`,
+    );
+    phrases.push(`it let ${percentWords(capability.midEscape)} of mid-size synthetic defects pass`);
+  }
+  if (evaluation && fromEvaluation.length > 0) {
+    weakReasons.push(...fromEvaluation);
+    const { imageAuroc } = evaluation.overall;
+    phrases.push(imageAuroc < WEAK_IMAGE_AUROC ? `image AUROC ${imageAuroc.toFixed(2)} on its test set` : 'good parts as severe as defective ones on its test set');
+  }
+  return {
+    capability,
+    capabilityLine: capability && check ? capabilityLine(capability, check, `α = ${percentWords(rule.alpha)}`) : null,
+    weakReasons,
+    weakPhrase: phrases.length > 0 ? phrases.join('; ') : null,
+  };
+}
+
+/** What may make this model stronger: never the backbone it already has. */
+export function weakModelHelp(model: PixoodModel): string {
+  const builtin = model.backbone.name.startsWith('Built-in');
+  const steps = [
+    builtin ? 'a DINOv2 backbone (the paper’s) instead of the built-in one' : 'a larger DINOv2 model (base or large) where this one is small',
+    'more good images (tens, from the whole range of normal parts and lighting)',
+    `a larger input size than ${model.settings.longestSide} px for small defects`,
+    model.settings.etalons < 1000 ? `more etalons than ${model.settings.etalons} in the settings` : null,
+  ].filter((step): step is string => step !== null);
+  return `What may help: ${steps.slice(0, -1).join(', ')} or ${steps[steps.length - 1]}.`;
+}
+
+function percentWords(share: number): string {
+  return `${Number((share * 100).toPrecision(2))}%`;
+}

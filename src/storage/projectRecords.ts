@@ -108,8 +108,12 @@ export interface ResultRecord {
   /** The severity threshold at α; null without an image calibration. */
   readonly threshold: SeverityNats | null;
   readonly verdict: Verdict;
-  /** The verdict in one line: severity against threshold, the largest region, its size. */
+  /** The verdict in one line, in plain words: the worst spot against the good parts' limit, the largest region, its size and place. */
   readonly reason: string;
+  /** The comparison in nats (severity against threshold at α); absent in results kept before it. */
+  readonly details?: string;
+  /** A pass from a weak model, to be looked at (ImageVerdict.unsure); absent in results kept before it. */
+  readonly unsure?: boolean;
   /** The image, shrunk for viewing (longer side ≤ PREVIEW_SIDE px). */
   readonly preview: Blob;
   /** The score map in colour (the rarity scale), a PNG of the maps' size. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ResultMaps } from './reduceMaps';
-import { decideImage, NEEDS_RECALIBRATION } from './imageVerdict';
+import { decideImage, NEEDS_RECALIBRATION, placeWords, relativeSeverity } from './imageVerdict';
 import { regionsAt } from './regions';
 
 /** A 4×4 map with a 3-pixel region at the top left and a 1-pixel one at the bottom right, for a 40×40 image. */
@@ -28,11 +28,36 @@ describe('decideImage', () => {
     const decision = decideImage(9.5, maps, image, calibration, rule);
     expect(decision.verdict).toBe('fail');
     expect(decision.threshold).toBeCloseTo(9.1, 12);
-    expect(decision.reason).toBe('FAIL: severity 9.50 ≥ threshold 9.10 nats (α = 10%); largest region at ε = 1%: 300 px around (8, 8).');
+    // Median 5.5, limit 9.1: 9.5 is (9.5 − 5.5) / (9.1 − 5.5) = 1.1× the limit.
+    expect(decision.reason).toBe("FAIL: worst spot 1.1× the good parts' limit, 300 px region, top left.");
+    expect(decision.details).toBe('severity 9.50 ≥ threshold 9.10 nats (α = 10%)');
+    expect(decision.unsure).toBe(false);
   });
 
   it('passes below the threshold', () => {
-    expect(decideImage(9, maps, image, calibration, rule)).toMatchObject({ verdict: 'pass', reason: 'PASS: severity 9.00 < threshold 9.10 nats (α = 10%).' });
+    expect(decideImage(7, maps, image, calibration, rule)).toMatchObject({ verdict: 'pass', reason: "PASS: worst spot 0.4× the good parts' limit.", details: 'severity 7.00 < threshold 9.10 nats (α = 10%)', unsure: false });
+  });
+
+  it('marks a pass of a weak model unsure, and says why, but never a fail', () => {
+    const weak = 'it let 80% of mid-size synthetic defects pass';
+    expect(decideImage(7, maps, image, calibration, rule, weak)).toMatchObject({
+      verdict: 'pass',
+      unsure: true,
+      reason: "PASS, unsure: worst spot 0.4× the good parts' limit, but this model is weak (it let 80% of mid-size synthetic defects pass); have a person look.",
+    });
+    expect(decideImage(9.5, maps, image, calibration, rule, weak)).toMatchObject({ verdict: 'fail', unsure: false });
+  });
+
+  it('puts the severity on the good parts\' scale: 0 at their median, 1 at the limit', () => {
+    expect(relativeSeverity(5.5, calibration, 9.1)).toBeCloseTo(0, 12);
+    expect(relativeSeverity(9.1, calibration, 9.1)).toBeCloseTo(1, 12);
+    expect(relativeSeverity(16.3, calibration, 9.1)).toBeCloseTo(3, 12);
+    // Held-out images all alike: nats past the limit, from 1.
+    expect(relativeSeverity(4, { severities: [2, 2, 2], heldOut: [[]] }, 2)).toBeCloseTo(3, 12);
+  });
+
+  it('says where a region is in words', () => {
+    expect([placeWords(0.1, 0.1), placeWords(0.5, 0.5), placeWords(0.9, 0.5), placeWords(0.5, 0.9)]).toEqual(['top left', 'centre', 'middle right', 'bottom centre']);
   });
 
   it('passes a severe image whose largest region is under the minimum defect area, and says so', () => {
@@ -43,6 +68,6 @@ describe('decideImage', () => {
   });
 
   it('gives no verdict without an image calibration', () => {
-    expect(decideImage(9.5, maps, image, null, rule)).toEqual({ verdict: 'uncalibrated', threshold: null, reason: NEEDS_RECALIBRATION });
+    expect(decideImage(9.5, maps, image, null, rule)).toEqual({ verdict: 'uncalibrated', threshold: null, reason: NEEDS_RECALIBRATION, details: '', unsure: false });
   });
 });

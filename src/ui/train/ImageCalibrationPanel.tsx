@@ -4,14 +4,15 @@
  * images, and a warning in warning style when the model does not separate good from defective.
  */
 import { imageThreshold, type ImageThreshold } from '../../core/calibration/imageThreshold';
-import { qcCounts } from '../../core/metrics/qcCounts';
+import { qcCounts, type ScoredTestImage } from '../../core/metrics/qcCounts';
 import type { ImageCalibration } from '../../engine/api';
 import type { ModelRecord, ProjectRecord } from '../../storage/projectRecords';
 import { setAlpha } from '../../state/inspectionStore';
-import { WEAK_MODEL_HELP, weakModelReasons } from '../../state/modelHealth';
+import { modelStanding, weakModelHelp } from '../../state/modelHealth';
 import { ALPHA_PRESETS } from '../../state/settings';
 import { RateSelect } from '../common/RateSelect';
 import { percent } from '../format';
+import { CapabilityPanel } from './CapabilityPanel';
 
 const WIDTH = 320;
 const HEIGHT = 130;
@@ -19,17 +20,17 @@ const PAD = { left: 36, right: 10, top: 8, bottom: 24 };
 
 export function ImageCalibrationPanel({ record, project }: { readonly record: ModelRecord; readonly project: ProjectRecord }) {
   const calibration = record.model.imageCalibration;
-  const weak = weakModelReasons(calibration, record.evaluation);
+  const standing = modelStanding(record.model, record.evaluation, project);
   return (
     <section aria-labelledby="image-calibration-heading">
       <h3 id="image-calibration-heading">Pass / fail</h3>
-      {weak.length > 0 && (
+      {standing.weakReasons.length > 0 && (
         <div className="weak-model" role="alert">
-          <strong>This model does not separate good parts from defective ones well.</strong>
-          {weak.map((reason) => (
+          <strong>This model does not separate good parts from defective ones well: its passes are marked unsure.</strong>
+          {standing.weakReasons.map((reason) => (
             <p key={reason}>{reason}</p>
           ))}
-          <p>{WEAK_MODEL_HELP}</p>
+          <p>{weakModelHelp(record.model)}</p>
         </div>
       )}
       {calibration ? (
@@ -39,6 +40,11 @@ export function ImageCalibrationPanel({ record, project }: { readonly record: Mo
           This model needs recalibration: it has no held-out good images to set a pass/fail threshold (it was trained before image verdicts, or from fewer than 2 good images).
           Retrain it with at least 2 good images per class to get verdicts.
         </p>
+      )}
+      {record.model.capability && standing.capability && standing.capabilityLine ? (
+        <CapabilityPanel check={record.model.capability} summary={standing.capability} line={standing.capabilityLine} />
+      ) : (
+        calibration && <p className="muted">This model has no capability check (it was trained before the check existed): retrain it to learn which defects it catches.</p>
       )}
     </section>
   );
@@ -57,7 +63,7 @@ function Calibrated({ calibration, record, alpha }: { readonly calibration: Imag
           rates={ALPHA_PRESETS}
           onChoose={setAlpha}
           label="Image false-reject rate α"
-          meaning={(rate) => ` (about 1 good part in ${Math.round(1 / rate).toLocaleString()} rejected)`}
+          meaning={(rate) => alphaMeaning(rate, calibration, testImages)}
         />
       </label>
       <p>
@@ -81,6 +87,19 @@ function Calibrated({ calibration, record, alpha }: { readonly calibration: Imag
       )}
     </>
   );
+}
+
+/**
+ * A rate in the α menu, in plain words: the promise, whether the held-out images can bear it out
+ * (rule of three), and after an evaluation the share of good test parts it rejected.
+ */
+function alphaMeaning(rate: number, calibration: ImageCalibration, testImages: readonly ScoredTestImage[] | undefined): string {
+  const n = calibration.severities.length;
+  const promise = `about 1 good part in ${Math.round(1 / rate).toLocaleString()} rejected`;
+  const vouched = rate >= Math.min(1, 3 / n) ? `, as ${n} held-out images can confirm` : `; ${n} held-out images confirm only rates from ${percent(Math.min(1, 3 / n))}`;
+  if (!testImages) return ` (${promise}${vouched})`;
+  const qc = qcCounts(testImages, imageThreshold(calibration.severities, rate).severity);
+  return qc.goodImages > 0 ? ` (${promise}${vouched}; measured on the test set: ${percent(qc.goodRejectRate)})` : ` (${promise}${vouched})`;
 }
 
 /** What the threshold rests on, and the uncertainty when the held-out images are few for α. */
