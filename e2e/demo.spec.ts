@@ -99,7 +99,7 @@ test('demo → train (cancel once, then again) → inspect the test set → relo
 
   const csv = await download(page, 'Export CSV');
   expect(csv.name).toMatch(/\.csv$/);
-  expect(csv.text.split('\r\n')[0]).toBe('name,image_score,severity,epsilon,alpha,image_threshold,verdict,reason,flagged_share,region_count,largest_region_px,defect_type,backbone,model_trained_at,image_width,image_height,seconds,inspected_at');
+  expect(csv.text.split('\r\n')[0]).toBe('name,image_score,severity,severity_vs_limit,epsilon,alpha,image_threshold,verdict,unsure,reason,verdict_details,flagged_share,region_count,largest_region_px,defect_type,backbone,model_trained_at,image_width,image_height,seconds,inspected_at');
   expect(csv.text.trim().split('\r\n')).toHaveLength(19);
   const zip = await download(page, 'Heatmaps (PNG, zip)');
   expect(zip.text.slice(0, 2)).toBe('PK');

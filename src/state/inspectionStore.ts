@@ -20,7 +20,7 @@ import { modelStanding } from './modelHealth';
 import { addTestSet, dismissRejections, openProject, refreshStorage, updateProject, useProjects } from './projectsStore';
 import { engineClient, newId, projects } from './services';
 
-export type SortKey = 'name' | 'severity' | 'score' | 'verdict' | 'inspectedAt';
+export type SortKey = 'name' | 'severity' | 'verdict' | 'inspectedAt';
 
 export interface InspectionProgress {
   readonly label: string;
@@ -76,7 +76,7 @@ export async function loadResults(projectId: string, modelId: string | null): Pr
 export const select = (selectedId: string) => set({ selectedId });
 export const setOpacity = (opacity: number) => set({ opacity: Math.min(1, Math.max(0, opacity)) });
 export const setZoom = (zoom: number) => set({ zoom: Math.min(8, Math.max(1, zoom)) });
-export const sortBy = (key: SortKey) => set(({ sort }) => ({ sort: { key, descending: sort.key === key ? !sort.descending : key === 'score' || key === 'severity' } }));
+export const sortBy = (key: SortKey) => set(({ sort }) => ({ sort: { key, descending: sort.key === key ? !sort.descending : key === 'severity' } }));
 export const dismissInspectionMessages = () => set({ rejected: [], error: null });
 
 /** The regions, and with a minimum defect area the verdicts, of every kept result change with ε, in the database too. */

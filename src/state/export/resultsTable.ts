@@ -4,7 +4,9 @@
  */
 import { zipSync } from 'fflate';
 import { qcRow } from './evaluationExport';
+import { relativeSeverity } from '../../core/results/imageVerdict';
 import { imagePixelsPerMapPixel, regionsAt, rejectedShare } from '../../core/results/regions';
+import { modelStanding } from '../modelHealth';
 import type { EvaluationRecord, ImageRecord, ModelRecord, ProjectRecord, ResultRecord } from '../../storage/projectRecords';
 
 export interface ExportContext {
@@ -20,11 +22,17 @@ interface Row {
   readonly image_score: number;
   /** Nats, null for results from before image severities: what the verdict compares. */
   readonly severity: number | null;
+  /** The severity on the good parts' scale: 0 at the held-out images' median, 1 at the threshold (relativeSeverity). */
+  readonly severity_vs_limit: number | null;
   readonly epsilon: number;
   readonly alpha: number;
   readonly image_threshold: number | null;
   readonly verdict: string;
+  /** A pass from a weak model, to be looked at. */
+  readonly unsure: boolean;
   readonly reason: string;
+  /** The verdict's comparison in nats. */
+  readonly verdict_details: string;
   /** Share of the image's pixels flagged at ε, 0–1 (from the kept map, whose pixels are block maxima). */
   readonly flagged_share: number;
   /** Connected regions flagged at ε. */
@@ -44,16 +52,20 @@ interface Row {
 
 function rows({ images, results, model }: ExportContext): Row[] {
   const byId = new Map(images.map((i) => [i.id, i]));
+  const calibration = model?.model.imageCalibration ?? null;
   return results.map((r) => ({
     ...regionColumns(r),
     name: r.name,
     image_score: r.imageScore,
     severity: finite(r.severity),
+    severity_vs_limit: calibration && r.threshold !== null && Number.isFinite(r.severity) ? relativeSeverity(r.severity, calibration, r.threshold) : null,
     epsilon: r.epsilon,
     alpha: r.alpha,
     image_threshold: r.threshold,
     verdict: r.verdict,
+    unsure: r.unsure ?? false,
     reason: r.reason,
+    verdict_details: r.details ?? '',
     defect_type: (r.imageId && byId.get(r.imageId)?.defectType) || '',
     backbone: model?.model.backbone.name ?? '',
     model_trained_at: model?.model.createdAt ?? '',
@@ -77,9 +89,9 @@ function regionColumns(result: ResultRecord): Pick<Row, 'flagged_share' | 'regio
  * as a formula in a spreadsheet; a leading apostrophe keeps it text (OWASP's advice for CSV
  * injection). Names here are ones a person chose: files, folders, defect types.
  */
-export function csvField(value: string | number | null): string {
+export function csvField(value: string | number | boolean | null): string {
   if (value === null) return '';
-  if (typeof value === 'number') return String(value);
+  if (typeof value !== 'string') return String(value);
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
@@ -90,11 +102,14 @@ export function resultsCsv(context: ExportContext): Blob {
     'name',
     'image_score',
     'severity',
+    'severity_vs_limit',
     'epsilon',
     'alpha',
     'image_threshold',
     'verdict',
+    'unsure',
     'reason',
+    'verdict_details',
     'flagged_share',
     'region_count',
     'largest_region_px',
@@ -108,6 +123,15 @@ export function resultsCsv(context: ExportContext): Blob {
   ];
   const lines = [header.join(','), ...table.map((row) => header.map((key) => csvField(row[key])).join(','))];
   return new Blob([lines.join('\r\n') + '\r\n'], { type: 'text/csv' });
+}
+
+/** What the capability check says at the project's α and ε; null for a model without one. */
+function capabilityExport(record: ModelRecord, project: ProjectRecord) {
+  const standing = modelStanding(record.model, record.evaluation, project);
+  const check = record.model.capability;
+  if (!check || !standing.capability) return null;
+  const { kinds, midSizes, midEscape, escape, weak } = standing.capability;
+  return { summary: standing.capabilityLine, weak, midSizes, midEscape, escape, sizes: check.sizes, kinds, heldOutImages: check.images, longestSide: check.longestSide };
 }
 
 /** NaN is not JSON: figures that do not exist (one kind of image only) become null. */
@@ -148,6 +172,7 @@ export function resultsJson(context: ExportContext): Blob {
       settings: model.model.settings,
       validEtalons: model.model.summary.validEtalons,
       evaluation: figures(model.evaluation),
+      capability: capabilityExport(model, project),
     },
     epsilon: project.epsilon,
     alpha: project.alpha,

@@ -7,6 +7,7 @@ import { ErrorNote } from '../common/ErrorNote';
 import { Rejections } from '../common/Rejections';
 import { ImportedNotice } from '../start/ImportBundle';
 import { InspectInputs } from './InspectInputs';
+import { ModelStandingNote } from './ModelStandingNote';
 import { ResultsPanel } from './ResultsPanel';
 import { Viewer } from './Viewer';
 
@@ -36,6 +37,7 @@ export function InspectScreen() {
   return (
     <div className="inspect-screen">
       <ImportedNotice projectId={project.id} />
+      <ModelStandingNote model={model} project={project} />
       <InspectInputs />
       <ErrorNote message={error} onDismiss={dismissInspectionMessages} />
       <Rejections rejected={rejected} onDismiss={dismissInspectionMessages} />

@@ -1,19 +1,18 @@
 /** Everything inspected with the current model: a sortable table, the test-set figures, and the exports. */
 import { Fragment } from 'react';
-import { imageThreshold } from '../../core/calibration/imageThreshold';
+import { relativeSeverity } from '../../core/results/imageVerdict';
 import type { ResultRecord } from '../../storage/projectRecords';
 import { exportName, heatmapsZip, resultsCsv, resultsJson } from '../../state/export/resultsTable';
 import { clearResults, select, sortBy, useInspection, type SortKey } from '../../state/inspectionStore';
 import { useProjects } from '../../state/projectsStore';
 import { ConfirmButton } from '../common/ConfirmButton';
 import { saveBlob } from '../common/saveBlob';
-import { count, percent, score } from '../format';
+import { count, percent } from '../format';
 import { EvaluationFigures } from '../train/EvaluationFigures';
 
 const COLUMNS: readonly { key: SortKey; label: string }[] = [
   { key: 'name', label: 'Image' },
-  { key: 'severity', label: 'Severity' },
-  { key: 'score', label: 'Score' },
+  { key: 'severity', label: 'Severity (× limit)' },
   { key: 'verdict', label: 'Verdict' },
   { key: 'inspectedAt', label: 'Inspected' },
 ];
@@ -24,8 +23,6 @@ function compare(key: SortKey): (a: ResultRecord, b: ResultRecord) => number {
       return (a, b) => a.name.localeCompare(b.name, undefined, { numeric: true });
     case 'severity':
       return (a, b) => orderable(a.severity) - orderable(b.severity);
-    case 'score':
-      return (a, b) => a.imageScore - b.imageScore;
     case 'verdict':
       return (a, b) => a.verdict.localeCompare(b.verdict) || orderable(a.severity) - orderable(b.severity);
     case 'inspectedAt':
@@ -71,21 +68,22 @@ export function ResultsPanel() {
   const context = { project: current.project, model, images: current.images, results: sorted };
   const fails = results.filter((r) => r.verdict === 'fail').length;
   const passes = results.filter((r) => r.verdict === 'pass').length;
+  const unsure = results.filter((r) => r.unsure).length;
   const uncalibrated = results.length - fails - passes;
   const calibration = model?.model.imageCalibration ?? null;
-  const threshold = calibration ? imageThreshold(calibration.severities, current.project.alpha).severity : null;
 
   return (
     <section className="panel" aria-labelledby="results-heading">
       <h2 id="results-heading">Results</h2>
       {model?.evaluation && <EvaluationFigures project={current.project} model={model} evaluation={model.evaluation} />}
       <p>
-        {count(results.length, 'image')} inspected · {fails} fail · {passes} pass{uncalibrated > 0 && ` · ${uncalibrated} without a verdict`}
-        {model && <> · at α = {percent(current.project.alpha)}{threshold !== null && <>, threshold {threshold.toFixed(2)} nats</>}</>}
+        {count(results.length, 'image')} inspected · {fails} fail · {passes} pass{unsure > 0 && ` (${unsure} unsure: the model is weak)`}
+        {uncalibrated > 0 && ` · ${uncalibrated} without a verdict`}
+        {model && <> · at α = {percent(current.project.alpha)}</>}
       </p>
       <p className="muted">
-        Severity: how unlike every good image the worst spot is, in nats (the negative log likelihood ratio); the verdict compares it with the threshold. Score: the peak
-        pixel score 1 − s<sub>in</sub> of the heatmap, which stops at 1.
+        Severity: how unlike the good parts the worst spot is, as a multiple of the good parts&apos; limit at α (0: a typical good part; from 1 on: fails). Nats and pixel scores
+        are in each verdict&apos;s details and in the exports.
       </p>
       <div className="export-bar">
         <button type="button" disabled={results.length === 0} onClick={() => saveBlob(resultsCsv(context), exportName(current.project, 'results', 'csv'))}>
@@ -127,11 +125,12 @@ export function ResultsPanel() {
                       <PathText path={result.name} />
                     </button>
                   </td>
-                  <td className="number">{Number.isNaN(result.severity) ? '—' : result.severity.toFixed(2)}</td>
-                  <td className="number">{score(result.imageScore)}</td>
+                  <td className="number" title={result.details}>
+                    {calibration && result.threshold !== null && Number.isFinite(result.severity) ? `${relativeSeverity(result.severity, calibration, result.threshold).toFixed(2)}×` : '—'}
+                  </td>
                   <td>
-                    <span className={`badge ${result.verdict}`} title={result.reason}>
-                      {result.verdict === 'uncalibrated' ? 'no verdict' : result.verdict}
+                    <span className={`badge ${result.unsure ? 'unsure' : result.verdict}`} title={result.reason}>
+                      {result.verdict === 'uncalibrated' ? 'no verdict' : result.unsure ? `${result.verdict}?` : result.verdict}
                     </span>
                   </td>
                   <td>{new Date(result.inspectedAt).toLocaleTimeString()}</td>

@@ -30,8 +30,9 @@ export function Viewer({ model, epsilon, alpha, minDefectArea }: { readonly mode
     <section className="panel viewer-panel" aria-labelledby="viewer-heading">
       <h2 id="viewer-heading">{result ? result.name : 'No image inspected yet'}</h2>
       <div className="viewer-controls">
+        <span className="control-group-label">Verdict:</span>
         <label title="The share of good parts you accept to see failed: the verdict's threshold.">
-          α{' '}
+          good parts rejected α{' '}
           <RateSelect value={alpha} rates={ALPHA_PRESETS} onChoose={setAlpha} label="Image false-reject rate α" />
         </label>
         <label title="A severe image passes when its largest region at ε is smaller than this (0: no minimum).">
@@ -47,9 +48,10 @@ export function Viewer({ model, epsilon, alpha, minDefectArea }: { readonly mode
           />{' '}
           px
         </label>
-        <label>
-          ε{' '}
-          <RateSelect value={epsilon} rates={EPSILON_PRESETS} onChoose={setEpsilon} label="False-alarm rate ε" />
+        <span className="control-group-label">Heatmap:</span>
+        <label title="Which pixels the cyan outlines enclose: those that fewer than ε of normal pixels reach. A larger ε outlines more; it changes a verdict only through the minimum defect area.">
+          outline sensitivity ε{' '}
+          <RateSelect value={epsilon} rates={EPSILON_PRESETS} onChoose={setEpsilon} label="Outline sensitivity ε (pixel false-alarm rate)" />
         </label>
         <label>
           Heatmap opacity <input type="range" min={0} max={1} step={0.05} value={opacity} onChange={(e) => setOpacity(Number(e.currentTarget.value))} />
@@ -104,8 +106,9 @@ function Stage({ result, model, epsilon, opacity, zoom }: { readonly result: Res
 
   return (
     <>
-      <p className={`verdict ${result.verdict}`}>
-        {result.reason} {percent(share)} of the image flagged at ε = {percent(epsilon)}.
+      <p className={`verdict ${result.verdict}${result.unsure ? ' unsure' : ''}`} data-testid="verdict">
+        {result.reason} {percent(share)} of the image outlined at ε = {percent(epsilon)}.
+        {result.details && <span className="muted verdict-details"> Details: {result.details}.</span>}
       </p>
       <div className="viewer">
         <div
