@@ -5,6 +5,7 @@
  * put while the person moves between screens.
  */
 import { create } from 'zustand';
+import { alphaForThreshold, thresholdToCatch } from '../core/calibration/operatingPoint';
 import { GOOD_TYPE } from '../core/metrics/evaluation';
 import type { Job } from '../engine/client';
 import type { Inspection, InspectionSummary, Resolution } from '../engine/api';
@@ -82,8 +83,23 @@ export const dismissInspectionMessages = () => set({ rejected: [], error: null }
 /** The regions, and with a minimum defect area the verdicts, of every kept result change with ε, in the database too. */
 export const setEpsilon = (epsilon: number) => changeRule({ epsilon });
 
-/** Every kept result is decided again at the new image false-reject rate α. */
-export const setAlpha = (alpha: number) => changeRule({ alpha });
+/** Every kept result is decided again at the new image false-reject rate α, picked as it is. */
+export const setAlpha = (alpha: number) => changeRule({ alpha, catchRate: null });
+
+/**
+ * The threshold that fails `rate` of the current model's labelled defective test images, as its α
+ * (operatingPoint.ts); every kept result is decided again. Refused without an evaluation.
+ */
+export async function setCatchRate(rate: number): Promise<void> {
+  const target = currentModel();
+  const calibration = target?.model.model.imageCalibration;
+  const defects = (target?.model.evaluation?.testImages ?? []).filter((image) => image.defectType !== GOOD_TYPE).map((image) => image.severity);
+  if (!calibration || defects.length === 0) {
+    set({ error: 'A threshold by catch rate needs a model with pass/fail calibration and an evaluation on labelled defective images.' });
+    return;
+  }
+  await changeRule({ alpha: alphaForThreshold(calibration.severities, thresholdToCatch(defects, rate)), catchRate: rate });
+}
 
 /** Image pixels the largest region must cover for a FAIL; 0: no minimum. */
 export async function setMinDefectArea(pixels: number): Promise<void> {
@@ -140,8 +156,8 @@ function currentModel(): Target | null {
   const open = useProjects.getState().current;
   const model = open?.models.find((m) => m.id === open.project.modelId);
   if (!open || !model) return null;
-  const { epsilon, alpha, minDefectArea, resolution = 'model' } = open.project;
-  return { model, rule: { epsilon, alpha, minDefectArea }, projectId: open.project.id, resolution };
+  const { epsilon, alpha, minDefectArea, catchRate = null, resolution = 'model' } = open.project;
+  return { model, rule: { epsilon, alpha, minDefectArea, catchRate }, projectId: open.project.id, resolution };
 }
 
 /** Checks dropped or captured files and inspects those that are images. */

@@ -40,6 +40,8 @@ export interface ProjectRecord {
   readonly epsilon: number;
   /** The image false-reject rate α the verdicts are given at, in (0, 1): the share of good parts failed. */
   readonly alpha: number;
+  /** Set when α was chosen to catch this share of the labelled defective test images; absent or null: α was picked as it is. */
+  readonly catchRate?: number | null;
   /** Image pixels the largest region at ε must cover for a FAIL; 0: no minimum. */
   readonly minDefectArea: number;
   /** The size images are inspected at; absent in projects made before the choice: 'model'. */

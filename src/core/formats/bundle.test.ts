@@ -157,10 +157,11 @@ describe('model bundle', () => {
 
   it('round-trips the evaluation (NaN included) and the backbone it carries', () => {
     const { model, onnx } = withBackbone(fixture(2, true));
-    const bytes = writeBundle(model, { metrics: metrics(), backboneOnnx: onnx, projectName: 'Line 3: caps' });
+    const bytes = writeBundle(model, { metrics: metrics(), backboneOnnx: onnx, projectName: 'Line 3: caps', operatingPoint: { alpha: 0.025, catchRate: 0.8 } });
     const contents = readBundle(bytes);
     expect(contents.model).toEqual(model);
     expect(contents.projectName).toBe('Line 3: caps');
+    expect(contents.operatingPoint).toEqual({ alpha: 0.025, catchRate: 0.8 });
     expect(contents.metrics).toEqual(metrics());
     expect(Number.isNaN(contents.metrics?.perDefect['only good'].imageAuroc), 'NaN comes back as NaN').toBe(true);
     expect(contents.backboneOnnx && sha256Hex(contents.backboneOnnx)).toBe(model.backbone.sha256);
@@ -177,7 +178,9 @@ describe('model bundle', () => {
     delete manifest.backboneIncluded;
     delete manifest.project;
     delete manifest.capability;
+    delete manifest.operatingPoint;
     const contents = readBundle(pack(manifest, tensors));
+    expect(contents.operatingPoint).toBeNull();
     const { capability, ...withoutCheck } = model;
     expect(capability, 'the fixture has a capability check').toBeDefined();
     expect(contents.model).toEqual(withoutCheck);
@@ -293,8 +296,9 @@ describe('model bundle', () => {
 
   it('rejects 1,000 seeded mutations of a bundle with metrics and backbone with BundleErrors only', () => {
     const carried = withBackbone(fixture(2, true));
-    const good = writeBundle(carried.model, { metrics: metrics(), backboneOnnx: carried.onnx, projectName: 'caps' });
-    const original: BundleContents = { model: carried.model, metrics: metrics(), projectName: 'caps', backboneOnnx: carried.onnx };
+    const operatingPoint = { alpha: 0.032, catchRate: 0.9 };
+    const good = writeBundle(carried.model, { metrics: metrics(), backboneOnnx: carried.onnx, projectName: 'caps', operatingPoint });
+    const original: BundleContents = { model: carried.model, metrics: metrics(), projectName: 'caps', backboneOnnx: carried.onnx, operatingPoint };
     const unpacked = unpack(good);
     const rng = createRng(2026);
     const messages = new Set<string>();
@@ -352,8 +356,8 @@ function mutate(kind: number, rng: Rng, good: Uint8Array, { manifest, tensors, o
       // shrink; nor are the defect types: an evaluation may have fewer; nor are the test images'
       // severities, which evaluations from before them lack; nor the project's name, which older bundles lack;
       // nor the patches seen, which only a model trained over the memory bound has; nor the
-      // capability check as a whole, which models from before it lack).
-      const optional = (p: (string | number)[]) => p[0] === 'project' || p[1] === 'patchesSeenPerClass' || (p.length === 1 && p[0] === 'capability');
+      // capability check or the operating point as a whole, which bundles from before them lack).
+      const optional = (p: (string | number)[]) => p[0] === 'project' || p[1] === 'patchesSeenPerClass' || (p.length === 1 && (p[0] === 'capability' || p[0] === 'operatingPoint'));
       const keys = all.filter((p) => typeof p[p.length - 1] === 'string' && !(p.length === 3 && p[1] === 'perDefect') && !(p.length === 2 && p[1] === 'testImages') && !optional(p));
       const path = keys[rng.int(keys.length)];
       delete parentOf(m, path)[path[path.length - 1]];

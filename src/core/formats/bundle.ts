@@ -14,6 +14,8 @@
  * a bundle written before it has neither and imports as a model that needs recalibration.
  * The capability check (synthetic defects planted into the held-out images) is the manifest's
  * `capability`, numbers and all; absent or null where the model was not checked.
+ * `operatingPoint` ({ alpha, catchRate }, absent or null in older bundles) is the image
+ * false-reject rate the verdicts were given at, and the catch rate it was chosen by, if any.
  * `project` (absent or null in older bundles) is the name of the project the model was trained
  * in, so an import can keep it.
  *
@@ -25,6 +27,7 @@ import { zipSync } from 'fflate';
 import type { CapabilityCheck } from '../capability/capability';
 import { PLANT_KINDS, type PlantKind } from '../capability/plants';
 import type { Calibration } from '../calibration/calibrate';
+import type { OperatingPoint } from '../calibration/operatingPoint';
 import type { RateTable } from '../calibration/rateTable';
 import type { Mlp } from '../classifier/mlp';
 import type { CondensationVariant } from '../condensation/batch';
@@ -61,6 +64,8 @@ export interface BundleExtras {
   readonly projectName?: string | null;
   /** The backbone's ONNX file; its SHA-256 must be `model.backbone.sha256`. */
   readonly backboneOnnx?: Uint8Array | null;
+  /** The operating point the verdicts were given at. */
+  readonly operatingPoint?: OperatingPoint | null;
 }
 
 export interface BundleContents {
@@ -69,6 +74,8 @@ export interface BundleContents {
   readonly projectName: string | null;
   /** The backbone's ONNX file, checked against the manifest's SHA-256; null when the bundle does not carry it. */
   readonly backboneOnnx: Uint8Array | null;
+  /** The operating point it was exported with; null in bundles from before it. */
+  readonly operatingPoint: OperatingPoint | null;
 }
 
 export interface BundleLimits {
@@ -108,6 +115,7 @@ export function writeBundle(model: PixoodModel, extras: BundleExtras = {}): Uint
     format: BUNDLE_FORMAT,
     schemaVersion: BUNDLE_SCHEMA_VERSION,
     project: extras.projectName ?? null,
+    operatingPoint: extras.operatingPoint ?? null,
     backbone: model.backbone,
     settings: model.settings,
     classes: model.classes,
@@ -206,10 +214,21 @@ function readContents(bytes: Uint8Array, limits: BundleLimits): BundleContents {
   const m = manifest as Json;
   // Both keys came after the format's first files: a manifest without them has neither.
   const metrics = Object.hasOwn(m, 'metrics') ? readMetrics(m.metrics) : null;
-  return { model, metrics, projectName: readProjectName(m), backboneOnnx: readBackbone(m, entries.get(BACKBONE), model.backbone.sha256) };
+  return { model, metrics, projectName: readProjectName(m), backboneOnnx: readBackbone(m, entries.get(BACKBONE), model.backbone.sha256), operatingPoint: readOperatingPoint(m) };
 }
 
 /** The manifest's `project`: absent or null in bundles written before it. */
+function readOperatingPoint(m: Json): OperatingPoint | null {
+  const value = m.operatingPoint ?? null;
+  if (value === null) return null;
+  const o = object(value, 'operatingPoint');
+  const alpha = field(o, 'alpha', 'operatingPoint');
+  if (typeof alpha !== 'number' || !(alpha > 0 && alpha < 1)) fail(`operatingPoint.alpha is ${JSON.stringify(alpha)}, not a rate in (0, 1)`);
+  const catchRate = field(o, 'catchRate', 'operatingPoint');
+  if (catchRate !== null && (typeof catchRate !== 'number' || !(catchRate > 0 && catchRate <= 1))) fail(`operatingPoint.catchRate is ${JSON.stringify(catchRate)}, not null or a rate in (0, 1]`);
+  return { alpha, catchRate };
+}
+
 function readProjectName(m: Json): string | null {
   if (!Object.hasOwn(m, 'project') || m.project === null) return null;
   const name = string(m, 'project', 'the manifest');

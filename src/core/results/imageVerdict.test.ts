@@ -48,6 +48,13 @@ describe('decideImage', () => {
     expect(decideImage(9.5, maps, image, calibration, rule, weak)).toMatchObject({ verdict: 'fail', unsure: false });
   });
 
+  it('says when the threshold was set by a catch rate', () => {
+    expect(decideImage(9.5, maps, image, calibration, { ...rule, catchRate: 0.9 })).toMatchObject({
+      reason: 'FAIL: worst spot 1.1× the limit set to catch 90% of the labelled defects, 300 px region, top left.',
+      details: 'severity 9.50 ≥ threshold 9.10 nats (α = 10%, set to catch 90% of the labelled defects)',
+    });
+  });
+
   it('puts the severity on the good parts\' scale: 0 at their median, 1 at the limit', () => {
     expect(relativeSeverity(5.5, calibration, 9.1)).toBeCloseTo(0, 12);
     expect(relativeSeverity(9.1, calibration, 9.1)).toBeCloseTo(1, 12);

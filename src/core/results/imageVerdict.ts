@@ -21,6 +21,8 @@ export interface VerdictRule {
   readonly epsilon: number;
   /** Image pixels the largest region must cover for a FAIL; 0: no minimum. */
   readonly minDefectArea: number;
+  /** Set when α was chosen to catch this share of the labelled defects (operatingPoint.ts); every verdict says so. */
+  readonly catchRate?: number | null;
 }
 
 export interface ImageVerdict {
@@ -70,8 +72,10 @@ export function decideImage(
     return { verdict: 'uncalibrated', threshold: null, reason, details: '', unsure: false };
   }
   const threshold = imageThreshold(calibration.severities, rule.alpha).severity;
-  const details = `severity ${severity.toFixed(2)} ${severity >= threshold ? '≥' : '<'} threshold ${threshold.toFixed(2)} nats (α = ${formatRate(rule.alpha)})`;
-  const worst = `worst spot ${relativeSeverity(severity, calibration, threshold).toFixed(1)}× the good parts' limit`;
+  const chosen = rule.catchRate ? `, set to catch ${formatRate(rule.catchRate)} of the labelled defects` : '';
+  const details = `severity ${severity.toFixed(2)} ${severity >= threshold ? '≥' : '<'} threshold ${threshold.toFixed(2)} nats (α = ${formatRate(rule.alpha)}${chosen})`;
+  const limit = rule.catchRate ? `the limit set to catch ${formatRate(rule.catchRate)} of the labelled defects` : "the good parts' limit";
+  const worst = `worst spot ${relativeSeverity(severity, calibration, threshold).toFixed(1)}× ${limit}`;
   if (severity < threshold) {
     if (weakModel === null) return { verdict: 'pass', threshold, reason: `PASS: ${worst}.`, details, unsure: false };
     return { verdict: 'pass', threshold, reason: `PASS, unsure: ${worst}, but this model is weak (${weakModel}); have a person look.`, details, unsure: true };

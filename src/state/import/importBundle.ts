@@ -56,7 +56,7 @@ export async function importBundle(file: Blob, fileName: string, services: Impor
     if (error instanceof BundleError) return refuse(error.message.replace(/^model bundle: /, ''));
     throw error;
   }
-  const { model, metrics, projectName, backboneOnnx } = contents;
+  const { model, metrics, projectName, backboneOnnx, operatingPoint } = contents;
   const { sha256 } = model.backbone;
 
   const stored = (await services.engine.listModels()).find((m) => m.id === sha256) ?? null;
@@ -97,7 +97,8 @@ export async function importBundle(file: Blob, fileName: string, services: Impor
     settings: model.settings,
     modelId,
     epsilon: DEFAULT_EPSILON,
-    alpha: DEFAULT_ALPHA,
+    alpha: operatingPoint?.alpha ?? DEFAULT_ALPHA,
+    catchRate: operatingPoint?.catchRate ?? null,
     minDefectArea: 0,
     createdAt: new Date().toISOString(),
   };

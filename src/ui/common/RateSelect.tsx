@@ -13,9 +13,11 @@ interface RateSelectProps {
 }
 
 export function RateSelect({ value, rates, onChoose, id, label, describedBy, meaning }: RateSelectProps) {
+  // A rate chosen another way (α set by a catch rate) is offered beside the presets, so the menu shows it.
+  const offered = rates.includes(value) ? rates : [...rates, value].sort((a, b) => a - b);
   return (
     <select id={id} aria-label={label} aria-describedby={describedBy} value={value} onChange={(e) => void onChoose(Number(e.currentTarget.value))}>
-      {rates.map((rate) => (
+      {offered.map((rate) => (
         <option key={rate} value={rate}>
           {percent(rate)}
           {meaning?.(rate)}

@@ -13,6 +13,7 @@ import { ALPHA_PRESETS } from '../../state/settings';
 import { RateSelect } from '../common/RateSelect';
 import { percent } from '../format';
 import { CapabilityPanel } from './CapabilityPanel';
+import { TradeOffPanel } from './TradeOffPanel';
 
 const WIDTH = 320;
 const HEIGHT = 130;
@@ -34,7 +35,10 @@ export function ImageCalibrationPanel({ record, project }: { readonly record: Mo
         </div>
       )}
       {calibration ? (
-        <Calibrated calibration={calibration} record={record} alpha={project.alpha} />
+        <>
+          <Calibrated calibration={calibration} record={record} alpha={project.alpha} />
+          {record.evaluation?.testImages && <TradeOffPanel model={record.model} calibration={calibration} testImages={record.evaluation.testImages} project={project} />}
+        </>
       ) : (
         <p className="warning">
           This model needs recalibration: it has no held-out good images to set a pass/fail threshold (it was trained before image verdicts, or from fewer than 2 good images).
