@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_EPSILON, DEFAULT_SETTINGS } from '../../src/state/settings';
+import { DEFAULT_ALPHA, DEFAULT_EPSILON, DEFAULT_SETTINGS } from '../../src/state/settings';
 import { CliError, EVAL_USAGE, EXIT, INSPECT_USAGE, parseDemoWriteArgs, parseEvalArgs, parseInspectArgs, parseSuiteArgs } from './args';
 
 function usageError(parse: () => unknown): CliError {
@@ -34,15 +34,32 @@ describe('eval arguments', () => {
         path: 'auto',
         out: null,
         bundleOut: null,
+        threshold: { alpha: DEFAULT_ALPHA },
       },
     });
   });
 
   it('reads every option, as --flag value and as --flag=value', () => {
-    const parsed = parseEvalArgs(['--data=d', '--backbone', 'm.onnx', '--size', '336', '--k=50', '--epochs', '3', '--upsample', '1', '--seed', '7', '--native', '--joint', '--path', 'wasm', '--out', 'r.json', '--bundle-out', 'm.pixood']);
+    const parsed = parseEvalArgs(['--data=d', '--backbone', 'm.onnx', '--size', '336', '--k=50', '--epochs', '3', '--upsample', '1', '--seed', '7', '--native', '--joint', '--path', 'wasm', '--out', 'r.json', '--bundle-out', 'm.pixood', '--alpha', '0.05']);
     expect(parsed.help).toBe(false);
     if (parsed.help) return;
-    expect(parsed.options).toEqual({ data: 'd', backbone: { file: 'm.onnx' }, size: 336, etalons: 50, epochs: 3, upsample: 1, seed: 7, resolution: 'native', joint: true, path: 'wasm', out: 'r.json', bundleOut: 'm.pixood' });
+    expect(parsed.options).toEqual({
+      data: 'd',
+      backbone: { file: 'm.onnx' },
+      size: 336,
+      etalons: 50,
+      epochs: 3,
+      upsample: 1,
+      seed: 7,
+      resolution: 'native',
+      joint: true,
+      path: 'wasm',
+      out: 'r.json',
+      bundleOut: 'm.pixood',
+      threshold: { alpha: 0.05 },
+    });
+    const byCatch = parseEvalArgs(['--data', 'd', '--catch', '0.9']);
+    expect(!byCatch.help && byCatch.options.threshold).toEqual({ catchRate: 0.9 });
   });
 
   it('answers --help with the usage alone', () => {
@@ -51,6 +68,8 @@ describe('eval arguments', () => {
 
   it.each([
     [['--data', 'd', '--frobnicate'], 'Unknown option --frobnicate.'],
+    [['--data', 'd', '--catch', '0.9', '--alpha', '0.01'], '--alpha and --catch each set the threshold: give one of them.'],
+    [['--data', 'd', '--catch', '1.5'], '--catch must be a share of the defective images, 0 < R ≤ 1, not “1.5”.'],
     [['--data'], '--data needs a value.'],
     [['--data', '--joint'], '--data needs a value.'],
     [['--data='], '--data needs a value.'],

@@ -33,6 +33,12 @@ export type PathOption = 'auto' | 'webgpu' | 'wasm';
 /** 'builtin' or the path of an .onnx file. */
 export type BackboneOption = 'builtin' | { readonly file: string };
 
+/**
+ * How the image threshold is chosen: an α (the share of good parts to reject, from the held-out
+ * good images), or a catch rate on the labelled defective images (reported with its α).
+ */
+export type ThresholdChoice = { readonly alpha: number } | { readonly catchRate: number };
+
 export interface EvalOptions {
   readonly data: string;
   readonly backbone: BackboneOption;
@@ -47,6 +53,7 @@ export interface EvalOptions {
   readonly path: PathOption;
   readonly out: string | null;
   readonly bundleOut: string | null;
+  readonly threshold: ThresholdChoice;
 }
 
 /** `eval:suite`: every dataset under one folder, with each backbone, under the same settings. */
@@ -105,6 +112,10 @@ Options:
 ${PATH_TEXT}
   --out FILE.json          also write the JSON document to FILE.json
   --bundle-out FILE.pixood also export the trained model (one category, or --joint)
+  --alpha A                the QC counts and the capability check at the image false-reject
+                           rate α, 0 < A < 1 (default ${DEFAULT_ALPHA})
+  --catch R                instead, at the threshold that fails a share R (0 < R ≤ 1) of the
+                           labelled defective test images, reported with the α it comes to
   --help                   this text
 
 ${EXIT_TEXT}
@@ -262,7 +273,7 @@ function jsonOut(values: Map<string, string>): string | null {
 }
 
 export function parseEvalArgs(argv: readonly string[]): Parsed<EvalOptions> {
-  const { values, positional } = split(argv, { ...TRAINING_FLAGS, data: 'value', backbone: 'value', joint: 'switch', out: 'value', 'bundle-out': 'value', help: 'switch' });
+  const { values, positional } = split(argv, { ...TRAINING_FLAGS, data: 'value', backbone: 'value', joint: 'switch', out: 'value', 'bundle-out': 'value', alpha: 'value', catch: 'value', help: 'switch' });
   if (values.has('help')) return { help: true };
   noPositional(positional);
   const training = trainingOptions(values);
@@ -278,6 +289,7 @@ export function parseEvalArgs(argv: readonly string[]): Parsed<EvalOptions> {
       joint: values.has('joint'),
       out,
       bundleOut,
+      threshold: thresholdChoice(values),
     },
   };
 }
@@ -312,6 +324,15 @@ export function parseInspectArgs(argv: readonly string[]): Parsed<InspectOptions
 }
 
 /** A rate option in (0, 1), or its default when not given. */
+function thresholdChoice(values: ReadonlyMap<string, string>): ThresholdChoice {
+  if (!values.has('catch')) return { alpha: rate(values, 'alpha', DEFAULT_ALPHA) };
+  if (values.has('alpha')) throw new CliError(EXIT.usage, '--alpha and --catch each set the threshold: give one of them.');
+  const text = values.get('catch') ?? '';
+  const catchRate = Number(text);
+  if (!(catchRate > 0 && catchRate <= 1) || text.trim() === '') throw new CliError(EXIT.usage, `--catch must be a share of the defective images, 0 < R ≤ 1, not “${text}”.`);
+  return { catchRate };
+}
+
 function rate(values: ReadonlyMap<string, string>, name: string, fallback: number): number {
   const text = values.get(name);
   const value = text === undefined ? fallback : Number(text);

@@ -122,4 +122,18 @@ describe('the eval JSON', () => {
     expect(capabilityLines('wood', json.capability)).toEqual(PLANT_KINDS.map((kind) => `capability: name=wood kind=${kind} a90_px=16 mid_escape=0.500 escape_all=0.500`));
     expect(capabilityLines('no calibration', null)).toEqual(['capability: name=no_calibration none (no held-out good images to plant into)']);
   });
+
+  it('sets the threshold by a catch rate on the labelled defects and reports the α it comes to', () => {
+    const withImages = report(0.9, 0.9);
+    // Four defects at severities 50, 60, 70 and 120: catching 75% needs the threshold at 60.
+    const scored = { ...withImages, testImages: [{ defectType: 'good', severity: 10 }, ...[50, 60, 70, 120].map((severity) => ({ defectType: 'hole', severity }))] };
+    const json = evalJson(result([group('wood', scored, 4)]), DEFAULT_SETTINGS, 'model', false, '156.0', { setup: 1, total: 30 }, { catchRate: 0.75 });
+    expect(json.catch_rate).toBe(0.75);
+    expect(json.image_threshold).toBeLessThanOrEqual(60);
+    expect(json.image_threshold).toBeGreaterThan(59.99);
+    expect(json.defect_escape_rate).toBe(0.25);
+    // The held-out severities 0.5 … 100: a threshold of 60 rejects about 40% of them.
+    expect(json.alpha).toBeGreaterThan(0.39);
+    expect(json.alpha).toBeLessThan(0.41);
+  });
 });

@@ -3,20 +3,28 @@
  * (fractions in [0, 1]; null where undefined, e.g. an image AUROC without good images), per
  * defect type, per category with their mean on top when there are several, the time of each
  * stage, the execution path, the backbone, the settings and the browser. Beside the AUROCs, the
- * QC counts at the image threshold for the default α (DEFAULT_ALPHA): `image_threshold`,
- * `good_reject_rate`, `defect_escape_rate` (per defect type under `per_defect`).
+ * QC counts at the image threshold for α (the default DEFAULT_ALPHA, or --alpha) or for a catch
+ * rate on the labelled defects (--catch, with the α it comes to): `alpha`, `catch_rate`,
+ * `image_threshold`, `good_reject_rate`, `defect_escape_rate` (per defect type under `per_defect`);
+ * and the capability check at that α (`capability`).
  */
 import { capabilityAt, type CapabilityCheck } from '../../src/core/capability/capability';
 import { DEFAULT_ALPHA, imageThreshold } from '../../src/core/calibration/imageThreshold';
+import { alphaForThreshold, thresholdToCatch } from '../../src/core/calibration/operatingPoint';
+import { GOOD_TYPE } from '../../src/core/metrics/evaluation';
 import { DEFAULT_EPSILON } from '../../src/state/settings';
 import type { EngineInfo, Resolution } from '../../src/engine/api';
 import type { ImageCalibration, TrainingSettings, TrainingStage } from '../../src/core/model/pixoodModel';
 import { figureRow, qcRow, type FigureRow } from '../../src/state/export/evaluationExport';
+import type { ThresholdChoice } from './args';
 import type { BackboneUsed, CategoryRun, EvalResult } from './protocol';
 
 /** The QC counts of a set of images at the image threshold; null where they cannot be given. */
 export interface QcJson {
-  readonly alpha: number;
+  /** The image false-reject rate α the threshold is (for a catch rate, the α whose threshold it is; null without a calibration). */
+  readonly alpha: number | null;
+  /** The share of the labelled defective images the threshold was set to fail; null: set by α. */
+  readonly catch_rate: number | null;
   readonly image_threshold: number | null;
   readonly good_reject_rate: number | null;
   readonly defect_escape_rate: number | null;
@@ -98,24 +106,47 @@ export interface EvalJson extends CategoryJson {
   readonly browser: { readonly chromium: string } & EngineInfo;
 }
 
-function categoryJson({ report, imageCalibration, capability }: CategoryRun): CategoryJson {
-  const { per_defect_escape_rate: escapes, ...qc } = qcRow(report, imageCalibration, DEFAULT_ALPHA);
+/** The α of a threshold choice for one category's model and test images; null where a catch rate has no defective image or calibration to go by. */
+function alphaOf(choice: ThresholdChoice, { report, imageCalibration }: CategoryRun): number | null {
+  if ('alpha' in choice) return choice.alpha;
+  const defects = (report.testImages ?? []).filter((image) => image.defectType !== GOOD_TYPE).map((image) => image.severity);
+  if (!imageCalibration || defects.length === 0) return null;
+  return alphaForThreshold(imageCalibration.severities, thresholdToCatch(defects, choice.catchRate));
+}
+
+function categoryJson(run: CategoryRun, choice: ThresholdChoice): CategoryJson {
+  const { report, imageCalibration, capability } = run;
+  const alpha = alphaOf(choice, run);
+  const catchRate = 'catchRate' in choice ? choice.catchRate : null;
+  if (alpha === null) {
+    const perDefect = Object.fromEntries(Object.entries(report.perDefect).map(([type, f]) => [type, { ...figureRow(f), defect_escape_rate: null }]));
+    return { ...figureRow(report.overall), alpha, catch_rate: catchRate, image_threshold: null, good_reject_rate: null, defect_escape_rate: null, per_defect: perDefect, capability: null };
+  }
+  const { per_defect_escape_rate: escapes, ...qc } = qcRow(report, imageCalibration, alpha);
   const perDefect = Object.fromEntries(Object.entries(report.perDefect).map(([type, f]) => [type, { ...figureRow(f), defect_escape_rate: escapes[type] ?? null }]));
   return {
     ...figureRow(report.overall),
     ...qc,
+    catch_rate: catchRate,
     per_defect: perDefect,
-    capability: capability && imageCalibration ? capabilityJson(capability, imageCalibration, DEFAULT_ALPHA, DEFAULT_EPSILON) : null,
+    capability: capability && imageCalibration ? capabilityJson(capability, imageCalibration, alpha, DEFAULT_EPSILON) : null,
   };
 }
 
 /** The mean of each QC rate over categories (null when one is null), and their thresholds only when there is one. */
-function meanQc(all: readonly QcJson[]): QcJson {
+function meanQc(all: readonly QcJson[], choice: ThresholdChoice): QcJson {
   const mean = (key: 'good_reject_rate' | 'defect_escape_rate') => {
     const values = all.map((q) => q[key]);
     return values.some((v) => v === null) ? null : (values as number[]).reduce((a, b) => a + b, 0) / values.length;
   };
-  return { alpha: DEFAULT_ALPHA, image_threshold: all.length === 1 ? all[0].image_threshold : null, good_reject_rate: mean('good_reject_rate'), defect_escape_rate: mean('defect_escape_rate') };
+  // A catch rate gives each category its own α: the mean has none.
+  return {
+    alpha: 'alpha' in choice ? choice.alpha : null,
+    catch_rate: 'catchRate' in choice ? choice.catchRate : null,
+    image_threshold: all.length === 1 ? all[0].image_threshold : null,
+    good_reject_rate: mean('good_reject_rate'),
+    defect_escape_rate: mean('defect_escape_rate'),
+  };
 }
 
 const FRACTIONS = ['image_auroc', 'pixel_auroc', 'aupro_0_3', 'pixel_ap', 'f1_max', 'fpr_at_95_tpr'] as const;
@@ -136,15 +167,23 @@ export function meanFigures(all: readonly FigureRow[]): FigureRow {
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
 /** `setupSeconds`: starting the dev server and the browser, before the page's own setup. */
-export function evalJson(result: EvalResult, settings: TrainingSettings, resolution: Resolution, joint: boolean, chromium: string, seconds: { setup: number; total: number }): EvalJson {
+export function evalJson(
+  result: EvalResult,
+  settings: TrainingSettings,
+  resolution: Resolution,
+  joint: boolean,
+  chromium: string,
+  seconds: { setup: number; total: number },
+  choice: ThresholdChoice = { alpha: DEFAULT_ALPHA },
+): EvalJson {
   const runs = result.groups.flatMap((g) => g.categories);
-  const categories = Object.fromEntries(runs.map((run) => [run.name, categoryJson(run)]));
+  const categories = Object.fromEntries(runs.map((run) => [run.name, categoryJson(run, choice)]));
   // Several categories: the mean on top, and every category's defect types as '<category>/<type>'.
   const allDefects = Object.entries(categories).flatMap(([name, c]) => Object.entries(c.per_defect).map(([type, f]) => [`${name}/${type}`, f] as const));
   // One model over several categories (joint) has one check; separate models have one each, under `categories`.
   const oneModel = result.groups.length === 1 ? categories[runs[0].name].capability : null;
   const top: CategoryJson =
-    runs.length === 1 ? categories[runs[0].name] : { ...meanFigures(Object.values(categories)), ...meanQc(Object.values(categories)), per_defect: Object.fromEntries(allDefects), capability: oneModel };
+    runs.length === 1 ? categories[runs[0].name] : { ...meanFigures(Object.values(categories)), ...meanQc(Object.values(categories), choice), per_defect: Object.fromEntries(allDefects), capability: oneModel };
   const stage = (name: TrainingStage) => sum(result.groups.map((g) => g.training[name]));
   const kernels = result.groups.every((g) => g.kernels === 'gpu') ? 'gpu' : 'cpu';
   return {

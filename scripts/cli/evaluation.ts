@@ -3,16 +3,16 @@
  * job for the harness page (cli/eval.html), and its result as the eval JSON document.
  */
 import { basename, resolve } from 'node:path';
-import { DEFAULT_SETTINGS } from '../../src/state/settings';
+import { DEFAULT_ALPHA, DEFAULT_SETTINGS } from '../../src/state/settings';
 import type { TrainingSettings } from '../../src/core/model/pixoodModel';
 import type { Resolution } from '../../src/core/model/requests';
-import { CliError, EXIT, type BackboneOption, type EvalOptions } from './args';
+import { CliError, EXIT, type BackboneOption, type EvalOptions, type ThresholdChoice } from './args';
 import { readDataset, requireFile } from './dataset';
 import { evalJson, type EvalJson } from './evalReport';
 import type { Harness } from './harness';
 import type { BackboneChoice, EvalJob, EvalResult } from './protocol';
 
-export type EvalRequest = Pick<EvalOptions, 'data' | 'backbone' | 'size' | 'etalons' | 'epochs' | 'upsample' | 'seed' | 'resolution' | 'joint' | 'path' | 'bundleOut'>;
+export type EvalRequest = Pick<EvalOptions, 'data' | 'backbone' | 'size' | 'etalons' | 'epochs' | 'upsample' | 'seed' | 'resolution' | 'joint' | 'path' | 'bundleOut'> & Partial<Pick<EvalOptions, 'threshold'>>;
 
 export interface PreparedEval {
   readonly job: EvalJob;
@@ -21,6 +21,7 @@ export interface PreparedEval {
   readonly resolution: Resolution;
   readonly joint: boolean;
   readonly outDir: string | null;
+  readonly threshold: ThresholdChoice;
 }
 
 /** Reads and checks the dataset (and the backbone file), so bad data is named before the browser starts. */
@@ -35,7 +36,15 @@ export async function prepareEval(request: EvalRequest): Promise<PreparedEval> {
   const settings: TrainingSettings = { ...DEFAULT_SETTINGS, longestSide: request.size, etalons: request.etalons, condensationEpochs: request.epochs, upsample: request.upsample, seed: request.seed };
   const job: EvalJob = { groups, backbone, settings, resolution: request.resolution, path: request.path, bundleOut: request.bundleOut ? basename(request.bundleOut) : null };
   process.stderr.write(`${categories.length} ${categories.length === 1 ? 'category' : 'categories'}: ${categories.map((c) => `${c.name} (${c.train.length} train, ${c.test.length} test)`).join(', ')}\n`);
-  return { job, files, settings, resolution: request.resolution, joint: request.joint, outDir: request.bundleOut ? resolve(request.bundleOut, '..') : null };
+  return {
+    job,
+    files,
+    settings,
+    resolution: request.resolution,
+    joint: request.joint,
+    outDir: request.bundleOut ? resolve(request.bundleOut, '..') : null,
+    threshold: request.threshold ?? { alpha: DEFAULT_ALPHA },
+  };
 }
 
 async function backboneChoice(option: BackboneOption, files: Map<string, string>): Promise<BackboneChoice> {
@@ -50,5 +59,5 @@ export async function runEval(harness: Harness, prepared: PreparedEval, setupSec
   const started = performance.now();
   const result = await harness.run<EvalResult>({ page: 'cli/eval.html', job: prepared.job, files: prepared.files, outDir: prepared.outDir });
   const total = setupSeconds + (performance.now() - started) / 1000;
-  return evalJson(result, prepared.settings, prepared.resolution, prepared.joint, harness.browserVersion, { setup: setupSeconds, total });
+  return evalJson(result, prepared.settings, prepared.resolution, prepared.joint, harness.browserVersion, { setup: setupSeconds, total }, prepared.threshold);
 }
