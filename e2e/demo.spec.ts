@@ -3,7 +3,8 @@
  * which must leave the project usable), inspect the test set, read the figures, export, and
  * find everything again after a reload and after the browser is closed and opened on the same
  * profile. Prints `demo: image_auroc=… pixel_auroc=… good_pass=…/… defect_fail=…/…`: at the
- * default α every good test image passes and every defective one fails.
+ * default α every good test image passes and every defective one fails. Then the Train screen
+ * says what the model catches, and a threshold set to catch half the defects fails half of them.
  */
 import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -141,6 +142,22 @@ test('demo → train (cancel once, then again) → inspect the test set → relo
   expect(await figure(page, 'pixel-auroc')).toBe(pixelAuroc);
   await page.getByRole('link', { name: 'Train' }).click();
   await expect(page.getByRole('img', { name: /Density of normal pixels/ })).toBeVisible();
+
+  // What the model catches, from good images only, and the operating point chosen by catch rate:
+  // half of the 12 defective test images, so 6 fail, and every verdict says how it was set.
+  await expect(page.locator('[data-figure="capability-line"]')).toContainText(/^Catches /);
+  const tradeOff = page.getByTestId('trade-off');
+  await expect(tradeOff.locator('[data-figure="operating-point"]')).toContainText('catches 100% of the defective ones');
+  await tradeOff.getByLabel('Catch').fill('50');
+  await expect(tradeOff.locator('[data-figure="catch-preview"]')).toContainText('rejects 0% of the good test parts and catches 50% of the defective ones');
+  await tradeOff.getByRole('button', { name: 'Use this threshold' }).click();
+  await expect(tradeOff.locator('[data-figure="operating-point"]')).toContainText('set to catch 50%');
+  await page.getByRole('link', { name: 'Inspect' }).click();
+  await expect(page.getByTestId('model-standing')).toHaveAttribute('data-weak', 'false');
+  const badges = page.getByRole('region', { name: 'Inspected images' }).locator('.badge');
+  await expect(badges.filter({ hasText: /^fail$/ })).toHaveCount(6);
+  await expect(badges.filter({ hasText: /^pass$/ })).toHaveCount(12);
+  await expect(page.locator('.viewer-panel .verdict')).toContainText('set to catch 50% of the labelled defects');
   expect(errorsAfter, 'console errors after the restart').toEqual([]);
   await context.close();
 });

@@ -69,7 +69,12 @@ let cancelled = false;
 /** Loads the kept results of a project's current model. */
 export async function loadResults(projectId: string, modelId: string | null): Promise<void> {
   const all = modelId ? await (await projects()).listResults(projectId) : [];
-  const results = all.filter((r) => r.modelId === modelId).sort((a, b) => a.inspectedAt.localeCompare(b.inspectedAt));
+  const target = currentModel();
+  // Decided again as they load: the rule (α set on the Train screen) or the model's standing may have changed since they were kept.
+  const results = all
+    .filter((r) => r.modelId === modelId)
+    .sort((a, b) => a.inspectedAt.localeCompare(b.inspectedAt))
+    .map((r) => (target && target.model.id === modelId ? { ...r, ...decided(r, target.model, target.rule) } : r));
   const selectedId = get().projectId === projectId && results.some((r) => r.id === get().selectedId) ? get().selectedId : (results.at(-1)?.id ?? null);
   set({ projectId, results, selectedId, ...(get().projectId !== projectId && { rejected: [], error: null }) });
 }

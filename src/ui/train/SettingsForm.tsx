@@ -60,7 +60,11 @@ export function SettingsForm() {
           Thorough (the paper's settings)
         </button>
       </fieldset>
-      <Setting id="epsilon" label="False-alarm rate ε" explanation="The share of normal pixels you accept to see flagged: it outlines where the defects are. Pass/fail has its own rate α, on the model panel. No retraining needed.">
+      <Setting
+        id="epsilon"
+        label="Heatmap outline sensitivity ε"
+        explanation="Outlines the pixels that fewer than this share of normal pixels reach: where the defects are. It does not decide pass/fail (that is α, on the model panel) except through a minimum defect area. No retraining needed."
+      >
         <RateSelect id="epsilon" describedBy="epsilon-help" value={project.epsilon} rates={EPSILON_PRESETS} onChoose={setEpsilon} />
       </Setting>
     </section>

@@ -1,0 +1,74 @@
+/**
+ * A deliberately weak model: four good images at the smallest input size, then a labelled test
+ * set whose "defective" images are good textures with a mask drawn on them, so nothing can tell
+ * them apart. The Train screen draws what the capability check found; the Inspect screen and
+ * every pass it gives say the model is weak, and no pass is a confident green one.
+ */
+import { expect, test } from '@playwright/test';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { checkScreen, watchConsole } from './helpers/page';
+import { defectMask, texturePng } from './helpers/images';
+
+test.use({ viewport: { width: 1366, height: 768 } });
+
+const TIMEOUT = 240_000;
+
+function write(root: string, path: string, bytes: Uint8Array): void {
+  mkdirSync(dirname(join(root, path)), { recursive: true });
+  writeFileSync(join(root, path), bytes);
+}
+
+test('a weak model shows its weak state on Inspect and in each of its passes', async ({ page }) => {
+  test.setTimeout(600_000);
+  const errors = watchConsole(page);
+  const root = mkdtempSync(join(tmpdir(), 'pixood-weak-'));
+  for (let i = 0; i < 4; i++) write(root, `cloth/${i}.png`, texturePng(700 + i));
+  for (let i = 0; i < 4; i++) {
+    write(root, `line/test/good/${i}.png`, texturePng(720 + i));
+    write(root, `line/test/hole/${i}.png`, texturePng(740 + i));
+    write(root, `line/ground_truth/hole/${i}_mask.png`, defectMask(112, 8 + 2 * i));
+  }
+
+  await page.goto('/');
+  await page.getByRole('button', { name: 'New project' }).click();
+  await page.getByLabel('Project name').fill('Weak on purpose');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Weak on purpose', { timeout: 60_000 });
+  await page.getByRole('group', { name: 'Drop a folder of good images' }).locator('input[webkitdirectory]').setInputFiles(join(root, 'cloth'));
+  await expect(page.getByRole('article', { name: 'Class cloth' })).toContainText('4 images', { timeout: 60_000 });
+
+  await page.getByRole('link', { name: 'Train', exact: true }).click();
+  await page.getByLabel('Input size').selectOption('224');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByText(/^Trained in/)).toBeVisible({ timeout: TIMEOUT });
+  // The check ran on the 2 held-out images and is drawn: one curve and one row per kind.
+  const capability = page.getByTestId('capability');
+  await expect(capability.locator('[data-figure="capability-line"]')).toContainText("(sizes at the model's 224-px input)");
+  await expect(capability.locator('tbody tr')).toHaveCount(6);
+  await expect(capability.getByRole('img', { name: /Share of synthetic defects caught against their size, 2 to 56 px/ })).toBeVisible();
+
+  await page.getByRole('link', { name: 'Inspect', exact: true }).click();
+  await page.getByRole('group', { name: 'Drop images to inspect' }).locator('input[webkitdirectory]').setInputFiles(join(root, 'line'));
+  await expect(page.locator('[data-figure="image-auroc"]').first()).toBeVisible({ timeout: TIMEOUT });
+  const standing = page.getByTestId('model-standing');
+  await expect(standing).toHaveAttribute('data-weak', 'true');
+  await expect(standing).toContainText('Weak model: a PASS here says little');
+  await expect(standing).toContainText('a DINOv2 backbone');
+
+  const badges = page.getByRole('region', { name: 'Inspected images' }).locator('.badge');
+  await expect(badges).toHaveCount(8);
+  const passes = await badges.filter({ hasText: /^pass/i }).count();
+  expect(passes, 'a weak model passes some of these parts').toBeGreaterThan(0);
+  await expect(badges.filter({ hasText: /^pass$/ }), 'no pass of a weak model reads as a plain pass').toHaveCount(0);
+  await expect(badges.filter({ hasText: /^pass\?$/ })).toHaveCount(passes);
+  const firstPass = page.getByRole('region', { name: 'Inspected images' }).locator('tbody tr').filter({ has: page.locator('.badge.unsure') }).first();
+  await firstPass.locator('.row-select').click();
+  const verdict = page.locator('.viewer-panel .verdict');
+  await expect(verdict).toContainText('PASS, unsure:');
+  await expect(verdict).toContainText('this model is weak');
+  await expect(verdict).toHaveClass(/unsure/);
+  await checkScreen(page, 'inspect-weak-model');
+  expect(errors, 'console errors').toEqual([]);
+});
