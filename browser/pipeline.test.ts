@@ -7,7 +7,8 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { rawPng } from '../fixtures/rawPng';
-import { heldOutIndices } from '../src/core/calibration/imageThreshold';
+import { capabilityAt } from '../src/core/capability/capability';
+import { heldOutIndices, imageThreshold } from '../src/core/calibration/imageThreshold';
 import { encodePng } from '../src/core/formats/png';
 import { auroc } from '../src/core/metrics/auroc';
 import { addDefect, synthesizeTexture, type DefectKind, type SyntheticImage, type TextureKind } from '../src/demo/syntheticDefects';
@@ -114,7 +115,17 @@ test('trains on good fabric, skips damaged files by name, and ranks every defect
   expect(model.summary.patchesPerClass).toEqual([trainedGood * (SIZE / 14) ** 2]);
   expect(model.imageCalibration?.severities.length, 'held-out good images scored').toBe(TRAIN_IMAGES - trainedGood);
   expect(model.summary.validEtalons[0]).toBeGreaterThan(4);
-  expect(progress.map((p) => p.stage)).toEqual(expect.arrayContaining(['features', 'condensation', 'calibration']));
+  expect(progress.map((p) => p.stage)).toEqual(expect.arrayContaining(['features', 'condensation', 'calibration', 'capability']));
+  // The capability check planted 6 kinds × 6 sizes × 6 defects into the held-out images; on fabric,
+  // the larger spots and stains are caught at α = 1%, ε = 1% (a synthetic defect of 32 px is 2 patches wide).
+  const check = model.capability;
+  expect(check?.images).toBe(TRAIN_IMAGES - trainedGood);
+  expect(check?.sizes).toEqual([2, 4, 8, 16, 32, 56]);
+  expect(check?.severities).toHaveLength(6 * 6 * 6);
+  expect(check?.severities.every(Number.isFinite)).toBe(true);
+  const caught = capabilityAt(check!, imageThreshold(model.imageCalibration!.severities, 0.01).severity, 0.01);
+  console.log(`pipeline: capability check ${check?.seconds.toFixed(1)} s, a90 ${caught.kinds.map((k) => `${k.kind} ${k.a90 ?? 'none'}`).join(', ')}; mid sizes passed ${caught.midEscape.toFixed(2)}`);
+  for (const kind of ['dark-spot', 'bright-spot', 'stain'] as const) expect(caught.kinds.find((k) => k.kind === kind)?.a90, kind).toBeLessThanOrEqual(32);
   const condensation = progress.filter((p) => p.stage === 'condensation' && p.loss !== undefined);
   expect(condensation).toHaveLength(SETTINGS.condensationEpochs);
   expect(condensation.every((p) => p.validEtalons !== undefined && p.etaSeconds !== undefined)).toBe(true);

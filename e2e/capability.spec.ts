@@ -55,6 +55,7 @@ test('a weak model shows its weak state on Inspect and in each of its passes', a
   const standing = page.getByTestId('model-standing');
   await expect(standing).toHaveAttribute('data-weak', 'true');
   await expect(standing).toContainText('Weak model: a PASS here says little');
+  await standing.getByText('Why, and what may help').click();
   await expect(standing).toContainText('a DINOv2 backbone');
 
   const badges = page.getByRole('region', { name: 'Inspected images' }).locator('.badge');

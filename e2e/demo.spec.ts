@@ -148,7 +148,7 @@ test('demo → train (cancel once, then again) → inspect the test set → relo
   await expect(page.locator('[data-figure="capability-line"]')).toContainText(/^Catches /);
   const tradeOff = page.getByTestId('trade-off');
   await expect(tradeOff.locator('[data-figure="operating-point"]')).toContainText('catches 100% of the defective ones');
-  await tradeOff.getByLabel('Catch').fill('50');
+  await tradeOff.getByRole('spinbutton', { name: 'Catch' }).fill('50');
   await expect(tradeOff.locator('[data-figure="catch-preview"]')).toContainText('rejects 0% of the good test parts and catches 50% of the defective ones');
   await tradeOff.getByRole('button', { name: 'Use this threshold' }).click();
   await expect(tradeOff.locator('[data-figure="operating-point"]')).toContainText('set to catch 50%');

@@ -10,12 +10,15 @@ export function ModelStandingNote({ model, project }: { readonly model: ModelRec
   if (standing.weakReasons.length > 0) {
     return (
       <div className="weak-model" role="status" data-testid="model-standing" data-weak="true">
-        <strong>Weak model: a PASS here says little, and is marked unsure.</strong>
-        {standing.capabilityLine && <p>{standing.capabilityLine}</p>}
-        {standing.weakReasons.map((reason) => (
-          <p key={reason}>{reason}</p>
-        ))}
-        <p>{weakModelHelp(model.model)}</p>
+        <strong>Weak model: a PASS here says little, and is marked unsure.</strong> {standing.capabilityLine}
+        {/* Folded: the verdicts and the heatmap should stay in view at a laptop's height. */}
+        <details>
+          <summary>Why, and what may help</summary>
+          {standing.weakReasons.map((reason) => (
+            <p key={reason}>{reason}</p>
+          ))}
+          <p>{weakModelHelp(model.model)}</p>
+        </details>
       </div>
     );
   }
