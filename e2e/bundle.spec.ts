@@ -155,7 +155,7 @@ test('export with the backbone → import in a fresh profile → identical score
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Demo: woven fabric', { timeout: 120_000 });
   await expect(page).toHaveURL(/\/inspect$/);
   await expect(page.getByRole('status').filter({ hasText: 'Imported' })).toHaveText(
-    `Imported “Demo: woven fabric”: the model (1 class: fabric); its pass/fail calibration; its evaluation on 18 test images; its backbone ${bundle.model.backbone.name}, now added to this browser.Dismiss`,
+    `Imported “Demo: woven fabric”: the model (1 class: fabric); its pass/fail calibration; its capability check; its evaluation on 18 test images; its backbone ${bundle.model.backbone.name}, now added to this browser.Dismiss`,
   );
   await expect(page.getByRole('group', { name: 'Drop images to inspect' })).toBeVisible();
   await checkScreen(page, 'inspect-imported');

@@ -70,6 +70,11 @@ test('npm run eval prints the app’s figures for the demo; npm run inspect scor
   const evaluated = await npm('eval', ['--data', join(dir, 'fabric'), '--size', '224', '--bundle-out', bundle]);
   expect(evaluated.code, `npm run eval failed:\n${evaluated.stderr.slice(-4000)}`).toBe(0);
   console.log(`npm run eval:\n${evaluated.stdout}`);
+  // What the model catches, from its held-out good images: one line per kind of synthetic defect.
+  const capabilityLines = evaluated.stderr.split('\n').filter((line) => line.startsWith('capability: '));
+  console.log(capabilityLines.join('\n'));
+  expect(capabilityLines.map((line) => /kind=([\w-]+)/.exec(line)?.[1])).toEqual(['dark-spot', 'bright-spot', 'scratch', 'crack', 'stain', 'texture-loss']);
+  for (const line of capabilityLines) expect(line).toMatch(/^capability: name=fabric kind=[\w-]+ a90_px=(\d+|none) mid_escape=[01]\.\d{3} escape_all=[01]\.\d{3}$/);
   const cli = JSON.parse(evaluated.stdout) as Record<keyof typeof app, number> & { images: number; defect_images: number; per_defect: Record<string, unknown>; path: { kernels: string } };
   expect(cli.images).toBe(18);
   expect(cli.defect_images).toBe(12);

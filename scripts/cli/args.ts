@@ -115,7 +115,7 @@ ${PATH_TEXT}
   --alpha A                the QC counts and the capability check at the image false-reject
                            rate α, 0 < A < 1 (default ${DEFAULT_ALPHA})
   --catch R                instead, at the threshold that fails a share R (0 < R ≤ 1) of the
-                           labelled defective test images, reported with the α it comes to
+                           labelled defective test images, reported with the α nearest it
   --help                   this text
 
 ${EXIT_TEXT}

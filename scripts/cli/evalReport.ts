@@ -9,8 +9,8 @@
  * and the capability check at that α (`capability`).
  */
 import { capabilityAt, type CapabilityCheck } from '../../src/core/capability/capability';
-import { DEFAULT_ALPHA, imageThreshold } from '../../src/core/calibration/imageThreshold';
-import { alphaForThreshold, thresholdToCatch } from '../../src/core/calibration/operatingPoint';
+import { DEFAULT_ALPHA } from '../../src/core/calibration/imageThreshold';
+import { alphaForThreshold, operatingThreshold, thresholdToCatch, type OperatingPoint } from '../../src/core/calibration/operatingPoint';
 import { GOOD_TYPE } from '../../src/core/metrics/evaluation';
 import { DEFAULT_EPSILON } from '../../src/state/settings';
 import type { EngineInfo, Resolution } from '../../src/engine/api';
@@ -58,10 +58,10 @@ export interface CapabilityJson {
   }[];
 }
 
-export function capabilityJson(check: CapabilityCheck, calibration: ImageCalibration, alpha: number, epsilon: number): CapabilityJson {
-  const summary = capabilityAt(check, imageThreshold(calibration.severities, alpha).severity, epsilon);
+export function capabilityJson(check: CapabilityCheck, calibration: ImageCalibration, point: OperatingPoint, epsilon: number): CapabilityJson {
+  const summary = capabilityAt(check, operatingThreshold(calibration.severities, point), epsilon);
   return {
-    alpha,
+    alpha: point.alpha,
     epsilon,
     longest_side_px: check.longestSide,
     held_out_images: check.images,
@@ -106,30 +106,35 @@ export interface EvalJson extends CategoryJson {
   readonly browser: { readonly chromium: string } & EngineInfo;
 }
 
-/** The α of a threshold choice for one category's model and test images; null where a catch rate has no defective image or calibration to go by. */
-function alphaOf(choice: ThresholdChoice, { report, imageCalibration }: CategoryRun): number | null {
-  if ('alpha' in choice) return choice.alpha;
+/**
+ * The operating point of a threshold choice for one category's model and test images (a catch
+ * rate's threshold, with the α nearest it); null where a catch rate has no defective image or
+ * calibration to go by.
+ */
+function pointOf(choice: ThresholdChoice, { report, imageCalibration }: CategoryRun): OperatingPoint | null {
+  if ('alpha' in choice) return { alpha: choice.alpha, byCatch: null };
   const defects = (report.testImages ?? []).filter((image) => image.defectType !== GOOD_TYPE).map((image) => image.severity);
   if (!imageCalibration || defects.length === 0) return null;
-  return alphaForThreshold(imageCalibration.severities, thresholdToCatch(defects, choice.catchRate));
+  const threshold = thresholdToCatch(defects, choice.catchRate);
+  return { alpha: alphaForThreshold(imageCalibration.severities, threshold), byCatch: { rate: choice.catchRate, threshold } };
 }
 
 function categoryJson(run: CategoryRun, choice: ThresholdChoice): CategoryJson {
   const { report, imageCalibration, capability } = run;
-  const alpha = alphaOf(choice, run);
+  const point = pointOf(choice, run);
   const catchRate = 'catchRate' in choice ? choice.catchRate : null;
-  if (alpha === null) {
+  if (point === null) {
     const perDefect = Object.fromEntries(Object.entries(report.perDefect).map(([type, f]) => [type, { ...figureRow(f), defect_escape_rate: null }]));
-    return { ...figureRow(report.overall), alpha, catch_rate: catchRate, image_threshold: null, good_reject_rate: null, defect_escape_rate: null, per_defect: perDefect, capability: null };
+    return { ...figureRow(report.overall), alpha: null, catch_rate: catchRate, image_threshold: null, good_reject_rate: null, defect_escape_rate: null, per_defect: perDefect, capability: null };
   }
-  const { per_defect_escape_rate: escapes, ...qc } = qcRow(report, imageCalibration, alpha);
+  const { per_defect_escape_rate: escapes, ...qc } = qcRow(report, imageCalibration, point);
   const perDefect = Object.fromEntries(Object.entries(report.perDefect).map(([type, f]) => [type, { ...figureRow(f), defect_escape_rate: escapes[type] ?? null }]));
   return {
     ...figureRow(report.overall),
     ...qc,
     catch_rate: catchRate,
     per_defect: perDefect,
-    capability: capability && imageCalibration ? capabilityJson(capability, imageCalibration, alpha, DEFAULT_EPSILON) : null,
+    capability: capability && imageCalibration ? capabilityJson(capability, imageCalibration, point, DEFAULT_EPSILON) : null,
   };
 }
 

@@ -89,11 +89,11 @@ export const dismissInspectionMessages = () => set({ rejected: [], error: null }
 export const setEpsilon = (epsilon: number) => changeRule({ epsilon });
 
 /** Every kept result is decided again at the new image false-reject rate α, picked as it is. */
-export const setAlpha = (alpha: number) => changeRule({ alpha, catchRate: null });
+export const setAlpha = (alpha: number) => changeRule({ alpha, byCatch: null });
 
 /**
- * The threshold that fails `rate` of the current model's labelled defective test images, as its α
- * (operatingPoint.ts); every kept result is decided again. Refused without an evaluation.
+ * The threshold that fails `rate` of the current model's labelled defective test images, with the
+ * α that comes nearest (operatingPoint.ts); every kept result is decided again. Refused without an evaluation.
  */
 export async function setCatchRate(rate: number): Promise<void> {
   const target = currentModel();
@@ -103,7 +103,8 @@ export async function setCatchRate(rate: number): Promise<void> {
     set({ error: 'A threshold by catch rate needs a model with pass/fail calibration and an evaluation on labelled defective images.' });
     return;
   }
-  await changeRule({ alpha: alphaForThreshold(calibration.severities, thresholdToCatch(defects, rate)), catchRate: rate });
+  const threshold = thresholdToCatch(defects, rate);
+  await changeRule({ alpha: alphaForThreshold(calibration.severities, threshold), byCatch: { rate, threshold } });
 }
 
 /** Image pixels the largest region must cover for a FAIL; 0: no minimum. */
@@ -161,8 +162,8 @@ function currentModel(): Target | null {
   const open = useProjects.getState().current;
   const model = open?.models.find((m) => m.id === open.project.modelId);
   if (!open || !model) return null;
-  const { epsilon, alpha, minDefectArea, catchRate = null, resolution = 'model' } = open.project;
-  return { model, rule: { epsilon, alpha, minDefectArea, catchRate }, projectId: open.project.id, resolution };
+  const { epsilon, alpha, minDefectArea, byCatch = null, resolution = 'model' } = open.project;
+  return { model, rule: { epsilon, alpha, minDefectArea, byCatch }, projectId: open.project.id, resolution };
 }
 
 /** Checks dropped or captured files and inspects those that are images. */

@@ -7,7 +7,7 @@
  * what may make it stronger for this model (DINOv2 only where it is not DINOv2 already).
  */
 import { capabilityAt, capabilityLine, type CapabilitySummary } from '../core/capability/capability';
-import { imageThreshold } from '../core/calibration/imageThreshold';
+import { operatingThreshold, type CatchChoice } from '../core/calibration/operatingPoint';
 import type { ImageCalibration, PixoodModel } from '../engine/api';
 import type { EvaluationRecord } from '../storage/projectRecords';
 
@@ -44,10 +44,14 @@ export interface ModelStanding {
   readonly weakPhrase: string | null;
 }
 
-export function modelStanding(model: PixoodModel, evaluation: EvaluationRecord | undefined, rule: { readonly alpha: number; readonly epsilon: number }): ModelStanding {
+export function modelStanding(
+  model: PixoodModel,
+  evaluation: EvaluationRecord | undefined,
+  rule: { readonly alpha: number; readonly epsilon: number; readonly byCatch?: CatchChoice | null },
+): ModelStanding {
   const calibration = model.imageCalibration;
   const check = model.capability;
-  const capability = check && calibration ? capabilityAt(check, imageThreshold(calibration.severities, rule.alpha).severity, rule.epsilon) : null;
+  const capability = check && calibration ? capabilityAt(check, operatingThreshold(calibration.severities, rule), rule.epsilon) : null;
   const fromEvaluation = weakModelReasons(calibration, evaluation);
   const weakReasons: string[] = [];
   const phrases: string[] = [];
@@ -65,7 +69,7 @@ export function modelStanding(model: PixoodModel, evaluation: EvaluationRecord |
   }
   return {
     capability,
-    capabilityLine: capability && check ? capabilityLine(capability, check, `α = ${percentWords(rule.alpha)}`) : null,
+    capabilityLine: capability && check ? capabilityLine(capability, check, rule.byCatch ? `the threshold set to catch ${percentWords(rule.byCatch.rate)} of the labelled defects` : `α = ${percentWords(rule.alpha)}`) : null,
     weakReasons,
     weakPhrase: phrases.length > 0 ? phrases.join('; ') : null,
   };

@@ -3,6 +3,7 @@
  * are Blobs: the browser keeps them on disk and reads them only when asked. A trained model is
  * the PixoodModel itself (typed arrays survive structured clone as they are).
  */
+import type { CatchChoice } from '../core/calibration/operatingPoint';
 import type { SeverityNats } from '../core/calibration/score';
 import type { EvaluationReport } from '../core/metrics/evaluationReport';
 import type { PixoodModel, TrainingSettings } from '../core/model/pixoodModel';
@@ -40,8 +41,11 @@ export interface ProjectRecord {
   readonly epsilon: number;
   /** The image false-reject rate α the verdicts are given at, in (0, 1): the share of good parts failed. */
   readonly alpha: number;
-  /** Set when α was chosen to catch this share of the labelled defective test images; absent or null: α was picked as it is. */
-  readonly catchRate?: number | null;
+  /**
+   * Set when the threshold was chosen to catch a share of the labelled defective test images (then
+   * `alpha` is the α whose threshold comes nearest); absent or null: α sets the threshold.
+   */
+  readonly byCatch?: CatchChoice | null;
   /** Image pixels the largest region at ε must cover for a FAIL; 0: no minimum. */
   readonly minDefectArea: number;
   /** The size images are inspected at; absent in projects made before the choice: 'model'. */

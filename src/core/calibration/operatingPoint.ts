@@ -1,18 +1,30 @@
 /**
  * Choosing the image threshold by what it catches: with a labelled test set, the threshold that
- * fails a share of its defective images, and the image false-reject rate α whose threshold
- * (imageThreshold, from the held-out good images alone) it is, so the choice is one more α and
- * every verdict, export and bundle keeps speaking in α.
+ * fails a share of its defective images, kept as it is (no α need reach it: defects may lie far
+ * beyond every held-out good image), with the image false-reject rate α whose threshold
+ * (imageThreshold, from the held-out good images alone) comes nearest, to say what it costs.
  */
 import { imageThreshold } from './imageThreshold';
 import type { SeverityNats } from './score';
 
+/** A threshold set by a catch rate: the rate, and the severity threshold it set. */
+export interface CatchChoice {
+  /** The share of the labelled defective images the threshold fails, in (0, 1]. */
+  readonly rate: number;
+  readonly threshold: SeverityNats;
+}
+
 /** How the image threshold is chosen: an α, directly or as the α of a catch rate on a labelled test set. */
 export interface OperatingPoint {
-  /** The image false-reject rate α, in (0, 1). */
+  /** The image false-reject rate α, in (0, 1); for a catch choice, the α whose threshold comes nearest. */
   readonly alpha: number;
-  /** The share of the labelled defective images the threshold was set to fail; null: α was chosen as it is. */
-  readonly catchRate: number | null;
+  /** Set when the threshold was chosen by a catch rate; null: α sets it. */
+  readonly byCatch: CatchChoice | null;
+}
+
+/** The severity threshold of an operating point: the catch choice's own, else α's from the held-out severities. */
+export function operatingThreshold(heldOutSeverities: readonly SeverityNats[], point: { readonly alpha: number; readonly byCatch?: CatchChoice | null }): SeverityNats {
+  return point.byCatch ? point.byCatch.threshold : imageThreshold(heldOutSeverities, point.alpha).severity;
 }
 
 /** The least and most α a choice may come to: beyond them the held-out images say nothing. */

@@ -157,11 +157,11 @@ describe('model bundle', () => {
 
   it('round-trips the evaluation (NaN included) and the backbone it carries', () => {
     const { model, onnx } = withBackbone(fixture(2, true));
-    const bytes = writeBundle(model, { metrics: metrics(), backboneOnnx: onnx, projectName: 'Line 3: caps', operatingPoint: { alpha: 0.025, catchRate: 0.8 } });
+    const bytes = writeBundle(model, { metrics: metrics(), backboneOnnx: onnx, projectName: 'Line 3: caps', operatingPoint: { alpha: 0.025, byCatch: { rate: 0.8, threshold: 6.5 } } });
     const contents = readBundle(bytes);
     expect(contents.model).toEqual(model);
     expect(contents.projectName).toBe('Line 3: caps');
-    expect(contents.operatingPoint).toEqual({ alpha: 0.025, catchRate: 0.8 });
+    expect(contents.operatingPoint).toEqual({ alpha: 0.025, byCatch: { rate: 0.8, threshold: 6.5 } });
     expect(contents.metrics).toEqual(metrics());
     expect(Number.isNaN(contents.metrics?.perDefect['only good'].imageAuroc), 'NaN comes back as NaN').toBe(true);
     expect(contents.backboneOnnx && sha256Hex(contents.backboneOnnx)).toBe(model.backbone.sha256);
@@ -296,7 +296,7 @@ describe('model bundle', () => {
 
   it('rejects 1,000 seeded mutations of a bundle with metrics and backbone with BundleErrors only', () => {
     const carried = withBackbone(fixture(2, true));
-    const operatingPoint = { alpha: 0.032, catchRate: 0.9 };
+    const operatingPoint = { alpha: 0.032, byCatch: { rate: 0.9, threshold: 4.25 } };
     const good = writeBundle(carried.model, { metrics: metrics(), backboneOnnx: carried.onnx, projectName: 'caps', operatingPoint });
     const original: BundleContents = { model: carried.model, metrics: metrics(), projectName: 'caps', backboneOnnx: carried.onnx, operatingPoint };
     const unpacked = unpack(good);

@@ -14,8 +14,8 @@
  * a bundle written before it has neither and imports as a model that needs recalibration.
  * The capability check (synthetic defects planted into the held-out images) is the manifest's
  * `capability`, numbers and all; absent or null where the model was not checked.
- * `operatingPoint` ({ alpha, catchRate }, absent or null in older bundles) is the image
- * false-reject rate the verdicts were given at, and the catch rate it was chosen by, if any.
+ * `operatingPoint` ({ alpha, byCatch }, absent or null in older bundles) is the image
+ * false-reject rate the verdicts were given at, or the catch rate and threshold they were.
  * `project` (absent or null in older bundles) is the name of the project the model was trained
  * in, so an import can keep it.
  *
@@ -224,9 +224,14 @@ function readOperatingPoint(m: Json): OperatingPoint | null {
   const o = object(value, 'operatingPoint');
   const alpha = field(o, 'alpha', 'operatingPoint');
   if (typeof alpha !== 'number' || !(alpha > 0 && alpha < 1)) fail(`operatingPoint.alpha is ${JSON.stringify(alpha)}, not a rate in (0, 1)`);
-  const catchRate = field(o, 'catchRate', 'operatingPoint');
-  if (catchRate !== null && (typeof catchRate !== 'number' || !(catchRate > 0 && catchRate <= 1))) fail(`operatingPoint.catchRate is ${JSON.stringify(catchRate)}, not null or a rate in (0, 1]`);
-  return { alpha, catchRate };
+  const choice = field(o, 'byCatch', 'operatingPoint');
+  if (choice === null) return { alpha, byCatch: null };
+  const c = object(choice, 'operatingPoint.byCatch');
+  const rate = field(c, 'rate', 'operatingPoint.byCatch');
+  if (typeof rate !== 'number' || !(rate > 0 && rate <= 1)) fail(`operatingPoint.byCatch.rate is ${JSON.stringify(rate)}, not a rate in (0, 1]`);
+  const threshold = field(c, 'threshold', 'operatingPoint.byCatch');
+  if (typeof threshold !== 'number' || !Number.isFinite(threshold)) fail(`operatingPoint.byCatch.threshold is ${JSON.stringify(threshold)}, not a finite number of nats`);
+  return { alpha, byCatch: { rate, threshold } };
 }
 
 function readProjectName(m: Json): string | null {

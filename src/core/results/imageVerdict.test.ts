@@ -49,10 +49,13 @@ describe('decideImage', () => {
   });
 
   it('says when the threshold was set by a catch rate', () => {
-    expect(decideImage(9.5, maps, image, calibration, { ...rule, catchRate: 0.9 })).toMatchObject({
+    // The catch choice's own threshold decides, whatever α says.
+    expect(decideImage(9.5, maps, image, calibration, { ...rule, byCatch: { rate: 0.9, threshold: 9.1 } })).toMatchObject({
+      verdict: 'fail',
       reason: 'FAIL: worst spot 1.1× the limit set to catch 90% of the labelled defects, 300 px region, top left.',
-      details: 'severity 9.50 ≥ threshold 9.10 nats (α = 10%, set to catch 90% of the labelled defects)',
+      details: 'severity 9.50 ≥ threshold 9.10 nats (set to catch 90% of the labelled defects)',
     });
+    expect(decideImage(9.5, maps, image, calibration, { ...rule, byCatch: { rate: 0.5, threshold: 20 } }).verdict).toBe('pass');
   });
 
   it('puts the severity on the good parts\' scale: 0 at their median, 1 at the limit', () => {

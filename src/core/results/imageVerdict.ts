@@ -4,7 +4,7 @@
  * largest region the pixel rate ε outlines; the one line that explains it in plain words, and the
  * comparison in nats for details and exports.
  */
-import { imageThreshold } from '../calibration/imageThreshold';
+import { operatingThreshold, type CatchChoice } from '../calibration/operatingPoint';
 import { quantileLinear } from '../calibration/quantile';
 import type { SeverityNats } from '../calibration/score';
 import type { ImageCalibration } from '../model/pixoodModel';
@@ -21,8 +21,8 @@ export interface VerdictRule {
   readonly epsilon: number;
   /** Image pixels the largest region must cover for a FAIL; 0: no minimum. */
   readonly minDefectArea: number;
-  /** Set when α was chosen to catch this share of the labelled defects (operatingPoint.ts); every verdict says so. */
-  readonly catchRate?: number | null;
+  /** Set when the threshold was chosen to catch a share of the labelled defects (operatingPoint.ts); every verdict says so. */
+  readonly byCatch?: CatchChoice | null;
 }
 
 export interface ImageVerdict {
@@ -71,10 +71,10 @@ export function decideImage(
     const reason = calibration ? 'No verdict: inspected before image severities existed; inspect it again.' : NEEDS_RECALIBRATION;
     return { verdict: 'uncalibrated', threshold: null, reason, details: '', unsure: false };
   }
-  const threshold = imageThreshold(calibration.severities, rule.alpha).severity;
-  const chosen = rule.catchRate ? `, set to catch ${formatRate(rule.catchRate)} of the labelled defects` : '';
-  const details = `severity ${severity.toFixed(2)} ${severity >= threshold ? '≥' : '<'} threshold ${threshold.toFixed(2)} nats (α = ${formatRate(rule.alpha)}${chosen})`;
-  const limit = rule.catchRate ? `the limit set to catch ${formatRate(rule.catchRate)} of the labelled defects` : "the good parts' limit";
+  const threshold = operatingThreshold(calibration.severities, rule);
+  const caught = rule.byCatch ? `${formatRate(rule.byCatch.rate)} of the labelled defects` : null;
+  const details = `severity ${severity.toFixed(2)} ${severity >= threshold ? '≥' : '<'} threshold ${threshold.toFixed(2)} nats (${caught ? `set to catch ${caught}` : `α = ${formatRate(rule.alpha)}`})`;
+  const limit = caught ? `the limit set to catch ${caught}` : "the good parts' limit";
   const worst = `worst spot ${relativeSeverity(severity, calibration, threshold).toFixed(1)}× ${limit}`;
   if (severity < threshold) {
     if (weakModel === null) return { verdict: 'pass', threshold, reason: `PASS: ${worst}.`, details, unsure: false };

@@ -4,7 +4,7 @@
  * with one row per set of images for a spreadsheet. Keys are snake_case, as in the results
  * export; NaN (a figure that does not exist) is null in JSON and an empty field in CSV.
  */
-import { imageThreshold } from '../../core/calibration/imageThreshold';
+import { operatingThreshold, type CatchChoice } from '../../core/calibration/operatingPoint';
 import type { EvaluationFigures, EvaluationReport } from '../../core/metrics/evaluationReport';
 import { qcCounts } from '../../core/metrics/qcCounts';
 import type { ImageCalibration } from '../../engine/api';
@@ -30,7 +30,7 @@ export interface FigureRow {
 }
 
 /**
- * The QC counts at the image threshold for α: the share of good test images failed and of
+ * The QC counts at the operating point's image threshold (α's, or a catch choice's): the share of good test images failed and of
  * defective ones passed, overall and per defect type. All null when the model has no image
  * calibration or the evaluation no severities (both from before image verdicts).
  */
@@ -42,9 +42,10 @@ export interface QcRow {
   readonly per_defect_escape_rate: Readonly<Record<string, number | null>>;
 }
 
-export function qcRow(report: EvaluationReport, calibration: ImageCalibration | null, alpha: number): QcRow {
+export function qcRow(report: EvaluationReport, calibration: ImageCalibration | null, point: { readonly alpha: number; readonly byCatch?: CatchChoice | null }): QcRow {
+  const { alpha } = point;
   if (!calibration || !report.testImages) return { alpha, image_threshold: null, good_reject_rate: null, defect_escape_rate: null, per_defect_escape_rate: {} };
-  const threshold = imageThreshold(calibration.severities, alpha).severity;
+  const threshold = operatingThreshold(calibration.severities, point);
   const counts = qcCounts(report.testImages, threshold);
   return {
     alpha,
@@ -78,7 +79,7 @@ export function modelName(model: ModelRecord): string {
 }
 
 export function evaluationJson({ project, model, evaluation }: EvaluationExport): string {
-  const { per_defect_escape_rate: perDefectEscape, ...qc } = qcRow(evaluation, model.model.imageCalibration, project.alpha);
+  const { per_defect_escape_rate: perDefectEscape, ...qc } = qcRow(evaluation, model.model.imageCalibration, project);
   const document = {
     project: project.name,
     model: modelName(model),
@@ -98,7 +99,7 @@ export function evaluationJson({ project, model, evaluation }: EvaluationExport)
 /** A row over all images, then one per defect type (over that type's images and the good ones); scope says which. */
 /** The QC columns: α and the threshold on every row, the good-reject rate overall, each type's escape rate on its row. */
 export function evaluationCsv({ project, model, evaluation }: EvaluationExport): string {
-  const qc = qcRow(evaluation, model.model.imageCalibration, project.alpha);
+  const qc = qcRow(evaluation, model.model.imageCalibration, project);
   const perDefect = Object.entries(evaluation.perDefect).map(([type, figures]) => ['defect_type', type, figures] as const);
   const sets = [['overall', '', evaluation.overall] as const, ...perDefect];
   const lines = [

@@ -16,6 +16,6 @@ export interface ModelBundleOptions {
 export async function modelBundle(project: ProjectRecord, record: ModelRecord, { includeBackbone }: ModelBundleOptions): Promise<{ readonly blob: Blob; readonly fileName: string }> {
   const { model } = record;
   const backboneOnnx = includeBackbone ? await engineClient().modelBytes(model.backbone.id) : null;
-  const bytes = writeBundle(model, { metrics: record.evaluation ?? null, backboneOnnx, projectName: project.name, operatingPoint: { alpha: project.alpha, catchRate: project.catchRate ?? null } });
+  const bytes = writeBundle(model, { metrics: record.evaluation ?? null, backboneOnnx, projectName: project.name, operatingPoint: { alpha: project.alpha, byCatch: project.byCatch ?? null } });
   return { blob: new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/zip' }), fileName: exportName(project, 'model', 'pixood') };
 }

@@ -178,7 +178,7 @@ export function resultsJson(context: ExportContext): Blob {
     alpha: project.alpha,
     minDefectArea: project.minDefectArea,
     imageCalibration: model && heldOutSummary(model),
-    qc: model?.evaluation ? qcRow(model.evaluation, model.model.imageCalibration, project.alpha) : null,
+    qc: model?.evaluation ? qcRow(model.evaluation, model.model.imageCalibration, project) : null,
     results: rows(context),
   };
   return new Blob([JSON.stringify(document, null, 2)], { type: 'application/json' });

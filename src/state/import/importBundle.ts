@@ -98,7 +98,7 @@ export async function importBundle(file: Blob, fileName: string, services: Impor
     modelId,
     epsilon: DEFAULT_EPSILON,
     alpha: operatingPoint?.alpha ?? DEFAULT_ALPHA,
-    catchRate: operatingPoint?.catchRate ?? null,
+    byCatch: operatingPoint?.byCatch ?? null,
     minDefectArea: 0,
     createdAt: new Date().toISOString(),
   };

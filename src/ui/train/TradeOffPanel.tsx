@@ -6,8 +6,7 @@
  */
 import { useId, useState } from 'react';
 import { capabilityAt } from '../../core/capability/capability';
-import { imageThreshold } from '../../core/calibration/imageThreshold';
-import { alphaForThreshold, thresholdToCatch } from '../../core/calibration/operatingPoint';
+import { ALPHA_RANGE, alphaForThreshold, operatingThreshold, thresholdToCatch } from '../../core/calibration/operatingPoint';
 import { qcCounts, type ScoredTestImage } from '../../core/metrics/qcCounts';
 import type { ImageCalibration, PixoodModel } from '../../engine/api';
 import type { ProjectRecord } from '../../storage/projectRecords';
@@ -15,6 +14,11 @@ import { setCatchRate } from '../../state/inspectionStore';
 import { percent } from '../format';
 
 const SIZE = 220;
+
+/** An α found for a threshold, where the held-out images stop speaking said so. */
+function alphaWords(alpha: number): string {
+  return alpha <= ALPHA_RANGE[0] ? `below ${percent(ALPHA_RANGE[0])} (beyond every held-out good image)` : percent(alpha);
+}
 const PAD = { left: 36, right: 8, top: 8, bottom: 30 };
 
 interface Point {
@@ -27,7 +31,7 @@ interface Point {
 
 export function TradeOffPanel({ model, calibration, testImages, project }: { readonly model: PixoodModel; readonly calibration: ImageCalibration; readonly testImages: readonly ScoredTestImage[]; readonly project: ProjectRecord }) {
   const inputId = useId();
-  const [target, setTarget] = useState(Math.round(100 * (project.catchRate ?? 0.9)));
+  const [target, setTarget] = useState(Math.round(100 * (project.byCatch?.rate ?? 0.9)));
   const defects = testImages.filter((image) => image.defectType !== 'good').map((image) => image.severity);
   if (defects.length === 0 || defects.length === testImages.length) return null;
   const pointAt = (threshold: number): Point => {
@@ -35,7 +39,7 @@ export function TradeOffPanel({ model, calibration, testImages, project }: { rea
     const check = model.capability;
     return { threshold, goodRejected: qc.goodRejectRate, caught: 1 - qc.defects.escapeRate, plantsCaught: check ? 1 - capabilityAt(check, threshold, project.epsilon).escape : null };
   };
-  const current = pointAt(imageThreshold(calibration.severities, project.alpha).severity);
+  const current = pointAt(operatingThreshold(calibration.severities, project));
   const rate = Math.min(100, Math.max(1, target)) / 100;
   const candidateThreshold = thresholdToCatch(defects, rate);
   const candidate = pointAt(candidateThreshold);
@@ -73,15 +77,14 @@ export function TradeOffPanel({ model, calibration, testImages, project }: { rea
         </svg>
       </figure>
       <p data-figure="operating-point">
-        Now (α = {percent(project.alpha)}
-        {project.catchRate ? `, set to catch ${percent(project.catchRate)}` : ''}): the threshold {words(current)}.
+        Now ({project.byCatch ? `set to catch ${percent(project.byCatch.rate)}; nearest α ${alphaWords(project.alpha)}` : `α = ${percent(project.alpha)}`}): the threshold {words(current)}.
       </p>
       <div className="catch-choice">
         <label htmlFor={inputId}>Catch</label>{' '}
         <input id={inputId} type="number" min={1} max={100} step={1} value={target} onChange={(e) => setTarget(Number(e.currentTarget.value))} style={{ width: '4.5em' }} /> % of these
         defective parts:{' '}
         <span data-figure="catch-preview">
-          α = {percent(candidateAlpha)}; it {words(candidate)}.
+          nearest α {alphaWords(candidateAlpha)}; it {words(candidate)}.
         </span>{' '}
         <button type="button" onClick={() => void setCatchRate(rate)}>
           Use this threshold
