@@ -123,7 +123,7 @@ describe('the eval JSON', () => {
     expect(capabilityLines('no calibration', null)).toEqual(['capability: name=no_calibration none (no held-out good images to plant into)']);
   });
 
-  it('sets the threshold by a catch rate on the labelled defects and reports the α it comes to', () => {
+  it('sets the threshold by a catch rate on the labelled defects and reports the α nearest it', () => {
     const withImages = report(0.9, 0.9);
     // Four defects at severities 50, 60, 70 and 120: catching 75% needs the threshold at 60.
     const scored = { ...withImages, testImages: [{ defectType: 'good', severity: 10 }, ...[50, 60, 70, 120].map((severity) => ({ defectType: 'hole', severity }))] };

@@ -4,7 +4,7 @@
  * defect type, per category with their mean on top when there are several, the time of each
  * stage, the execution path, the backbone, the settings and the browser. Beside the AUROCs, the
  * QC counts at the image threshold for α (the default DEFAULT_ALPHA, or --alpha) or for a catch
- * rate on the labelled defects (--catch, with the α it comes to): `alpha`, `catch_rate`,
+ * rate on the labelled defects (--catch, with the α nearest it): `alpha`, `catch_rate`,
  * `image_threshold`, `good_reject_rate`, `defect_escape_rate` (per defect type under `per_defect`);
  * and the capability check at that α (`capability`).
  */
