@@ -48,6 +48,7 @@ test('a weak model shows its weak state on Inspect and in each of its passes', a
   await expect(capability.locator('[data-figure="capability-line"]')).toContainText("(sizes at the model's 224-px input)");
   await expect(capability.locator('tbody tr')).toHaveCount(6);
   await expect(capability.getByRole('img', { name: /Share of synthetic defects caught against their size, 2 to 56 px/ })).toBeVisible();
+  await checkScreen(page, 'train-capability');
 
   await page.getByRole('link', { name: 'Inspect', exact: true }).click();
   await page.getByRole('group', { name: 'Drop images to inspect' }).locator('input[webkitdirectory]').setInputFiles(join(root, 'line'));

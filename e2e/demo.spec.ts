@@ -140,6 +140,9 @@ test('demo → train (cancel once, then again) → inspect the test set → relo
   await page.getByRole('link', { name: 'Inspect' }).click();
   await expect(page.getByRole('region', { name: 'Inspected images' }).getByRole('row')).toHaveCount(19, { timeout: 60_000 });
   expect(await figure(page, 'pixel-auroc')).toBe(pixelAuroc);
+  // At the default α the demo's model is not weak: it says what it catches, and its passes are plain.
+  await expect(page.getByTestId('model-standing')).toHaveAttribute('data-weak', 'false');
+  await expect(page.getByTestId('model-standing')).toContainText(/^Catches /);
   await page.getByRole('link', { name: 'Train' }).click();
   await expect(page.getByRole('img', { name: /Density of normal pixels/ })).toBeVisible();
 
@@ -153,10 +156,11 @@ test('demo → train (cancel once, then again) → inspect the test set → relo
   await tradeOff.getByRole('button', { name: 'Use this threshold' }).click();
   await expect(tradeOff.locator('[data-figure="operating-point"]')).toContainText('set to catch 50%');
   await page.getByRole('link', { name: 'Inspect' }).click();
-  await expect(page.getByTestId('model-standing')).toHaveAttribute('data-weak', 'false');
   const badges = page.getByRole('region', { name: 'Inspected images' }).locator('.badge');
   await expect(badges.filter({ hasText: /^fail$/ })).toHaveCount(6);
-  await expect(badges.filter({ hasText: /^pass$/ })).toHaveCount(12);
+  // So lax a threshold lets most mid-size synthetic defects through: its passes are unsure.
+  await expect(page.getByTestId('model-standing')).toHaveAttribute('data-weak', 'true');
+  await expect(badges.filter({ hasText: /^pass\?$/ })).toHaveCount(12);
   await expect(page.locator('.viewer-panel .verdict')).toContainText('set to catch 50% of the labelled defects');
   expect(errorsAfter, 'console errors after the restart').toEqual([]);
   await context.close();
