@@ -2,7 +2,8 @@
  * PixOOD training, stage by stage, inside the engine worker: features of the labelled patches →
  * classifier (none for one class) → condensation of each class's own patches → calibration (the
  * pixel tables, then the image calibration: the held-out good images scored by the trained
- * model) → a PixoodModel. Held-out images never reach the earlier stages. Progress goes out per
+ * model) → the capability check (synthetic defects planted into those held-out images, scored by
+ * the same scorer: capabilityCheck.ts) → a PixoodModel. Held-out images never reach the earlier stages. Progress goes out per
  * image, epoch and class, with an estimate of the time left; the job's AbortSignal is checked
  * between steps, and a cancelled training leaves nothing behind (kernels and sessions are
  * released either way). Each finished stage (and each class's
