@@ -6,7 +6,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -103,4 +103,21 @@ test('npm run eval prints the app’s figures for the demo; npm run inspect scor
   }
   const severities = (prefix: string) => rows.filter((r) => r.startsWith(prefix)).map((r) => Number(r.split(',')[2]));
   expect(Math.min(...severities('spot/'), ...severities('hole/'), ...severities('stain/')), 'every defective image more severe than every good one, as in the app').toBeGreaterThan(Math.max(...severities('good/')));
+});
+
+test('a 110 MB data file reaches the page whole (served over HTTP, not as one DevTools message): a garbage backbone is refused, never a hang', async () => {
+  test.setTimeout(300_000);
+  const dir = mkdtempSync(join(tmpdir(), 'pixood-eval-big-'));
+  const written = await npm('demo:write', [dir]);
+  expect(written.code, written.stderr).toBe(0);
+  const big = join(dir, 'big.onnx');
+  // Seeded bytes, 110 MB: over the ~100 MiB a single DevTools message may carry.
+  const block = Buffer.alloc(1 << 20);
+  for (let i = 0; i < block.length; i++) block[i] = (i * 2654435761) >>> 24;
+  writeFileSync(big, Buffer.concat(Array.from({ length: 105 }, () => block)));
+  const started = Date.now();
+  const evaluated = await npm('eval', ['--data', join(dir, 'fabric'), '--size', '224', '--backbone', big]);
+  console.log(`eval with a 110 MB non-ONNX backbone: exit ${evaluated.code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  expect(evaluated.code, evaluated.stderr.slice(-2000)).toBe(3);
+  expect(evaluated.stderr).toContain('This file is not an ONNX model');
 });
