@@ -93,6 +93,19 @@ test('a training cancelled half-way rejects as cancelled, and the engine trains 
   console.log(`pipeline: cancelled at ${last.stage} ${last.done}/${last.total} ${last.unit}; the next training ran (${again.summary.validEtalons[0]} valid etalons)`);
 });
 
+test('a cancel during the capability check stops the check only: the model comes back without it', async () => {
+  let checked = 0;
+  const job = engine.train(request(goodImages(4, 700), { ...SETTINGS, etalons: 8, condensationEpochs: 2 }), (p) => {
+    if (p.stage !== 'capability') return;
+    checked = p.done;
+    if (p.done === 3) job.cancel();
+  });
+  const model = await job.result;
+  expect(checked, 'plants scored before the cancel arrived').toBeLessThan(20);
+  expect(model.imageCalibration?.severities).toHaveLength(2);
+  expect(model.capability).toBeUndefined();
+});
+
 test('trains on good fabric, skips damaged files by name, and ranks every defect above every good image', async () => {
   const started = performance.now();
   const damaged: TrainingImage[] = [

@@ -152,10 +152,14 @@ export async function trainPixood(request: TrainingRequest, run: TrainingRun): P
         await checkpoint(signal);
       }),
     );
+    // A cancel during the check stops the check only: the model is finished, and is kept without it.
     const capability = imageCalibration
       ? await checkCapability(model, scored, scorer, async (done, total) => {
           report({ stage: 'capability', done, total, unit: 'plants' });
           await checkpoint(signal);
+        }).catch((error: unknown) => {
+          if (signal.aborted) return null;
+          throw error;
         })
       : null;
     // In the order the images came, held out or not, as a person's folder listed them.

@@ -128,8 +128,16 @@ export async function startTraining(): Promise<void> {
     const model = await job.result;
     const seconds = (s: ProgressStage) => (s === 'capability' ? (model.capability?.seconds ?? null) : model.summary.seconds[s]);
     const stages = perProgressStage((s) => ({ ...get().stages[s], status: 'done' as const, stageEtaSeconds: null, seconds: seconds(s) }));
+    // A cancel that came during the capability check stopped the check, not the training.
+    const checkStopped = get().status === 'cancelling' && !model.capability;
     await (await projects()).saveModel(project.id, newId(), model);
-    set({ status: 'done', stages, etaSeconds: null, seconds: trainingSeconds(model.summary) });
+    set({
+      status: 'done',
+      stages,
+      etaSeconds: null,
+      seconds: trainingSeconds(model.summary),
+      message: checkStopped ? 'The model is kept; its capability check was stopped, so what it catches is not known. Train again to check it.' : null,
+    });
     await openProject(project.id);
     void refreshStorage();
   } catch (error) {

@@ -24,7 +24,7 @@ export function ModelStandingNote({ model, project }: { readonly model: ModelRec
   }
   return (
     <p className="model-standing" data-testid="model-standing" data-weak="false">
-      {standing.capabilityLine ?? 'This model has no capability check (trained before it existed): retrain it to learn which defects it catches.'}
+      {standing.capabilityLine ?? 'This model has no capability check (trained before it existed, or its check was stopped): retrain it to learn which defects it catches.'}
     </p>
   );
 }

@@ -48,7 +48,7 @@ export function ImageCalibrationPanel({ record, project }: { readonly record: Mo
       {record.model.capability && standing.capability && standing.capabilityLine ? (
         <CapabilityPanel check={record.model.capability} summary={standing.capability} line={standing.capabilityLine} />
       ) : (
-        calibration && <p className="muted">This model has no capability check (it was trained before the check existed): retrain it to learn which defects it catches.</p>
+        calibration && <p className="muted">This model has no capability check (it was trained before the check existed, or its check was stopped): retrain it to learn which defects it catches.</p>
       )}
     </section>
   );

@@ -54,7 +54,7 @@ export function TrainPanel() {
       <div className="train-actions">
         {running ? (
           <button type="button" onClick={cancelTraining} disabled={training.status === 'cancelling'}>
-            {training.status === 'cancelling' ? 'Cancelling…' : 'Cancel training'}
+            {training.status === 'cancelling' ? 'Cancelling…' : training.current === 'capability' ? 'Stop the check (keep the model)' : 'Cancel training'}
           </button>
         ) : (
           <button type="button" className="primary" onClick={() => void startTraining()} disabled={problems.length > 0 || busyElsewhere}>
@@ -76,6 +76,7 @@ export function TrainPanel() {
           <p role="status" className="train-status">
             {training.status === 'running' && training.etaSeconds !== null && `About ${duration(training.etaSeconds)} left.`}
             {training.status === 'done' && training.seconds !== null && `Trained in ${duration(training.seconds)}.`}
+            {training.status === 'done' && training.message && ` ${training.message}`}
             {(training.status === 'cancelled' || training.status === 'failed') && training.message}
           </p>
           <div className="charts">
