@@ -35,6 +35,7 @@ describe('eval arguments', () => {
         out: null,
         bundleOut: null,
         threshold: { alpha: DEFAULT_ALPHA },
+        tune: null,
       },
     });
   });
@@ -57,7 +58,10 @@ describe('eval arguments', () => {
       out: 'r.json',
       bundleOut: 'm.pixood',
       threshold: { alpha: 0.05 },
+      tune: null,
     });
+    const tuned = parseEvalArgs(['--data', 'd', '--tune', '--tune-budget', '120']);
+    expect(!tuned.help && tuned.options.tune).toEqual({ budgetSeconds: 120 });
     const byCatch = parseEvalArgs(['--data', 'd', '--catch', '0.9']);
     expect(!byCatch.help && byCatch.options.threshold).toEqual({ catchRate: 0.9 });
   });
@@ -69,6 +73,7 @@ describe('eval arguments', () => {
   it.each([
     [['--data', 'd', '--frobnicate'], 'Unknown option --frobnicate.'],
     [['--data', 'd', '--catch', '0.9', '--alpha', '0.01'], '--alpha and --catch each set the threshold: give one of them.'],
+    [['--data', 'd', '--tune-budget', '60'], '--tune-budget sets the time of --tune: add --tune.'],
     [['--data', 'd', '--catch', '1.5'], '--catch must be a share of the defective images, 0 < R ≤ 1, not “1.5”.'],
     [['--data'], '--data needs a value.'],
     [['--data', '--joint'], '--data needs a value.'],

@@ -54,6 +54,8 @@ export interface EvalOptions {
   readonly out: string | null;
   readonly bundleOut: string | null;
   readonly threshold: ThresholdChoice;
+  /** Tune the settings from the good images within a time budget; null: train the settings given. */
+  readonly tune: { readonly budgetSeconds: number } | null;
 }
 
 /** `eval:suite`: every dataset under one folder, with each backbone, under the same settings. */
@@ -87,6 +89,9 @@ no images, an unreadable file: the message names it); 4 the engine or the browse
 
 const PATH_TEXT = `  --path auto|webgpu|wasm  where the backbone runs: measured (the app's default), or forced`;
 
+/** Seconds a tuning may take by default: a few candidates at 448 px on a 2-core CPU. */
+export const DEFAULT_TUNE_BUDGET = 600;
+
 export const EVAL_USAGE = `Usage: npm run eval -- --data DIR [options]
 
 Trains on DIR/train/good (the MVTec AD layout), inspects DIR/test/<type>/* and scores the
@@ -116,6 +121,12 @@ ${PATH_TEXT}
                            rate α, 0 < A < 1 (default ${DEFAULT_ALPHA})
   --catch R                instead, at the threshold that fails a share R (0 < R ≤ 1) of the
                            labelled defective test images, reported with the α nearest it
+  --tune                   train candidate settings (K 100, 300, 1000 at --size, then at 1.5×
+                           --size), cheapest first, keep the one whose capability check lets
+                           the fewest synthetic defects pass at α (good images only), and
+                           report every candidate with its real figures under "tuning"
+  --tune-budget S          seconds the tuning may take; no candidate starts that the last one's
+                           time would carry past it (default ${DEFAULT_TUNE_BUDGET})
   --help                   this text
 
 ${EXIT_TEXT}
@@ -273,13 +284,14 @@ function jsonOut(values: Map<string, string>): string | null {
 }
 
 export function parseEvalArgs(argv: readonly string[]): Parsed<EvalOptions> {
-  const { values, positional } = split(argv, { ...TRAINING_FLAGS, data: 'value', backbone: 'value', joint: 'switch', out: 'value', 'bundle-out': 'value', alpha: 'value', catch: 'value', help: 'switch' });
+  const { values, positional } = split(argv, { ...TRAINING_FLAGS, data: 'value', backbone: 'value', joint: 'switch', out: 'value', 'bundle-out': 'value', alpha: 'value', catch: 'value', tune: 'switch', 'tune-budget': 'value', help: 'switch' });
   if (values.has('help')) return { help: true };
   noPositional(positional);
   const training = trainingOptions(values);
   const out = jsonOut(values);
   const bundleOut = values.get('bundle-out') ?? null;
   if (bundleOut !== null && !/\.pixood$/i.test(bundleOut)) throw new CliError(EXIT.usage, `--bundle-out names a .pixood file, not “${bundleOut}”.`);
+  if (values.has('tune-budget') && !values.has('tune')) throw new CliError(EXIT.usage, '--tune-budget sets the time of --tune: add --tune.');
   return {
     help: false,
     options: {
@@ -290,6 +302,7 @@ export function parseEvalArgs(argv: readonly string[]): Parsed<EvalOptions> {
       out,
       bundleOut,
       threshold: thresholdChoice(values),
+      tune: values.has('tune') ? { budgetSeconds: wholeNumber(values, 'tune-budget', DEFAULT_TUNE_BUDGET, 10, 86_400) } : null,
     },
   };
 }

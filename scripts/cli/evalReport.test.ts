@@ -35,6 +35,7 @@ const report = (base: number, imageAuroc = base): EvaluationReport => ({
 const calibration = { severities: Array.from({ length: 200 }, (_, i) => (i + 1) / 2), heldOut: [[]] };
 
 const group = (name: string, r: EvaluationReport, seconds: number): GroupRun => ({
+  settings: DEFAULT_SETTINGS,
   training: { features: seconds, classifier: 0, condensation: 2 * seconds, calibration: 0.5 },
   kernels: 'cpu',
   classes: [name],
@@ -135,5 +136,28 @@ describe('the eval JSON', () => {
     // The held-out severities 0.5 … 100: a threshold of 60 rejects about 40% of them.
     expect(json.alpha).toBeGreaterThan(0.39);
     expect(json.alpha).toBeLessThan(0.41);
+  });
+
+  it('reports a tuning: every candidate with its check and real figures, the one kept and the best on the real defects', () => {
+    const sizes = plantSizes(224);
+    const checkPassing = (share: number): CapabilityCheck => {
+      const per = (caught: number, missed: number) => PLANT_KINDS.flatMap(() => sizes.flatMap(() => Array.from({ length: TRIALS_PER_SIZE }, (_, t) => (t < share * TRIALS_PER_SIZE ? missed : caught))));
+      return { kinds: PLANT_KINDS, sizes, trials: TRIALS_PER_SIZE, severities: per(200, 50), plantScores: per(1, 1), longestSide: 224, images: 6, seed: 0, seconds: 2 };
+    };
+    // K 100 lets half of the synthetic defects pass and both real ones; K 300 a sixth, and one real one.
+    const run = (etalons: number, share: number, defectSeverity: number): GroupRun => {
+      const base = group('wood', report(0.9, 0.9), 4);
+      const scored = { ...report(0.9, 0.9), testImages: [{ defectType: 'good', severity: 1 }, { defectType: 'scratch', severity: defectSeverity }, { defectType: 'scratch', severity: 50 }] };
+      return { ...base, settings: { ...DEFAULT_SETTINGS, etalons }, categories: [{ ...base.categories[0], report: scored, capability: checkPassing(share) }] };
+    };
+    const k100 = run(100, 0.5, 50);
+    const k300 = run(300, 1 / 6, 200);
+    const json = evalJson(result([{ ...k300, candidates: [k100, k300] }]), DEFAULT_SETTINGS, 'model', false, '156.0', { setup: 1, total: 30 });
+    expect(json.settings.etalons).toBe(300);
+    expect(json.tuning?.candidates.map((c) => [c.etalons, c.check_escape_rate, c.defect_escape_rate])).toEqual([
+      [100, 0.5, 1],
+      [300, 1 / 6, 0.5],
+    ]);
+    expect(json.tuning).toMatchObject({ chosen: 1, best_on_real: 1, chose_best_on_real: true });
   });
 });

@@ -14,10 +14,10 @@ import { alphaForThreshold, operatingThreshold, thresholdToCatch, type Operating
 import { GOOD_TYPE } from '../../src/core/metrics/evaluation';
 import { DEFAULT_EPSILON } from '../../src/state/settings';
 import type { EngineInfo, Resolution } from '../../src/engine/api';
-import type { ImageCalibration, TrainingSettings, TrainingStage } from '../../src/core/model/pixoodModel';
+import { TRAINING_STAGES, type ImageCalibration, type TrainingSettings, type TrainingStage } from '../../src/core/model/pixoodModel';
 import { figureRow, qcRow, type FigureRow } from '../../src/state/export/evaluationExport';
 import type { ThresholdChoice } from './args';
-import type { BackboneUsed, CategoryRun, EvalResult } from './protocol';
+import type { BackboneUsed, CategoryRun, EvalResult, GroupRun } from './protocol';
 
 /** The QC counts of a set of images at the image threshold; null where they cannot be given. */
 export interface QcJson {
@@ -103,6 +103,8 @@ export interface EvalJson extends CategoryJson {
   /** One multi-class model over all categories (true), or one model each. */
   readonly joint: boolean;
   readonly valid_etalons: Readonly<Record<string, number>>;
+  /** With --tune: every candidate tried, the one kept (by its capability check) and the best on the real defects. */
+  readonly tuning?: TuningJson;
   readonly browser: { readonly chromium: string } & EngineInfo;
 }
 
@@ -172,6 +174,55 @@ export function meanFigures(all: readonly FigureRow[]): FigureRow {
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
 /** `setupSeconds`: starting the dev server and the browser, before the page's own setup. */
+export interface TuningJson {
+  readonly candidates: readonly {
+    readonly longest_side: number;
+    readonly etalons: number;
+    /** The capability check at the QC's α: share of all synthetic defects passed, and of the mid sizes. */
+    readonly check_escape_rate: number | null;
+    readonly check_mid_escape_rate: number | null;
+    readonly image_auroc: number | null;
+    readonly pixel_auroc: number | null;
+    readonly aupro_0_3: number | null;
+    readonly defect_escape_rate: number | null;
+    readonly good_reject_rate: number | null;
+    readonly training_s: number;
+  }[];
+  /** Index of the candidate kept. */
+  readonly chosen: number;
+  /** Index of the candidate that lets the fewest real defects pass at α (then the highest image AUROC). */
+  readonly best_on_real: number;
+  /** Whether the check's choice lets as few real defects pass as the best candidate does. */
+  readonly chose_best_on_real: boolean;
+}
+
+/** The tuning table: each candidate's check and real figures, the one kept and the best on the real defects. */
+function tuningJson(chosen: GroupRun, choice: ThresholdChoice): TuningJson | undefined {
+  if (!chosen.candidates) return undefined;
+  const rows = chosen.candidates.map((candidate) => {
+    const category = categoryJson(candidate.categories[0], choice);
+    return {
+      longest_side: candidate.settings.longestSide,
+      etalons: candidate.settings.etalons,
+      check_escape_rate: category.capability?.escape_rate ?? null,
+      check_mid_escape_rate: category.capability?.mid_escape_rate ?? null,
+      image_auroc: category.image_auroc,
+      pixel_auroc: category.pixel_auroc,
+      aupro_0_3: category.aupro_0_3,
+      defect_escape_rate: category.defect_escape_rate,
+      good_reject_rate: category.good_reject_rate,
+      training_s: TRAINING_STAGES.reduce((sum, stage) => sum + candidate.training[stage], 0),
+    };
+  });
+  const escape = (i: number) => rows[i].defect_escape_rate ?? Infinity;
+  let best = 0;
+  rows.forEach((row, i) => {
+    if (escape(i) < escape(best) || (escape(i) === escape(best) && (row.image_auroc ?? -1) > (rows[best].image_auroc ?? -1))) best = i;
+  });
+  const index = chosen.candidates.findIndex((c) => c.settings.longestSide === chosen.settings.longestSide && c.settings.etalons === chosen.settings.etalons);
+  return { candidates: rows, chosen: index, best_on_real: best, chose_best_on_real: escape(index) === escape(best) };
+}
+
 export function evalJson(
   result: EvalResult,
   settings: TrainingSettings,
@@ -207,10 +258,12 @@ export function evalJson(
     },
     path: { kernels, backbone: result.backbone.path },
     backbone: { name: result.backbone.name, sha256: result.backbone.sha256, dim: result.backbone.dim, measured: result.backbone.timings },
-    settings,
+    // A tuned model reports the settings it was kept with.
+    settings: result.groups.length === 1 ? result.groups[0].settings : settings,
     resolution,
     joint,
     valid_etalons: Object.fromEntries(result.groups.flatMap((g) => g.classes.map((c, i) => [c, g.validEtalons[i]]))),
+    ...(result.groups.length === 1 && result.groups[0].candidates && { tuning: tuningJson(result.groups[0], choice) }),
     browser: { chromium, ...result.engine },
   };
 }

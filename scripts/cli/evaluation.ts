@@ -3,7 +3,7 @@
  * job for the harness page (cli/eval.html), and its result as the eval JSON document.
  */
 import { basename, resolve } from 'node:path';
-import { DEFAULT_ALPHA, DEFAULT_SETTINGS } from '../../src/state/settings';
+import { DEFAULT_ALPHA, DEFAULT_EPSILON, DEFAULT_SETTINGS } from '../../src/state/settings';
 import type { TrainingSettings } from '../../src/core/model/pixoodModel';
 import type { Resolution } from '../../src/core/model/requests';
 import { CliError, EXIT, type BackboneOption, type EvalOptions, type ThresholdChoice } from './args';
@@ -12,7 +12,8 @@ import { evalJson, type EvalJson } from './evalReport';
 import type { Harness } from './harness';
 import type { BackboneChoice, EvalJob, EvalResult } from './protocol';
 
-export type EvalRequest = Pick<EvalOptions, 'data' | 'backbone' | 'size' | 'etalons' | 'epochs' | 'upsample' | 'seed' | 'resolution' | 'joint' | 'path' | 'bundleOut'> & Partial<Pick<EvalOptions, 'threshold'>>;
+export type EvalRequest = Pick<EvalOptions, 'data' | 'backbone' | 'size' | 'etalons' | 'epochs' | 'upsample' | 'seed' | 'resolution' | 'joint' | 'path' | 'bundleOut'> &
+  Partial<Pick<EvalOptions, 'threshold' | 'tune'>>;
 
 export interface PreparedEval {
   readonly job: EvalJob;
@@ -31,10 +32,14 @@ export async function prepareEval(request: EvalRequest): Promise<PreparedEval> {
   const { categories } = dataset;
   const groups = request.joint ? [categories] : categories.map((c) => [c]);
   if (request.bundleOut && groups.length > 1) throw new CliError(EXIT.usage, `--bundle-out writes one model, but the ${categories.length} categories train one each: add --joint for one model over all.`);
+  if (request.tune && groups.length > 1) throw new CliError(EXIT.usage, `--tune tunes one model, but the ${categories.length} categories train one each: add --joint for one model over all.`);
+  const threshold = request.threshold ?? { alpha: DEFAULT_ALPHA };
+  // Tuning judges from good images only: by α, even where the verdicts' threshold is a catch rate on the labelled defects.
+  const tune = request.tune ? { ...request.tune, alpha: 'alpha' in threshold ? threshold.alpha : DEFAULT_ALPHA, epsilon: DEFAULT_EPSILON } : null;
   const files = new Map(dataset.files);
   const backbone = await backboneChoice(request.backbone, files);
   const settings: TrainingSettings = { ...DEFAULT_SETTINGS, longestSide: request.size, etalons: request.etalons, condensationEpochs: request.epochs, upsample: request.upsample, seed: request.seed };
-  const job: EvalJob = { groups, backbone, settings, resolution: request.resolution, path: request.path, bundleOut: request.bundleOut ? basename(request.bundleOut) : null };
+  const job: EvalJob = { groups, backbone, settings, resolution: request.resolution, path: request.path, bundleOut: request.bundleOut ? basename(request.bundleOut) : null, tune };
   process.stderr.write(`${categories.length} ${categories.length === 1 ? 'category' : 'categories'}: ${categories.map((c) => `${c.name} (${c.train.length} train, ${c.test.length} test)`).join(', ')}\n`);
   return {
     job,
@@ -43,7 +48,7 @@ export async function prepareEval(request: EvalRequest): Promise<PreparedEval> {
     resolution: request.resolution,
     joint: request.joint,
     outDir: request.bundleOut ? resolve(request.bundleOut, '..') : null,
-    threshold: request.threshold ?? { alpha: DEFAULT_ALPHA },
+    threshold,
   };
 }
 

@@ -44,6 +44,12 @@ export interface EvalJob {
   readonly path: PathOption;
   /** Output key for the trained model's bundle (one group only), or null. */
   readonly bundleOut: string | null;
+  /**
+   * Tuning (one group only): the candidates of tuningCandidates(settings) are trained and
+   * evaluated, cheapest first, while the budget lasts; the page keeps the best by its capability
+   * check at α and ε (good images only), and reports every candidate. Null: the settings as they are.
+   */
+  readonly tune: { readonly budgetSeconds: number; readonly alpha: number; readonly epsilon: number } | null;
 }
 
 export interface BackboneUsed {
@@ -69,6 +75,7 @@ export interface CategoryRun {
 }
 
 export interface GroupRun {
+  readonly settings: TrainingSettings;
   /** Seconds per training stage (the model's summary). */
   readonly training: Readonly<Record<TrainingStage, number>>;
   /** Where the training kernels ran. */
@@ -76,6 +83,8 @@ export interface GroupRun {
   readonly classes: readonly string[];
   readonly validEtalons: readonly number[];
   readonly categories: readonly CategoryRun[];
+  /** With tuning: every candidate trained, in the order tried (this run is the first of them). */
+  readonly candidates?: readonly GroupRun[];
 }
 
 export interface EvalResult {

@@ -15,17 +15,22 @@ import type { TrainingImage } from '../core/model/requests';
 import { decodeImage } from './decodeImage';
 import type { Scorer } from './scorer';
 
+/**
+ * @param sizesAtSide the input size (longer side) the plant sizes are measured at: the model's own,
+ * or another's, so models at different input sizes face the same plants
+ */
 export async function checkCapability(
   model: PixoodModel,
   images: readonly TrainingImage[],
   scorer: Scorer,
+  sizesAtSide: number,
   onPlant: (done: number, total: number) => Promise<void>,
 ): Promise<CapabilityCheck | null> {
   if (images.length === 0) return null;
   const started = performance.now();
   const { longestSide, seed } = model.settings;
   const patch = model.backbone.patchSize;
-  const { sizes, plants } = planCheck(longestSide, images.length, seed);
+  const { sizes, plants } = planCheck(sizesAtSide, images.length, seed);
   const severities = new Array<number>(plants.length);
   const plantScores = new Array<number>(plants.length);
   let done = 0;
@@ -35,15 +40,18 @@ export async function checkCapability(
     const image = await decodeImage(images[i].blob);
     // Copied: the decoder's pixels may be shared, and each plant is drawn in place and undone.
     const pixels = { width: image.width, height: image.height, data: new Uint8ClampedArray(image.data) };
-    const scale = Math.max(image.width, image.height) / longestSide;
+    const side = Math.max(image.width, image.height);
+    // Image pixels per input pixel: of the sizes' input for drawing, of the model's for its patch.
+    const scale = side / sizesAtSide;
+    const patchPx = (patch * side) / longestSide;
     for (const spec of mine) {
       await onPlant(done, plants.length);
-      const { plant, restore } = plantDefect(pixels, spec, scale, patch);
+      const { plant, restore } = plantDefect(pixels, spec, scale, patchPx / scale);
       try {
         const scores = await scorer.score(pixels);
         const [mapHeight, mapWidth] = scores.score.dims;
         severities[spec.index] = scores.severity;
-        plantScores[spec.index] = scoreNearPlant(scores.score.data, mapWidth, mapHeight, pixels, plant, (patch * scale) / 2);
+        plantScores[spec.index] = scoreNearPlant(scores.score.data, mapWidth, mapHeight, pixels, plant, patchPx / 2);
       } finally {
         restore();
       }
@@ -57,7 +65,7 @@ export async function checkCapability(
     trials: plants.length / (PLANT_KINDS.length * sizes.length),
     severities,
     plantScores,
-    longestSide,
+    longestSide: sizesAtSide,
     images: images.length,
     seed,
     seconds: (performance.now() - started) / 1000,

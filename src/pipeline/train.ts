@@ -154,7 +154,7 @@ export async function trainPixood(request: TrainingRequest, run: TrainingRun): P
     );
     // A cancel during the check stops the check only: the model is finished, and is kept without it.
     const capability = imageCalibration
-      ? await checkCapability(model, scored, scorer, async (done, total) => {
+      ? await checkCapability(model, scored, scorer, request.capabilitySide ?? settings.longestSide, async (done, total) => {
           report({ stage: 'capability', done, total, unit: 'plants' });
           await checkpoint(signal);
         }).catch((error: unknown) => {

@@ -5,7 +5,10 @@
  */
 import { writeBundle } from '../../../src/core/formats/bundle';
 import type { EngineClient } from '../../../src/engine/client';
-import type { ImageTruth, PixoodModel, Resolution, TrainingImage, TrainingProgress } from '../../../src/engine/api';
+import { capabilityAt, type CapabilitySummary } from '../../../src/core/capability/capability';
+import { bestCandidate, tuningCandidates } from '../../../src/core/capability/tuning';
+import { imageThreshold } from '../../../src/core/calibration/imageThreshold';
+import type { ImageTruth, PixoodModel, Resolution, TrainingImage, TrainingProgress, TrainingSettings } from '../../../src/engine/api';
 import type { CategoryRun, EvalCategory, EvalJob, EvalResult, GroupRun } from '../protocol';
 import { addBackbone, DataError, fetchData, openBackbone, postOutput, progress, runPage, seconds, streamError } from './pageRun';
 
@@ -15,7 +18,7 @@ function trainingLine(label: string, p: TrainingProgress): string {
   return `[${label}] ${p.stage}${which} ${p.done}/${p.total} ${p.unit}${extra.length ? ` (${extra.join(', ')})` : ''}`;
 }
 
-async function train(engine: EngineClient, job: EvalJob, group: readonly EvalCategory[], backboneId: string): Promise<PixoodModel> {
+async function train(engine: EngineClient, settings: TrainingSettings, capabilitySide: number, group: readonly EvalCategory[], backboneId: string): Promise<PixoodModel> {
   const label = group.map((c) => c.name).join('+');
   const images: TrainingImage[] = [];
   for (const [classId, category] of group.entries()) {
@@ -23,7 +26,7 @@ async function train(engine: EngineClient, job: EvalJob, group: readonly EvalCat
   }
   progress(`[${label}] training on ${images.length} good images`);
   let last = '';
-  const model = await engine.train({ classes: group.map((c) => c.name), images, backboneId, settings: job.settings }, (p) => {
+  const model = await engine.train({ classes: group.map((c) => c.name), images, backboneId, settings, capabilitySide }, (p) => {
     // One line per step of a stage, not one per callback.
     const line = trainingLine(label, p);
     const key = `${p.stage} ${p.classId} ${p.done}`;
@@ -70,6 +73,46 @@ async function evaluate(engine: EngineClient, model: PixoodModel, category: Eval
   return { name: category.name, report: summary.evaluation, imageCalibration: model.imageCalibration, capability: model.capability ?? null, inspectSeconds, evaluateSeconds: summary.evaluateSeconds };
 }
 
+/** A model of the group at `settings`, evaluated on each of its categories. */
+async function trainAndEvaluate(engine: EngineClient, job: EvalJob, settings: TrainingSettings, group: readonly EvalCategory[], backboneId: string): Promise<{ model: PixoodModel; run: GroupRun }> {
+  // Plant sizes at the job's input size, so every tuning candidate faces the same synthetic defects.
+  const model = await train(engine, settings, job.settings.longestSide, group, backboneId);
+  const { seconds: training, path: kernels, validEtalons } = model.summary;
+  progress(`[${model.classes.join('+')}] trained on the ${kernels.toUpperCase()} path: ${validEtalons.join(', ')} valid etalons`);
+  const categories: CategoryRun[] = [];
+  for (const category of group) categories.push(await evaluate(engine, model, category, job.resolution));
+  return { model, run: { settings, training, kernels, classes: model.classes, validEtalons, categories } };
+}
+
+/**
+ * The tuning candidates, cheapest first, while the budget lasts (one is not started when the last
+ * one's time would overrun it); the best by the capability check is the group's model, and every
+ * candidate is reported with its real figures, to say how often the check chose well.
+ */
+async function tune(engine: EngineClient, job: EvalJob, { budgetSeconds, alpha, epsilon }: NonNullable<EvalJob['tune']>, group: readonly EvalCategory[], backboneId: string) {
+  const started = performance.now();
+  const candidates = tuningCandidates(job.settings);
+  const tried: { model: PixoodModel; run: GroupRun; settings: TrainingSettings; capability: CapabilitySummary; seconds: number }[] = [];
+  for (const [index, settings] of candidates.entries()) {
+    const last = tried.at(-1);
+    if (last && seconds(started) + last.seconds > budgetSeconds) {
+      progress(`[tune] the budget of ${budgetSeconds} s is spent: ${tried.length} of ${candidates.length} candidates tried`);
+      break;
+    }
+    progress(`[tune] candidate ${index + 1} of ${candidates.length}: ${settings.longestSide} px, K ${settings.etalons}`);
+    const began = performance.now();
+    const { model, run } = await trainAndEvaluate(engine, job, settings, group, backboneId);
+    if (!model.capability || !model.imageCalibration) throw new DataError('Tuning needs a capability check, so at least 2 good training images to hold out.');
+    const capability = capabilityAt(model.capability, imageThreshold(model.imageCalibration.severities, alpha).severity, epsilon);
+    progress(`[tune] ${settings.longestSide} px, K ${settings.etalons}: ${(100 * capability.escape).toFixed(1)}% of the synthetic defects pass`);
+    tried.push({ model, run, settings, capability, seconds: seconds(began) });
+  }
+  const best = bestCandidate(tried);
+  if (!best) throw new DataError('No tuning candidate was trained.');
+  progress(`[tune] chosen: ${best.settings.longestSide} px, K ${best.settings.etalons}`);
+  return { model: best.model, run: { ...best.run, candidates: tried.map((t) => t.run) } };
+}
+
 void runPage<EvalJob, EvalResult>(async (job, engine) => {
   const started = performance.now();
   const info = await engine.info();
@@ -80,17 +123,13 @@ void runPage<EvalJob, EvalResult>(async (job, engine) => {
   const backboneSeconds = seconds(opening);
   const groups: GroupRun[] = [];
   for (const group of job.groups) {
-    const model = await train(engine, job, group, stored.id);
-    const { seconds: training, path: kernels, validEtalons } = model.summary;
-    progress(`[${model.classes.join('+')}] trained on the ${kernels.toUpperCase()} path: ${validEtalons.join(', ')} valid etalons`);
-    const categories: CategoryRun[] = [];
-    for (const category of group) categories.push(await evaluate(engine, model, category, job.resolution));
+    const { model, run } = job.tune ? await tune(engine, job, job.tune, group, stored.id) : await trainAndEvaluate(engine, job, job.settings, group, stored.id);
     if (job.bundleOut) {
       // The figures travel with the model when they are the figures of the model's one category.
-      const metrics = categories.length === 1 ? { ...categories[0].report, evaluatedAt: new Date().toISOString() } : null;
+      const metrics = run.categories.length === 1 ? { ...run.categories[0].report, evaluatedAt: new Date().toISOString() } : null;
       await postOutput(job.bundleOut, writeBundle(model, { metrics }));
     }
-    groups.push({ training, kernels, classes: model.classes, validEtalons, categories });
+    groups.push(run);
   }
   return { engine: info, backbone, setupSeconds, backboneSeconds, groups };
 });

@@ -24,7 +24,7 @@ export interface CapabilityCheck {
   readonly severities: readonly number[];
   /** Same layout: the largest anomaly score within half a patch of the plant, in [0, 1]. */
   readonly plantScores: readonly number[];
-  /** The model's input size the sizes are in (its longer side, pixels). */
+  /** The input size the sizes are measured at (its longer side, pixels): the model's own, unless a tuning set another. */
   readonly longestSide: number;
   /** Held-out good images the plants went into. */
   readonly images: number;

@@ -25,6 +25,11 @@ export interface TrainingRequest {
   readonly settings: TrainingSettings;
   /** Mask value → class id; values not listed are ignored. */
   readonly maskClasses?: Readonly<Record<number, number>>;
+  /**
+   * The input size (longer side, px) the capability check's plant sizes are measured at; absent:
+   * the model's own. Models trained at different input sizes then face the same plants (tuning).
+   */
+  readonly capabilitySide?: number;
 }
 
 export interface TrainingProgress {
