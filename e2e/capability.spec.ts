@@ -74,3 +74,29 @@ test('a weak model shows its weak state on Inspect and in each of its passes', a
   await checkScreen(page, 'inspect-weak-model');
   expect(errors, 'console errors').toEqual([]);
 });
+
+test('Tune on the demo: candidates trained within the budget, the one letting the fewest synthetic defects pass kept with its settings', async ({ page }) => {
+  test.setTimeout(600_000);
+  const errors = watchConsole(page);
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Try the demo' }).click();
+  await expect(page.getByRole('region', { name: 'Test images' })).toContainText('18 images', { timeout: 120_000 });
+  await page.getByRole('link', { name: 'Train', exact: true }).click();
+  const tune = page.getByTestId('tune');
+  await tune.getByLabel('within').selectOption('2');
+  await tune.getByRole('button', { name: 'Tune', exact: true }).click();
+  await expect(tune.getByTestId('tune-message')).toContainText('Kept ', { timeout: TIMEOUT * 2 });
+  const rows = tune.getByRole('table', { name: 'Tuning candidates' }).locator('tbody tr');
+  const count = await rows.count();
+  expect(count, 'candidates tried within 2 minutes').toBeGreaterThanOrEqual(2);
+  const passed = (await rows.locator('td:nth-child(3)').allTextContents()).map((text) => Number(text.replace('%', '')));
+  const kept = rows.filter({ has: page.locator('td') }).and(tune.locator('tr[aria-current="true"]'));
+  await expect(kept).toHaveCount(1);
+  const keptPassed = Number(((await kept.locator('td:nth-child(3)').textContent()) ?? '').replace('%', ''));
+  expect(keptPassed, `the kept candidate among ${passed.join(', ')}`).toBe(Math.min(...passed));
+  const keptK = (await kept.locator('td:nth-child(2)').textContent()) ?? '';
+  await expect(page.getByLabel('Etalons per class (K)')).toHaveValue(keptK);
+  await expect(page.locator('dl.summary')).toContainText(`of ${keptK} etalons valid`);
+  await checkScreen(page, 'train-tuned');
+  expect(errors, 'console errors').toEqual([]);
+});

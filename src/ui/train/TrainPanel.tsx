@@ -2,6 +2,7 @@
 import { useProjects } from '../../state/projectsStore';
 import { trainingProblems } from '../../state/trainingRequest';
 import { cancelTraining, startTraining, useTraining, type StageProgress } from '../../state/trainingStore';
+import { useTuning } from '../../state/tuningStore';
 import { PROGRESS_STAGES, type ProgressStage } from '../../engine/api';
 import { ProgressBar } from '../common/ProgressBar';
 import { duration } from '../format';
@@ -30,7 +31,8 @@ export function TrainPanel() {
   const { project, images } = current;
   const mine = training.projectId === project.id;
   const running = mine && (training.status === 'running' || training.status === 'cancelling');
-  const busyElsewhere = !mine && (training.status === 'running' || training.status === 'cancelling');
+  const tuning = useTuning((s) => s.status === 'running' || s.status === 'cancelling');
+  const busyElsewhere = (!mine && (training.status === 'running' || training.status === 'cancelling')) || tuning;
   const problems = trainingProblems(project, images);
   const oneClass = project.classes.length <= 1;
   const trainCount = images.filter((i) => i.role === 'train').length;
@@ -63,7 +65,7 @@ export function TrainPanel() {
         )}
         <span className="muted">
           {trainCount} training images · {project.classes.length} {oneClass ? 'class' : 'classes'}
-          {busyElsewhere ? ' · another project is training' : ''}
+          {tuning ? ' · tuning is training its candidates' : busyElsewhere ? ' · another project is training' : ''}
         </span>
       </div>
       {mine && training.status !== 'idle' && (

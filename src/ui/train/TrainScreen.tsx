@@ -1,7 +1,8 @@
-/** Training: the settings, one button, the progress of each stage, and the model it made. */
+/** Training: the settings, one button, the progress of each stage, tuning, and the model it made. */
 import { ModelPanel } from './ModelPanel';
 import { SettingsForm } from './SettingsForm';
 import { TrainPanel } from './TrainPanel';
+import { TunePanel } from './TunePanel';
 
 export function TrainScreen() {
   return (
@@ -11,6 +12,7 @@ export function TrainScreen() {
       </div>
       <div className="column wide">
         <TrainPanel />
+        <TunePanel />
         <ModelPanel />
       </div>
     </div>
