@@ -107,6 +107,8 @@ test('bad files among good ones: each skipped by name with its reason, the good 
   await page.goto('/');
   await page.getByRole('button', { name: 'New project' }).click();
   await page.getByLabel('Project name').fill(PROJECT);
+  // No download in tests: the offline backbone.
+  await page.getByRole('radio', { name: /Built-in texture features/ }).check();
   await page.getByRole('button', { name: 'Create' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(PROJECT, { timeout: 60_000 });
 

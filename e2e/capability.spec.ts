@@ -34,6 +34,8 @@ test('a weak model shows its weak state on Inspect and in each of its passes', a
   await page.goto('/');
   await page.getByRole('button', { name: 'New project' }).click();
   await page.getByLabel('Project name').fill('Weak on purpose');
+  // No download in tests: the offline backbone.
+  await page.getByRole('radio', { name: /Built-in texture features/ }).check();
   await page.getByRole('button', { name: 'Create' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Weak on purpose', { timeout: 60_000 });
   await page.getByRole('group', { name: 'Drop a folder of good images' }).locator('input[webkitdirectory]').setInputFiles(join(root, 'cloth'));

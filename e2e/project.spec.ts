@@ -16,6 +16,8 @@ async function newProject(page: Page, name: string): Promise<void> {
   await page.goto('/');
   await page.getByRole('button', { name: 'New project' }).click();
   await page.getByLabel('Project name').fill(name);
+  // No download in tests: the offline backbone.
+  await page.getByRole('radio', { name: /Built-in texture features/ }).check();
   await page.getByRole('button', { name: 'Create' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(name, { timeout: 60_000 });
 }

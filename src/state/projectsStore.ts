@@ -147,9 +147,9 @@ export async function deleteProject(id: string): Promise<void> {
   });
 }
 
-/** Changes the open project's record. */
-export async function updateProject(change: (project: ProjectRecord) => ProjectRecord): Promise<void> {
-  const id = get().current?.project.id;
+/** Changes a project's record: the open one's, or `projectId`'s (work that outlives a visit to its project). */
+export async function updateProject(change: (project: ProjectRecord) => ProjectRecord, projectId?: string): Promise<void> {
+  const id = projectId ?? get().current?.project.id;
   if (!id) return;
   await attempt(async () => {
     const updated = await (await projects()).updateProject(id, change);

@@ -108,8 +108,9 @@ async function keepBest(projectId: string, models: readonly PixoodModel[], stopp
   }
   try {
     await (await projects()).saveModel(projectId, newId(), models[best.index]);
-    await updateProject((p) => ({ ...p, settings: best.settings }));
-    await openProject(projectId);
+    await updateProject((p) => ({ ...p, settings: best.settings }), projectId);
+    // The person may have moved to another project meanwhile: only theirs is reopened.
+    if (useProjects.getState().current?.project.id === projectId) await openProject(projectId);
     void refreshStorage();
     const kept = `Kept ${best.settings.longestSide} px, K ${best.settings.etalons}: it lets the fewest synthetic defects pass.`;
     set({ status: 'done', current: null, progress: null, chosen: best.index, message: stopped ? `${stopped} ${kept}` : kept });

@@ -5,6 +5,7 @@
 import { useEffect } from 'react';
 import type { StoredModel } from '../../engine/api';
 import { cancelTransfer, deleteBackbone, dismissBackboneError, ensureBuiltin, useBackbones } from '../../state/backbonesStore';
+import { dismissBackboneNote, useNewProject } from '../../state/newProject';
 import { setBackbone, useProjects } from '../../state/projectsStore';
 import { ErrorNote } from '../common/ErrorNote';
 import { bytes } from '../format';
@@ -18,6 +19,7 @@ export function BackbonePicker() {
   const models = useBackbones((s) => s.models);
   const transfer = useBackbones((s) => s.transfer);
   const error = useBackbones((s) => s.error);
+  const note = useNewProject((s) => s.note);
 
   useEffect(() => {
     void ensureBuiltin();
@@ -30,6 +32,16 @@ export function BackbonePicker() {
   return (
     <section className="panel" aria-labelledby="backbone-heading">
       <h2 id="backbone-heading">Backbone</h2>
+      {note && note.projectId === project.id && (
+        <div className={note.kind === 'fell-back' ? 'weak-model' : 'notice'} role="status" data-testid="backbone-note">
+          <p>{note.text}</p>
+          {note.kind !== 'downloading' && (
+            <button type="button" className="link" onClick={dismissBackboneNote}>
+              Dismiss
+            </button>
+          )}
+        </div>
+      )}
       <p className="muted">What turns each image into features. The built-in one is small, fast and offline: on real parts it finds larger defects (image AUROC 0.95 on MVTec AD bottles) but misses many small ones (pits of a few pixels: 0.84). When you are online and the part is an object rather than a texture, choose DINOv2, the paper's backbone.</p>
       {models === null ? (
         <p>Loading the models…</p>

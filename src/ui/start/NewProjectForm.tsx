@@ -1,14 +1,21 @@
-/** Names a new project; it starts with the built-in backbone, which works offline. */
+/**
+ * Names a new project and picks its backbone: DINOv2 (the paper's) first, with its one-time
+ * download, or the built-in one that works offline at once. Offline, the built-in one is chosen
+ * and the form says why.
+ */
 import { useState } from 'react';
-import { ensureBuiltin, useBackbones } from '../../state/backbonesStore';
+import { storedFromPreset, useBackbones } from '../../state/backbonesStore';
 import { navigate } from '../../state/navigation';
-import { createProject } from '../../state/projectsStore';
+import { createWithBackbone, DEFAULT_DINOV2, type BackboneChoice } from '../../state/newProject';
 import { ErrorNote } from '../common/ErrorNote';
 
 export function NewProjectForm({ id, onCancel }: { readonly id: string; readonly onCancel: () => void }) {
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const dinov2Stored = useBackbones((s) => storedFromPreset(s.models, DEFAULT_DINOV2) !== undefined);
+  const online = navigator.onLine;
+  const [choice, setChoice] = useState<BackboneChoice>(online || dinov2Stored ? 'dinov2' : 'builtin');
 
   const submit = async () => {
     const trimmed = name.trim();
@@ -17,13 +24,12 @@ export function NewProjectForm({ id, onCancel }: { readonly id: string; readonly
       return;
     }
     setBusy(true);
-    const backbone = await ensureBuiltin();
-    if (!backbone) {
+    const project = await createWithBackbone(trimmed, choice);
+    if (!project) {
       setError(useBackbones.getState().error ?? 'The built-in backbone could not be loaded.');
       setBusy(false);
       return;
     }
-    const project = await createProject(trimmed, backbone);
     navigate({ screen: 'project', projectId: project.id });
   };
 
@@ -40,6 +46,20 @@ export function NewProjectForm({ id, onCancel }: { readonly id: string; readonly
         Project name{' '}
         <input value={name} autoFocus maxLength={200} onChange={(event) => setName(event.currentTarget.value)} placeholder="e.g. Line 3 — bottle caps" />
       </label>
+      <fieldset className="backbone-choice">
+        <legend>Backbone</legend>
+        <label>
+          <input type="radio" name="new-backbone" value="dinov2" checked={choice === 'dinov2'} onChange={() => setChoice('dinov2')} /> DINOv2 ViT-S/14 with registers
+          (recommended: the paper&apos;s backbone){' '}
+          <span className="muted">
+            {dinov2Stored ? '· already in this browser' : online ? '· a one-time download of about 88 MB, then offline' : '· needs a connection: you are offline'}
+          </span>
+        </label>
+        <label>
+          <input type="radio" name="new-backbone" value="builtin" checked={choice === 'builtin'} onChange={() => setChoice('builtin')} /> Built-in texture features{' '}
+          <span className="muted">· no download, works offline now; finds larger defects, misses many small or subtle ones</span>
+        </label>
+      </fieldset>
       <button type="submit" className="primary" disabled={busy}>
         Create
       </button>
