@@ -45,6 +45,8 @@ test('a weak model shows its weak state on Inspect and in each of its passes', a
   await page.getByLabel('Input size').selectOption('224');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByText(/^Trained in/)).toBeVisible({ timeout: TIMEOUT });
+  // Opening the backbone, with its first-use timing of the paths, is a stage of its own, not a wait in front of the others.
+  await expect(page.getByRole('list', { name: 'Training stages' }).getByRole('listitem').first()).toContainText(/Backbone.*done in \d+ s/);
   // The check ran on the 2 held-out images and is drawn: one curve and one row per kind.
   const capability = page.getByTestId('capability');
   await expect(capability.locator('[data-figure="capability-line"]')).toContainText("(sizes at the model's 224-px input)");

@@ -158,9 +158,9 @@ async function extractFeatures(images: readonly RgbaImage[], options: FeatureOpt
 }
 
 /** The stored model `modelId` as the active backbone, opened (on its remembered path) unless it already is. */
-async function backboneFor(modelId: string, signal: AbortSignal): Promise<{ source: FeatureSource; model: StoredModel; path: KernelPath }> {
+async function backboneFor(modelId: string, signal: AbortSignal, report: Report = () => undefined): Promise<{ source: FeatureSource; model: StoredModel; path: KernelPath }> {
   await dropLostBackbone();
-  if (active?.model.id !== modelId) await useBackbone(modelId, signal, () => undefined);
+  if (active?.model.id !== modelId) await useBackbone(modelId, signal, report);
   const { gpu } = await context();
   if (!active) throw new EngineError('no-backbone', 'The backbone could not be opened.');
   // The kernels follow the backbone: where it runs on WebGPU the GPU was measured (or chosen) the faster.
@@ -172,7 +172,11 @@ async function backboneFor(modelId: string, signal: AbortSignal): Promise<{ sour
 async function train(request: TrainingRequest, signal: AbortSignal, report: Report<TrainingProgress>): Promise<PixoodModel> {
   const finished = noStagesFinished();
   for (;;) {
-    const { source, model, path } = await backboneFor(request.backboneId, signal);
+    // Opening the backbone (and, on its first use here, timing the paths) is reported, so a slow
+    // measurement on a software GPU shows as such instead of every stage waiting.
+    const { source, model, path } = await backboneFor(request.backboneId, signal, ({ stage, done, total }) =>
+      report({ stage: 'backbone', done: stage === 'load' ? done : 1, total: total ?? 2, unit: 'steps', ...(stage === 'measure' && { measuring: true }) }),
+    );
     const kernels = path === 'gpu' && source.gpu ? gpuTrainingKernels(source.gpu.device) : cpuTrainingKernels();
     try {
       return await trainPixood(request, { source, backbone: model, kernels, signal, report, finished });

@@ -23,6 +23,8 @@ export interface StageProgress {
   readonly seconds: number | null;
   /** Seconds left in this stage at its current rate, once it has one. */
   readonly stageEtaSeconds: number | null;
+  /** Opening the backbone: its execution paths are being timed (first use in this browser). */
+  readonly measuring?: boolean;
 }
 
 export interface LossPoint {
@@ -97,6 +99,7 @@ function report(progress: TrainingProgress): void {
     startedAt,
     seconds: finished ? elapsed : null,
     stageEtaSeconds: progress.done > 0 && !finished ? (elapsed / progress.done) * (progress.total - progress.done) : null,
+    ...(progress.measuring && { measuring: true }),
   };
   const losses = progress.loss === undefined ? state.losses : { ...state.losses, [progress.stage]: [...state.losses[progress.stage], { step: progress.done, loss: progress.loss, classId: progress.classId }] };
   const validEtalons = progress.validEtalons === undefined || progress.classId === undefined ? state.validEtalons : { ...state.validEtalons, [progress.classId]: progress.validEtalons };
@@ -126,7 +129,7 @@ export async function startTraining(): Promise<void> {
   job = engineClient().train(trainingRequest(project, images), report);
   try {
     const model = await job.result;
-    const seconds = (s: ProgressStage) => (s === 'capability' ? (model.capability?.seconds ?? null) : model.summary.seconds[s]);
+    const seconds = (s: ProgressStage) => (s === 'capability' ? (model.capability?.seconds ?? null) : s === 'backbone' ? get().stages.backbone.seconds : model.summary.seconds[s]);
     const stages = perProgressStage((s) => ({ ...get().stages[s], status: 'done' as const, stageEtaSeconds: null, seconds: seconds(s) }));
     // A cancel that came during the capability check stopped the check, not the training.
     const checkStopped = get().status === 'cancelling' && !model.capability;

@@ -81,10 +81,11 @@ export const TRAINING_STAGES = ['features', 'classifier', 'condensation', 'calib
 export type TrainingStage = (typeof TRAINING_STAGES)[number];
 
 /**
- * What a training job reports progress on: its stages, then the capability check, which is
- * timed in its own result (CapabilityCheck.seconds), not in the training's seconds.
+ * What a training job reports progress on: opening the backbone (when it is not open yet), its
+ * stages, then the capability check, which is timed in its own result (CapabilityCheck.seconds),
+ * not in the training's seconds.
  */
-export const PROGRESS_STAGES = [...TRAINING_STAGES, 'capability'] as const;
+export const PROGRESS_STAGES = ['backbone', ...TRAINING_STAGES, 'capability'] as const;
 
 export type ProgressStage = (typeof PROGRESS_STAGES)[number];
 

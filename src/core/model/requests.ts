@@ -37,8 +37,8 @@ export interface TrainingProgress {
   /** Work done in this stage, in `unit`. */
   readonly done: number;
   readonly total: number;
-  /** 'plants': synthetic defects scored by the capability check. */
-  readonly unit: 'images' | 'epochs' | 'classes' | 'plants';
+  /** 'plants': synthetic defects scored by the capability check; 'steps': opening the backbone. */
+  readonly unit: 'images' | 'epochs' | 'classes' | 'plants' | 'steps';
   /** Which class the condensation is on, when it is. */
   readonly classId?: number;
   /** Latest training loss of the stage (cross-entropy nats, or condensation loss). */
@@ -47,6 +47,8 @@ export interface TrainingProgress {
   readonly validEtalons?: number;
   /** Estimated seconds left in the whole training, when it can be estimated. */
   readonly etaSeconds?: number;
+  /** Opening the backbone: the execution paths are being timed (its first use in this browser). */
+  readonly measuring?: boolean;
 }
 
 /** A score map [height, width]: the anomaly score 1 − max_c s_in(c) per pixel, in [0, 1]. */

@@ -9,6 +9,7 @@ import { duration } from '../format';
 import { LossChart } from './LossChart';
 
 const STAGE_NAMES: Record<ProgressStage, string> = {
+  backbone: 'Backbone',
   features: 'Features',
   classifier: 'Classifier',
   condensation: 'Condensation',
@@ -17,6 +18,7 @@ const STAGE_NAMES: Record<ProgressStage, string> = {
 };
 
 const STAGE_HINTS: Record<ProgressStage, string> = {
+  backbone: 'opens the backbone; on its first use in this browser, times once whether the GPU or the CPU runs it faster',
   features: 'the backbone reads every training image',
   classifier: 'learns to tell the classes apart',
   condensation: 'etalons settle on the normal patches',
@@ -38,6 +40,7 @@ export function TrainPanel() {
   const trainCount = images.filter((i) => i.role === 'train').length;
   const skippedWhy = (stage: ProgressStage): string | null => {
     if (stage === 'classifier' && oneClass) return 'not needed with one class';
+    if (stage === 'backbone' && training.status === 'done' && training.stages.backbone.startedAt === null) return 'was open already';
     // Without an image calibration there is no threshold to check against.
     if (stage === 'capability' && training.status === 'done' && training.stages.capability.startedAt === null) return 'not possible without held-out good images';
     return null;
@@ -101,7 +104,7 @@ export function TrainPanel() {
 
 function StageRow({ stage, progress, skipped }: { readonly stage: ProgressStage; readonly progress: StageProgress; readonly skipped: string | null }) {
   const state = skipped !== null ? skipped : progress.status === 'done' ? `done${progress.seconds !== null ? ` in ${duration(progress.seconds)}` : ''}` : progress.status === 'running' ? 'running' : 'waiting';
-  const amount = progress.unit && progress.total > 0 ? `${progress.done} of ${progress.total} ${progress.unit}` : '';
+  const amount = progress.measuring ? 'timing the GPU and CPU paths, once' : progress.unit && progress.total > 0 ? `${progress.done} of ${progress.total} ${progress.unit}` : '';
   const finished = skipped !== null || progress.status === 'done';
   const eta = progress.status === 'running' && progress.stageEtaSeconds !== null ? ` · about ${duration(progress.stageEtaSeconds)} left in this stage` : '';
   return (
