@@ -51,6 +51,7 @@ export function modelStanding(
 ): ModelStanding {
   const calibration = model.imageCalibration;
   const check = model.capability;
+  const at = rule.byCatch ? `the threshold set to catch ${percentWords(rule.byCatch.rate)} of the labelled defects` : `α = ${percentWords(rule.alpha)}`;
   const capability = check && calibration ? capabilityAt(check, operatingThreshold(calibration.severities, rule), rule.epsilon) : null;
   const fromEvaluation = weakModelReasons(calibration, evaluation);
   const weakReasons: string[] = [];
@@ -58,7 +59,7 @@ export function modelStanding(
   if (capability?.weak) {
     const mid = capability.midSizes;
     weakReasons.push(
-      `In its capability check it let ${percentWords(capability.midEscape)} of the mid-size synthetic defects (${mid[0]}–${mid[mid.length - 1]} px) planted into held-out good images pass at α = ${percentWords(rule.alpha)}.`,
+      `In its capability check it let ${percentWords(capability.midEscape)} of the mid-size synthetic defects (${mid[0]}–${mid[mid.length - 1]} px) planted into held-out good images pass at ${at}.`,
     );
     phrases.push(`it let ${percentWords(capability.midEscape)} of mid-size synthetic defects pass`);
   }
@@ -69,7 +70,7 @@ export function modelStanding(
   }
   return {
     capability,
-    capabilityLine: capability && check ? capabilityLine(capability, check, rule.byCatch ? `the threshold set to catch ${percentWords(rule.byCatch.rate)} of the labelled defects` : `α = ${percentWords(rule.alpha)}`) : null,
+    capabilityLine: capability && check ? capabilityLine(capability, check, at) : null,
     weakReasons,
     weakPhrase: phrases.length > 0 ? phrases.join('; ') : null,
   };

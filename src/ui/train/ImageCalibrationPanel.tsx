@@ -4,6 +4,7 @@
  * images, and a warning in warning style when the model does not separate good from defective.
  */
 import { imageThreshold, type ImageThreshold } from '../../core/calibration/imageThreshold';
+import { operatingThreshold } from '../../core/calibration/operatingPoint';
 import { qcCounts, type ScoredTestImage } from '../../core/metrics/qcCounts';
 import type { ImageCalibration } from '../../engine/api';
 import type { ModelRecord, ProjectRecord } from '../../storage/projectRecords';
@@ -36,7 +37,7 @@ export function ImageCalibrationPanel({ record, project }: { readonly record: Mo
       )}
       {calibration ? (
         <>
-          <Calibrated calibration={calibration} record={record} alpha={project.alpha} />
+          <Calibrated calibration={calibration} record={record} project={project} />
           {record.evaluation?.testImages && <TradeOffPanel model={record.model} calibration={calibration} testImages={record.evaluation.testImages} project={project} />}
         </>
       ) : (
@@ -54,10 +55,12 @@ export function ImageCalibrationPanel({ record, project }: { readonly record: Mo
   );
 }
 
-function Calibrated({ calibration, record, alpha }: { readonly calibration: ImageCalibration; readonly record: ModelRecord; readonly alpha: number }) {
+function Calibrated({ calibration, record, project }: { readonly calibration: ImageCalibration; readonly record: ModelRecord; readonly project: ProjectRecord }) {
+  const { alpha, byCatch } = project;
   const threshold = imageThreshold(calibration.severities, alpha);
+  const severity = operatingThreshold(calibration.severities, project);
   const testImages = record.evaluation?.testImages;
-  const qc = testImages ? qcCounts(testImages, threshold.severity) : null;
+  const qc = testImages ? qcCounts(testImages, severity) : null;
   return (
     <>
       <label>
@@ -71,13 +74,14 @@ function Calibrated({ calibration, record, alpha }: { readonly calibration: Imag
         />
       </label>
       <p>
-        A part fails when its severity is at least <strong data-figure="image-threshold">{threshold.severity.toFixed(2)}</strong> nats. {basis(threshold, alpha)}
+        A part fails when its severity is at least <strong data-figure="image-threshold">{severity.toFixed(2)}</strong> nats.{' '}
+        {byCatch ? `It was set to catch ${percent(byCatch.rate)} of the labelled defective test images (below, "Trade-off"); pick an α to set it from the good images again.` : basis(threshold, alpha)}
       </p>
       <p className="muted">
         The held-out images ({calibration.heldOut.map((names, c) => `${names.length} of ${record.model.classes[c]}`).join(', ')}) were scored by this model, which never saw them. The
         model is not retrained on them afterwards, so the threshold belongs to exactly the model that decides.
       </p>
-      <SeverityEcdf severities={calibration.severities} threshold={threshold.severity} alpha={alpha} />
+      <SeverityEcdf severities={calibration.severities} threshold={severity} label={byCatch ? `threshold, catch ${percent(byCatch.rate)}` : `threshold, α = ${percent(alpha)}`} />
       {qc && (
         <p data-figure="qc-counts">
           On the test images at this threshold: {qc.goodRejected} of {qc.goodImages} good parts rejected ({percent(qc.goodRejectRate)}), {qc.defects.escaped} of {qc.defects.images}{' '}
@@ -116,14 +120,15 @@ function basis({ method, heldOut, confirmableRate }: ImageThreshold, alpha: numb
 }
 
 /** The held-out severities' empirical distribution function, the threshold as a vertical line. */
-function SeverityEcdf({ severities, threshold, alpha }: { readonly severities: readonly number[]; readonly threshold: number; readonly alpha: number }) {
+/** `label` names the threshold line: by its α, or by the catch rate it was set to. */
+function SeverityEcdf({ severities, threshold, label: thresholdLabel }: { readonly severities: readonly number[]; readonly threshold: number; readonly label: string }) {
   const lo = Math.min(severities[0], threshold);
   const hi = Math.max(severities[severities.length - 1], threshold);
   const x = (s: number) => PAD.left + ((s - lo) / (hi - lo || 1)) * (WIDTH - PAD.left - PAD.right);
   const y = (p: number) => PAD.top + (1 - p) * (HEIGHT - PAD.top - PAD.bottom);
   const n = severities.length;
   const steps = severities.flatMap((s, i) => [`${x(s).toFixed(1)},${y(i / n).toFixed(1)}`, `${x(s).toFixed(1)},${y((i + 1) / n).toFixed(1)}`]);
-  const label = `Held-out good images' severities from ${severities[0].toFixed(2)} to ${severities[n - 1].toFixed(2)} nats; threshold ${threshold.toFixed(2)} at α = ${percent(alpha)}.`;
+  const label = `Held-out good images' severities from ${severities[0].toFixed(2)} to ${severities[n - 1].toFixed(2)} nats; ${thresholdLabel}: ${threshold.toFixed(2)}.`;
   return (
     <figure className="chart">
       <figcaption>Held-out good images: share with severity ≤ x</figcaption>
@@ -145,7 +150,7 @@ function SeverityEcdf({ severities, threshold, alpha }: { readonly severities: r
         <polyline className="series series-0" points={steps.join(' ')} />
         <line className="series series-2" x1={x(threshold)} y1={PAD.top} x2={x(threshold)} y2={HEIGHT - PAD.bottom} strokeDasharray="4 3" />
         <text className="tick" x={x(threshold) - 3} y={PAD.top + 10} textAnchor="end">
-          threshold, α = {percent(alpha)}
+          {thresholdLabel}
         </text>
       </svg>
     </figure>
