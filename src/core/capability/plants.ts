@@ -40,8 +40,6 @@ export interface PlacedPlant {
   distance(x: number, y: number): number;
   /** The plant's bounding box in image pixels, [x0, y0, x1, y1), clipped to the image. */
   readonly box: readonly [number, number, number, number];
-  /** The luminance change it was drawn with (share of full scale). */
-  readonly contrast: number;
 }
 
 interface Shape {
@@ -85,7 +83,7 @@ export function plantDefect(image: RgbaPixels, spec: PlantSpec, scale: number, p
     }
   }
   return {
-    plant: { distance: shape.distance, box, contrast },
+    plant: { distance: shape.distance, box },
     restore: () => pasteBox(image, box, saved),
   };
 }
