@@ -25,14 +25,20 @@ describe('the capability check', () => {
     expect(plantSizes(224)).toEqual([2, 4, 8, 16, 32, 56]);
   });
 
-  it('plans 6 plants per kind and size, grouped by image, each image seeing every kind, the same for the same seed', () => {
-    const { sizes, plants } = planCheck(448, 5, 0);
-    expect(plants.length).toBe(PLANT_KINDS.length * sizes.length * TRIALS_PER_SIZE);
-    expect(new Set(plants.map((p) => p.index)).size).toBe(plants.length);
-    for (let i = 1; i < plants.length; i++) expect(plants[i].image).toBeGreaterThanOrEqual(plants[i - 1].image);
+  it('plans 6 rounds of one plant per kind and size, each round grouped by image, each image seeing every kind, the same for the same seed', () => {
+    const { sizes, rounds } = planCheck(448, 5, 0);
+    expect(rounds).toHaveLength(TRIALS_PER_SIZE);
+    const cells = PLANT_KINDS.length * sizes.length;
+    rounds.forEach((round, trial) => {
+      expect(round.map((p) => p.cell).sort((a, b) => a - b)).toEqual(Array.from({ length: cells }, (_, i) => i));
+      expect(round.every((p) => p.trial === trial)).toBe(true);
+      for (let i = 1; i < round.length; i++) expect(round[i].image).toBeGreaterThanOrEqual(round[i - 1].image);
+    });
+    const plants = rounds.flat();
+    expect(new Set(plants.map((p) => p.seed)).size).toBe(plants.length);
     for (let image = 0; image < 5; image++) expect(new Set(plants.filter((p) => p.image === image).map((p) => p.kind)).size).toBe(PLANT_KINDS.length);
-    expect(planCheck(448, 5, 0)).toEqual({ sizes, plants });
-    expect(planCheck(448, 5, 1).plants.map((p) => p.seed)).not.toEqual(plants.map((p) => p.seed));
+    expect(planCheck(448, 5, 0)).toEqual({ sizes, rounds });
+    expect(planCheck(448, 5, 1).rounds[0].map((p) => p.seed)).not.toEqual(rounds[0].map((p) => p.seed));
   });
 
   it('finds a90 as the size from which every larger size is caught, and the mid sizes\' escape', () => {

@@ -8,8 +8,11 @@
  */
 import { PLANT_KINDS, type PlacedPlant, type PlantKind } from './plants';
 
-/** Plants per kind and size: enough for a 90% rate to mean every one of them was caught. */
+/** Plants per kind and size, at most: enough for a 90% rate to mean every one of them was caught. */
 export const TRIALS_PER_SIZE = 6;
+
+/** Plants per kind and size however slow the model: below two a rate says nothing. */
+export const MIN_TRIALS_PER_SIZE = 2;
 
 /** The smallest plant, input pixels: under one patch (14 px) on purpose, as real pits are. */
 const SMALLEST = 2;
@@ -42,8 +45,9 @@ export function plantSizes(longestSide: number): number[] {
 }
 
 export interface PlannedPlant {
-  /** Index into the check's layout: (kind · sizes + size) · trials + trial. */
-  readonly index: number;
+  /** Which kind and size: kind · sizes + size. */
+  readonly cell: number;
+  readonly trial: number;
   readonly kind: PlantKind;
   readonly size: number;
   /** Which held-out image it goes into. */
@@ -52,24 +56,25 @@ export interface PlannedPlant {
 }
 
 /**
- * Every plant of a check, grouped by image (each image is decoded once): the trials of a kind
- * and size go round the images, shifted per kind and size so every image sees every kind.
- * Deterministic in (longestSide, images, seed).
+ * Every plant of a check, in rounds: round t holds trial t of every kind and size, grouped by
+ * image, so a check stopped after any round has the same number of plants of each. The trials
+ * of a kind and size go round the images, shifted per kind and size so every image sees every
+ * kind. A plant depends on (longestSide, images, seed) and its place only, not on how many
+ * rounds run.
  */
-export function planCheck(longestSide: number, images: number, seed: number): { sizes: number[]; plants: PlannedPlant[] } {
+export function planCheck(longestSide: number, images: number, seed: number): { sizes: number[]; rounds: PlannedPlant[][] } {
   if (!Number.isInteger(images) || images < 1) throw new RangeError(`a capability check needs at least 1 held-out image, got ${images}`);
   const sizes = plantSizes(longestSide);
-  const plants: PlannedPlant[] = [];
-  PLANT_KINDS.forEach((kind, k) => {
-    sizes.forEach((size, s) => {
-      for (let t = 0; t < TRIALS_PER_SIZE; t++) {
-        const index = (k * sizes.length + s) * TRIALS_PER_SIZE + t;
-        plants.push({ index, kind, size, image: (t + k + s) % images, seed: (seed * 7919 + index * 104729) >>> 0 });
-      }
-    });
+  const rounds = Array.from({ length: TRIALS_PER_SIZE }, (_, trial) => {
+    const round = PLANT_KINDS.flatMap((kind, k) =>
+      sizes.map((size, s) => {
+        const cell = k * sizes.length + s;
+        return { cell, trial, kind, size, image: (trial + k + s) % images, seed: (seed * 7919 + (cell * TRIALS_PER_SIZE + trial) * 104729) >>> 0 };
+      }),
+    );
+    return round.sort((a, b) => a.image - b.image || a.cell - b.cell);
   });
-  plants.sort((a, b) => a.image - b.image || a.index - b.index);
-  return { sizes, plants };
+  return { sizes, rounds };
 }
 
 export interface KindCapability {
