@@ -4,13 +4,16 @@
  * defect type, per category with their mean on top when there are several, the time of each
  * stage, the execution path, the backbone, the settings and the browser. Beside the AUROCs, the
  * QC counts at the image threshold for the default α (DEFAULT_ALPHA): `image_threshold`,
- * `good_reject_rate`, `defect_escape_rate` (per defect type under `per_defect`).
+ * `good_reject_rate`, `defect_escape_rate` (per defect type under `per_defect`). Where the good
+ * test images' worst cells lie: `good_worst_on_border`, the share whose worst cell is on the
+ * grid's outer ring of patches, beside `border_share`, the ring's share of the grid (what the
+ * first would be if borders were no more suspect than the rest of the image).
  */
 import { DEFAULT_ALPHA } from '../../src/core/calibration/imageThreshold';
 import type { EngineInfo, Resolution } from '../../src/engine/api';
 import type { TrainingSettings, TrainingStage } from '../../src/core/model/pixoodModel';
 import { figureRow, qcRow, type FigureRow } from '../../src/state/export/evaluationExport';
-import type { BackboneUsed, CategoryRun, EvalResult } from './protocol';
+import type { BackboneUsed, BorderCount, CategoryRun, EvalResult } from './protocol';
 
 /** The QC counts of a set of images at the image threshold; null where they cannot be given. */
 export interface QcJson {
@@ -20,7 +23,13 @@ export interface QcJson {
   readonly defect_escape_rate: number | null;
 }
 
-export interface CategoryJson extends FigureRow, QcJson {
+/** Where the good test images' worst cells lie; null without good test images. */
+export interface BorderJson {
+  readonly good_worst_on_border: number | null;
+  readonly border_share: number | null;
+}
+
+export interface CategoryJson extends FigureRow, QcJson, BorderJson {
   readonly per_defect: Readonly<Record<string, FigureRow & { readonly defect_escape_rate: number | null }>>;
 }
 
@@ -41,29 +50,38 @@ export interface EvalJson extends CategoryJson {
   readonly browser: { readonly chromium: string } & EngineInfo;
 }
 
-function categoryJson({ report, imageCalibration }: CategoryRun): CategoryJson {
-  const { per_defect_escape_rate: escapes, ...qc } = qcRow(report, imageCalibration, DEFAULT_ALPHA);
-  const perDefect = Object.fromEntries(Object.entries(report.perDefect).map(([type, f]) => [type, { ...figureRow(f), defect_escape_rate: escapes[type] ?? null }]));
-  return { ...figureRow(report.overall), ...qc, per_defect: perDefect };
+function borderJson({ images, onBorder, expected }: BorderCount): BorderJson {
+  return images === 0 ? { good_worst_on_border: null, border_share: null } : { good_worst_on_border: onBorder / images, border_share: expected / images };
 }
 
-/** The mean of each QC rate over categories (null when one is null), and their thresholds only when there is one. */
+function categoryJson({ report, imageCalibration, goodWorstCells }: CategoryRun): CategoryJson {
+  const { per_defect_escape_rate: escapes, ...qc } = qcRow(report, imageCalibration, DEFAULT_ALPHA);
+  const perDefect = Object.fromEntries(Object.entries(report.perDefect).map(([type, f]) => [type, { ...figureRow(f), defect_escape_rate: escapes[type] ?? null }]));
+  return { ...figureRow(report.overall), ...qc, ...borderJson(goodWorstCells), per_defect: perDefect };
+}
+
+/** The mean of per-category values; null when one is null: a mean over some would mislead. */
+function meanOrNull(values: readonly (number | null)[]): number | null {
+  return values.some((v) => v === null) ? null : (values as number[]).reduce((a, b) => a + b, 0) / values.length;
+}
+
+/** The mean of each QC rate over categories, and their thresholds only when there is one. */
 function meanQc(all: readonly QcJson[]): QcJson {
-  const mean = (key: 'good_reject_rate' | 'defect_escape_rate') => {
-    const values = all.map((q) => q[key]);
-    return values.some((v) => v === null) ? null : (values as number[]).reduce((a, b) => a + b, 0) / values.length;
-  };
+  const mean = (key: 'good_reject_rate' | 'defect_escape_rate') => meanOrNull(all.map((q) => q[key]));
   return { alpha: DEFAULT_ALPHA, image_threshold: all.length === 1 ? all[0].image_threshold : null, good_reject_rate: mean('good_reject_rate'), defect_escape_rate: mean('defect_escape_rate') };
+}
+
+/** The mean of each border share over categories. */
+function meanBorder(all: readonly BorderJson[]): BorderJson {
+  const mean = (key: keyof BorderJson) => meanOrNull(all.map((b) => b[key]));
+  return { good_worst_on_border: mean('good_worst_on_border'), border_share: mean('border_share') };
 }
 
 const FRACTIONS = ['image_auroc', 'pixel_auroc', 'aupro_0_3', 'pixel_ap', 'f1_max', 'fpr_at_95_tpr'] as const;
 
 /** The mean of each figure over categories (null when one of them is null: a mean over some would mislead); counts summed. */
 export function meanFigures(all: readonly FigureRow[]): FigureRow {
-  const mean = (key: (typeof FRACTIONS)[number]) => {
-    const values = all.map((f) => f[key]);
-    return values.some((v) => v === null) ? null : (values as number[]).reduce((a, b) => a + b, 0) / values.length;
-  };
+  const mean = (key: (typeof FRACTIONS)[number]) => meanOrNull(all.map((f) => f[key]));
   return {
     images: all.reduce((n, f) => n + f.images, 0),
     defect_images: all.reduce((n, f) => n + f.defect_images, 0),
@@ -79,7 +97,8 @@ export function evalJson(result: EvalResult, settings: TrainingSettings, resolut
   const categories = Object.fromEntries(runs.map((run) => [run.name, categoryJson(run)]));
   // Several categories: the mean on top, and every category's defect types as '<category>/<type>'.
   const allDefects = Object.entries(categories).flatMap(([name, c]) => Object.entries(c.per_defect).map(([type, f]) => [`${name}/${type}`, f] as const));
-  const top: CategoryJson = runs.length === 1 ? categories[runs[0].name] : { ...meanFigures(Object.values(categories)), ...meanQc(Object.values(categories)), per_defect: Object.fromEntries(allDefects) };
+  const top: CategoryJson =
+    runs.length === 1 ? categories[runs[0].name] : { ...meanFigures(Object.values(categories)), ...meanQc(Object.values(categories)), ...meanBorder(Object.values(categories)), per_defect: Object.fromEntries(allDefects) };
   const stage = (name: TrainingStage) => sum(result.groups.map((g) => g.training[name]));
   const kernels = result.groups.every((g) => g.kernels === 'gpu') ? 'gpu' : 'cpu';
   return {
