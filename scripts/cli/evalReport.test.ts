@@ -40,7 +40,7 @@ const group = (name: string, r: EvaluationReport, seconds: number): GroupRun => 
   kernels: 'cpu',
   classes: [name],
   validEtalons: [42],
-  categories: [{ name, report: r, imageCalibration: calibration, capability: null, inspectSeconds: 3, evaluateSeconds: 1 }],
+  categories: [{ name, report: r, imageCalibration: calibration, capability: null, inspectSeconds: 3, evaluateSeconds: 1, goodWorstCells: { images: 4, onBorder: 1, expected: 0.5 } }],
 });
 
 const result = (groups: GroupRun[]): EvalResult => ({
@@ -96,6 +96,18 @@ describe('the eval JSON', () => {
     expect(json.good_reject_rate).toBe(0.5);
     expect(json.defect_escape_rate).toBe(0.5);
     expect(json.per_defect.scratch.defect_escape_rate).toBe(0.5);
+  });
+
+  it('says where the good images\' worst cells lie: the share on the border beside the border\'s share of the grid', () => {
+    const one = evalJson(result([group('wood', report(0.8), 4)]), DEFAULT_SETTINGS, 'model', false, '156.0', { setup: 1, total: 30 });
+    expect([one.good_worst_on_border, one.border_share]).toEqual([0.25, 0.125]);
+    const tile = group('tile', report(0.6), 2);
+    const none = { ...tile, categories: [{ ...tile.categories[0], goodWorstCells: { images: 0, onBorder: 0, expected: 0 } }] };
+    const two = evalJson(result([group('wood', report(0.8), 4), none]), DEFAULT_SETTINGS, 'model', false, '156.0', { setup: 1, total: 30 });
+    expect(two.categories?.tile.good_worst_on_border, 'no good images: no share').toBeNull();
+    expect([two.good_worst_on_border, two.border_share], 'a mean over some would mislead').toEqual([null, null]);
+    const both = evalJson(result([group('wood', report(0.8), 4), tile]), DEFAULT_SETTINGS, 'model', false, '156.0', { setup: 1, total: 30 });
+    expect([both.good_worst_on_border, both.border_share]).toEqual([0.25, 0.125]);
   });
 
   it('gives null QC counts for a model without an image calibration', () => {

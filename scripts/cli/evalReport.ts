@@ -6,7 +6,10 @@
  * QC counts at the image threshold for α (the default DEFAULT_ALPHA, or --alpha) or for a catch
  * rate on the labelled defects (--catch, with the α nearest it): `alpha`, `catch_rate`,
  * `image_threshold`, `good_reject_rate`, `defect_escape_rate` (per defect type under `per_defect`);
- * and the capability check at that α (`capability`).
+ * and the capability check at that α (`capability`). Where the good test images' worst cells
+ * lie: `good_worst_on_border`, the share whose worst cell is on the grid's outer ring of patches,
+ * beside `border_share`, the ring's share of the grid (what the first would be if borders were no
+ * more suspect than the rest of the image).
  */
 import { capabilityAt, type CapabilityCheck } from '../../src/core/capability/capability';
 import { DEFAULT_ALPHA } from '../../src/core/calibration/imageThreshold';
@@ -17,7 +20,7 @@ import type { EngineInfo, Resolution } from '../../src/engine/api';
 import { TRAINING_STAGES, type ImageCalibration, type TrainingSettings, type TrainingStage } from '../../src/core/model/pixoodModel';
 import { figureRow, qcRow, type FigureRow } from '../../src/state/export/evaluationExport';
 import type { ThresholdChoice } from './args';
-import type { BackboneUsed, CategoryRun, EvalResult, GroupRun } from './protocol';
+import type { BackboneUsed, BorderCount, CategoryRun, EvalResult, GroupRun } from './protocol';
 
 /** The QC counts of a set of images at the image threshold; null where they cannot be given. */
 export interface QcJson {
@@ -30,7 +33,26 @@ export interface QcJson {
   readonly defect_escape_rate: number | null;
 }
 
-export interface CategoryJson extends FigureRow, QcJson {
+/** Where the good test images' worst cells lie; null without good test images. */
+export interface BorderJson {
+  readonly good_worst_on_border: number | null;
+  readonly border_share: number | null;
+}
+
+function borderJson({ images, onBorder, expected }: BorderCount): BorderJson {
+  return images === 0 ? { good_worst_on_border: null, border_share: null } : { good_worst_on_border: onBorder / images, border_share: expected / images };
+}
+
+/** The mean of each border share over categories (null when one is null). */
+function meanBorder(all: readonly BorderJson[]): BorderJson {
+  const mean = (key: keyof BorderJson) => {
+    const values = all.map((b) => b[key]);
+    return values.some((v) => v === null) ? null : (values as number[]).reduce((a, b) => a + b, 0) / values.length;
+  };
+  return { good_worst_on_border: mean('good_worst_on_border'), border_share: mean('border_share') };
+}
+
+export interface CategoryJson extends FigureRow, QcJson, BorderJson {
   readonly per_defect: Readonly<Record<string, FigureRow & { readonly defect_escape_rate: number | null }>>;
   /** The model's capability check at the default α and ε; null where the model has none. */
   readonly capability: CapabilityJson | null;
@@ -122,12 +144,22 @@ function pointOf(choice: ThresholdChoice, { report, imageCalibration }: Category
 }
 
 function categoryJson(run: CategoryRun, choice: ThresholdChoice): CategoryJson {
-  const { report, imageCalibration, capability } = run;
+  const { report, imageCalibration, capability, goodWorstCells } = run;
   const point = pointOf(choice, run);
   const catchRate = 'catchRate' in choice ? choice.catchRate : null;
   if (point === null) {
     const perDefect = Object.fromEntries(Object.entries(report.perDefect).map(([type, f]) => [type, { ...figureRow(f), defect_escape_rate: null }]));
-    return { ...figureRow(report.overall), alpha: null, catch_rate: catchRate, image_threshold: null, good_reject_rate: null, defect_escape_rate: null, per_defect: perDefect, capability: null };
+    return {
+      ...figureRow(report.overall),
+      alpha: null,
+      catch_rate: catchRate,
+      image_threshold: null,
+      good_reject_rate: null,
+      defect_escape_rate: null,
+      ...borderJson(goodWorstCells),
+      per_defect: perDefect,
+      capability: null,
+    };
   }
   const { per_defect_escape_rate: escapes, ...qc } = qcRow(report, imageCalibration, point);
   const perDefect = Object.fromEntries(Object.entries(report.perDefect).map(([type, f]) => [type, { ...figureRow(f), defect_escape_rate: escapes[type] ?? null }]));
@@ -135,6 +167,7 @@ function categoryJson(run: CategoryRun, choice: ThresholdChoice): CategoryJson {
     ...figureRow(report.overall),
     ...qc,
     catch_rate: catchRate,
+    ...borderJson(goodWorstCells),
     per_defect: perDefect,
     capability: capability && imageCalibration ? capabilityJson(capability, imageCalibration, point, DEFAULT_EPSILON) : null,
   };
@@ -239,7 +272,15 @@ export function evalJson(
   // One model over several categories (joint) has one check; separate models have one each, under `categories`.
   const oneModel = result.groups.length === 1 ? categories[runs[0].name].capability : null;
   const top: CategoryJson =
-    runs.length === 1 ? categories[runs[0].name] : { ...meanFigures(Object.values(categories)), ...meanQc(Object.values(categories), choice), per_defect: Object.fromEntries(allDefects), capability: oneModel };
+    runs.length === 1
+      ? categories[runs[0].name]
+      : {
+          ...meanFigures(Object.values(categories)),
+          ...meanQc(Object.values(categories), choice),
+          ...meanBorder(Object.values(categories)),
+          per_defect: Object.fromEntries(allDefects),
+          capability: oneModel,
+        };
   const stage = (name: TrainingStage) => sum(result.groups.map((g) => g.training[name]));
   const kernels = result.groups.every((g) => g.kernels === 'gpu') ? 'gpu' : 'cpu';
   return {

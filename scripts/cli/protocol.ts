@@ -72,6 +72,19 @@ export interface CategoryRun {
   readonly inspectSeconds: number;
   /** Seconds scoring the maps against the masks. */
   readonly evaluateSeconds: number;
+  /** Where the good test images' worst cells lie (see BorderCount). */
+  readonly goodWorstCells: BorderCount;
+}
+
+/**
+ * Of a set of images, how many have their worst cell (the one their severity comes from) on
+ * the grid's outer ring of patches, and the ring's share of the grid summed over the images:
+ * what the count would be if the worst cell fell anywhere by chance.
+ */
+export interface BorderCount {
+  readonly images: number;
+  readonly onBorder: number;
+  readonly expected: number;
 }
 
 export interface GroupRun {

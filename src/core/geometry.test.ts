@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from './rng';
-import { inputGeometry } from './geometry';
+import { borderShare, inputGeometry, onBorder, patchOfCell } from './geometry';
 
 describe('inputGeometry', () => {
   it('gives the official size for a Cityscapes frame at 1792', () => {
@@ -56,5 +56,20 @@ describe('inputGeometry', () => {
     expect(() => inputGeometry({ height: 10, width: 10 }, 0)).toThrow(/longestSide must be a positive number/);
     expect(() => inputGeometry({ height: 10, width: 10 }, Number.NaN)).toThrow(/longestSide/);
     expect(() => inputGeometry({ height: 10, width: 10 }, 224, 0)).toThrow(/patchSize must be a positive integer/);
+  });
+});
+
+describe('patchOfCell', () => {
+  it('maps an up-sampled cell to the patch nearest its centre, and says which patches are border', () => {
+    // 2 × 3 patches up-sampled ×3: 6 × 9 cells; cell (row 4, column 5) comes from patch (1, 1).
+    const grid = { height: 2, width: 3 };
+    expect(patchOfCell(4 * 9 + 5, grid, 3)).toEqual({ row: 1, column: 1, rows: 2, columns: 3 });
+    expect(patchOfCell(2 * 9 + 2, grid, 3), 'the last cell of the first patch').toEqual({ row: 0, column: 0, rows: 2, columns: 3 });
+    expect(patchOfCell(7, { height: 4, width: 4 }, 1)).toEqual({ row: 1, column: 3, rows: 4, columns: 4 });
+    expect(() => patchOfCell(54, grid, 3), 'past the grid').toThrow(RangeError);
+    expect(onBorder({ row: 1, column: 1, rows: 3, columns: 3 }), 'the middle of 3×3').toBe(false);
+    expect(onBorder({ row: 1, column: 3, rows: 3, columns: 4 }), 'the last column').toBe(true);
+    expect(borderShare({ rows: 32, columns: 32 }), '32×32: the ring is 124 of 1,024 patches').toBeCloseTo(124 / 1024, 12);
+    expect(borderShare({ rows: 2, columns: 5 }), 'no inside').toBe(1);
   });
 });

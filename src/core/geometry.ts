@@ -46,3 +46,39 @@ export function inputGeometry(image: PixelSize, longestSide: number, patchSize =
   const grid = image.height >= image.width ? { height: longPatches, width: shortPatches } : { height: shortPatches, width: longPatches };
   return { input: { height: grid.height * patchSize, width: grid.width * patchSize }, grid, patchSize };
 }
+
+/** One backbone patch of an image's grid of `rows` × `columns` patches. */
+export interface PatchPosition {
+  readonly row: number;
+  readonly column: number;
+  readonly rows: number;
+  readonly columns: number;
+}
+
+/**
+ * The patch that a cell (row-major index) of the grid up-sampled ×`factor` takes its features
+ * from most: with half-pixel alignment (core/resample.ts) cell i sits at patch coordinate
+ * (i + ½)/factor − ½, whose nearest patch is ⌊i / factor⌋.
+ */
+export function patchOfCell(cell: number, patches: GridSize, factor: number): PatchPosition {
+  const cellColumns = patches.width * factor;
+  if (!(Number.isInteger(cell) && cell >= 0 && cell < patches.height * factor * cellColumns)) {
+    throw new RangeError(`patchOfCell: cell ${cell} is not on a ${patches.height}×${patches.width} grid up-sampled ×${factor}`);
+  }
+  return {
+    row: Math.floor(Math.floor(cell / cellColumns) / factor),
+    column: Math.floor((cell % cellColumns) / factor),
+    rows: patches.height,
+    columns: patches.width,
+  };
+}
+
+/** Whether a patch is in the grid's outer ring, where the backbone's filters reach past the image's edge. */
+export function onBorder({ row, column, rows, columns }: PatchPosition): boolean {
+  return row === 0 || column === 0 || row === rows - 1 || column === columns - 1;
+}
+
+/** The share of a grid's patches in its outer ring: what a border patch's share of worst cells would be by chance. */
+export function borderShare({ rows, columns }: Pick<PatchPosition, 'rows' | 'columns'>): number {
+  return 1 - (Math.max(0, rows - 2) * Math.max(0, columns - 2)) / (rows * columns);
+}

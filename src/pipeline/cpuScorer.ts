@@ -8,6 +8,7 @@ import { ort } from '../backbone/ort';
 import type { RgbaImage } from '../backbone/preprocess';
 import { anomalyScore, imageSeverity, inDistributionRate } from '../core/calibration/score';
 import { mlpLogits } from '../core/classifier/mlp';
+import { patchOfCell } from '../core/geometry';
 import { matrix, type Matrix } from '../core/tensor';
 import { createCpuNearest } from '../gpu/cpu/cpuNearest';
 import { imageFeatures, type FeatureSource } from './extractFeatures';
@@ -22,17 +23,17 @@ export async function cpuScorer(model: PixoodModel, source: FeatureSource, resol
   return {
     async score(image: RgbaImage) {
       const { upsample, longestSide } = model.settings;
-      const { grid } = await imageFeatures(source, image, { upsample, longestSide: resolution === 'native' ? 'native' : longestSide });
+      const { grid, geometry } = await imageFeatures(source, image, { upsample, longestSide: resolution === 'native' ? 'native' : longestSide });
       const [height, width, dim] = grid.dims;
       const points = matrix(height * width, dim, grid.data);
       const { distance: dists } = await nearest.nearest(points);
       const logits = model.classifier ? mlpLogits(model.classifier, points) : null;
       const score = anomalyScore(inDistributionRate(model.calibration, { logits, dists }));
-      const severity = imageSeverity(model.calibration, { logits, dists });
+      const { severity, cell } = imageSeverity(model.calibration, { logits, dists });
       const predicted = logits ? argmaxRows(logits) : new Int32Array(points.dims[0]);
       const distance = Float32Array.from(predicted, (c, i) => dists.data[i * classes + c]);
       const size = mapSize(image);
-      return { score: scoreMap(score, height, width, size), ...pixelMaps({ height, width, predicted, distance }, size), imageScore: maxOf(score), severity };
+      return { score: scoreMap(score, height, width, size), ...pixelMaps({ height, width, predicted, distance }, size), imageScore: maxOf(score), severity, worstPatch: patchOfCell(cell, geometry.grid, upsample) };
     },
     release: () => nearest.release(),
   };

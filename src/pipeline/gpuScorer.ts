@@ -7,6 +7,7 @@
  */
 import type { RgbaImage } from '../backbone/preprocess';
 import { imageSeverity } from '../core/calibration/score';
+import { patchOfCell } from '../core/geometry';
 import { tensor } from '../core/tensor';
 import { createImageScorer } from '../gpu/imageScorer';
 import { imageGeometry, patchTokens, type FeatureSource } from './extractFeatures';
@@ -28,13 +29,14 @@ export async function gpuScorer(model: PixoodModel, source: FeatureSource, devic
         const size = mapSize(image);
         const scores = await scorer.score(tokens, input, size);
         const { grid, predicted, distances: dists } = scores;
-        const severity = imageSeverity(model.calibration, { logits: scores.logits, dists });
+        const { severity, cell } = imageSeverity(model.calibration, { logits: scores.logits, dists });
         const distance = Float32Array.from(predicted, (c, i) => dists.data[i * classes + c]);
         return {
           score: tensor([size.height, size.width] as const, scores.map),
           ...pixelMaps({ height: grid.height, width: grid.width, predicted, distance }, size),
           imageScore: maxOf(scores.cellScores),
           severity,
+          worstPatch: patchOfCell(cell, geometry.grid, upsample),
         };
       } finally {
         dispose();

@@ -60,8 +60,8 @@ export async function inspectImages(model: PixoodModel, images: readonly Blob[],
       const start = performance.now();
       const image = await (decoding as Promise<RgbaImage>);
       decoding = index + 1 < total ? decodeAt(images, index + 1) : null;
-      const { score, predicted, distance, imageScore, severity } = await scorer.score(image);
-      const inspection: Inspection = { imageWidth: image.width, imageHeight: image.height, score, predicted, distance, imageScore, severity, seconds: (performance.now() - start) / 1000 };
+      const { score, predicted, distance, imageScore, severity, worstPatch } = await scorer.score(image);
+      const inspection: Inspection = { imageWidth: image.width, imageHeight: image.height, score, predicted, distance, imageScore, severity, worstPatch, seconds: (performance.now() - start) / 1000 };
       if (evaluation) {
         const counted = performance.now();
         evaluation.evaluator.add(index, score, severity, evaluation.truth[index]);

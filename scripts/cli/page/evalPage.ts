@@ -4,6 +4,8 @@
  * job, and the worker's evaluation scores the maps against the masks as the app's does.
  */
 import { writeBundle } from '../../../src/core/formats/bundle';
+import { borderShare, onBorder } from '../../../src/core/geometry';
+import { GOOD_TYPE } from '../../../src/core/metrics/evaluation';
 import type { EngineClient } from '../../../src/engine/client';
 import { capabilityAt, type CapabilitySummary } from '../../../src/core/capability/capability';
 import { bestCandidate, tuningCandidates } from '../../../src/core/capability/tuning';
@@ -50,6 +52,7 @@ async function evaluate(engine: EngineClient, model: PixoodModel, category: Eval
   const { blobs, truth } = await testData(category);
   const keys = category.test.map((t) => t.key);
   let delivered = 0;
+  const worst = { images: 0, onBorder: 0, expected: 0 };
   const began = performance.now();
   let summary;
   try {
@@ -57,8 +60,13 @@ async function evaluate(engine: EngineClient, model: PixoodModel, category: Eval
       model,
       blobs,
       { truth, resolution },
-      (index) => {
+      (index, inspection) => {
         delivered = index + 1;
+        if (truth[index].defectType === GOOD_TYPE) {
+          worst.images++;
+          if (onBorder(inspection.worstPatch)) worst.onBorder++;
+          worst.expected += borderShare(inspection.worstPatch);
+        }
         if (delivered % 10 === 0 || delivered === blobs.length) progress(`[${category.name}] inspected ${delivered}/${blobs.length} test images`);
       },
     ).result;
@@ -70,7 +78,15 @@ async function evaluate(engine: EngineClient, model: PixoodModel, category: Eval
   const inspectSeconds = jobSeconds - summary.evaluateSeconds;
   const share = (100 * summary.evaluateSeconds) / inspectSeconds;
   progress(`[${category.name}] inspection ${inspectSeconds.toFixed(2)} s; the evaluation worker counted for ${summary.evaluationWorkerSeconds.toFixed(2)} s alongside it, and waiting on it took ${summary.evaluateSeconds.toFixed(2)} s (${share.toFixed(1)}% of the inspection)`);
-  return { name: category.name, report: summary.evaluation, imageCalibration: model.imageCalibration, capability: model.capability ?? null, inspectSeconds, evaluateSeconds: summary.evaluateSeconds };
+  return {
+    name: category.name,
+    report: summary.evaluation,
+    imageCalibration: model.imageCalibration,
+    capability: model.capability ?? null,
+    inspectSeconds,
+    evaluateSeconds: summary.evaluateSeconds,
+    goodWorstCells: worst,
+  };
 }
 
 /** A model of the group at `settings`, evaluated on each of its categories. */

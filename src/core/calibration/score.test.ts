@@ -36,7 +36,7 @@ describe('imageSeverity', () => {
     const distances = [20, 40, 80, 160];
     const oldScores = distances.map((d) => Math.max(...anomalyScore(inDistributionRate(calibration, { logits: null, dists: image(d) }))));
     expect(oldScores, 'the old image score saturates').toEqual([1, 1, 1, 1]);
-    const severities = distances.map((d) => imageSeverity(calibration, { logits: null, dists: image(d) }));
+    const severities = distances.map((d) => imageSeverity(calibration, { logits: null, dists: image(d) }).severity);
     for (let k = 1; k < severities.length; k++) {
       expect(severities[k], `severity at distance ${distances[k]} against ${distances[k - 1]}`).toBeGreaterThan(severities[k - 1]);
     }
@@ -56,7 +56,9 @@ describe('imageSeverity', () => {
       return logDensity(id, z) - logDensity(ood, z);
     };
     const expected = Math.max(...[0, 1, 2].map((i) => -Math.max(logRatio(i, 0), logRatio(i, 1))));
-    expect(imageSeverity(twoClass, cells), 'severity').toBeCloseTo(expected, 10);
+    const worst = imageSeverity(twoClass, cells);
+    expect(worst.severity, 'severity').toBeCloseTo(expected, 10);
+    expect(worst.cell, 'the cell it comes from').toBe(1);
     expect(expected, 'the middle cell, far from both classes, is the worst').toBeCloseTo(-Math.max(logRatio(1, 0), logRatio(1, 1)), 10);
   });
 });

@@ -48,21 +48,35 @@ export function inDistributionRate(calibration: Calibration, inputs: ProjectionI
 /** Nats: the negated log likelihood ratio of the most normal-looking class; larger is more anomalous. */
 export type SeverityNats = number;
 
+/** An image's severity and the cell it comes from. */
+export interface ImageSeverity {
+  readonly severity: SeverityNats;
+  /** The row of the worst cell (row-major over the grid); −1 for no rows. */
+  readonly cell: number;
+}
+
 /**
  * An image's severity: over the cells of its feature grid, the largest cell severity
  * −max_c log r_c(z). It orders images by the likelihood ratio itself, so it keeps ranking where
- * s_in has reached the table's end and 1 − s_in ties at 1.
- * @returns −Infinity for no rows
+ * s_in has reached the table's end and 1 − s_in ties at 1. Where the worst cell lies tells
+ * whether the image's verdict is driven by a place or by an artefact such as the image border.
+ * @returns severity −Infinity and cell −1 for no rows
  */
-export function imageSeverity(calibration: Calibration, inputs: ProjectionInputs): SeverityNats {
+export function imageSeverity(calibration: Calibration, inputs: ProjectionInputs): ImageSeverity {
   const rows = inputs.dists.dims[0];
   const normality = new Float64Array(rows).fill(-Infinity);
   visitLogRatios(calibration, inputs, (i, _c, logRatio) => {
     if (logRatio > normality[i]) normality[i] = logRatio;
   });
   let severity = -Infinity;
-  for (let i = 0; i < rows; i++) severity = Math.max(severity, -normality[i]);
-  return severity;
+  let cell = -1;
+  for (let i = 0; i < rows; i++) {
+    if (-normality[i] > severity || cell < 0) {
+      severity = -normality[i];
+      cell = i;
+    }
+  }
+  return { severity, cell };
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import type { SeverityNats } from '../calibration/score';
 import type { EvaluationReport } from '../metrics/evaluationReport';
+import type { PatchPosition } from '../geometry';
 import type { Tensor } from '../tensor';
 import type { ProgressStage, TrainingSettings } from './pixoodModel';
 
@@ -76,6 +77,11 @@ export interface Inspection {
    * and the image verdict compares it with the threshold of the model's image calibration.
    */
   readonly severity: SeverityNats;
+  /**
+   * The backbone patch of the cell `severity` comes from: an image whose worst place is its
+   * border (core/geometry.ts onBorder) is judged by what the backbone saw past the image's edge.
+   */
+  readonly worstPatch: PatchPosition;
   readonly seconds: number;
 }
 
