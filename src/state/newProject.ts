@@ -2,12 +2,14 @@
  * A new project, DINOv2 first: the paper's backbone where it can be had (already in this browser,
  * or downloaded once in the background while the person goes on with the built-in one), the
  * built-in one where it cannot (offline, a failed download, or chosen), with a sentence saying
- * what that costs and how to switch later. A download that finishes switches the project to
+ * what that costs and how to switch later. Its settings suit the compute at hand (settings.ts). A download that finishes switches the project to
  * DINOv2 only while it has no model, so nothing trained is silently made stale.
  */
 import { create } from 'zustand';
 import { addPreset, dismissBackboneError, ensureBuiltin, storedFromPreset, useBackbones } from './backbonesStore';
 import { createProject, openProject, updateProject, useProjects } from './projectsStore';
+import { engineClient } from './services';
+import { defaultSettingsFor } from './settings';
 import type { ProjectRecord } from '../storage/projectRecords';
 
 /** DINOv2 ViT-S/14 with registers: the smallest of the paper's family, 88 MB in fp32 (the reference precision). */
@@ -31,11 +33,13 @@ export const FALLBACK_COST =
 export async function createWithBackbone(name: string, choice: BackboneChoice): Promise<ProjectRecord | null> {
   const builtin = await ensureBuiltin();
   if (!builtin) return null;
+  const { gpu } = await engineClient().info();
+  const settings = defaultSettingsFor(gpu !== null && !gpu.isFallbackAdapter);
   const preset = useBackbones.getState().presets?.find((p) => p.id === DEFAULT_DINOV2);
   const stored = storedFromPreset(useBackbones.getState().models, DEFAULT_DINOV2);
-  if (choice === 'builtin' || !preset) return createProject(name, builtin);
-  if (stored) return createProject(name, stored);
-  const project = await createProject(name, builtin);
+  if (choice === 'builtin' || !preset) return createProject(name, builtin, settings);
+  if (stored) return createProject(name, stored, settings);
+  const project = await createProject(name, builtin, settings);
   useNewProject.setState({ note: { projectId: project.id, kind: 'downloading', text: `Downloading ${preset.name} once (about 88 MB); meanwhile this project uses the built-in backbone.` } });
   void download(project.id);
   return project;

@@ -19,6 +19,16 @@ export const DEFAULT_SETTINGS: TrainingSettings = {
 };
 
 /**
+ * A new project's settings for the compute at hand: on a hardware GPU the paper's K = 1000,
+ * whose condensation is cheap there and lifts the mean pixel AUROC of the shared sets from 0.84
+ * to 0.91 (README, Results); on the CPU path K = 100, as K = 1000 triples its training time for
+ * an image AUROC within the seed spread. Tune finds a larger K where it pays for a project.
+ */
+export function defaultSettingsFor(hardwareGpu: boolean): TrainingSettings {
+  return hardwareGpu ? { ...DEFAULT_SETTINGS, etalons: 1000 } : DEFAULT_SETTINGS;
+}
+
+/**
  * The official code's settings (K = 1000, 100 epochs, ×7 up-sampling), for those with time or
  * a GPU: about 10× the defaults' training time on the CPU path.
  */

@@ -4,6 +4,7 @@
  * and the form says why.
  */
 import { useState } from 'react';
+import { useAppStatus } from '../../state/appStatus';
 import { storedFromPreset, useBackbones } from '../../state/backbonesStore';
 import { navigate } from '../../state/navigation';
 import { createWithBackbone, DEFAULT_DINOV2, type BackboneChoice } from '../../state/newProject';
@@ -14,7 +15,7 @@ export function NewProjectForm({ id, onCancel }: { readonly id: string; readonly
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const dinov2Stored = useBackbones((s) => storedFromPreset(s.models, DEFAULT_DINOV2) !== undefined);
-  const online = navigator.onLine;
+  const online = useAppStatus((s) => s.online);
   const [choice, setChoice] = useState<BackboneChoice>(online || dinov2Stored ? 'dinov2' : 'builtin');
 
   const submit = async () => {
