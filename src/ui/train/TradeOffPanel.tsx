@@ -7,6 +7,7 @@
 import { useId, useState } from 'react';
 import { capabilityAt } from '../../core/capability/capability';
 import { ALPHA_RANGE, alphaForThreshold, operatingThreshold, thresholdToCatch } from '../../core/calibration/operatingPoint';
+import { GOOD_TYPE } from '../../core/metrics/evaluation';
 import { qcCounts, type ScoredTestImage } from '../../core/metrics/qcCounts';
 import type { ImageCalibration, PixoodModel } from '../../engine/api';
 import type { ProjectRecord } from '../../storage/projectRecords';
@@ -22,7 +23,6 @@ function alphaWords(alpha: number): string {
 const PAD = { left: 36, right: 8, top: 8, bottom: 30 };
 
 interface Point {
-  readonly threshold: number;
   readonly goodRejected: number;
   readonly caught: number;
   /** Share of the capability check's plants caught at this threshold; null without a check. */
@@ -32,12 +32,12 @@ interface Point {
 export function TradeOffPanel({ model, calibration, testImages, project }: { readonly model: PixoodModel; readonly calibration: ImageCalibration; readonly testImages: readonly ScoredTestImage[]; readonly project: ProjectRecord }) {
   const inputId = useId();
   const [target, setTarget] = useState(Math.round(100 * (project.byCatch?.rate ?? 0.9)));
-  const defects = testImages.filter((image) => image.defectType !== 'good').map((image) => image.severity);
+  const defects = testImages.filter((image) => image.defectType !== GOOD_TYPE).map((image) => image.severity);
   if (defects.length === 0 || defects.length === testImages.length) return null;
   const pointAt = (threshold: number): Point => {
     const qc = qcCounts(testImages, threshold);
     const check = model.capability;
-    return { threshold, goodRejected: qc.goodRejectRate, caught: 1 - qc.defects.escapeRate, plantsCaught: check ? 1 - capabilityAt(check, threshold, project.epsilon).escape : null };
+    return { goodRejected: qc.goodRejectRate, caught: 1 - qc.defects.escapeRate, plantsCaught: check ? 1 - capabilityAt(check, threshold, project.epsilon).escape : null };
   };
   const current = pointAt(operatingThreshold(calibration.severities, project));
   const rate = Math.min(100, Math.max(1, target)) / 100;
