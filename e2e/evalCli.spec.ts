@@ -87,15 +87,17 @@ test('npm run eval prints the app’s figures for the demo; npm run inspect scor
   const inspected = await npm('inspect', ['--bundle', bundle, '--images', join(dir, 'fabric', 'test'), '--out', out]);
   expect(inspected.code, `npm run inspect failed:\n${inspected.stderr.slice(-4000)}`).toBe(0);
   const [header, ...rows] = readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\r\n');
-  expect(header).toBe('name,image_score,severity,epsilon,alpha,image_threshold,verdict,width,height,seconds,heatmap,error');
+  expect(header).toBe('name,image_score,severity,severity_vs_limit,epsilon,alpha,catch_rate,image_threshold,verdict,width,height,seconds,heatmap,error');
   expect(rows).toHaveLength(18);
   for (const row of rows) {
-    const [name, score, severity, epsilon, alpha, threshold, verdict, width, height, , heatmap, error] = row.split(',');
+    const [name, score, severity, multiple, epsilon, alpha, catchRate, threshold, verdict, width, height, , heatmap, error] = row.split(',');
     expect(name, row).toMatch(/^(good|hole|spot|stain)\/test_\w+_\d\d\.png$/);
     expect(Number(score), row).toBeGreaterThanOrEqual(0);
     expect(Number(score), row).toBeLessThanOrEqual(1);
-    expect([epsilon, alpha], row).toEqual(['0.01', '0.01']);
+    // A bundle exported by eval has no operating point: the default α.
+    expect([epsilon, alpha, catchRate], row).toEqual(['0.01', '0.01', '']);
     expect(verdict, row).toBe(Number(severity) >= Number(threshold) ? 'fail' : 'pass');
+    expect(Number(multiple) >= 1, `${row}: the multiple of the limit agrees with the verdict`).toBe(verdict === 'fail');
     expect([width, height, error], row).toEqual(['224', '224', '']);
     expect(heatmap, row).toBe(name.replace(/\.png$/, '.heatmap.png'));
     expect(existsSync(join(out, heatmap)), `${heatmap} written`).toBe(true);

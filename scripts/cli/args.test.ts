@@ -100,7 +100,7 @@ describe('inspect arguments', () => {
   it('needs the bundle, the images and the output folder; ε defaults to the app’s', () => {
     expect(parseInspectArgs(['--bundle', 'm.pixood', '--images', 'i', '--out', 'o'])).toEqual({
       help: false,
-      options: { bundle: 'm.pixood', images: 'i', out: 'o', epsilon: DEFAULT_EPSILON, alpha: 0.01, backbone: null, resolution: 'model', path: 'auto' },
+      options: { bundle: 'm.pixood', images: 'i', out: 'o', epsilon: DEFAULT_EPSILON, alpha: null, backbone: null, resolution: 'model', path: 'auto' },
     });
     expect(usageError(() => parseInspectArgs(['--bundle', 'm.pixood', '--images', 'i'])).message).toBe('--out is required.');
   });

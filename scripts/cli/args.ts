@@ -69,8 +69,8 @@ export interface InspectOptions {
   readonly images: string;
   readonly out: string;
   readonly epsilon: number;
-  /** The image false-reject rate α of the verdicts. */
-  readonly alpha: number;
+  /** The image false-reject rate α of the verdicts; null: the bundle's operating point, or DEFAULT_ALPHA without one. */
+  readonly alpha: number | null;
   /** null: the bundle's own backbone, or the built-in one when the bundle was trained on it. */
   readonly backbone: BackboneOption | null;
   readonly resolution: Resolution;
@@ -155,17 +155,19 @@ export const INSPECT_USAGE = `Usage: npm run inspect -- --bundle FILE.pixood --i
 
 Scores every image under DIR (recursively) with an exported model, in the app's own engine
 in headless Chromium. Writes OUT/<relative name>.heatmap.png (the app's colours) and
-OUT/results.csv (name, image_score, severity, epsilon, alpha, image_threshold, verdict, width,
-height, seconds, heatmap, error); an image fails when its severity reaches the threshold that the
-bundle's held-out good images give for α. A bundle without them (trained before image verdicts)
-gives the verdict "needs recalibration". Progress goes to stderr.
+OUT/results.csv (name, image_score, severity, severity_vs_limit, epsilon, alpha, catch_rate,
+image_threshold, verdict, width, height, seconds, heatmap, error); an image fails when its
+severity reaches the threshold: the one the bundle's held-out good images give for --alpha, or
+without --alpha the bundle's own operating point (an α, or a catch rate set in the app). A bundle
+without held-out images (trained before image verdicts) gives the verdict "needs recalibration". Progress goes to stderr.
 
 Options:
   --bundle FILE.pixood     the model (required)
   --images DIR             the images (required)
   --out DIR                where the heatmaps and results.csv go (required; created)
   --epsilon E              the pixel false-alarm rate ε of the heatmap, 0 < E < 1 (default ${DEFAULT_EPSILON})
-  --alpha A                the image false-reject rate α, 0 < A < 1 (default ${DEFAULT_ALPHA})
+  --alpha A                the image false-reject rate α, 0 < A < 1 (default: the bundle's
+                           operating point, as the app exported it, or ${DEFAULT_ALPHA})
   --native                 score each image at its own size (whole patches; very large
                            images scaled down) instead of the model's input size
   --backbone builtin|FILE.onnx   the model's backbone (default: the built-in one when the
@@ -320,7 +322,7 @@ export function parseInspectArgs(argv: readonly string[]): Parsed<InspectOptions
   if (values.has('help')) return { help: true };
   noPositional(positional);
   const epsilon = rate(values, 'epsilon', DEFAULT_EPSILON);
-  const alpha = rate(values, 'alpha', DEFAULT_ALPHA);
+  const alpha = values.has('alpha') ? rate(values, 'alpha', DEFAULT_ALPHA) : null;
   return {
     help: false,
     options: {

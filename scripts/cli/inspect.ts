@@ -12,6 +12,8 @@ import { listFiles, requireFile } from './dataset';
 import { makeOutputFolder, writeOutputFile } from './outputFiles';
 import type { BackboneChoice, InspectedImage, InspectJob, InspectResult } from './protocol';
 import { resultsCsv, type CsvRow } from './resultsCsv';
+import { DEFAULT_ALPHA } from '../../src/core/calibration/imageThreshold';
+import type { OperatingPoint } from '../../src/core/calibration/operatingPoint';
 
 const IMAGE_EXTENSIONS = /\.(png|jpe?g|bmp|webp|gif|tiff?)$/i;
 
@@ -70,7 +72,9 @@ async function inspect(options: InspectOptions): Promise<number> {
   const rows: CsvRow[] = [...(result?.images ?? []), ...refused]
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     .map((image) => ({ image, heatmap: image.error === null ? heatmaps.get(image.key)! : null }));
-  await writeOutputFile(join(options.out, 'results.csv'), resultsCsv(rows, options, result?.imageCalibration ?? null));
+  // --alpha given: that α; else the operating point the app exported the bundle with.
+  const point: OperatingPoint = options.alpha !== null ? { alpha: options.alpha, byCatch: null } : (result?.operatingPoint ?? { alpha: DEFAULT_ALPHA, byCatch: null });
+  await writeOutputFile(join(options.out, 'results.csv'), resultsCsv(rows, options.epsilon, point, result?.imageCalibration ?? null));
   const failed = rows.filter((r) => r.image.error !== null);
   for (const { image } of failed) process.stderr.write(`${join(options.images, image.key)}: ${image.error}\n`);
   process.stderr.write(`Wrote ${rows.length - failed.length} heatmaps and results.csv to ${options.out}${failed.length ? `; ${failed.length} could not be inspected` : ''}\n`);

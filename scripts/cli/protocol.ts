@@ -6,6 +6,7 @@
  */
 import type { EngineInfo, ExecutionPath, PathTiming, Resolution } from '../../src/engine/api';
 import type { CapabilityCheck } from '../../src/core/capability/capability';
+import type { OperatingPoint } from '../../src/core/calibration/operatingPoint';
 import type { EvaluationReport } from '../../src/core/metrics/evaluationReport';
 import type { ImageCalibration, TrainingSettings, TrainingStage } from '../../src/core/model/pixoodModel';
 import type { ExitCode, PathOption } from './args';
@@ -147,6 +148,8 @@ export interface InspectResult {
   readonly images: readonly InspectedImage[];
   /** The bundle's image calibration; null for a bundle from before image verdicts. */
   readonly imageCalibration: ImageCalibration | null;
+  /** The operating point the bundle was exported with; null in bundles from before it. */
+  readonly operatingPoint: OperatingPoint | null;
 }
 
 export interface CliFailure {

@@ -58,5 +58,5 @@ void runPage<InspectJob, InspectResult>(async (job, engine) => {
     }
     progress(`inspected ${index + 1}/${job.images.length} images`);
   });
-  return { engine: info, backbone, images: rows, imageCalibration: model.imageCalibration };
+  return { engine: info, backbone, images: rows, imageCalibration: model.imageCalibration, operatingPoint: contents.operatingPoint };
 });
