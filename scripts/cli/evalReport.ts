@@ -43,12 +43,14 @@ function borderJson({ images, onBorder, expected }: BorderCount): BorderJson {
   return images === 0 ? { good_worst_on_border: null, border_share: null } : { good_worst_on_border: onBorder / images, border_share: expected / images };
 }
 
-/** The mean of each border share over categories (null when one is null). */
+/** The mean of per-category values; null when one is null: a mean over some would mislead. */
+function meanOrNull(values: readonly (number | null)[]): number | null {
+  return values.some((v) => v === null) ? null : (values as number[]).reduce((a, b) => a + b, 0) / values.length;
+}
+
+/** The mean of each border share over categories. */
 function meanBorder(all: readonly BorderJson[]): BorderJson {
-  const mean = (key: keyof BorderJson) => {
-    const values = all.map((b) => b[key]);
-    return values.some((v) => v === null) ? null : (values as number[]).reduce((a, b) => a + b, 0) / values.length;
-  };
+  const mean = (key: keyof BorderJson) => meanOrNull(all.map((b) => b[key]));
   return { good_worst_on_border: mean('good_worst_on_border'), border_share: mean('border_share') };
 }
 
@@ -175,10 +177,7 @@ function categoryJson(run: CategoryRun, choice: ThresholdChoice): CategoryJson {
 
 /** The mean of each QC rate over categories (null when one is null), and their thresholds only when there is one. */
 function meanQc(all: readonly QcJson[], choice: ThresholdChoice): QcJson {
-  const mean = (key: 'good_reject_rate' | 'defect_escape_rate') => {
-    const values = all.map((q) => q[key]);
-    return values.some((v) => v === null) ? null : (values as number[]).reduce((a, b) => a + b, 0) / values.length;
-  };
+  const mean = (key: 'good_reject_rate' | 'defect_escape_rate') => meanOrNull(all.map((q) => q[key]));
   // A catch rate gives each category its own α: the mean has none.
   return {
     alpha: 'alpha' in choice ? choice.alpha : null,
@@ -193,10 +192,7 @@ const FRACTIONS = ['image_auroc', 'pixel_auroc', 'aupro_0_3', 'pixel_ap', 'f1_ma
 
 /** The mean of each figure over categories (null when one of them is null: a mean over some would mislead); counts summed. */
 export function meanFigures(all: readonly FigureRow[]): FigureRow {
-  const mean = (key: (typeof FRACTIONS)[number]) => {
-    const values = all.map((f) => f[key]);
-    return values.some((v) => v === null) ? null : (values as number[]).reduce((a, b) => a + b, 0) / values.length;
-  };
+  const mean = (key: (typeof FRACTIONS)[number]) => meanOrNull(all.map((f) => f[key]));
   return {
     images: all.reduce((n, f) => n + f.images, 0),
     defect_images: all.reduce((n, f) => n + f.defect_images, 0),
@@ -206,7 +202,6 @@ export function meanFigures(all: readonly FigureRow[]): FigureRow {
 
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
-/** `setupSeconds`: starting the dev server and the browser, before the page's own setup. */
 export interface TuningJson {
   readonly candidates: readonly {
     readonly longest_side: number;
@@ -256,6 +251,7 @@ function tuningJson(chosen: GroupRun, choice: ThresholdChoice): TuningJson | und
   return { candidates: rows, chosen: index, best_on_real: best, chose_best_on_real: escape(index) === escape(best) };
 }
 
+/** `setupSeconds`: starting the dev server and the browser, before the page's own setup. */
 export function evalJson(
   result: EvalResult,
   settings: TrainingSettings,

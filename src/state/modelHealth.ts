@@ -8,6 +8,7 @@
  */
 import { capabilityAt, capabilityLine, type CapabilitySummary } from '../core/capability/capability';
 import { operatingThreshold, type CatchChoice } from '../core/calibration/operatingPoint';
+import { formatRate } from '../core/results/imageVerdict';
 import type { ImageCalibration, PixoodModel } from '../engine/api';
 import type { EvaluationRecord } from '../storage/projectRecords';
 
@@ -51,7 +52,7 @@ export function modelStanding(
 ): ModelStanding {
   const calibration = model.imageCalibration;
   const check = model.capability;
-  const at = rule.byCatch ? `the threshold set to catch ${percentWords(rule.byCatch.rate)} of the labelled defects` : `α = ${percentWords(rule.alpha)}`;
+  const at = rule.byCatch ? `the threshold set to catch ${formatRate(rule.byCatch.rate)} of the labelled defects` : `α = ${formatRate(rule.alpha)}`;
   const capability = check && calibration ? capabilityAt(check, operatingThreshold(calibration.severities, rule), rule.epsilon) : null;
   const fromEvaluation = weakModelReasons(calibration, evaluation);
   const weakReasons: string[] = [];
@@ -59,9 +60,9 @@ export function modelStanding(
   if (capability?.weak) {
     const mid = capability.midSizes;
     weakReasons.push(
-      `In its capability check it let ${percentWords(capability.midEscape)} of the mid-size synthetic defects (${mid[0]}–${mid[mid.length - 1]} px) planted into held-out good images pass at ${at}.`,
+      `In its capability check it let ${formatRate(capability.midEscape)} of the mid-size synthetic defects (${mid[0]}–${mid[mid.length - 1]} px) planted into held-out good images pass at ${at}.`,
     );
-    phrases.push(`it let ${percentWords(capability.midEscape)} of mid-size synthetic defects pass`);
+    phrases.push(`it let ${formatRate(capability.midEscape)} of mid-size synthetic defects pass`);
   }
   if (evaluation && fromEvaluation.length > 0) {
     weakReasons.push(...fromEvaluation);
@@ -86,8 +87,4 @@ export function weakModelHelp(model: PixoodModel): string {
     model.settings.etalons < 1000 ? `more etalons than ${model.settings.etalons} in the settings` : null,
   ].filter((step): step is string => step !== null);
   return `What may help: ${steps.slice(0, -1).join(', ')} or ${steps[steps.length - 1]}.`;
-}
-
-function percentWords(share: number): string {
-  return `${Number((share * 100).toPrecision(2))}%`;
 }

@@ -2,8 +2,9 @@
  * A new project, DINOv2 first: the paper's backbone where it can be had (already in this browser,
  * or downloaded once in the background while the person goes on with the built-in one), the
  * built-in one where it cannot (offline, a failed download, or chosen), with a sentence saying
- * what that costs and how to switch later. Its settings suit the compute at hand (settings.ts). A download that finishes switches the project to
- * DINOv2 only while it has no model, so nothing trained is silently made stale.
+ * what that costs and how to switch later. Its settings suit the compute at hand (settings.ts).
+ * A download that finishes switches the project to DINOv2 only while it has no model, so nothing
+ * trained is silently made stale.
  */
 import { create } from 'zustand';
 import { addPreset, dismissBackboneError, ensureBuiltin, storedFromPreset, useBackbones } from './backbonesStore';

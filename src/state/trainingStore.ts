@@ -6,7 +6,7 @@
  */
 import { create } from 'zustand';
 import type { Job } from '../engine/client';
-import { PROGRESS_STAGES, TRAINING_STAGES, type PixoodModel, type ProgressStage, type TrainingProgress, type TrainingSummary } from '../engine/api';
+import { perProgressStage, PROGRESS_STAGES, TRAINING_STAGES, type PixoodModel, type ProgressStage, type TrainingProgress, type TrainingSummary } from '../engine/api';
 import { failureMessage, isCancelled, isEngineCrash } from './failure';
 import { openProject, refreshStorage, useProjects } from './projectsStore';
 import { engineClient, newId, projects } from './services';
@@ -54,11 +54,6 @@ export interface TrainingState {
 }
 
 const idleStage: StageProgress = { status: 'waiting', done: 0, total: 0, unit: null, startedAt: null, seconds: null, stageEtaSeconds: null };
-
-/** A record with one value per progress stage. */
-function perProgressStage<T>(value: (stage: ProgressStage) => T): Record<ProgressStage, T> {
-  return Object.fromEntries(PROGRESS_STAGES.map((stage) => [stage, value(stage)])) as Record<ProgressStage, T>;
-}
 
 const fresh = (): Omit<TrainingState, 'projectId' | 'status'> => ({
   stages: perProgressStage(() => idleStage),

@@ -7,12 +7,12 @@
  * keeps the best one finished, if any.
  */
 import { create } from 'zustand';
-import { capabilityAt, type CapabilitySummary } from '../core/capability/capability';
+import type { CapabilitySummary } from '../core/capability/capability';
 import { bestCandidate, tuningCandidates } from '../core/capability/tuning';
-import { operatingThreshold } from '../core/calibration/operatingPoint';
 import type { Job } from '../engine/client';
 import type { PixoodModel, TrainingProgress, TrainingSettings } from '../engine/api';
 import { failureMessage, isCancelled } from './failure';
+import { modelStanding } from './modelHealth';
 import { openProject, refreshStorage, updateProject, useProjects } from './projectsStore';
 import { engineClient, newId, projects } from './services';
 import { trainingSeconds } from './trainingStore';
@@ -75,8 +75,7 @@ export async function startTuning(budgetMinutes: number): Promise<void> {
     job = engineClient().train({ ...trainingRequest(project, images), settings, capabilitySide: project.settings.longestSide }, (progress) => set({ progress }));
     try {
       const model = await job.result;
-      const calibration = model.imageCalibration;
-      const capability = model.capability && calibration ? capabilityAt(model.capability, operatingThreshold(calibration.severities, project), project.epsilon) : null;
+      const { capability } = modelStanding(model, undefined, project);
       models.push(model);
       set({ rows: [...get().rows, { settings, capability, trainingSeconds: trainingSeconds(model.summary) + (model.capability?.seconds ?? 0) }] });
       // A cancel that came during the check left this candidate unjudged: it is listed, not kept.

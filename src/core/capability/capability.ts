@@ -6,6 +6,7 @@
  * touches it. The check keeps each plant's image severity and the score next to the plant, so
  * its curves follow any α and ε without scoring again.
  */
+import { rejectedAt } from '../results/regions';
 import { PLANT_KINDS, type PlacedPlant, type PlantKind } from './plants';
 
 /** Plants per kind and size, at most: enough for a 90% rate to mean every one of them was caught. */
@@ -119,7 +120,7 @@ export function capabilityAt(check: CapabilityCheck, threshold: number, epsilon:
       let caught = 0;
       for (let t = 0; t < trials; t++) {
         const i = (k * sizes.length + s) * trials + t;
-        if (check.severities[i] >= threshold && check.plantScores[i] >= 1 - epsilon) caught++;
+        if (check.severities[i] >= threshold && rejectedAt(check.plantScores[i], epsilon)) caught++;
       }
       return caught;
     });

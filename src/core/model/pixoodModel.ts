@@ -94,6 +94,11 @@ export function perStage<T>(value: (stage: TrainingStage) => T): Record<Training
   return Object.fromEntries(TRAINING_STAGES.map((stage) => [stage, value(stage)])) as Record<TrainingStage, T>;
 }
 
+/** A record with one value per progress stage. */
+export function perProgressStage<T>(value: (stage: ProgressStage) => T): Record<ProgressStage, T> {
+  return Object.fromEntries(PROGRESS_STAGES.map((stage) => [stage, value(stage)])) as Record<ProgressStage, T>;
+}
+
 export interface PixoodModel {
   readonly schema: typeof PIXOOD_MODEL_SCHEMA;
   readonly backbone: BackboneIdentity;

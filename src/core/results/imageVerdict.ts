@@ -98,6 +98,7 @@ export function placeWords(x: number, y: number): string {
   return row === 'middle' ? `middle ${column}` : `${row} ${column === 'centre' ? 'centre' : column}`;
 }
 
-function formatRate(rate: number): string {
+/** A rate as a person reads it: 0.01 → "1%", 0.005 → "0.5%". */
+export function formatRate(rate: number): string {
   return `${Number((rate * 100).toPrecision(3))}%`;
 }

@@ -30,9 +30,10 @@ export interface FigureRow {
 }
 
 /**
- * The QC counts at the operating point's image threshold (α's, or a catch choice's): the share of good test images failed and of
- * defective ones passed, overall and per defect type. All null when the model has no image
- * calibration or the evaluation no severities (both from before image verdicts).
+ * The QC counts at the operating point's image threshold (α's, or a catch choice's): the share
+ * of good test images failed and of defective ones passed, overall and per defect type. All null
+ * when the model has no image calibration or the evaluation no severities (both from before
+ * image verdicts).
  */
 export interface QcRow {
   readonly alpha: number;

@@ -79,7 +79,7 @@ export function ResultsPanel() {
       <p>
         {count(results.length, 'image')} inspected · {fails} fail · {passes} pass{unsure > 0 && ` (${unsure} unsure: the model is weak)`}
         {uncalibrated > 0 && ` · ${uncalibrated} without a verdict`}
-        {model && <> · at α = {percent(current.project.alpha)}</>}
+        {model && (current.project.byCatch ? ` · at the threshold set to catch ${percent(current.project.byCatch.rate)} of the labelled defects` : ` · at α = ${percent(current.project.alpha)}`)}
       </p>
       <p className="muted">
         Severity: how unlike the good parts the worst spot is, as a multiple of the good parts&apos; limit at α (0: a typical good part; from 1 on: fails). Nats and pixel scores
