@@ -6,9 +6,10 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DINOV2_SMALL, randomDinov2 } from '../fixtures/randomDinov2';
 
 const TRAINING_TIMEOUT = 240_000;
 
@@ -122,4 +123,34 @@ test('a 110 MB data file reaches the page whole (served over HTTP, not as one De
   console.log(`eval with a 110 MB non-ONNX backbone: exit ${evaluated.code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
   expect(evaluated.code, evaluated.stderr.slice(-2000)).toBe(3);
   expect(evaluated.stderr).toContain('This file is not an ONNX model');
+});
+
+test('eval and inspect with a DINOv2-small-sized backbone (88 MB, seeded random weights made here): figures printed, the bundle carries the backbone and scores again', async () => {
+  test.setTimeout(900_000);
+  const dir = mkdtempSync(join(tmpdir(), 'pixood-eval-vits-'));
+  const written = await npm('demo:write', [dir]);
+  expect(written.code, written.stderr).toBe(0);
+  const vit = join(dir, 'dinov2-small-random.onnx');
+  writeFileSync(vit, randomDinov2(DINOV2_SMALL));
+  expect(statSync(vit).size, 'a real DINOv2-small file is 88.5 MB').toBeGreaterThan(86e6);
+
+  const bundle = join(dir, 'vits.pixood');
+  const started = Date.now();
+  const evaluated = await npm('eval', ['--data', join(dir, 'fabric'), '--size', '224', '--backbone', vit, '--bundle-out', bundle]);
+  console.log(`eval with the 88 MB ViT: exit ${evaluated.code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  expect(evaluated.code, `npm run eval failed:\n${evaluated.stderr.slice(-4000)}`).toBe(0);
+  const report = JSON.parse(evaluated.stdout) as { images: number; image_auroc: number; pixel_auroc: number; backbone: { dim: number; name: string } };
+  console.log(`eval with the 88 MB ViT: ${JSON.stringify({ image_auroc: report.image_auroc, pixel_auroc: report.pixel_auroc, backbone: report.backbone })}`);
+  expect(report.images).toBe(18);
+  expect(report.backbone.dim, 'the ViT-S/14 token width').toBe(384);
+  for (const figure of [report.image_auroc, report.pixel_auroc]) expect(figure).toBeGreaterThanOrEqual(0);
+  expect(statSync(bundle).size, 'the bundle carries the 88 MB backbone').toBeGreaterThan(80e6);
+
+  const out = join(dir, 'inspected');
+  const inspected = await npm('inspect', ['--bundle', bundle, '--images', join(dir, 'fabric', 'test'), '--out', out]);
+  expect(inspected.code, `npm run inspect failed:\n${inspected.stderr.slice(-4000)}`).toBe(0);
+  expect(inspected.stderr, 'inspect used the backbone inside the bundle').toContain('Adding the backbone carried in the bundle');
+  const rows = readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\r\n').slice(1);
+  expect(rows).toHaveLength(18);
+  for (const row of rows) expect(row.split(',').at(-1), `${row}: no error`).toBe('');
 });

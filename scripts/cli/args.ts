@@ -116,7 +116,8 @@ Options:
   --joint                  several categories: one multi-class model instead of one each
 ${PATH_TEXT}
   --out FILE.json          also write the JSON document to FILE.json
-  --bundle-out FILE.pixood also export the trained model (one category, or --joint)
+  --bundle-out FILE.pixood also export the trained model (one category, or --joint), with
+                           the --backbone file inside it when there is one
   --alpha A                the QC counts and the capability check at the image false-reject
                            rate α, 0 < A < 1 (default ${DEFAULT_ALPHA})
   --catch R                instead, at the threshold that fails a share R (0 < R ≤ 1) of the

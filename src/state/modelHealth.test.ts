@@ -71,5 +71,9 @@ describe('modelStanding', () => {
     expect(weakModelHelp(model(4))).toContain('a DINOv2 backbone');
     expect(weakModelHelp(model(4, 'DINOv2 ViT-S/14 with registers (fp32)'))).not.toContain('a DINOv2 backbone');
     expect(weakModelHelp(model(4, 'DINOv2 ViT-S/14 with registers (fp32)'))).toContain('a larger DINOv2 model');
+    expect(weakModelHelp(model(4, 'DINOv2 ViT-B/14 (fp16)'))).toContain('DINOv2 large instead of base');
+    const large = weakModelHelp(model(4, 'DINOv2 ViT-L/14 with registers (fp32)'));
+    expect(large, 'nothing larger than DINOv2 large').not.toMatch(/larger DINOv2|DINOv2 large instead|a DINOv2 backbone/);
+    expect(large).toContain('a larger input size');
   });
 });

@@ -77,11 +77,19 @@ export function modelStanding(
   };
 }
 
+/** The larger backbone to suggest, by what the model runs on now; null when none is larger. */
+function largerBackbone(name: string): string | null {
+  if (name.startsWith('Built-in')) return 'a DINOv2 backbone (the paper’s) instead of the built-in one';
+  if (!name.startsWith('DINOv2')) return 'a DINOv2 backbone (the paper’s), if this one is not';
+  if (name.includes('ViT-S/')) return 'a larger DINOv2 model (base or large) instead of the small one';
+  if (name.includes('ViT-B/')) return 'DINOv2 large instead of base';
+  return null;
+}
+
 /** What may make this model stronger: never the backbone it already has. */
 export function weakModelHelp(model: PixoodModel): string {
-  const builtin = model.backbone.name.startsWith('Built-in');
   const steps = [
-    builtin ? 'a DINOv2 backbone (the paper’s) instead of the built-in one' : 'a larger DINOv2 model (base or large) where this one is small',
+    largerBackbone(model.backbone.name),
     'more good images (tens, from the whole range of normal parts and lighting)',
     `a larger input size than ${model.settings.longestSide} px for small defects`,
     model.settings.etalons < 1000 ? `more etalons than ${model.settings.etalons} in the settings` : null,

@@ -129,6 +129,11 @@ async function tune(engine: EngineClient, job: EvalJob, { budgetSeconds, alpha, 
   return { model: best.model, run: { ...best.run, candidates: tried.map((t) => t.run) } };
 }
 
+/** A backbone given as a file travels inside the bundle, so `inspect` needs nothing else; the built-in one ships with the app. */
+async function fileBackbone(choice: EvalJob['backbone']): Promise<Uint8Array | null> {
+  return choice === 'builtin' ? null : new Uint8Array(await (await fetchData(choice.key)).arrayBuffer());
+}
+
 void runPage<EvalJob, EvalResult>(async (job, engine) => {
   const started = performance.now();
   const info = await engine.info();
@@ -143,7 +148,7 @@ void runPage<EvalJob, EvalResult>(async (job, engine) => {
     if (job.bundleOut) {
       // The figures travel with the model when they are the figures of the model's one category.
       const metrics = run.categories.length === 1 ? { ...run.categories[0].report, evaluatedAt: new Date().toISOString() } : null;
-      await postOutput(job.bundleOut, writeBundle(model, { metrics }));
+      await postOutput(job.bundleOut, writeBundle(model, { metrics, backboneOnnx: await fileBackbone(job.backbone) }));
     }
     groups.push(run);
   }

@@ -2,12 +2,13 @@
  * Writes an ONNX model (protobuf) from a graph described in code, with no dependency: the
  * built-in backbone is generated, not downloaded, and the same code must give the same bytes
  * everywhere (field order is fixed, tensors are written little-endian through a DataView).
- * Only what the generators here need: float32/int64 tensors, the common attribute types, one
- * graph, one opset.
+ * Only what the generators here need: float32, float16, int8 and int64 tensors, the common
+ * attribute types, one graph, one opset.
  */
+import { float16Bits } from '../float16';
 
 /** ONNX TensorProto.DataType values used here. */
-export const DataType = { float: 1, int64: 7 } as const;
+export const DataType = { float: 1, int8: 3, int64: 7, float16: 10 } as const;
 export type DataType = (typeof DataType)[keyof typeof DataType];
 
 export type Attribute =
@@ -80,12 +81,32 @@ export class GraphBuilder {
   }
 
   floats(label: string, dims: readonly number[], values: ArrayLike<number>): string {
-    const count = dims.reduce((a, b) => a * b, 1);
-    if (values.length !== count) throw new RangeError(`initializer ${label}: dims [${dims.join(', ')}] need ${count} values, got ${values.length}`);
+    const count = countOf(label, dims, values);
     const raw = new Uint8Array(4 * count);
     const view = new DataView(raw.buffer);
     for (let i = 0; i < count; i++) view.setFloat32(4 * i, values[i], true);
     return this.addInitializer(label, DataType.float, dims, raw);
+  }
+
+  /** Float16 initializer: each value rounded to the nearest half. */
+  halves(label: string, dims: readonly number[], values: ArrayLike<number>): string {
+    const count = countOf(label, dims, values);
+    const raw = new Uint8Array(2 * count);
+    const view = new DataView(raw.buffer);
+    for (let i = 0; i < count; i++) view.setUint16(2 * i, float16Bits(values[i]), true);
+    return this.addInitializer(label, DataType.float16, dims, raw);
+  }
+
+  /** Int8 initializer; values must already be integers in [−128, 127]. */
+  int8s(label: string, dims: readonly number[], values: ArrayLike<number>): string {
+    const count = countOf(label, dims, values);
+    const raw = new Uint8Array(count);
+    const view = new DataView(raw.buffer);
+    for (let i = 0; i < count; i++) {
+      if (!Number.isInteger(values[i]) || values[i] < -128 || values[i] > 127) throw new RangeError(`initializer ${label}: ${values[i]} at ${i} is not an int8`);
+      view.setInt8(i, values[i]);
+    }
+    return this.addInitializer(label, DataType.int8, dims, raw);
   }
 
   int64s(label: string, values: readonly number[]): string {
@@ -97,10 +118,15 @@ export class GraphBuilder {
 
   /** Adds a node with one output and returns that output's name. */
   node(opType: string, inputs: readonly string[], attributes: Readonly<Record<string, Attribute>> = {}): string {
+    return this.nodeOutputs(opType, inputs, 1, attributes)[0];
+  }
+
+  /** Adds a node with `count` outputs (e.g. DynamicQuantizeLinear's three) and returns their names. */
+  nodeOutputs(opType: string, inputs: readonly string[], count: number, attributes: Readonly<Record<string, Attribute>> = {}): string[] {
     const name = `${opType.toLowerCase()}_${this.counter++}`;
-    const output = `${name}_y`;
-    this.nodes.push({ opType, name, inputs, outputs: [output], attributes: Object.entries(attributes) });
-    return output;
+    const outputs = Array.from({ length: count }, (_, i) => (i === 0 ? `${name}_y` : `${name}_y${i}`));
+    this.nodes.push({ opType, name, inputs, outputs, attributes: Object.entries(attributes) });
+    return outputs;
   }
 
   toBytes(info: ModelInfo): Uint8Array {
@@ -136,6 +162,12 @@ export class GraphBuilder {
     this.initializers.push({ name, type, dims, raw });
     return name;
   }
+}
+
+function countOf(label: string, dims: readonly number[], values: ArrayLike<number>): number {
+  const count = dims.reduce((a, b) => a * b, 1);
+  if (values.length !== count) throw new RangeError(`initializer ${label}: dims [${dims.join(', ')}] need ${count} values, got ${values.length}`);
+  return count;
 }
 
 function encodeNode(n: Node): Uint8Array {
