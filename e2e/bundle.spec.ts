@@ -6,12 +6,12 @@
  * the stored score maps, exactly. The evaluation travels in the bundle.
  * A damaged file is refused on the start screen with a message, and nothing is stored.
  */
-import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readBundle } from '../src/core/formats/bundle';
-import { buildDemoDataset } from '../src/demo/demoDataset';
+import { freshContext, runOnCpu, shownScores, writeDemoImages } from './helpers/bundleFlow';
 import { checkScreen, watchConsole } from './helpers/page';
 
 const TRAINING_TIMEOUT = 240_000;
@@ -20,10 +20,6 @@ const INSPECTED = ['test_good_00.png', 'test_hole_00.png', 'test_spot_01.png', '
 interface StoredResult {
   readonly imageScore: number;
   readonly score: number[];
-}
-
-function freshContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
-  return browser.newContext({ baseURL, viewport: { width: 1366, height: 768 }, acceptDownloads: true });
 }
 
 /** Every thing this origin keeps in its projects database, counted per store. */
@@ -68,38 +64,10 @@ async function storedResults(page: Page): Promise<Record<string, StoredResult>> 
   });
 }
 
-/** The project screen's execution-path choice, forced to the CPU so both browsers score on the same path. */
-async function runOnCpu(page: Page): Promise<void> {
-  const runsOn = page.getByLabel('Runs on');
-  await expect(runsOn).toBeVisible({ timeout: 120_000 });
-  await runsOn.selectOption('wasm');
-  await expect(runsOn).toHaveValue('wasm', { timeout: 60_000 });
-}
-
-/** The image scores the results table shows for `names`. */
-async function shownScores(page: Page, names: readonly string[]): Promise<Record<string, string>> {
-  const table = page.getByRole('region', { name: 'Inspected images' });
-  const shown: Record<string, string> = {};
-  for (const name of names) {
-    const row = table.getByRole('row').filter({ has: page.getByRole('button', { name, exact: true }) });
-    shown[name] = (await row.getByRole('cell').nth(1).textContent()) ?? '';
-  }
-  return shown;
-}
-
 test('export with the backbone → import in a fresh profile → identical scores on the same images and path', async ({ browser, baseURL }) => {
   test.setTimeout(900_000);
   const dir = mkdtempSync(join(tmpdir(), 'pixood-bundle-'));
-  const demo = await buildDemoDataset();
-  const files = await Promise.all(
-    INSPECTED.map(async (name) => {
-      const image = demo.images.find((i) => i.name === name);
-      if (!image) throw new Error(`the demo has no ${name}`);
-      const path = join(dir, name);
-      writeFileSync(path, new Uint8Array(await image.blob.arrayBuffer()));
-      return path;
-    }),
-  );
+  const files = await writeDemoImages(dir, INSPECTED);
 
   // The first browser: the demo, trained, its model exported with the backbone, then inspection.
   const first = await freshContext(browser, baseURL!);

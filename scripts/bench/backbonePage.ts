@@ -1,7 +1,9 @@
 /**
  * The browser half of the backbone benchmark (bench/backbone.html): per model, execution path
  * and input size, one warm-up run then `runs` timed runs of one image each, timed until the
- * result exists (GPU queue drained). The query string sets `runs` (default 3).
+ * result exists (GPU queue drained); then the real-size DINOv2-shaped model per precision
+ * (./realSizeBackbone.ts). The query string sets `runs` (default 3) and `photos`: URLs of the
+ * photographs its precisions are compared on.
  */
 import { loadBackbone } from '../../src/backbone/backbone';
 import { checkModel } from '../../src/backbone/contract';
@@ -11,6 +13,7 @@ import { IMAGENET, preprocess } from '../../src/backbone/preprocess';
 import { BUILTIN_MODEL_PATH } from '../../src/backbone/presets';
 import { requestGpu } from '../../src/gpu/device';
 import type { BackboneBenchReport, BackboneTiming } from './backboneResult';
+import { measureRealSize } from './realSizeBackbone';
 
 const MODELS = [
   { name: 'builtin', url: `/${BUILTIN_MODEL_PATH}` },
@@ -65,7 +68,10 @@ async function main(): Promise<BackboneBenchReport> {
       return cpu && gpuTime ? [{ model: m.name, size, ratio: cpu.medianMs / gpuTime.medianMs }] : [];
     }),
   );
-  return { adapter: gpu?.description ?? null, userAgent: navigator.userAgent, crossOriginIsolated, wasmThreads: wasmThreads(), timings, gpuSpeedup };
+  const photos = new URLSearchParams(location.search).get('photos')?.split(',').filter(Boolean) ?? [];
+  const realSize = await measureRealSize(runs, availablePaths(gpu), gpu, photos, log);
+  timings.push(...realSize.timings);
+  return { adapter: gpu?.description ?? null, userAgent: navigator.userAgent, crossOriginIsolated, wasmThreads: wasmThreads(), timings, gpuSpeedup, fidelity: realSize.fidelity };
 }
 
 main().then(

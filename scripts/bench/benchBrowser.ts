@@ -16,13 +16,15 @@ export interface BenchBrowser {
   close(): Promise<void>;
 }
 
-export async function openBenchBrowser(): Promise<BenchBrowser> {
+/** `readable`: folders outside the project the pages may read through Vite's /@fs/ (e.g. photographs). */
+export async function openBenchBrowser(readable: readonly string[] = []): Promise<BenchBrowser> {
+  const root = new URL('../..', import.meta.url).pathname;
   const server: ViteDevServer = await createServer({
     configFile: new URL('../../vite.config.ts', import.meta.url).pathname,
     logLevel: 'warn',
     // No HMR and no file watching: in a checkout others are editing, a change would reload the
     // page and silently restart a benchmark that has run for minutes.
-    server: { port: 0, open: false, hmr: false, watch: null },
+    server: { port: 0, open: false, hmr: false, watch: null, fs: { allow: [root, ...readable] } },
   });
   await server.listen();
   let browser: Browser;

@@ -1,16 +1,20 @@
 /**
  * `npm run bench`: the kernel benchmark (kernels.ts, bench/kernels.html), the backbone
- * latency benchmark (bench/backbone.html, the page scripts/bench/backbone.ts drives) and the
+ * latency benchmark (bench/backbone.html; with the real-size DINOv2-shaped model per precision,
+ * its fidelity on the shared sets' photographs, and with --torch-dinov2 the official code's time
+ * beside it, from scripts/bench/pytorch-dinov2.py) and the
  * inspection benchmark (bench/inspection.html: throughput, evaluation cost, training memory,
  * a 1,000-image soak) in one headless Chromium; tables on stdout, or with --json one JSON document. Progress goes to
  * stderr. Never part of `npm test`.
  *
- *   npm run bench -- [--json] [--quick] [--only=kernels|backbone|inspection]
+ *   npm run bench -- [--json] [--quick] [--only=kernels|backbone|inspection] [--torch-dinov2=PATH]
  *
  * --quick runs tiny sizes (and a 200-image soak), a smoke test of the whole chain.
  */
+import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
-import type { BackboneBenchReport } from './backboneResult';
+import type { BackboneBenchReport, PytorchTiming } from './backboneResult';
+import { benchPhotos, DATASETS_DIR } from './photos';
 import type { InspectionBenchReport } from './inspectionResult';
 import { openBenchBrowser } from './benchBrowser';
 import { inspectionTables } from './inspectionTables';
@@ -18,35 +22,52 @@ import { kernelsTables, runKernelsBench } from './kernels';
 import type { KernelsBenchReport } from './kernelsResult';
 import { duration, markdownTable, ratio } from './table';
 
-const USAGE = 'usage: npm run bench -- [--json] [--quick] [--only=kernels|backbone|inspection]';
+const USAGE = 'usage: npm run bench -- [--json] [--quick] [--only=kernels|backbone|inspection] [--torch-dinov2=PATH/TO/dinov2]';
 const BENCHES = ['kernels', 'backbone', 'inspection'] as const;
 
 interface Options {
   readonly json: boolean;
   readonly quick: boolean;
   readonly only: (typeof BENCHES)[number] | null;
+  /** A clone of the official DINOv2 code, to time its forward beside ours; null: not timed. */
+  readonly torchDinov2: string | null;
 }
 
 function parseOptions(args: readonly string[]): Options {
   let json = false;
   let quick = false;
   let only: Options['only'] = null;
+  let torchDinov2: string | null = null;
   for (const arg of args) {
     if (arg === '--json') json = true;
     else if (arg === '--quick') quick = true;
     else if (arg.startsWith('--only=') && BENCHES.includes(arg.slice(7) as Options['only'] & string)) only = arg.slice(7) as Options['only'];
+    else if (arg.startsWith('--torch-dinov2=')) torchDinov2 = arg.slice('--torch-dinov2='.length);
     else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
-  return { json, quick, only };
+  return { json, quick, only, torchDinov2 };
 }
 
-function backboneTable(report: BackboneBenchReport): string {
+/** The official code's forward at 448 px, with as many threads as ONNX Runtime's wasm gets here. */
+function timePytorch(repo: string, threads: number): PytorchTiming | { error: string } {
+  const script = new URL('./pytorch-dinov2.py', import.meta.url).pathname;
+  const ran = spawnSync('/usr/bin/python3', [script, '--repo', repo, '--size', '448', '--threads', String(threads)], { encoding: 'utf8' });
+  if (ran.status !== 0) return { error: (ran.stderr || ran.error?.message || 'failed').trim().split('\n').at(-1)! };
+  return JSON.parse(ran.stdout.trim().split('\n').at(-1)!) as PytorchTiming;
+}
+
+function backboneTable(report: BackboneBenchReport, pytorch: PytorchTiming | { error: string } | null): string {
   const table = markdownTable(
     ['model', 'path', 'size', 'median / image', 'min', 'runs'],
     report.timings.map((t) => [t.model, t.path, `${t.size}px`, t.error ? `failed: ${t.error}` : duration(t.medianMs), duration(t.minMs), String(t.runs)]),
   );
   const speedups = report.gpuSpeedup.map((s) => `GPU speed-up (wasm / webgpu), ${s.model} ${s.size}px: ${ratio(s.ratio)}`);
-  return [`Backbone latency, one image (wasm threads: ${report.wasmThreads})`, table, ...speedups].join('\n');
+  const fidelity = markdownTable(
+    ['precision', 'file', 'photographs', 'mean token cosine to fp32', 'worst token cosine'],
+    report.fidelity.map((f) => [f.precision, `${(f.bytes / 1e6).toFixed(1)} MB`, String(f.photos), f.meanCosine.toFixed(5), f.worstCosine.toFixed(5)]),
+  );
+  const torch = pytorch && ('error' in pytorch ? `Official DINOv2 code: not timed (${pytorch.error})` : `Official DINOv2 code (PyTorch ${pytorch.pytorch}, ${pytorch.threads} threads), ViT-S/14 with registers, ${pytorch.size}px: median ${duration(pytorch.median_ms)}, min ${duration(pytorch.min_ms)} (${pytorch.runs} runs)`);
+  return [`Backbone latency, one image (wasm threads: ${report.wasmThreads})`, table, ...speedups, 'Real-size DINOv2-shaped model (random weights): each precision against fp32', fidelity, ...(torch ? [torch] : [])].join('\n');
 }
 
 const options = parseOptions(process.argv.slice(2));
@@ -54,9 +75,10 @@ const options = parseOptions(process.argv.slice(2));
 const loadBefore = loadavg()[0];
 const started = performance.now();
 const startedAt = new Date().toISOString();
-const browser = await openBenchBrowser();
+const browser = await openBenchBrowser([DATASETS_DIR]);
 let kernels: KernelsBenchReport | undefined;
 let backbone: BackboneBenchReport | undefined;
+let pytorch: PytorchTiming | { error: string } | null = null;
 let inspection: InspectionBenchReport | undefined;
 const runs = (name: Options['only']) => options.only === null || options.only === name;
 try {
@@ -68,7 +90,9 @@ try {
     // One timed run per model, path and size: a software adapter takes minutes per ViT run at 448 px.
     const timed = options.quick || kernels?.adapter?.isFallbackAdapter ? 1 : 3;
     process.stderr.write(`backbone benchmark, ${timed} timed run(s) each…\n`);
-    backbone = await browser.report<BackboneBenchReport>(`bench/backbone.html?runs=${timed}`, 'backboneBench');
+    const photos = benchPhotos().map((path) => `/@fs${path}`);
+    backbone = await browser.report<BackboneBenchReport>(`bench/backbone.html?runs=${timed}&photos=${encodeURIComponent(photos.join(','))}`, 'backboneBench');
+    if (options.torchDinov2) pytorch = timePytorch(options.torchDinov2, backbone.wasmThreads);
   }
   if (runs('inspection')) {
     const query = options.quick ? '?images=8&soak=200' : '';
@@ -82,8 +106,8 @@ const seconds = (performance.now() - started) / 1000;
 
 if (options.json) {
   const host = { platform: process.platform, arch: process.arch, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage: [loadBefore, loadavg()[0]] };
-  console.log(JSON.stringify({ benchmark: 'pixood-web', startedAt, seconds, options, host, kernels, backbone, inspection }, null, 2));
+  console.log(JSON.stringify({ benchmark: 'pixood-web', startedAt, seconds, options, host, kernels, backbone, pytorch, inspection }, null, 2));
 } else {
-  const sections = [kernels && kernelsTables(kernels), backbone && backboneTable(backbone), inspection && inspectionTables(inspection)].filter((s): s is string => Boolean(s));
+  const sections = [kernels && kernelsTables(kernels), backbone && backboneTable(backbone, pytorch), inspection && inspectionTables(inspection)].filter((s): s is string => Boolean(s));
   console.log(`${sections.join('\n\n')}\n\n(${duration(seconds * 1000)} in all; load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after)`);
 }
