@@ -10,8 +10,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readBundle } from '../src/core/formats/bundle';
-import { freshContext, runOnCpu, shownScores, writeDemoImages } from './helpers/bundleFlow';
+import { exportWithBackbone, freshContext, importBundle, runOnCpu, shownScores, writeDemoImages } from './helpers/bundleFlow';
 import { checkScreen, watchConsole } from './helpers/page';
 
 const TRAINING_TIMEOUT = 240_000;
@@ -89,12 +88,7 @@ test('export with the backbone → import in a fresh profile → identical score
   const storedBefore = await storedResults(page);
   console.log(`bundle: scores before export ${JSON.stringify(shownBefore)}`);
 
-  await page.getByRole('link', { name: 'Train' }).click();
-  await page.getByLabel('Include the backbone (for machines without it)').check();
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export model (.pixood)' }).click()]);
-  const bundlePath = join(dir, download.suggestedFilename());
-  await download.saveAs(bundlePath);
-  const bundle = readBundle(new Uint8Array(readFileSync(bundlePath)));
+  const { path: bundlePath, bundle } = await exportWithBackbone(page, dir, TRAINING_TIMEOUT);
   expect(bundle.backboneOnnx, 'the backbone travels inside the bundle').not.toBeNull();
   expect(bundle.model.classes).toEqual(['fabric']);
   expect(bundle.projectName, 'the bundle keeps the project’s name').toBe('Demo: woven fabric');
@@ -117,10 +111,8 @@ test('export with the backbone → import in a fresh profile → identical score
   expect(Object.values(await storedCounts(page)).every((n) => n === 0), 'nothing stored after a refused import').toBe(true);
   await checkScreen(page, 'start-import-refused');
 
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Import a model (.pixood)' }).click()]);
-  await chooser.setFiles(bundlePath);
   // The import keeps the project's name, says what arrived, and opens the Inspect screen.
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Demo: woven fabric', { timeout: 120_000 });
+  await importBundle(page, bundlePath, 'Demo: woven fabric', 120_000);
   await expect(page).toHaveURL(/\/inspect$/);
   await expect(page.getByRole('status').filter({ hasText: 'Imported' })).toHaveText(
     `Imported “Demo: woven fabric”: the model (1 class: fabric); its pass/fail calibration; its capability check; its evaluation on 18 test images; its backbone ${bundle.model.backbone.name}, now added to this browser.Dismiss`,

@@ -8,12 +8,11 @@
 import { expect, test } from '@playwright/test';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readBundle } from '../src/core/formats/bundle';
 import { DINOV2_SMALL, randomDinov2 } from '../fixtures/randomDinov2';
-import { freshContext, runOnCpu, shownScores, writeDemoImages } from './helpers/bundleFlow';
+import { exportWithBackbone, freshContext, importBundle, runOnCpu, shownScores, writeDemoImages } from './helpers/bundleFlow';
 import { watchConsole } from './helpers/page';
 
 const STEP_TIMEOUT = 600_000;
@@ -77,12 +76,7 @@ test('a DINOv2-small-sized preset from a local mirror: downloaded, kept offline,
   console.log(`real-size backbone: scores ${JSON.stringify(shownBefore)}`);
   for (const score of Object.values(shownBefore)) expect(score, 'a score in [0, 1]').toMatch(/^[01]\.\d+$/);
 
-  await page.getByRole('link', { name: 'Train' }).click();
-  await page.getByLabel('Include the backbone (for machines without it)').check();
-  const [download] = await Promise.all([page.waitForEvent('download', { timeout: STEP_TIMEOUT }), page.getByRole('button', { name: 'Export model (.pixood)' }).click()]);
-  const bundlePath = join(dir, download.suggestedFilename());
-  await download.saveAs(bundlePath);
-  const bundle = readBundle(new Uint8Array(readFileSync(bundlePath)));
+  const { path: bundlePath, bundle } = await exportWithBackbone(page, dir, STEP_TIMEOUT);
   expect(bundle.backboneOnnx?.length, 'the 88 MB backbone travels inside the bundle').toBe(model.length);
   expect(bundle.model.backbone.name).toMatch(/^DINOv2 ViT-S\/14 with registers/);
   expect(errors, 'console errors in the first browser').toEqual([]);
@@ -92,9 +86,7 @@ test('a DINOv2-small-sized preset from a local mirror: downloaded, kept offline,
   page = await second.newPage();
   const errorsAfter = watchConsole(page);
   await page.goto('/');
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Import a model (.pixood)' }).click()]);
-  await chooser.setFiles(bundlePath);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Demo: woven fabric', { timeout: STEP_TIMEOUT });
+  await importBundle(page, bundlePath, 'Demo: woven fabric', STEP_TIMEOUT);
   await expect(page.getByRole('status').filter({ hasText: 'Imported' })).toContainText(`its backbone ${bundle.model.backbone.name}, now added to this browser`);
   await page.getByRole('link', { name: 'Project', exact: true }).click();
   await runOnCpu(page);

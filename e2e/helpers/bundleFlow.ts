@@ -1,7 +1,8 @@
 /** Steps shared by the tests that move a model between browsers as a bundle. */
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readBundle, type BundleContents } from '../../src/core/formats/bundle';
 import { buildDemoDataset } from '../../src/demo/demoDataset';
 
 /** A new profile: nothing stored, downloads accepted. */
@@ -40,4 +41,21 @@ export async function writeDemoImages(dir: string, names: readonly string[]): Pr
       return path;
     }),
   );
+}
+
+/** On the Train screen: the model exported with its backbone, saved into `dir`; its path and contents. */
+export async function exportWithBackbone(page: Page, dir: string, timeout: number): Promise<{ path: string; bundle: BundleContents }> {
+  await page.getByRole('link', { name: 'Train' }).click();
+  await page.getByLabel('Include the backbone (for machines without it)').check();
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout }), page.getByRole('button', { name: 'Export model (.pixood)' }).click()]);
+  const path = join(dir, download.suggestedFilename());
+  await download.saveAs(path);
+  return { path, bundle: readBundle(new Uint8Array(readFileSync(path))) };
+}
+
+/** On the start screen of a fresh profile: `path` imported, and the project it opens named. */
+export async function importBundle(page: Page, path: string, projectName: string, timeout: number): Promise<void> {
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Import a model (.pixood)' }).click()]);
+  await chooser.setFiles(path);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(projectName, { timeout });
 }

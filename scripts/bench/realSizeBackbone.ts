@@ -13,6 +13,7 @@ import type { SessionTarget } from '../../src/backbone/ortSession';
 import { IMAGENET, preprocess, type PixelTensor } from '../../src/backbone/preprocess';
 import type { GpuContext } from '../../src/gpu/device';
 import { DINOV2_SMALL, randomDinov2, type VitPrecision } from '../../fixtures/randomDinov2';
+import { tokenCosines } from '../../fixtures/tokenCosines';
 import type { BackboneTiming, PrecisionFidelity } from './backboneResult';
 
 const PRECISIONS: readonly VitPrecision[] = ['fp32', 'fp16', 'int8'];
@@ -41,23 +42,6 @@ async function patchTokens(backbone: Backbone, pixels: PixelTensor, gpu: GpuCont
   } finally {
     if (output.location === 'gpu') output.dispose();
   }
-}
-
-/** Cosine similarity of each matching token pair. */
-function tokenCosines(a: Float32Array, b: Float32Array, dim: number): number[] {
-  const out: number[] = [];
-  for (let t = 0; t < a.length; t += dim) {
-    let ab = 0;
-    let aa = 0;
-    let bb = 0;
-    for (let d = t; d < t + dim; d++) {
-      ab += a[d] * b[d];
-      aa += a[d] * a[d];
-      bb += b[d] * b[d];
-    }
-    out.push(ab / Math.sqrt(aa * bb));
-  }
-  return out;
 }
 
 export async function measureRealSize(
