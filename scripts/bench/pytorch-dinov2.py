@@ -4,7 +4,8 @@ this machine's CPU, for the backbone benchmark's comparison. Prints one JSON lin
 {"pytorch": "...", "threads": T, "size": S, "median_ms": M, "min_ms": m, "runs": R}.
 
 Needs PyTorch (Debian: apt-get install python3-torch) and a clone of the official code
-(git clone https://github.com/facebookresearch/dinov2); nothing is downloaded:
+(git clone https://github.com/facebookresearch/dinov2); nothing is downloaded. On PyTorch before
+2.0 the official code's fused attention is given its plain formula:
     /usr/bin/python3 scripts/bench/pytorch-dinov2.py --repo PATH/TO/dinov2 [--size 448] [--threads 2] [--runs 5]
 The weights are random: the time of a forward does not depend on them.
 """
@@ -28,6 +29,13 @@ def main():
         import torch
     except ImportError:
         sys.exit('PyTorch is not installed here (Debian: apt-get install python3-torch).')
+    if not hasattr(torch.nn.functional, 'scaled_dot_product_attention'):
+        # PyTorch before 2.0 (Debian's 1.13) has no fused attention, which the official code
+        # now calls: give it the plain formula it stands for.
+        def attention(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False):
+            weights = torch.softmax((q @ k.transpose(-2, -1)) * q.shape[-1] ** -0.5, dim=-1)
+            return weights @ v
+        torch.nn.functional.scaled_dot_product_attention = attention
     sys.path.insert(0, args.repo)
     from dinov2.models.vision_transformer import vit_small
 
