@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { BackbonePreset, StoredModel } from '../../engine/api';
 import { addModelFile, addPreset, useBackbones } from '../../state/backbonesStore';
+import { DEFAULT_DINOV2 } from '../../state/newProject';
 import { DropZone } from '../drop/DropZone';
 import { bytes } from '../format';
 
@@ -14,7 +15,8 @@ export function AddBackbone({ onAdded }: { readonly onAdded: (model: StoredModel
   const [precision, setPrecision] = useState<Precision | null>(null);
   const [url, setUrl] = useState<string | null>(null);
 
-  const preset = presets.find((p) => p.id === presetId) ?? presets[0];
+  // The one a new project offers first, so both places suggest the same download.
+  const preset = presets.find((p) => p.id === (presetId ?? DEFAULT_DINOV2)) ?? presets[0];
   const variant = preset?.variants.find((v) => v.precision === precision) ?? preset?.variants[0];
   const address = url ?? variant?.url ?? '';
 
