@@ -12,6 +12,7 @@ import { createProject, openProject, updateProject, useProjects } from './projec
 import { engineClient } from './services';
 import { defaultSettingsFor } from './settings';
 import type { ProjectRecord } from '../storage/projectRecords';
+import type { TrainingSettings } from '../engine/api';
 
 /** DINOv2 ViT-S/14 with registers: the smallest of the paper's family, 88 MB in fp32 (the reference precision). */
 export const DEFAULT_DINOV2 = 'dinov2-with-registers-small';
@@ -30,12 +31,17 @@ export const useNewProject = create<{ readonly note: BackboneNote | null }>(() =
 export const FALLBACK_COST =
   'It uses the built-in backbone for now: it works offline, but it is not DINOv2 and misses many small or subtle defects (image AUROC 0.84–0.95 on our real sets, against 0.97 for DINOv2 in the paper). When you are online, choose DINOv2 under Backbone on this screen and train again.';
 
+/** The defaults for the compute at hand: a hardware GPU gets the paper's K. */
+export async function defaultSettingsHere(): Promise<TrainingSettings> {
+  const { gpu } = await engineClient().info();
+  return defaultSettingsFor(gpu !== null && !gpu.isFallbackAdapter);
+}
+
 /** Creates the project; null when not even the built-in backbone could be had (the backbones store says why). */
 export async function createWithBackbone(name: string, choice: BackboneChoice): Promise<ProjectRecord | null> {
   const builtin = await ensureBuiltin();
   if (!builtin) return null;
-  const { gpu } = await engineClient().info();
-  const settings = defaultSettingsFor(gpu !== null && !gpu.isFallbackAdapter);
+  const settings = await defaultSettingsHere();
   const preset = useBackbones.getState().presets?.find((p) => p.id === DEFAULT_DINOV2);
   const stored = storedFromPreset(useBackbones.getState().models, DEFAULT_DINOV2);
   if (choice === 'builtin' || !preset) return createProject(name, builtin, settings);

@@ -3,7 +3,8 @@ import { useState, type ReactNode } from 'react';
 import type { TrainingSettings } from '../../engine/api';
 import { setEpsilon } from '../../state/inspectionStore';
 import { setSettings, useProjects } from '../../state/projectsStore';
-import { DEFAULT_SETTINGS, EPSILON_PRESETS, THOROUGH_SETTINGS, INPUT_SIZES, MAX_EPOCHS, MAX_ETALONS, MIN_ETALONS, UPSAMPLE_FACTORS } from '../../state/settings';
+import { defaultSettingsHere } from '../../state/newProject';
+import { EPSILON_PRESETS, THOROUGH_SETTINGS, INPUT_SIZES, MAX_EPOCHS, MAX_ETALONS, MIN_ETALONS, UPSAMPLE_FACTORS } from '../../state/settings';
 import { useTraining } from '../../state/trainingStore';
 import { RateSelect } from '../common/RateSelect';
 
@@ -53,7 +54,7 @@ export function SettingsForm() {
         <Setting id="seed" label="Seed" explanation="The same images, settings and seed give the same model.">
           <NumberField id="seed" value={settings.seed} min={0} max={2 ** 31 - 1} onCommit={(seed) => change({ seed })} />
         </Setting>
-        <button type="button" className="link" onClick={() => change({ ...DEFAULT_SETTINGS, longestSide: settings.longestSide })}>
+        <button type="button" className="link" onClick={() => void defaultSettingsHere().then((defaults) => change({ ...defaults, longestSide: settings.longestSide }))}>
           Back to the defaults
         </button>
         <button type="button" className="link" title="The official settings: K 1000, 100 epochs, ×7. About ten times the training time on the CPU." onClick={() => change({ ...THOROUGH_SETTINGS, longestSide: settings.longestSide })}>
