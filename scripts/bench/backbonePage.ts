@@ -2,8 +2,8 @@
  * The browser half of the backbone benchmark (bench/backbone.html): per model, execution path
  * and input size, one warm-up run then `runs` timed runs of one image each, timed until the
  * result exists (GPU queue drained); then the real-size DINOv2-shaped model per precision
- * (./realSizeBackbone.ts). The query string sets `runs` (default 3) and `photos`: URLs of the
- * photographs its precisions are compared on.
+ * (./realSizeBackbone.ts). The query string sets `runs` (default 3), `photos`: URLs of the
+ * photographs its precisions are compared on, and `files`: precision=URL pairs of real files.
  */
 import { loadBackbone } from '../../src/backbone/backbone';
 import { checkModel } from '../../src/backbone/contract';
@@ -68,8 +68,10 @@ async function main(): Promise<BackboneBenchReport> {
       return cpu && gpuTime ? [{ model: m.name, size, ratio: cpu.medianMs / gpuTime.medianMs }] : [];
     }),
   );
-  const photos = new URLSearchParams(location.search).get('photos')?.split(',').filter(Boolean) ?? [];
-  const realSize = await measureRealSize(runs, availablePaths(gpu), gpu, photos, log);
+  const query = new URLSearchParams(location.search);
+  const photos = query.get('photos')?.split(',').filter(Boolean) ?? [];
+  const files = Object.fromEntries((query.get('files')?.split(',').filter(Boolean) ?? []).map((entry) => entry.split('=') as [string, string]));
+  const realSize = await measureRealSize(runs, availablePaths(gpu), gpu, photos, files, log);
   timings.push(...realSize.timings);
   return { adapter: gpu?.description ?? null, userAgent: navigator.userAgent, crossOriginIsolated, wasmThreads: wasmThreads(), timings, gpuSpeedup, fidelity: realSize.fidelity };
 }

@@ -3,8 +3,8 @@
  * its real size (fixtures/randomDinov2, 88 MB in fp32) per precision, timed per image, and each
  * variant's tokens compared with fp32's on real photographs, since a precision is only worth
  * its speed while it keeps the features. The weights are random, so the fidelity is indicative:
- * a trained model's activations have other ranges (measure a real file with the same code by
- * giving its variants instead of the generated ones).
+ * a trained model's activations have other ranges. Real files measure the same way: given as
+ * `files` (precision → URL; `npm run bench -- --dinov2-dir=DIR`), they replace the generated ones.
  */
 import { loadBackbone, readTokens, type Backbone } from '../../src/backbone/backbone';
 import { checkModel } from '../../src/backbone/contract';
@@ -44,11 +44,21 @@ async function patchTokens(backbone: Backbone, pixels: PixelTensor, gpu: GpuCont
   }
 }
 
+/** The model of each precision: the real file where one is given, else the generated stand-in. */
+async function variant(precision: VitPrecision, files: Readonly<Partial<Record<VitPrecision, string>>>): Promise<{ name: string; bytes: Uint8Array }> {
+  const url = files[precision];
+  if (!url) return { name: `dinov2-small-random-${precision}`, bytes: randomDinov2(DINOV2_SMALL, SEED, precision) };
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return { name: `${decodeURIComponent(url.split('/').pop() ?? url)} (${precision})`, bytes: new Uint8Array(await response.arrayBuffer()) };
+}
+
 export async function measureRealSize(
   runs: number,
   targets: readonly SessionTarget[],
   gpu: GpuContext | null,
   photoUrls: readonly string[],
+  files: Readonly<Partial<Record<VitPrecision, string>>>,
   log: (line: string) => void,
 ): Promise<{ timings: BackboneTiming[]; fidelity: PrecisionFidelity[] }> {
   const photos = await Promise.all(photoUrls.map(photoPixels));
@@ -56,8 +66,7 @@ export async function measureRealSize(
   const fidelity: PrecisionFidelity[] = [];
   let reference: { data: Float32Array; dim: number }[] | null = null;
   for (const precision of PRECISIONS) {
-    const bytes = randomDinov2(DINOV2_SMALL, SEED, precision);
-    const name = `dinov2-small-random-${precision}`;
+    const { name, bytes } = await variant(precision, files);
     const contract = await checkModel(bytes, { path: 'wasm' });
     for (const target of targets) {
       // A software adapter takes minutes per real-size run: its time says nothing.

@@ -7,12 +7,17 @@
  * a 1,000-image soak) in one headless Chromium; tables on stdout, or with --json one JSON document. Progress goes to
  * stderr. Never part of `npm test`.
  *
- *   npm run bench -- [--json] [--quick] [--only=kernels|backbone|inspection] [--torch-dinov2=PATH]
+ *   npm run bench -- [--json] [--quick] [--only=kernels|backbone|inspection] [--torch-dinov2=PATH] [--dinov2-dir=DIR]
+ *
+ * --dinov2-dir: real DINOv2-small files (model.onnx, model_fp16.onnx, model_quantized.onnx, as
+ * onnx-community names them) measured in place of the generated stand-ins of the same precision.
  *
  * --quick runs tiny sizes (and a 200-image soak), a smoke test of the whole chain.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { BackboneBenchReport, PytorchTiming } from './backboneResult';
 import { benchPhotos, DATASETS_DIR } from './photos';
 import type { InspectionBenchReport } from './inspectionResult';
@@ -22,7 +27,7 @@ import { kernelsTables, runKernelsBench } from './kernels';
 import type { KernelsBenchReport } from './kernelsResult';
 import { duration, markdownTable, ratio } from './table';
 
-const USAGE = 'usage: npm run bench -- [--json] [--quick] [--only=kernels|backbone|inspection] [--torch-dinov2=PATH/TO/dinov2]';
+const USAGE = 'usage: npm run bench -- [--json] [--quick] [--only=kernels|backbone|inspection] [--torch-dinov2=PATH/TO/dinov2] [--dinov2-dir=DIR]';
 const BENCHES = ['kernels', 'backbone', 'inspection'] as const;
 
 interface Options {
@@ -31,21 +36,28 @@ interface Options {
   readonly only: (typeof BENCHES)[number] | null;
   /** A clone of the official DINOv2 code, to time its forward beside ours; null: not timed. */
   readonly torchDinov2: string | null;
+  /** A folder of real DINOv2-small ONNX files (the onnx-community names), measured instead of the generated ones. */
+  readonly dinov2Dir: string | null;
 }
+
+/** The onnx-community file name of each precision the real-size bench measures. */
+const DINOV2_FILES = { fp32: 'model.onnx', fp16: 'model_fp16.onnx', int8: 'model_quantized.onnx' } as const;
 
 function parseOptions(args: readonly string[]): Options {
   let json = false;
   let quick = false;
   let only: Options['only'] = null;
   let torchDinov2: string | null = null;
+  let dinov2Dir: string | null = null;
   for (const arg of args) {
     if (arg === '--json') json = true;
     else if (arg === '--quick') quick = true;
     else if (arg.startsWith('--only=') && BENCHES.includes(arg.slice(7) as Options['only'] & string)) only = arg.slice(7) as Options['only'];
     else if (arg.startsWith('--torch-dinov2=')) torchDinov2 = arg.slice('--torch-dinov2='.length);
+    else if (arg.startsWith('--dinov2-dir=')) dinov2Dir = resolve(arg.slice('--dinov2-dir='.length));
     else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
-  return { json, quick, only, torchDinov2 };
+  return { json, quick, only, torchDinov2, dinov2Dir };
 }
 
 /** The official code's forward at 448 px, with as many threads as ONNX Runtime's wasm gets here. */
@@ -75,7 +87,7 @@ const options = parseOptions(process.argv.slice(2));
 const loadBefore = loadavg()[0];
 const started = performance.now();
 const startedAt = new Date().toISOString();
-const browser = await openBenchBrowser([DATASETS_DIR]);
+const browser = await openBenchBrowser([DATASETS_DIR, ...(options.dinov2Dir ? [options.dinov2Dir] : [])]);
 let kernels: KernelsBenchReport | undefined;
 let backbone: BackboneBenchReport | undefined;
 let pytorch: PytorchTiming | { error: string } | null = null;
@@ -91,7 +103,9 @@ try {
     const timed = options.quick || kernels?.adapter?.isFallbackAdapter ? 1 : 3;
     process.stderr.write(`backbone benchmark, ${timed} timed run(s) each…\n`);
     const photos = benchPhotos().map((path) => `/@fs${path}`);
-    backbone = await browser.report<BackboneBenchReport>(`bench/backbone.html?runs=${timed}&photos=${encodeURIComponent(photos.join(','))}`, 'backboneBench');
+    const dir = options.dinov2Dir;
+    const files = dir ? Object.entries(DINOV2_FILES).filter(([, file]) => existsSync(join(dir, file))).map(([precision, file]) => `${precision}=/@fs${join(dir, file)}`) : [];
+    backbone = await browser.report<BackboneBenchReport>(`bench/backbone.html?runs=${timed}&photos=${encodeURIComponent(photos.join(','))}&files=${encodeURIComponent(files.join(','))}`, 'backboneBench');
     if (options.torchDinov2) pytorch = timePytorch(options.torchDinov2, backbone.wasmThreads);
   }
   if (runs('inspection')) {
