@@ -61,9 +61,9 @@ function parseOptions(args: readonly string[]): Options {
 }
 
 /** The official code's forward at 448 px, with as many threads as ONNX Runtime's wasm gets here. */
-function timePytorch(repo: string, threads: number): PytorchTiming | { error: string } {
+function timePytorch(repo: string, threads: number, runs: number): PytorchTiming | { error: string } {
   const script = new URL('./pytorch-dinov2.py', import.meta.url).pathname;
-  const ran = spawnSync('/usr/bin/python3', [script, '--repo', repo, '--size', '448', '--threads', String(threads)], { encoding: 'utf8' });
+  const ran = spawnSync('/usr/bin/python3', [script, '--repo', repo, '--size', '448', '--threads', String(threads), '--runs', String(runs)], { encoding: 'utf8' });
   if (ran.status !== 0) return { error: (ran.stderr || ran.error?.message || 'failed').trim().split('\n').at(-1)! };
   return JSON.parse(ran.stdout.trim().split('\n').at(-1)!) as PytorchTiming;
 }
@@ -106,7 +106,7 @@ try {
     const dir = options.dinov2Dir;
     const files = dir ? Object.entries(DINOV2_FILES).filter(([, file]) => existsSync(join(dir, file))).map(([precision, file]) => `${precision}=/@fs${join(dir, file)}`) : [];
     backbone = await browser.report<BackboneBenchReport>(`bench/backbone.html?runs=${timed}&photos=${encodeURIComponent(photos.join(','))}&files=${encodeURIComponent(files.join(','))}`, 'backboneBench');
-    if (options.torchDinov2) pytorch = timePytorch(options.torchDinov2, backbone.wasmThreads);
+    if (options.torchDinov2) pytorch = timePytorch(options.torchDinov2, backbone.wasmThreads, timed);
   }
   if (runs('inspection')) {
     const query = options.quick ? '?images=8&soak=200' : '';
