@@ -134,9 +134,7 @@ export function projectStore(db: ProjectDb): ProjectStore {
       const tx = db.transaction('models', 'readwrite');
       const record = await tx.store.get(modelId);
       if (record) {
-        const model: PixoodModel = { ...record.model, regions };
-        if (isWholeImage(regions)) delete model.regions;
-        await tx.store.put({ ...record, model });
+        await tx.store.put({ ...record, model: { ...record.model, regions: isWholeImage(regions) ? undefined : regions } });
       }
       await tx.done;
     },
