@@ -1,6 +1,9 @@
 /** Everything inspected with the current model: a sortable table, the test-set figures, and the exports. */
 import { Fragment } from 'react';
 import { relativeSeverity } from '../../core/results/imageVerdict';
+import { judgeWithin } from '../../core/roi/judgeWithin';
+import type { RegionSpec } from '../../core/roi/regionSpec';
+import type { ImageCalibration } from '../../engine/api';
 import type { ResultRecord } from '../../storage/projectRecords';
 import { exportName, heatmapsZip, resultsCsv, resultsJson } from '../../state/export/resultsTable';
 import { clearResults, select, sortBy, useInspection, type SortKey } from '../../state/inspectionStore';
@@ -31,6 +34,13 @@ function compare(key: SortKey): (a: ResultRecord, b: ResultRecord) => number {
 }
 
 /** Results kept before severities existed (NaN) sort below every other. */
+/** The severity as a multiple of the limit, within the model's regions of interest where it has some. */
+function severityShown(result: ResultRecord, regions: RegionSpec | undefined, calibration: ImageCalibration | null): string {
+  const judged = judgeWithin(regions, result, calibration);
+  if (!judged.ok || !judged.calibration || result.threshold === null || !Number.isFinite(judged.severity)) return '—';
+  return `${relativeSeverity(judged.severity, judged.calibration, result.threshold).toFixed(2)}×`;
+}
+
 const orderable = (severity: number) => (Number.isNaN(severity) ? -Infinity : severity);
 
 /** Selects a result and brings the viewer, which now shows it, into view (below the table on a narrow screen, or scrolled away). */
@@ -126,7 +136,7 @@ export function ResultsPanel() {
                     </button>
                   </td>
                   <td className="number" title={result.details}>
-                    {calibration && result.threshold !== null && Number.isFinite(result.severity) ? `${relativeSeverity(result.severity, calibration, result.threshold).toFixed(2)}×` : '—'}
+                    {severityShown(result, model?.model.regions, calibration)}
                   </td>
                   <td>
                     <span className={`badge ${result.unsure ? 'unsure' : result.verdict}`} title={result.reason}>
