@@ -10,35 +10,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readBundle } from '../src/core/formats/bundle';
-import { readDefectMaskPng } from '../src/core/formats/maskPng';
-import { buildDemoDataset, type DemoImage } from '../src/demo/demoDataset';
+import { buildDemoDataset } from '../src/demo/demoDataset';
+import { defectBox, defectClearOf, paddedPercent, type Box } from './helpers/demoDefects';
 import { checkScreen, watchConsole } from './helpers/page';
 
 const TRAINING_TIMEOUT = 240_000;
-/** Shares of the image the ignore rectangle reaches past the defect's mask: a patch's features see a little around it. */
-const PAD = 0.07;
-
-interface Box {
-  readonly x0: number;
-  readonly y0: number;
-  readonly x1: number;
-  readonly y1: number;
-}
-
-/** The defect's bounding box as shares of the image. */
-async function defectBox(image: DemoImage): Promise<Box> {
-  const mask = readDefectMaskPng(new Uint8Array(await image.mask!.arrayBuffer()));
-  let box = { x0: 1, y0: 1, x1: 0, y1: 0 };
-  for (let y = 0; y < mask.height; y++) {
-    for (let x = 0; x < mask.width; x++) {
-      if (!mask.data[y * mask.width + x]) continue;
-      box = { x0: Math.min(box.x0, x / mask.width), y0: Math.min(box.y0, y / mask.height), x1: Math.max(box.x1, (x + 1) / mask.width), y1: Math.max(box.y1, (y + 1) / mask.height) };
-    }
-  }
-  return box;
-}
-
-const overlaps = (a: Box, b: Box) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
 
 function freshContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
   return browser.newContext({ baseURL, viewport: { width: 1366, height: 768 }, acceptDownloads: true });
@@ -73,18 +49,9 @@ test('an ignore rectangle drawn with the keyboard passes the defect inside it, n
   const demo = await buildDemoDataset();
   const defective = demo.images.filter((i) => i.role === 'test' && i.defect !== null);
   const ignored = defective.find((i) => i.name === 'test_hole_00.png')!;
-  const ignoredBox = await defectBox(ignored);
-  // Whole percent, as the arrow keys move in steps of 1%.
-  const target = {
-    x0: Math.max(0, Math.floor((ignoredBox.x0 - PAD) * 100)),
-    y0: Math.max(0, Math.floor((ignoredBox.y0 - PAD) * 100)),
-    x1: Math.min(100, Math.ceil((ignoredBox.x1 + PAD) * 100)),
-    y1: Math.min(100, Math.ceil((ignoredBox.y1 + PAD) * 100)),
-  };
+  const target = paddedPercent(await defectBox(ignored));
   const rect: Box = { x0: target.x0 / 100, y0: target.y0 / 100, x1: target.x1 / 100, y1: target.y1 / 100 };
-  let outside: DemoImage | undefined;
-  for (const image of defective) if (!outside && image !== ignored && !overlaps(await defectBox(image), { x0: rect.x0 - PAD, y0: rect.y0 - PAD, x1: rect.x1 + PAD, y1: rect.y1 + PAD })) outside = image;
-  if (!outside) throw new Error('every other demo defect lies near the hole: no defect outside the region to compare with');
+  const outside = await defectClearOf(defective.filter((i) => i !== ignored), rect);
   const names = [ignored.name, outside.name];
   console.log(`roi: ignoring x ${target.x0}–${target.x1}%, y ${target.y0}–${target.y1}% around ${ignored.name}; ${outside.name} lies outside`);
 
