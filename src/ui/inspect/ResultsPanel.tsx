@@ -2,7 +2,7 @@
 import { Fragment } from 'react';
 import { relativeSeverity } from '../../core/results/imageVerdict';
 import { judgeWithin } from '../../core/roi/judgeWithin';
-import type { RegionSpec } from '../../core/roi/regionSpec';
+import { isWholeImage, type RegionSpec } from '../../core/roi/regionSpec';
 import type { ImageCalibration } from '../../engine/api';
 import type { ResultRecord } from '../../storage/projectRecords';
 import { exportName, heatmapsZip, resultsCsv, resultsJson } from '../../state/export/resultsTable';
@@ -91,6 +91,12 @@ export function ResultsPanel() {
         {uncalibrated > 0 && ` · ${uncalibrated} without a verdict`}
         {model && (current.project.byCatch ? ` · at the threshold set to catch ${percent(current.project.byCatch.rate)} of the labelled defects` : ` · at α = ${percent(current.project.alpha)}`)}
       </p>
+      {model?.model.regions && !isWholeImage(model.model.regions) && (
+        <p data-figure="regions">
+          Judged within the model&apos;s regions of interest ({count(model.model.regions.regions.length, 'region')}, an ignore margin of {model.model.regions.marginPx} px; set on the Train
+          screen): nothing outside them is coloured, outlined or counted.
+        </p>
+      )}
       <p className="muted">
         Severity: how unlike the good parts the worst spot is, as a multiple of the good parts&apos; limit at α (0: a typical good part; from 1 on: fails). Nats and pixel scores
         are in each verdict&apos;s details and in the exports.
