@@ -131,6 +131,7 @@ test('an ignore rectangle drawn with the keyboard passes the defect inside it, n
   const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Import a model (.pixood)' }).click()]);
   await chooser.setFiles(bundlePath);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Demo: woven fabric', { timeout: 120_000 });
+  await expect(page.getByRole('status').filter({ hasText: 'Imported' })).toContainText('its regions of interest (1 region, a 0 px margin)');
   await page.getByRole('link', { name: 'Project', exact: true }).click();
   await runOnCpu(page);
   await page.getByRole('link', { name: 'Train' }).click();
