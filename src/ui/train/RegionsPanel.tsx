@@ -9,7 +9,7 @@
  * judged again without retraining.
  */
 import { useId, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
-import { parseRegionSpec, RegionSpecError, WHOLE_IMAGE, type Region, type RegionMode, type RegionPoint, type RegionSpec } from '../../core/roi/regionSpec';
+import { MAX_MARGIN_PX, parseRegionSpec, RegionSpecError, WHOLE_IMAGE, type Region, type RegionMode, type RegionPoint, type RegionSpec } from '../../core/roi/regionSpec';
 import type { ImageRecord, ModelRecord } from '../../storage/projectRecords';
 import { setRegions } from '../../state/inspectionStore';
 import { failureMessage } from '../../state/failure';
@@ -44,7 +44,7 @@ function resized(region: Region, dw: number, dh: number): Region {
   return { ...region, width: round(clamp(region.width + dw, STEP, 1 - region.x)), height: round(clamp(region.height + dh, STEP, 1 - region.y)) };
 }
 
-export function describeRegion(region: Region, index: number): string {
+function describeRegion(region: Region, index: number): string {
   const what = region.kind === 'rect' ? `Rectangle ${index + 1}` : `Polygon ${index + 1}`;
   if (region.kind === 'rect') return `${what}, ${region.mode}: x ${pct(region.x)}–${pct(region.x + region.width)}, y ${pct(region.y)}–${pct(region.y + region.height)}`;
   return `${what}, ${region.mode}: ${region.points.length} points`;
@@ -157,9 +157,13 @@ export function RegionsPanel({ record, reference }: { readonly record: ModelReco
 
   const apply = async () => {
     const margin = Number(marginText);
+    if (marginText.trim() === '' || !Number.isInteger(margin) || margin < 0 || margin > MAX_MARGIN_PX) {
+      setError(`The margin must be a whole number of pixels from 0 to ${MAX_MARGIN_PX}, not “${marginText}”.`);
+      return;
+    }
     let spec: RegionSpec;
     try {
-      spec = parseRegionSpec({ ...draft, marginPx: marginText.trim() === '' ? NaN : margin });
+      spec = parseRegionSpec({ ...draft, marginPx: margin });
     } catch (e) {
       setError(e instanceof RegionSpecError ? e.message : failureMessage(e));
       return;
