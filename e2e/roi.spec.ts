@@ -91,10 +91,17 @@ test('an ignore rectangle drawn with the keyboard passes the defect inside it, n
   await press(page, 'Alt+ArrowRight', target.x1 - target.x0 - 1);
   await press(page, 'Alt+ArrowDown', target.y1 - target.y0 - 1);
   await expect(regions.getByRole('list', { name: 'Regions' })).toContainText(`Rectangle 1, ignore: x ${target.x0}%–${target.x1}%, y ${target.y0}%–${target.y1}%`);
-  // A second rectangle, removed again with Delete: the list holds the first only.
-  await regions.getByRole('button', { name: 'Add rectangle' }).focus();
+  // A polygon by keyboard: three points placed with Enter, closed with Ctrl+Enter, then removed with Delete.
+  await regions.getByRole('button', { name: 'Draw polygon' }).focus();
   await page.keyboard.press('Enter');
-  await expect(regions.getByRole('list', { name: 'Regions' }).getByRole('listitem')).toHaveCount(2);
+  await expect(area).toBeFocused();
+  await page.keyboard.press('Enter');
+  await press(page, 'Shift+ArrowRight', 4);
+  await page.keyboard.press('Enter');
+  await press(page, 'Shift+ArrowDown', 4);
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Control+Enter');
+  await expect(regions.getByRole('list', { name: 'Regions' })).toContainText('Polygon 2, ignore: 3 points');
   await page.keyboard.press('Delete');
   await expect(regions.getByRole('list', { name: 'Regions' }).getByRole('listitem')).toHaveCount(1);
   await regions.getByRole('button', { name: 'Apply regions' }).focus();
