@@ -127,6 +127,10 @@ test('trains on good fabric, skips damaged files by name, and ranks every defect
   expect(model.summary.skipped.map((s) => s.name)).toEqual(['empty.png', 'notes.png', 'broken.png']);
   expect(model.summary.patchesPerClass).toEqual([trainedGood * (SIZE / 14) ** 2]);
   expect(model.imageCalibration?.severities.length, 'held-out good images scored').toBe(TRAIN_IMAGES - trainedGood);
+  // Each held-out image's cell severities are kept (regions of interest judge them again): their maxima are the severities.
+  const cellMaxima = (model.imageCalibration?.cells ?? []).map((cells) => cells.data.reduce((a, b) => Math.max(a, b), -Infinity)).sort((a, b) => a - b);
+  expect(cellMaxima, 'the worst cell of each held-out image is its severity').toEqual(model.imageCalibration?.severities.map(Math.fround));
+  expect(model.imageCalibration?.cells?.[0], 'a 224-px image at ×3 has a 48 × 48 grid').toMatchObject({ width: 48, height: 48, imageWidth: SIZE, imageHeight: SIZE });
   expect(model.summary.validEtalons[0]).toBeGreaterThan(4);
   expect(progress.map((p) => p.stage)).toEqual(expect.arrayContaining(['features', 'condensation', 'calibration', 'capability']));
   // The capability check planted 6 kinds × 6 sizes × 6 defects into the held-out images; on fabric,
@@ -162,6 +166,7 @@ test('trains on good fabric, skips damaged files by name, and ranks every defect
   const labels: number[] = [];
   inspections.forEach((inspection, i) => {
     expect(inspection.score.dims).toEqual([SIZE, SIZE]);
+    expect(inspection.cells.data.reduce((a, b) => Math.max(a, b), -Infinity), 'the worst cell is the severity').toBe(Math.fround(inspection.severity));
     expect([inspection.imageWidth, inspection.imageHeight]).toEqual([SIZE, SIZE]);
     expect(inspection.predicted.every((c) => c === 0)).toBe(true);
     inspection.score.data.forEach((s, p) => {

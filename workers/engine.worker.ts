@@ -14,6 +14,8 @@ import type { RgbaImage } from '../src/backbone/preprocess';
 import { allPresets } from '../src/backbone/presets';
 import { checkpoint } from '../src/core/checkpoint';
 import type { Tensor3 } from '../src/core/tensor';
+import { severityWithin } from '../src/core/roi/judgeWithin';
+import { isWholeImage, type RegionSpec } from '../src/core/roi/regionSpec';
 import type { ActiveBackbone, EngineApi, EvaluationWorkerApi, EngineNotice, FeatureOptions, Inspection, InspectionOptions, InspectionProgress, InspectionSummary, NoticeCallback, PixoodModel, TrainingProgress, TrainingRequest } from '../src/engine/api';
 import { EngineError, installErrorTransfer } from '../src/engine/errors';
 import { lostWithin, requestGpu, type GpuContext } from '../src/gpu/device';
@@ -193,10 +195,10 @@ async function train(request: TrainingRequest, signal: AbortSignal, report: Repo
  * uploaded once), each result goes to `deliver` as soon as it is ready. Where the GPU is lost
  * under it, it goes on on the CPU path from the image in progress.
  */
-async function inspect(model: PixoodModel, images: readonly Blob[], { truth, resolution }: InspectionOptions, signal: AbortSignal, deliver: InspectionRun['deliver'], report: Report<InspectionProgress>): Promise<InspectionSummary> {
+async function inspect(model: PixoodModel, images: readonly Blob[], { truth, resolution, regions = null }: InspectionOptions, signal: AbortSignal, deliver: InspectionRun['deliver'], report: Report<InspectionProgress>): Promise<InspectionSummary> {
   if (truth && truth.length !== images.length) throw new EngineError('internal', `An evaluation needs one ground truth per image, got ${truth.length} for ${images.length} images.`);
   const cursor = startCursor();
-  const counting = truth ? startEvaluation(images.length) : null;
+  const counting = truth ? startEvaluation(images.length, isWholeImage(regions) ? null : regions) : null;
   try {
     const evaluation = truth && counting ? { truth, evaluator: counting.evaluator } : undefined;
     for (;;) {
@@ -213,10 +215,10 @@ async function inspect(model: PixoodModel, images: readonly Blob[], { truth, res
         if (!(await lostUnder(error, path, source.gpu, signal))) throw error;
       }
     }
-    if (!counting) return { images: cursor.done, evaluation: null, evaluateSeconds: 0, evaluationWorkerSeconds: 0 };
+    if (!counting) return { images: cursor.done, evaluation: null, evaluationWholeImage: null, evaluateSeconds: 0, evaluationWorkerSeconds: 0 };
     const waited = performance.now();
-    const { report: figures, busySeconds } = await counting.finish();
-    return { images: cursor.done, evaluation: figures, evaluateSeconds: cursor.evaluateSeconds + (performance.now() - waited) / 1000, evaluationWorkerSeconds: busySeconds };
+    const { report: figures, wholeImage, busySeconds } = await counting.finish();
+    return { images: cursor.done, evaluation: figures, evaluationWholeImage: wholeImage, evaluateSeconds: cursor.evaluateSeconds + (performance.now() - waited) / 1000, evaluationWorkerSeconds: busySeconds };
   } finally {
     counting?.stop();
   }
@@ -227,7 +229,7 @@ async function inspect(model: PixoodModel, images: readonly Blob[], { truth, res
  * to the page), counted there while the next image is scored; finish waits for the figures. The
  * copies are made into buffers the worker has handed back, so a run allocates a few, not one per image.
  */
-function startEvaluation(total: number) {
+function startEvaluation(total: number, regions: RegionSpec | null) {
   const worker = new Worker(new URL('./evaluation.worker.ts', import.meta.url), { type: 'module', name: 'pixood-evaluation' });
   const remote = Comlink.wrap<EvaluationWorkerApi>(worker);
   const answers: Promise<string | null>[] = [];
@@ -239,10 +241,11 @@ function startEvaluation(total: number) {
     return buffer;
   };
   const evaluator: Evaluator = {
-    add(index, score, severity, truth) {
+    add(index, score, severity, cells, truth) {
       const [height, width] = score.dims;
       const copy = copyOf(score.data);
-      const counted = remote.add(index, Comlink.transfer(copy, [copy.buffer as ArrayBuffer]), height, width, severity, truth.mask, truth.defectType);
+      const within = regions && { spec: regions, imageWidth: cells.imageWidth, imageHeight: cells.imageHeight, severity: severityWithin(regions, cells).severity };
+      const counted = remote.add(index, Comlink.transfer(copy, [copy.buffer as ArrayBuffer]), height, width, severity, truth.mask, truth.defectType, within);
       answers.push(
         counted.then(({ refused, score: returned }) => {
           spare.push(returned);
@@ -265,7 +268,7 @@ function startEvaluation(total: number) {
 
 /** An inspection's result handed to the main thread: its maps are moved, not copied. */
 function transferred(inspection: Inspection): Inspection {
-  return Comlink.transfer(inspection, [inspection.score.data.buffer, inspection.predicted.buffer, inspection.distance.buffer] as ArrayBuffer[]);
+  return Comlink.transfer(inspection, [inspection.score.data.buffer, inspection.predicted.buffer, inspection.distance.buffer, inspection.cells.data.buffer] as ArrayBuffer[]);
 }
 
 const engine: EngineApi = {

@@ -7,6 +7,7 @@ import * as Comlink from 'comlink';
 import { readDefectMaskPng, type DefectMask } from '../src/core/formats/maskPng';
 import { MaskError } from '../src/core/formats/png';
 import { createEvaluation } from '../src/core/metrics/evaluation';
+import { regionMask } from '../src/core/roi/regionMask';
 import { tensor } from '../src/core/tensor';
 import type { EvaluationWorkerApi } from '../src/engine/api';
 
@@ -14,10 +15,12 @@ import type { EvaluationWorkerApi } from '../src/engine/api';
 const NO_DEFECT: DefectMask = { width: 1, height: 1, data: new Uint8Array(1) };
 
 const evaluation = createEvaluation();
+/** The figures over the whole images, beside `evaluation`'s within the regions; made at the first image with regions. */
+let wholeImage: ReturnType<typeof createEvaluation> | null = null;
 let busy = 0;
 
 const api: EvaluationWorkerApi = {
-  async add(_image, score, height, width, severity, mask, defectType) {
+  async add(_image, score, height, width, severity, mask, defectType, within) {
     const started = performance.now();
     try {
       let truth = NO_DEFECT;
@@ -28,7 +31,14 @@ const api: EvaluationWorkerApi = {
         if (!(error instanceof MaskError)) throw error;
         refused = error.message;
       }
-      if (refused === null) evaluation.add(tensor([height, width] as const, score), severity, truth, defectType);
+      if (refused === null) {
+        const map = tensor([height, width] as const, score);
+        if (within) {
+          wholeImage ??= createEvaluation();
+          wholeImage.add(map, severity, truth, defectType);
+          evaluation.add(map, within.severity, truth, defectType, regionMask(within.spec, width, height, within));
+        } else evaluation.add(map, severity, truth, defectType);
+      }
       return Comlink.transfer({ refused, score }, [score.buffer as ArrayBuffer]);
     } finally {
       busy += (performance.now() - started) / 1000;
@@ -37,7 +47,7 @@ const api: EvaluationWorkerApi = {
   async result() {
     const started = performance.now();
     const report = evaluation.result();
-    return { report, busySeconds: busy + (performance.now() - started) / 1000 };
+    return { report, wholeImage: wholeImage?.result() ?? null, busySeconds: busy + (performance.now() - started) / 1000 };
   },
 };
 

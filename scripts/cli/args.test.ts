@@ -36,12 +36,13 @@ describe('eval arguments', () => {
         bundleOut: null,
         threshold: { alpha: DEFAULT_ALPHA },
         tune: null,
+        roi: null,
       },
     });
   });
 
   it('reads every option, as --flag value and as --flag=value', () => {
-    const parsed = parseEvalArgs(['--data=d', '--backbone', 'm.onnx', '--size', '336', '--k=50', '--epochs', '3', '--upsample', '1', '--seed', '7', '--native', '--joint', '--path', 'wasm', '--out', 'r.json', '--bundle-out', 'm.pixood', '--alpha', '0.05']);
+    const parsed = parseEvalArgs(['--data=d', '--backbone', 'm.onnx', '--size', '336', '--k=50', '--epochs', '3', '--upsample', '1', '--seed', '7', '--native', '--joint', '--path', 'wasm', '--out', 'r.json', '--bundle-out', 'm.pixood', '--alpha', '0.05', '--roi', 'regions.json']);
     expect(parsed.help).toBe(false);
     if (parsed.help) return;
     expect(parsed.options).toEqual({
@@ -59,6 +60,7 @@ describe('eval arguments', () => {
       bundleOut: 'm.pixood',
       threshold: { alpha: 0.05 },
       tune: null,
+      roi: 'regions.json',
     });
     const tuned = parseEvalArgs(['--data', 'd', '--tune', '--tune-budget', '120']);
     expect(!tuned.help && tuned.options.tune).toEqual({ budgetSeconds: 120 });
@@ -75,6 +77,7 @@ describe('eval arguments', () => {
     [['--data', 'd', '--catch', '0.9', '--alpha', '0.01'], '--alpha and --catch each set the threshold: give one of them.'],
     [['--data', 'd', '--tune-budget', '60'], '--tune-budget sets the time of --tune: add --tune.'],
     [['--data', 'd', '--catch', '1.5'], '--catch must be a share of the defective images, 0 < R ≤ 1, not “1.5”.'],
+    [['--data', 'd', '--roi', 'regions.txt'], '--roi names a .json file of regions, not “regions.txt”.'],
     [['--data'], '--data needs a value.'],
     [['--data', '--joint'], '--data needs a value.'],
     [['--data='], '--data needs a value.'],
@@ -100,8 +103,10 @@ describe('inspect arguments', () => {
   it('needs the bundle, the images and the output folder; ε defaults to the app’s', () => {
     expect(parseInspectArgs(['--bundle', 'm.pixood', '--images', 'i', '--out', 'o'])).toEqual({
       help: false,
-      options: { bundle: 'm.pixood', images: 'i', out: 'o', epsilon: DEFAULT_EPSILON, alpha: null, backbone: null, resolution: 'model', path: 'auto' },
+      options: { bundle: 'm.pixood', images: 'i', out: 'o', epsilon: DEFAULT_EPSILON, alpha: null, backbone: null, resolution: 'model', path: 'auto', roi: null },
     });
+    const withRegions = parseInspectArgs(['--bundle', 'm.pixood', '--images', 'i', '--out', 'o', '--roi', 'r.json']);
+    expect(!withRegions.help && withRegions.options.roi).toBe('r.json');
     expect(usageError(() => parseInspectArgs(['--bundle', 'm.pixood', '--images', 'i'])).message).toBe('--out is required.');
   });
 

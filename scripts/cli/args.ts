@@ -56,6 +56,8 @@ export interface EvalOptions {
   readonly threshold: ThresholdChoice;
   /** Tune the settings from the good images within a time budget; null: train the settings given. */
   readonly tune: { readonly budgetSeconds: number } | null;
+  /** A regions-of-interest file (core/roi/regionSpec.ts); null: the whole image. */
+  readonly roi: string | null;
 }
 
 /** `eval:suite`: every dataset under one folder, with each backbone, under the same settings. */
@@ -75,6 +77,8 @@ export interface InspectOptions {
   readonly backbone: BackboneOption | null;
   readonly resolution: Resolution;
   readonly path: PathOption;
+  /** A regions-of-interest file that replaces the bundle's regions; null: the bundle's own. */
+  readonly roi: string | null;
 }
 
 export interface DemoWriteOptions {
@@ -86,6 +90,12 @@ export type Parsed<T> = { readonly help: true } | { readonly help: false; readon
 
 const EXIT_TEXT = `Exit codes: 0 done; 2 bad arguments (this text is printed); 3 bad data (a missing folder,
 no images, an unreadable file: the message names it); 4 the engine or the browser failed.`;
+
+const ROI_TEXT = `  --roi FILE.json          regions of interest: {"marginPx": N, "regions": [{"kind": "rect",
+                           "mode": "include"|"ignore", "x", "y", "width", "height"} or
+                           {"kind": "polygon", "mode": …, "points": [{"x", "y"}, …]}]},
+                           coordinates as shares (0–1) of the image, the margin in pixels;
+                           no include region: the whole image; ignore wins over include;`;
 
 const PATH_TEXT = `  --path auto|webgpu|wasm  where the backbone runs: measured (the app's default), or forced`;
 
@@ -128,6 +138,10 @@ ${PATH_TEXT}
                            report every candidate with its real figures under "tuning"
   --tune-budget S          seconds the tuning may take; no candidate starts that the last one's
                            time would carry past it (default ${DEFAULT_TUNE_BUDGET})
+${ROI_TEXT} the figures, the QC counts
+                           and the threshold are given within them (pixels outside not counted,
+                           severities over included cells), and under "without_regions" over the
+                           whole image; --bundle-out carries them
   --help                   this text
 
 ${EXIT_TEXT}
@@ -174,6 +188,8 @@ Options:
   --backbone builtin|FILE.onnx   the model's backbone (default: the built-in one when the
                            model was trained on it, else the one inside the bundle); its
                            SHA-256 must match the model's
+${ROI_TEXT} the severities,
+                           verdicts and heatmaps are within them (default: the bundle's own)
 ${PATH_TEXT}
   --help                   this text
 
@@ -280,6 +296,12 @@ function trainingOptions(values: Map<string, string>): TrainingOptions {
   };
 }
 
+function roiFile(values: ReadonlyMap<string, string>): string | null {
+  const file = values.get('roi') ?? null;
+  if (file !== null && !/\.json$/i.test(file)) throw new CliError(EXIT.usage, `--roi names a .json file of regions, not “${file}”.`);
+  return file;
+}
+
 function jsonOut(values: Map<string, string>): string | null {
   const out = values.get('out') ?? null;
   if (out !== null && !/\.json$/i.test(out)) throw new CliError(EXIT.usage, `--out names a .json file, not “${out}”.`);
@@ -287,7 +309,7 @@ function jsonOut(values: Map<string, string>): string | null {
 }
 
 export function parseEvalArgs(argv: readonly string[]): Parsed<EvalOptions> {
-  const { values, positional } = split(argv, { ...TRAINING_FLAGS, data: 'value', backbone: 'value', joint: 'switch', out: 'value', 'bundle-out': 'value', alpha: 'value', catch: 'value', tune: 'switch', 'tune-budget': 'value', help: 'switch' });
+  const { values, positional } = split(argv, { ...TRAINING_FLAGS, data: 'value', backbone: 'value', joint: 'switch', out: 'value', 'bundle-out': 'value', alpha: 'value', catch: 'value', tune: 'switch', 'tune-budget': 'value', roi: 'value', help: 'switch' });
   if (values.has('help')) return { help: true };
   noPositional(positional);
   const training = trainingOptions(values);
@@ -306,6 +328,7 @@ export function parseEvalArgs(argv: readonly string[]): Parsed<EvalOptions> {
       bundleOut,
       threshold: thresholdChoice(values),
       tune: values.has('tune') ? { budgetSeconds: wholeNumber(values, 'tune-budget', DEFAULT_TUNE_BUDGET, 10, 86_400) } : null,
+      roi: roiFile(values),
     },
   };
 }
@@ -319,7 +342,7 @@ export function parseSuiteArgs(argv: readonly string[]): Parsed<SuiteOptions> {
 }
 
 export function parseInspectArgs(argv: readonly string[]): Parsed<InspectOptions> {
-  const { values, positional } = split(argv, { bundle: 'value', images: 'value', out: 'value', epsilon: 'value', alpha: 'value', native: 'switch', backbone: 'value', path: 'value', help: 'switch' });
+  const { values, positional } = split(argv, { bundle: 'value', images: 'value', out: 'value', epsilon: 'value', alpha: 'value', native: 'switch', backbone: 'value', path: 'value', roi: 'value', help: 'switch' });
   if (values.has('help')) return { help: true };
   noPositional(positional);
   const epsilon = rate(values, 'epsilon', DEFAULT_EPSILON);
@@ -335,6 +358,7 @@ export function parseInspectArgs(argv: readonly string[]): Parsed<InspectOptions
       resolution: resolution(values),
       backbone: backbone(values.get('backbone')),
       path: path(values.get('path')),
+      roi: roiFile(values),
     },
   };
 }

@@ -40,7 +40,7 @@ const group = (name: string, r: EvaluationReport, seconds: number): GroupRun => 
   kernels: 'cpu',
   classes: [name],
   validEtalons: [42],
-  categories: [{ name, report: r, imageCalibration: calibration, capability: null, inspectSeconds: 3, evaluateSeconds: 1, goodWorstCells: { images: 4, onBorder: 1, expected: 0.5 } }],
+  categories: [{ name, report: r, imageCalibration: calibration, capability: null, inspectSeconds: 3, evaluateSeconds: 1, wholeImage: null, goodWorstCells: { images: 4, onBorder: 1, expected: 0.5 } }],
 });
 
 const result = (groups: GroupRun[]): EvalResult => ({
@@ -52,6 +52,26 @@ const result = (groups: GroupRun[]): EvalResult => ({
 });
 
 describe('the eval JSON', () => {
+  it('gives the figures within the regions on top and the whole image\'s beside them, per category and as their mean', () => {
+    const withRegions = (name: string, within: number, whole: number): GroupRun => {
+      const run = group(name, report(within), 4);
+      return { ...run, categories: run.categories.map((c) => ({ ...c, wholeImage: { report: report(whole), imageCalibration: calibration } })) };
+    };
+    const regions = { marginPx: 20, regions: [] };
+    const json = evalJson(result([withRegions('wood', 0.8, 0.6), withRegions('tile', 0.9, 0.7)]), DEFAULT_SETTINGS, 'model', false, '156.0', { setup: 1, total: 30 }, { alpha: 0.01 }, regions);
+    expect(json.regions).toEqual(regions);
+    expect(json.categories?.wood.image_auroc).toBe(0.8);
+    expect(json.categories?.wood.without_regions).toMatchObject({ image_auroc: 0.6, pixel_auroc: 0.61, aupro_0_3: 0.62 });
+    expect(json.image_auroc).toBeCloseTo(0.85, 12);
+    expect(json.without_regions?.image_auroc).toBeCloseTo(0.65, 12);
+    expect(json.without_regions?.aupro_0_3).toBeCloseTo(0.67, 12);
+    // 150 of the good and 200 of the scratches reach the 99.005 threshold, 1 and 50 do not.
+    expect(json.without_regions).toMatchObject({ good_reject_rate: 0.5, defect_escape_rate: 0.5 });
+    const plain = evalJson(result([group('wood', report(0.8), 4)]), DEFAULT_SETTINGS, 'model', false, '156.0', { setup: 1, total: 30 });
+    expect(plain.without_regions).toBeNull();
+    expect(plain.regions).toBeNull();
+  });
+
   it('names the figures as MVTec AD papers do; NaN becomes null', () => {
     const json = evalJson(result([group('wood', report(0.5, NaN), 4)]), DEFAULT_SETTINGS, 'model', false, '156.0', { setup: 1, total: 30 });
     const { image_auroc, pixel_auroc, aupro_0_3, pixel_ap, f1_max, fpr_at_95_tpr, images, defect_images } = json;

@@ -10,6 +10,9 @@
  * lie: `good_worst_on_border`, the share whose worst cell is on the grid's outer ring of patches,
  * beside `border_share`, the ring's share of the grid (what the first would be if borders were no
  * more suspect than the rest of the image).
+ * With regions of interest (--roi), every figure and QC count is within them, and
+ * `without_regions` gives the figures and QC counts of the same run over the whole image beside
+ * them (null without regions); `regions` echoes the spec.
  */
 import { capabilityAt, type CapabilityCheck } from '../../src/core/capability/capability';
 import { DEFAULT_ALPHA } from '../../src/core/calibration/imageThreshold';
@@ -19,6 +22,7 @@ import { DEFAULT_EPSILON } from '../../src/state/settings';
 import type { EngineInfo, Resolution } from '../../src/engine/api';
 import { TRAINING_STAGES, type ImageCalibration, type TrainingSettings, type TrainingStage } from '../../src/core/model/pixoodModel';
 import { figureRow, qcRow, type FigureRow } from '../../src/state/export/evaluationExport';
+import type { RegionSpec } from '../../src/core/roi/regionSpec';
 import type { ThresholdChoice } from './args';
 import type { BackboneUsed, BorderCount, CategoryRun, EvalResult, GroupRun } from './protocol';
 
@@ -56,8 +60,10 @@ function meanBorder(all: readonly BorderJson[]): BorderJson {
 
 export interface CategoryJson extends FigureRow, QcJson, BorderJson {
   readonly per_defect: Readonly<Record<string, FigureRow & { readonly defect_escape_rate: number | null }>>;
-  /** The model's capability check at the default α and ε; null where the model has none. */
+  /** The model's capability check at the default α and ε (over the whole image, where its plants were scored); null where the model has none. */
   readonly capability: CapabilityJson | null;
+  /** With regions of interest: the same run's figures and QC counts over the whole image; null without regions. */
+  readonly without_regions: (FigureRow & Pick<QcJson, 'good_reject_rate' | 'defect_escape_rate'>) | null;
 }
 
 /** The capability check in the eval JSON: sizes in pixels of the model's input. */
@@ -129,6 +135,8 @@ export interface EvalJson extends CategoryJson {
   readonly valid_etalons: Readonly<Record<string, number>>;
   /** With --tune: every candidate tried, the one kept (by its capability check) and the best on the real defects. */
   readonly tuning?: TuningJson;
+  /** The regions of interest the figures are within; null: the whole image. */
+  readonly regions: RegionSpec | null;
   readonly browser: { readonly chromium: string } & EngineInfo;
 }
 
@@ -145,9 +153,22 @@ function pointOf(choice: ThresholdChoice, { report, imageCalibration }: Category
   return { alpha: alphaForThreshold(imageCalibration.severities, threshold), byCatch: { rate: choice.catchRate, threshold } };
 }
 
+/** The whole image's figures and QC counts beside those within the regions. */
+function withoutRegions(run: CategoryRun, choice: ThresholdChoice): CategoryJson['without_regions'] {
+  if (!run.wholeImage) return null;
+  const whole: CategoryRun = { ...run, ...run.wholeImage, wholeImage: null };
+  const point = pointOf(choice, whole);
+  const qc = point ? qcRow(whole.report, whole.imageCalibration, point) : null;
+  return { ...figureRow(whole.report.overall), good_reject_rate: qc?.good_reject_rate ?? null, defect_escape_rate: qc?.defect_escape_rate ?? null };
+}
+
 function categoryJson(run: CategoryRun, choice: ThresholdChoice): CategoryJson {
   const { report, imageCalibration, capability, goodWorstCells } = run;
   const point = pointOf(choice, run);
+  const without_regions = withoutRegions(run, choice);
+  // The check's plants were scored over the whole image: read at the whole image's threshold.
+  const checkCalibration = run.wholeImage ? run.wholeImage.imageCalibration : imageCalibration;
+  const checkPoint = run.wholeImage ? pointOf(choice, { ...run, ...run.wholeImage }) : point;
   const catchRate = 'catchRate' in choice ? choice.catchRate : null;
   if (point === null) {
     const perDefect = Object.fromEntries(Object.entries(report.perDefect).map(([type, f]) => [type, { ...figureRow(f), defect_escape_rate: null }]));
@@ -161,6 +182,7 @@ function categoryJson(run: CategoryRun, choice: ThresholdChoice): CategoryJson {
       ...borderJson(goodWorstCells),
       per_defect: perDefect,
       capability: null,
+      without_regions,
     };
   }
   const { per_defect_escape_rate: escapes, ...qc } = qcRow(report, imageCalibration, point);
@@ -171,7 +193,8 @@ function categoryJson(run: CategoryRun, choice: ThresholdChoice): CategoryJson {
     catch_rate: catchRate,
     ...borderJson(goodWorstCells),
     per_defect: perDefect,
-    capability: capability && imageCalibration ? capabilityJson(capability, imageCalibration, point, DEFAULT_EPSILON) : null,
+    capability: capability && checkCalibration && checkPoint ? capabilityJson(capability, checkCalibration, checkPoint, DEFAULT_EPSILON) : null,
+    without_regions,
   };
 }
 
@@ -201,6 +224,15 @@ export function meanFigures(all: readonly FigureRow[]): FigureRow {
 }
 
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+
+/** The mean of the whole image's figures over categories; null without regions. */
+function meanWithoutRegions(all: readonly CategoryJson[]): CategoryJson['without_regions'] {
+  const rows = all.map((c) => c.without_regions);
+  if (rows.some((r) => r === null)) return null;
+  const present = rows as NonNullable<CategoryJson['without_regions']>[];
+  const mean = (key: 'good_reject_rate' | 'defect_escape_rate') => meanOrNull(present.map((r) => r[key]));
+  return { ...meanFigures(present), good_reject_rate: mean('good_reject_rate'), defect_escape_rate: mean('defect_escape_rate') };
+}
 
 export interface TuningJson {
   readonly candidates: readonly {
@@ -260,6 +292,7 @@ export function evalJson(
   chromium: string,
   seconds: { setup: number; total: number },
   choice: ThresholdChoice = { alpha: DEFAULT_ALPHA },
+  regions: RegionSpec | null = null,
 ): EvalJson {
   const runs = result.groups.flatMap((g) => g.categories);
   const categories = Object.fromEntries(runs.map((run) => [run.name, categoryJson(run, choice)]));
@@ -276,6 +309,7 @@ export function evalJson(
           ...meanBorder(Object.values(categories)),
           per_defect: Object.fromEntries(allDefects),
           capability: oneModel,
+          without_regions: meanWithoutRegions(Object.values(categories)),
         };
   const stage = (name: TrainingStage) => sum(result.groups.map((g) => g.training[name]));
   const kernels = result.groups.every((g) => g.kernels === 'gpu') ? 'gpu' : 'cpu';
@@ -301,6 +335,7 @@ export function evalJson(
     joint,
     valid_etalons: Object.fromEntries(result.groups.flatMap((g) => g.classes.map((c, i) => [c, g.validEtalons[i]]))),
     ...(result.groups.length === 1 && result.groups[0].candidates && { tuning: tuningJson(result.groups[0], choice) }),
+    regions,
     browser: { chromium, ...result.engine },
   };
 }

@@ -5,15 +5,17 @@
 import { basename, resolve } from 'node:path';
 import { DEFAULT_ALPHA, DEFAULT_EPSILON, DEFAULT_SETTINGS } from '../../src/state/settings';
 import type { TrainingSettings } from '../../src/core/model/pixoodModel';
+import type { RegionSpec } from '../../src/core/roi/regionSpec';
 import type { Resolution } from '../../src/core/model/requests';
 import { CliError, EXIT, type BackboneOption, type EvalOptions, type ThresholdChoice } from './args';
 import { readDataset, requireFile } from './dataset';
+import { readRegionsFile } from './regionsFile';
 import { evalJson, type EvalJson } from './evalReport';
 import type { Harness } from './harness';
 import type { BackboneChoice, EvalJob, EvalResult } from './protocol';
 
 export type EvalRequest = Pick<EvalOptions, 'data' | 'backbone' | 'size' | 'etalons' | 'epochs' | 'upsample' | 'seed' | 'resolution' | 'joint' | 'path' | 'bundleOut'> &
-  Partial<Pick<EvalOptions, 'threshold' | 'tune'>>;
+  Partial<Pick<EvalOptions, 'threshold' | 'tune' | 'roi'>>;
 
 export interface PreparedEval {
   readonly job: EvalJob;
@@ -23,10 +25,12 @@ export interface PreparedEval {
   readonly joint: boolean;
   readonly outDir: string | null;
   readonly threshold: ThresholdChoice;
+  readonly regions: RegionSpec | null;
 }
 
 /** Reads and checks the dataset (and the backbone file), so bad data is named before the browser starts. */
 export async function prepareEval(request: EvalRequest): Promise<PreparedEval> {
+  const regions = request.roi ? await readRegionsFile(request.roi) : null;
   const dataset = await readDataset(request.data);
   for (const { path, reason } of dataset.skipped) process.stderr.write(`skipped ${path}: ${reason}\n`);
   const { categories } = dataset;
@@ -39,7 +43,7 @@ export async function prepareEval(request: EvalRequest): Promise<PreparedEval> {
   const files = new Map(dataset.files);
   const backbone = await backboneChoice(request.backbone, files);
   const settings: TrainingSettings = { ...DEFAULT_SETTINGS, longestSide: request.size, etalons: request.etalons, condensationEpochs: request.epochs, upsample: request.upsample, seed: request.seed };
-  const job: EvalJob = { groups, backbone, settings, resolution: request.resolution, path: request.path, bundleOut: request.bundleOut ? basename(request.bundleOut) : null, tune };
+  const job: EvalJob = { groups, backbone, settings, resolution: request.resolution, path: request.path, bundleOut: request.bundleOut ? basename(request.bundleOut) : null, tune, regions };
   process.stderr.write(`${categories.length} ${categories.length === 1 ? 'category' : 'categories'}: ${categories.map((c) => `${c.name} (${c.train.length} train, ${c.test.length} test)`).join(', ')}\n`);
   return {
     job,
@@ -49,6 +53,7 @@ export async function prepareEval(request: EvalRequest): Promise<PreparedEval> {
     joint: request.joint,
     outDir: request.bundleOut ? resolve(request.bundleOut, '..') : null,
     threshold,
+    regions,
   };
 }
 
@@ -64,5 +69,5 @@ export async function runEval(harness: Harness, prepared: PreparedEval, setupSec
   const started = performance.now();
   const result = await harness.run<EvalResult>({ page: 'cli/eval.html', job: prepared.job, files: prepared.files, outDir: prepared.outDir });
   const total = setupSeconds + (performance.now() - started) / 1000;
-  return evalJson(result, prepared.settings, prepared.resolution, prepared.joint, harness.browserVersion, { setup: setupSeconds, total }, prepared.threshold);
+  return evalJson(result, prepared.settings, prepared.resolution, prepared.joint, harness.browserVersion, { setup: setupSeconds, total }, prepared.threshold, prepared.regions);
 }

@@ -11,6 +11,7 @@ import { runCommand } from './command';
 import { listFiles, requireFile } from './dataset';
 import { makeOutputFolder, writeOutputFile } from './outputFiles';
 import type { BackboneChoice, InspectedImage, InspectJob, InspectResult } from './protocol';
+import { readRegionsFile } from './regionsFile';
 import { resultsCsv, type CsvRow } from './resultsCsv';
 import { DEFAULT_ALPHA } from '../../src/core/calibration/imageThreshold';
 import type { OperatingPoint } from '../../src/core/calibration/operatingPoint';
@@ -27,6 +28,7 @@ function heatmapKeys(keys: readonly string[]): Map<string, string> {
 
 async function inspect(options: InspectOptions): Promise<number> {
   const bundlePath = await requireFile(options.bundle);
+  const regions = options.roi ? await readRegionsFile(options.roi) : null;
   if (!(await stat(options.images).catch(() => null))?.isDirectory()) throw new CliError(EXIT.data, `${options.images}: no such folder.`);
   const outDir = resolve(options.out);
   const inside = relative(resolve(options.images), outDir);
@@ -53,7 +55,7 @@ async function inspect(options: InspectOptions): Promise<number> {
     files.set(key, await requireFile(options.backbone.file));
     backbone = { key, fileName: basename(options.backbone.file) };
   }
-  const job: InspectJob = { bundle: bundleKey, bundleName: options.bundle, images: keys.filter((k) => files.has(k)).map((key) => ({ key, heatmap: heatmaps.get(key)! })), backbone, resolution: options.resolution, path: options.path };
+  const job: InspectJob = { bundle: bundleKey, bundleName: options.bundle, images: keys.filter((k) => files.has(k)).map((key) => ({ key, heatmap: heatmaps.get(key)! })), backbone, resolution: options.resolution, path: options.path, regions };
   process.stderr.write(`${keys.length} images under ${options.images}${refused.length ? `, ${refused.length} unreadable` : ''}\n`);
 
   await makeOutputFolder(options.out);

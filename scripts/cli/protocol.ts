@@ -9,6 +9,7 @@ import type { CapabilityCheck } from '../../src/core/capability/capability';
 import type { OperatingPoint } from '../../src/core/calibration/operatingPoint';
 import type { EvaluationReport } from '../../src/core/metrics/evaluationReport';
 import type { ImageCalibration, TrainingSettings, TrainingStage } from '../../src/core/model/pixoodModel';
+import type { RegionSpec } from '../../src/core/roi/regionSpec';
 import type { ExitCode, PathOption } from './args';
 
 export const DATA_URL = '/__cli/data/';
@@ -51,6 +52,8 @@ export interface EvalJob {
    * check at α and ε (good images only), and reports every candidate. Null: the settings as they are.
    */
   readonly tune: { readonly budgetSeconds: number; readonly alpha: number; readonly epsilon: number } | null;
+  /** Regions of interest the figures are given within (beside the whole image's), kept with the model; null: none. */
+  readonly regions: RegionSpec | null;
 }
 
 export interface BackboneUsed {
@@ -64,9 +67,15 @@ export interface BackboneUsed {
 
 export interface CategoryRun {
   readonly name: string;
+  /** The figures, within the regions of interest where there are some. */
   readonly report: EvaluationReport;
-  /** The model's image calibration, which gives the QC counts their threshold; null without one. */
+  /** The image calibration the QC counts take their threshold from (within the regions, where there are some); null without one. */
   readonly imageCalibration: ImageCalibration | null;
+  /**
+   * With regions of interest: the figures and calibration over the whole image, and the capability
+   * check is read at that calibration's threshold (its plants were scored over the whole image).
+   */
+  readonly wholeImage: { readonly report: EvaluationReport; readonly imageCalibration: ImageCalibration | null } | null;
   /** The model's capability check; null where it has none (no image calibration). */
   readonly capability: CapabilityCheck | null;
   /** Seconds inspecting this category's test images (the engine's calls). */
@@ -127,6 +136,8 @@ export interface InspectJob {
   readonly backbone: BackboneChoice | null;
   readonly resolution: Resolution;
   readonly path: PathOption;
+  /** Regions of interest that replace the bundle's (--roi); null: the bundle's own. */
+  readonly regions: RegionSpec | null;
 }
 
 export interface InspectedImage {
@@ -146,8 +157,10 @@ export interface InspectResult {
   readonly engine: EngineInfo;
   readonly backbone: BackboneUsed;
   readonly images: readonly InspectedImage[];
-  /** The bundle's image calibration; null for a bundle from before image verdicts. */
+  /** The bundle's image calibration, within the regions where there are some; null for a bundle from before image verdicts. */
   readonly imageCalibration: ImageCalibration | null;
+  /** The regions of interest the images were judged within; null: the whole image. */
+  readonly regions: RegionSpec | null;
   /** The operating point the bundle was exported with; null in bundles from before it. */
   readonly operatingPoint: OperatingPoint | null;
 }

@@ -16,6 +16,7 @@ import type { AdapterDescription } from '../gpu/device';
 import type { EvaluationReport } from '../core/metrics/evaluationReport';
 import type { PixoodModel } from '../core/model/pixoodModel';
 import type { Inspection, InspectionOptions, InspectionSummary, TrainingProgress, TrainingRequest } from '../core/model/requests';
+import type { RegionSpec } from '../core/roi/regionSpec';
 
 // The model and its requests are the one vocabulary both sides of the worker speak: the page
 // takes them from here, never from the pipeline (a lint rule holds src/ui and src/state to it).
@@ -110,6 +111,14 @@ export interface FeatureOptions {
 }
 
 /** The evaluation worker (workers/evaluation.worker.ts), as the engine worker drives it. */
+/** An image as the regions of interest see it: their spec, the image's size, and its severity within them. */
+export interface RegionsSeen {
+  readonly spec: RegionSpec;
+  readonly imageWidth: number;
+  readonly imageHeight: number;
+  readonly severity: number;
+}
+
 export interface EvaluationWorkerApi {
   /**
    * Counts image `image`'s score map [height, width] against its mask (null: a good image); a
@@ -117,9 +126,12 @@ export interface EvaluationWorkerApi {
    * back moved, and the next map is copied into it: a fresh buffer per map cost the engine's
    * thread about 3 ms a 512×512 map, time the inspection waited.
    */
-  add(image: number, score: Float32Array, height: number, width: number, severity: number, mask: Blob | null, defectType: string): Promise<{ readonly refused: string | null; readonly score: Float32Array }>;
-  /** The figures over every image added, and the seconds the worker spent on them. */
-  result(): Promise<{ readonly report: EvaluationReport; readonly busySeconds: number }>;
+  add(image: number, score: Float32Array, height: number, width: number, severity: number, mask: Blob | null, defectType: string, within: RegionsSeen | null): Promise<{ readonly refused: string | null; readonly score: Float32Array }>;
+  /**
+   * The figures over every image added, and the seconds the worker spent on them; with regions of
+   * interest, `report` is within them and `wholeImage` over the whole images (else null).
+   */
+  result(): Promise<{ readonly report: EvaluationReport; readonly wholeImage: EvaluationReport | null; readonly busySeconds: number }>;
 }
 
 export interface EngineApi {

@@ -29,11 +29,11 @@ export async function cpuScorer(model: PixoodModel, source: FeatureSource, resol
       const { distance: dists } = await nearest.nearest(points);
       const logits = model.classifier ? mlpLogits(model.classifier, points) : null;
       const score = anomalyScore(inDistributionRate(model.calibration, { logits, dists }));
-      const { severity, cell } = imageSeverity(model.calibration, { logits, dists });
+      const { severity, cell, cells } = imageSeverity(model.calibration, { logits, dists });
       const predicted = logits ? argmaxRows(logits) : new Int32Array(points.dims[0]);
       const distance = Float32Array.from(predicted, (c, i) => dists.data[i * classes + c]);
       const size = mapSize(image);
-      return { score: scoreMap(score, height, width, size), ...pixelMaps({ height, width, predicted, distance }, size), imageScore: maxOf(score), severity, worstPatch: patchOfCell(cell, geometry.grid, upsample) };
+      return { score: scoreMap(score, height, width, size), ...pixelMaps({ height, width, predicted, distance }, size), imageScore: maxOf(score), severity, cells: { width, height, data: cells, imageWidth: image.width, imageHeight: image.height }, worstPatch: patchOfCell(cell, geometry.grid, upsample) };
     },
     release: () => nearest.release(),
   };

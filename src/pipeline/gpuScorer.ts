@@ -29,13 +29,14 @@ export async function gpuScorer(model: PixoodModel, source: FeatureSource, devic
         const size = mapSize(image);
         const scores = await scorer.score(tokens, input, size);
         const { grid, predicted, distances: dists } = scores;
-        const { severity, cell } = imageSeverity(model.calibration, { logits: scores.logits, dists });
+        const { severity, cell, cells } = imageSeverity(model.calibration, { logits: scores.logits, dists });
         const distance = Float32Array.from(predicted, (c, i) => dists.data[i * classes + c]);
         return {
           score: tensor([size.height, size.width] as const, scores.map),
           ...pixelMaps({ height: grid.height, width: grid.width, predicted, distance }, size),
           imageScore: maxOf(scores.cellScores),
           severity,
+          cells: { width: grid.width, height: grid.height, data: cells, imageWidth: image.width, imageHeight: image.height },
           worstPatch: patchOfCell(cell, geometry.grid, upsample),
         };
       } finally {

@@ -8,7 +8,7 @@
  * The cursor says how far the stream got, so a run whose GPU was lost can go on from the image in
  * progress on another scorer.
  */
-import type { SeverityNats } from '../core/calibration/score';
+import type { CellSeverities, SeverityNats } from '../core/calibration/score';
 import { checkpoint } from '../core/checkpoint';
 import type { ScoreMap } from '../core/resample';
 import type { RgbaImage } from '../backbone/preprocess';
@@ -33,7 +33,7 @@ export interface InspectionRun {
 
 /** Counts maps against their ground truth, elsewhere or here; the map may be handed on once add returns. */
 export interface Evaluator {
-  add(index: number, score: ScoreMap, severity: SeverityNats, truth: ImageTruth): void;
+  add(index: number, score: ScoreMap, severity: SeverityNats, cells: CellSeverities, truth: ImageTruth): void;
 }
 
 /** How far a run got: images handed out, and seconds spent handing maps to the evaluator. */
@@ -60,11 +60,11 @@ export async function inspectImages(model: PixoodModel, images: readonly Blob[],
       const start = performance.now();
       const image = await (decoding as Promise<RgbaImage>);
       decoding = index + 1 < total ? decodeAt(images, index + 1) : null;
-      const { score, predicted, distance, imageScore, severity, worstPatch } = await scorer.score(image);
-      const inspection: Inspection = { imageWidth: image.width, imageHeight: image.height, score, predicted, distance, imageScore, severity, worstPatch, seconds: (performance.now() - start) / 1000 };
+      const { score, predicted, distance, imageScore, severity, cells, worstPatch } = await scorer.score(image);
+      const inspection: Inspection = { imageWidth: image.width, imageHeight: image.height, score, predicted, distance, imageScore, severity, cells, worstPatch, seconds: (performance.now() - start) / 1000 };
       if (evaluation) {
         const counted = performance.now();
-        evaluation.evaluator.add(index, score, severity, evaluation.truth[index]);
+        evaluation.evaluator.add(index, score, severity, cells, evaluation.truth[index]);
         cursor.evaluateSeconds += (performance.now() - counted) / 1000;
       }
       await delivering;

@@ -1,6 +1,6 @@
 /** What inspection asks of an execution path: the maps of one image, at its capped size (scoreMaps.ts). */
 import type { RgbaImage } from '../backbone/preprocess';
-import type { SeverityNats } from '../core/calibration/score';
+import type { CellSeverities, SeverityNats } from '../core/calibration/score';
 import type { PatchPosition } from '../core/geometry';
 import type { ScoreMap } from '../core/resample';
 
@@ -15,6 +15,8 @@ export interface ImageScores {
   readonly imageScore: number;
   /** The image severity (see Inspection.severity). */
   readonly severity: SeverityNats;
+  /** Every cell's severity (see Inspection.cells). */
+  readonly cells: CellSeverities;
   /** The backbone patch of the cell the severity comes from (see Inspection.worstPatch). */
   readonly worstPatch: PatchPosition;
 }

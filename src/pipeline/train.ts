@@ -14,6 +14,7 @@ import type { Mlp } from '../core/classifier/mlp';
 import { validEtalonCount, type CondensationModel } from '../core/condensation/model';
 import type { StoredModel } from '../backbone/library';
 import { heldOutIndices } from '../core/calibration/imageThreshold';
+import type { CellSeverities } from '../core/calibration/score';
 import { calibrateModel } from './calibrateModel';
 import { checkCapability } from './capabilityCheck';
 import { cpuScorer } from './cpuScorer';
@@ -200,6 +201,7 @@ async function calibrateImages(
   const total = heldOut.reduce((n, images) => n + images.length, 0);
   if (total < 2) return { imageCalibration: null, scored: [] };
   const severities: number[] = [];
+  const cells: CellSeverities[] = [];
   const names: string[][] = [];
   const scored: TrainingImage[] = [];
   for (const images of heldOut) {
@@ -207,7 +209,9 @@ async function calibrateImages(
     for (const image of images) {
       await onImage(severities.length + skipped.length, total);
       try {
-        severities.push((await scorer.score(await decodeImage(image.blob))).severity);
+        const scores = await scorer.score(await decodeImage(image.blob));
+        severities.push(scores.severity);
+        cells.push(scores.cells);
         classNames.push(image.name);
         scored.push(image);
       } catch (error) {
@@ -218,7 +222,7 @@ async function calibrateImages(
     names.push(classNames);
   }
   await onImage(total, total);
-  return { imageCalibration: severities.length < 2 ? null : { severities: severities.sort((a, b) => a - b), heldOut: names }, scored };
+  return { imageCalibration: severities.length < 2 ? null : { severities: severities.sort((a, b) => a - b), heldOut: names, cells }, scored };
 }
 
 export function backboneIdentity(model: StoredModel): BackboneIdentity {

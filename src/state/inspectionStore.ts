@@ -17,6 +17,8 @@ import { labelledTestSet, type TestSet } from './intake/testSet';
 import { heatmapPng } from '../core/results/colormap';
 import { reduceMaps } from '../core/results/reduceMaps';
 import { decideImage, type VerdictRule } from '../core/results/imageVerdict';
+import { calibrationWithin, judgeWithin, mapsWithin } from '../core/roi/judgeWithin';
+import { parseRegionSpec, RegionSpecError, WHOLE_IMAGE, type RegionSpec } from '../core/roi/regionSpec';
 import { modelStanding } from './modelHealth';
 import { addTestSet, dismissRejections, openProject, refreshStorage, updateProject, useProjects } from './projectsStore';
 import { engineClient, newId, projects } from './services';
@@ -97,7 +99,8 @@ export const setAlpha = (alpha: number) => changeRule({ alpha, byCatch: null });
  */
 export async function setCatchRate(rate: number): Promise<void> {
   const target = currentModel();
-  const calibration = target?.model.model.imageCalibration;
+  const model = target?.model.model;
+  const calibration = model?.imageCalibration && calibrationWithin(model.regions ?? WHOLE_IMAGE, model.imageCalibration);
   const defects = (target?.model.evaluation?.testImages ?? []).filter((image) => image.defectType !== GOOD_TYPE).map((image) => image.severity);
   if (!calibration || defects.length === 0) {
     set({ error: 'A threshold by catch rate needs a model with pass/fail calibration and an evaluation on labelled defective images.' });
@@ -121,23 +124,55 @@ async function changeRule(change: Partial<VerdictRule>): Promise<void> {
   await decideAgain();
 }
 
-/** Every kept result decided again with the current rule and what is known of the model (an evaluation may show it weak). */
-async function decideAgain(): Promise<void> {
+/**
+ * New regions of interest for the current model: refused with the reason when malformed. They
+ * change no trained number, so every kept result is judged again at once (its heatmap redrawn);
+ * the threshold within them comes from the held-out good images' cell severities the model keeps.
+ */
+export async function setRegions(spec: unknown): Promise<boolean> {
+  const target = currentModel();
+  if (!target) return false;
+  let regions: RegionSpec;
+  try {
+    regions = parseRegionSpec(spec);
+  } catch (error) {
+    set({ error: error instanceof RegionSpecError ? error.message : failureMessage(error) });
+    return false;
+  }
+  await (await projects()).setRegions(target.model.id, regions);
+  await openProject(target.projectId);
+  await decideAgain(true);
+  return true;
+}
+
+/**
+ * Every kept result decided again with the current rule and what is known of the model (an
+ * evaluation may show it weak); `redraw`: the regions changed, so the heatmaps are drawn again.
+ */
+async function decideAgain(redraw = false): Promise<void> {
   const target = currentModel();
   if (!target) return;
-  const results = get().results.map((r) => ({ ...r, ...decided(r, target.model, target.rule) }));
+  const results = get().results.map((r) => ({ ...r, ...decided(r, target.model, target.rule), ...(redraw && { heatmap: heatmapOf(r, target.model) }) }));
   set({ results });
   await (await projects()).addResults(results);
 }
 
+/** The result's heatmap as the model's regions show it: nothing outside them coloured. */
+function heatmapOf(result: Pick<ResultRecord, 'maps' | 'imageWidth' | 'imageHeight'>, model: ModelRecord): Blob {
+  const maps = mapsWithin(model.model.regions ?? WHOLE_IMAGE, result.maps, result);
+  return new Blob([heatmapPng(maps.score, maps.width, maps.height)], { type: 'image/png' });
+}
+
 /** The fields of a result that its verdict sets. */
 function decided(
-  result: Pick<ResultRecord, 'severity' | 'maps' | 'imageWidth' | 'imageHeight'>,
+  result: Pick<ResultRecord, 'severity' | 'maps' | 'cells' | 'imageWidth' | 'imageHeight'>,
   model: ModelRecord,
   rule: VerdictRule,
 ): Pick<ResultRecord, 'epsilon' | 'alpha' | 'threshold' | 'verdict' | 'reason' | 'details' | 'unsure'> {
   const { weakPhrase } = modelStanding(model.model, model.evaluation, rule);
-  const { verdict, threshold, reason, details, unsure } = decideImage(result.severity, result.maps, result, model.model.imageCalibration, rule, weakPhrase);
+  const judged = judgeWithin(model.model.regions, result, model.model.imageCalibration);
+  if (!judged.ok) return { epsilon: rule.epsilon, alpha: rule.alpha, threshold: null, verdict: 'uncalibrated', reason: judged.reason, details: '', unsure: false };
+  const { verdict, threshold, reason, details, unsure } = decideImage(judged.severity, judged.maps, result, judged.calibration, rule, weakPhrase);
   return { epsilon: rule.epsilon, alpha: rule.alpha, threshold, verdict, reason, details, unsure };
 }
 
@@ -270,7 +305,7 @@ async function run(target: Target, pending: readonly Pending[], evaluation: bool
     job = engineClient().inspect(
       model.model,
       pending.map((p) => p.blob),
-      { truth, resolution },
+      { truth, resolution, regions: model.model.regions ?? null },
       (index, inspection) => keep(projectId, model.id, [resultRecord(projectId, model, rule, pending[index], inspection)]),
       (progress) => {
         const elapsed = (performance.now() - started) / 1000;
@@ -310,8 +345,8 @@ async function keep(projectId: string, modelId: string, records: readonly Result
 
 function resultRecord(projectId: string, model: ModelRecord, rule: VerdictRule, item: Pending, inspection: Inspection): ResultRecord {
   const maps = reduceMaps(inspection);
-  const kept = { severity: inspection.severity, maps, imageWidth: inspection.imageWidth, imageHeight: inspection.imageHeight };
-  const heatmap = new Blob([heatmapPng(maps.score, maps.width, maps.height)], { type: 'image/png' });
+  const kept = { severity: inspection.severity, maps, cells: inspection.cells, imageWidth: inspection.imageWidth, imageHeight: inspection.imageHeight };
+  const heatmap = heatmapOf(kept, model);
   return {
     id: newId(),
     projectId,

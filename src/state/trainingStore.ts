@@ -128,7 +128,9 @@ export async function startTraining(): Promise<void> {
     const stages = perProgressStage((s) => ({ ...get().stages[s], status: 'done' as const, stageEtaSeconds: null, seconds: seconds(s) }));
     // A cancel that came during the capability check stopped the check, not the training.
     const checkStopped = get().status === 'cancelling' && !model.capability;
-    await (await projects()).saveModel(project.id, newId(), model);
+    // The regions of interest belong to the project's parts, not to one training: the new model keeps the current one's.
+    const regions = open.models.find((m) => m.id === project.modelId)?.model.regions;
+    await (await projects()).saveModel(project.id, newId(), regions ? { ...model, regions } : model);
     set({
       status: 'done',
       stages,

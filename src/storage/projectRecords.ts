@@ -4,7 +4,7 @@
  * the PixoodModel itself (typed arrays survive structured clone as they are).
  */
 import type { CatchChoice } from '../core/calibration/operatingPoint';
-import type { SeverityNats } from '../core/calibration/score';
+import type { CellSeverities, SeverityNats } from '../core/calibration/score';
 import type { EvaluationReport } from '../core/metrics/evaluationReport';
 import type { PixoodModel, TrainingSettings } from '../core/model/pixoodModel';
 import type { Resolution } from '../core/model/requests';
@@ -125,6 +125,8 @@ export interface ResultRecord {
   /** The score map in colour (the rarity scale), a PNG of the maps' size. */
   readonly heatmap: Blob;
   readonly maps: ResultMaps;
+  /** Every cell's severity (Inspection.cells), so regions of interest can judge it again; absent in results kept before regions. */
+  readonly cells?: CellSeverities;
   /** Pixels of the original image. */
   readonly imageWidth: number;
   readonly imageHeight: number;

@@ -4,6 +4,7 @@
  * results, and a model is stored together with the project's pointer to it, or neither is.
  */
 import type { PixoodModel } from '../core/model/pixoodModel';
+import { isWholeImage, type RegionSpec } from '../core/roi/regionSpec';
 import type { ProjectDb } from './projectDb';
 import type { EvaluationRecord, ImageRecord, ModelRecord, ProjectRecord, ResultRecord } from './projectRecords';
 
@@ -36,6 +37,8 @@ export interface ProjectStore {
   saveModel(projectId: string, id: string, model: PixoodModel): Promise<ModelRecord>;
   /** Records a model's figures on the test images. */
   setEvaluation(modelId: string, evaluation: EvaluationRecord): Promise<void>;
+  /** Sets the regions of interest a model judges within (core/roi); the whole image clears them. */
+  setRegions(modelId: string, regions: RegionSpec): Promise<void>;
   /** Deletes a model and its results; a project that pointed at it points at none. */
   deleteModel(id: string): Promise<void>;
 
@@ -125,6 +128,14 @@ export function projectStore(db: ProjectDb): ProjectStore {
       const record = await tx.store.get(modelId);
       // A model deleted meanwhile has no figures to keep.
       if (record) await tx.store.put({ ...record, evaluation });
+      await tx.done;
+    },
+    async setRegions(modelId, regions) {
+      const tx = db.transaction('models', 'readwrite');
+      const record = await tx.store.get(modelId);
+      if (record) {
+        await tx.store.put({ ...record, model: { ...record.model, regions: isWholeImage(regions) ? undefined : regions } });
+      }
       await tx.done;
     },
     async deleteModel(id) {

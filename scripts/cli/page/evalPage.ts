@@ -10,6 +10,7 @@ import type { EngineClient } from '../../../src/engine/client';
 import { capabilityAt, type CapabilitySummary } from '../../../src/core/capability/capability';
 import { bestCandidate, tuningCandidates } from '../../../src/core/capability/tuning';
 import { imageThreshold } from '../../../src/core/calibration/imageThreshold';
+import { calibrationWithin } from '../../../src/core/roi/judgeWithin';
 import type { ImageTruth, PixoodModel, Resolution, TrainingImage, TrainingProgress, TrainingSettings } from '../../../src/engine/api';
 import type { CategoryRun, EvalCategory, EvalJob, EvalResult, GroupRun } from '../protocol';
 import { addBackbone, DataError, fetchData, openBackbone, postOutput, progress, runPage, seconds, streamError } from './pageRun';
@@ -49,6 +50,7 @@ async function testData(category: EvalCategory): Promise<{ blobs: Blob[]; truth:
 
 /** One streamed job inspects the category's test images; the worker scores the maps against the masks as they come. */
 async function evaluate(engine: EngineClient, model: PixoodModel, category: EvalCategory, resolution: Resolution): Promise<CategoryRun> {
+  const regions = model.regions ?? null;
   const { blobs, truth } = await testData(category);
   const keys = category.test.map((t) => t.key);
   let delivered = 0;
@@ -59,7 +61,7 @@ async function evaluate(engine: EngineClient, model: PixoodModel, category: Eval
     summary = await engine.inspect(
       model,
       blobs,
-      { truth, resolution },
+      { truth, resolution, regions },
       (index, inspection) => {
         delivered = index + 1;
         if (truth[index].defectType === GOOD_TYPE) {
@@ -81,7 +83,8 @@ async function evaluate(engine: EngineClient, model: PixoodModel, category: Eval
   return {
     name: category.name,
     report: summary.evaluation,
-    imageCalibration: model.imageCalibration,
+    imageCalibration: regions && model.imageCalibration ? calibrationWithin(regions, model.imageCalibration) : model.imageCalibration,
+    wholeImage: summary.evaluationWholeImage && { report: summary.evaluationWholeImage, imageCalibration: model.imageCalibration },
     capability: model.capability ?? null,
     inspectSeconds,
     evaluateSeconds: summary.evaluateSeconds,
@@ -92,7 +95,9 @@ async function evaluate(engine: EngineClient, model: PixoodModel, category: Eval
 /** A model of the group at `settings`, evaluated on each of its categories. */
 async function trainAndEvaluate(engine: EngineClient, job: EvalJob, settings: TrainingSettings, group: readonly EvalCategory[], backboneId: string): Promise<{ model: PixoodModel; run: GroupRun }> {
   // Plant sizes at the job's input size, so every tuning candidate faces the same synthetic defects.
-  const model = await train(engine, settings, job.settings.longestSide, group, backboneId);
+  const trained = await train(engine, settings, job.settings.longestSide, group, backboneId);
+  // Regions change no trained number: they go with the model, as the app keeps them.
+  const model: PixoodModel = job.regions ? { ...trained, regions: job.regions } : trained;
   const { seconds: training, path: kernels, validEtalons } = model.summary;
   progress(`[${model.classes.join('+')}] trained on the ${kernels.toUpperCase()} path: ${validEtalons.join(', ')} valid etalons`);
   const categories: CategoryRun[] = [];

@@ -7,6 +7,8 @@ import { BundleError, readBundle } from '../../../src/core/formats/bundle';
 import type { EngineClient } from '../../../src/engine/client';
 import type { PixoodModel, StoredModel } from '../../../src/engine/api';
 import { heatmapPng } from '../../../src/core/results/colormap';
+import { calibrationWithin, REGIONS_NEED_RETRAINING, severityWithin } from '../../../src/core/roi/judgeWithin';
+import { regionMask } from '../../../src/core/roi/regionMask';
 import type { InspectedImage, InspectJob, InspectResult } from '../protocol';
 import { addBackbone, DataError, fetchData, inspectStream, openBackbone, postOutput, progress, runPage } from './pageRun';
 
@@ -45,6 +47,12 @@ void runPage<InspectJob, InspectResult>(async (job, engine) => {
   const backbone = await openBackbone(engine, stored, job.path);
   // The model names its backbone by this browser's library id; here the library is this run's.
   const model: PixoodModel = { ...contents.model, backbone: { ...contents.model.backbone, id: stored.id } };
+  // --roi replaces the bundle's own regions.
+  const regions = job.regions ?? model.regions ?? null;
+  const imageCalibration = regions && model.imageCalibration ? calibrationWithin(regions, model.imageCalibration) : model.imageCalibration;
+  if (model.imageCalibration && !imageCalibration) {
+    throw new DataError(`${job.bundleName}: ${model.imageCalibration.cells ? 'the regions of interest leave fewer than 2 held-out good images a place to judge, so there is no limit within them.' : REGIONS_NEED_RETRAINING}`);
+  }
   const rows: InspectedImage[] = [];
   const blobs = await Promise.all(job.images.map((image) => fetchData(image.key)));
   await inspectStream(engine, model, blobs, job.resolution, async (index, inspection) => {
@@ -53,10 +61,17 @@ void runPage<InspectJob, InspectResult>(async (job, engine) => {
       rows.push({ key, imageScore: null, severity: null, width: null, height: null, seconds: null, error: inspection.message });
     } else {
       const [mapHeight, mapWidth] = inspection.score.dims;
-      await postOutput(heatmap, heatmapPng(inspection.score.data, mapWidth, mapHeight));
-      rows.push({ key, imageScore: inspection.imageScore, severity: inspection.severity, width: inspection.imageWidth, height: inspection.imageHeight, seconds: inspection.seconds, error: null });
+      const shown = regions ? regionMask(regions, mapWidth, mapHeight, inspection) : null;
+      // Outside the regions nothing is shown as anomalous.
+      const score = shown ? inspection.score.data.map((value, i) => (shown[i] ? value : 0)) : inspection.score.data;
+      await postOutput(heatmap, heatmapPng(score, mapWidth, mapHeight));
+      const severity = regions ? severityWithin(regions, inspection.cells).severity : inspection.severity;
+      const judged = Number.isFinite(severity)
+        ? { severity, error: null }
+        : { severity: null, error: 'the regions of interest leave no part of this image to judge' };
+      rows.push({ key, imageScore: inspection.imageScore, ...judged, width: inspection.imageWidth, height: inspection.imageHeight, seconds: inspection.seconds });
     }
     progress(`inspected ${index + 1}/${job.images.length} images`);
   });
-  return { engine: info, backbone, images: rows, imageCalibration: model.imageCalibration, operatingPoint: contents.operatingPoint };
+  return { engine: info, backbone, images: rows, imageCalibration, regions, operatingPoint: contents.operatingPoint };
 });

@@ -53,6 +53,20 @@ export interface ImageSeverity {
   readonly severity: SeverityNats;
   /** The row of the worst cell (row-major over the grid); −1 for no rows. */
   readonly cell: number;
+  /** Every cell's severity, nats, row-major over the grid: what regions of interest choose from (core/roi). */
+  readonly cells: Float32Array;
+}
+
+/**
+ * The cell severities of one image's feature grid ([height, width], nats), with the image's size
+ * in pixels: enough to judge the image again under any regions of interest without scoring it again.
+ */
+export interface CellSeverities {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Float32Array;
+  readonly imageWidth: number;
+  readonly imageHeight: number;
 }
 
 /**
@@ -76,7 +90,7 @@ export function imageSeverity(calibration: Calibration, inputs: ProjectionInputs
       cell = i;
     }
   }
-  return { severity, cell };
+  return { severity, cell, cells: Float32Array.from(normality, (n) => -n) };
 }
 
 /**

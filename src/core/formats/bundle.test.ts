@@ -54,7 +54,25 @@ function fixture(numClasses: number, withClassifier: boolean): PixoodModel {
     imageCalibration: {
       severities: [3.5, 4.25, 7, 9.5].slice(0, numClasses + 1),
       heldOut: Array.from({ length: numClasses }, (_, c) => (c === 0 ? ['good/000.png', 'good/005.png'] : [`class ${c}/001.png`])),
+      // The two-class model keeps each held-out image's cell severities (grids of its own size), for regions of interest.
+      ...(numClasses === 2 && {
+        // At 448 px and ×2, as the model saw them: 32 patches along the longer side, 21 along the shorter.
+        cells: [
+          { width: 64, height: 42, data: floats(rng, 64 * 42), imageWidth: 60, imageHeight: 40 },
+          { width: 42, height: 64, data: floats(rng, 64 * 42), imageWidth: 40, imageHeight: 60 },
+          { width: 64, height: 64, data: floats(rng, 64 * 64), imageWidth: 50, imageHeight: 50 },
+        ],
+      }),
     },
+    ...(numClasses === 2 && {
+      regions: {
+        marginPx: 12,
+        regions: [
+          { kind: 'rect' as const, mode: 'ignore' as const, x: 0.125, y: 0.25, width: 0.5, height: 0.25 },
+          { kind: 'polygon' as const, mode: 'include' as const, points: [{ x: 0, y: 0 }, { x: 1, y: 0.5 }, { x: 0.25, y: 1 }] },
+        ],
+      },
+    }),
     // The two-class model had its capability checked: 2 kinds × 2 sizes × 2 plants.
     ...(numClasses === 2 && {
       capability: {
@@ -179,10 +197,12 @@ describe('model bundle', () => {
     delete manifest.project;
     delete manifest.capability;
     delete manifest.operatingPoint;
+    delete manifest.regions;
     const contents = readBundle(pack(manifest, tensors));
     expect(contents.operatingPoint).toBeNull();
-    const { capability, ...withoutCheck } = model;
+    const { capability, regions, ...withoutCheck } = model;
     expect(capability, 'the fixture has a capability check').toBeDefined();
+    expect(regions, 'the fixture has regions of interest').toBeDefined();
     expect(contents.model).toEqual(withoutCheck);
     expect(contents.projectName).toBeNull();
     expect(contents.metrics).toBeNull();
@@ -193,16 +213,50 @@ describe('model bundle', () => {
     const model = fixture(2, true);
     const { manifest, tensors } = unpack(writeBundle(model));
     delete manifest.imageCalibration;
-    tensors.delete('imageCalibration.severities');
-    manifest.tensors = (manifest.tensors as { name: string }[]).filter((t) => t.name !== 'imageCalibration.severities');
+    for (const name of [...tensors.keys()].filter((n) => n.startsWith('imageCalibration.'))) tensors.delete(name);
+    manifest.tensors = (manifest.tensors as { name: string }[]).filter((t) => !t.name.startsWith('imageCalibration.'));
     const contents = readBundle(pack(manifest, tensors));
     expect(contents.model).toEqual({ ...model, imageCalibration: null });
   });
 
   it('carries the image calibration as a manifest entry and an F64 tensor Python can read', () => {
     const { manifest, tensors } = unpack(writeBundle(fixture(2, true)));
-    expect(manifest.imageCalibration).toEqual({ heldOut: [['good/000.png', 'good/005.png'], ['class 1/001.png']] });
+    expect(manifest.imageCalibration).toEqual({
+      heldOut: [['good/000.png', 'good/005.png'], ['class 1/001.png']],
+      cellImages: [
+        { imageWidth: 60, imageHeight: 40, width: 64, height: 42 },
+        { imageWidth: 40, imageHeight: 60, width: 42, height: 64 },
+        { imageWidth: 50, imageHeight: 50, width: 64, height: 64 },
+      ],
+    });
     expect(tensors.get('imageCalibration.severities')).toMatchObject({ dtype: 'F64', shape: [3] });
+    expect(tensors.get('imageCalibration.cells.1')).toMatchObject({ dtype: 'F32', shape: [64, 42] });
+    expect(manifest.regions).toEqual(fixture(2, true).regions);
+  });
+
+  it('reads a bundle from before regions of interest: no regions, no cell severities', () => {
+    const model = fixture(2, true);
+    const { manifest, tensors } = unpack(writeBundle(model));
+    delete manifest.regions;
+    delete (manifest.imageCalibration as Record<string, unknown>).cellImages;
+    for (const name of [...tensors.keys()].filter((n) => n.startsWith('imageCalibration.cells.'))) tensors.delete(name);
+    manifest.tensors = (manifest.tensors as { name: string }[]).filter((t) => !t.name.startsWith('imageCalibration.cells.'));
+    const { regions, ...withoutRegions } = model;
+    expect(regions).toBeDefined();
+    const { cells, ...calibration } = model.imageCalibration!;
+    expect(cells).toHaveLength(3);
+    expect(readBundle(pack(manifest, tensors)).model).toEqual({ ...withoutRegions, imageCalibration: calibration });
+  });
+
+  it('refuses regions that are not a spec, and cell grids that do not match their images, saying which', () => {
+    const { manifest, tensors } = unpack(writeBundle(fixture(2, true)));
+    const badRegions = { ...manifest, regions: { marginPx: 3, regions: [{ kind: 'rect', mode: 'ignore', x: 0.5, y: 0, width: 0.9, height: 0.2 }] } };
+    expect(rejection(pack(badRegions, tensors))).toMatch(/regions.*regions\[0\] reaches past the image/);
+    const cellImages = (manifest.imageCalibration as { cellImages: object[] }).cellImages;
+    const fewer = { ...manifest, imageCalibration: { ...(manifest.imageCalibration as object), cellImages: cellImages.slice(0, 1) } };
+    expect(rejection(pack(fewer, tensors))).toMatch(/cellImages has 1 items, but there are 3 held-out images/);
+    const resized = { ...manifest, imageCalibration: { ...(manifest.imageCalibration as object), cellImages: [{ ...cellImages[0], height: 32 }, ...cellImages.slice(1)] } };
+    expect(rejection(pack(resized, tensors))).toMatch(/imageCalibration\.cells\.0/);
   });
 
   it("refuses to write a backbone that is not the model's", () => {
@@ -357,7 +411,9 @@ function mutate(kind: number, rng: Rng, good: Uint8Array, { manifest, tensors, o
       // severities, which evaluations from before them lack; nor the project's name, which older bundles lack;
       // nor the patches seen, which only a model trained over the memory bound has; nor the
       // capability check or the operating point as a whole, which bundles from before them lack).
-      const optional = (p: (string | number)[]) => p[0] === 'project' || p[1] === 'patchesSeenPerClass' || (p.length === 1 && (p[0] === 'capability' || p[0] === 'operatingPoint'));
+      // Nor the regions of interest, whose keys all have defaults; nor the metrics as a whole, which bundles from before them lack.
+      const optional = (p: (string | number)[]) =>
+        p[0] === 'project' || p[0] === 'regions' || p[1] === 'patchesSeenPerClass' || (p.length === 1 && (p[0] === 'capability' || p[0] === 'operatingPoint' || p[0] === 'metrics'));
       const keys = all.filter((p) => typeof p[p.length - 1] === 'string' && !(p.length === 3 && p[1] === 'perDefect') && !(p.length === 2 && p[1] === 'testImages') && !optional(p));
       const path = keys[rng.int(keys.length)];
       delete parentOf(m, path)[path[path.length - 1]];

@@ -12,6 +12,11 @@
  * The image calibration (held-out good images' severities) is the manifest's `imageCalibration`
  * ({ heldOut: names per class }) with the tensor `imageCalibration.severities` (F64, ascending);
  * a bundle written before it has neither and imports as a model that needs recalibration.
+ * Each held-out image's cell severities are the tensors `imageCalibration.cells.<i>` (F32,
+ * [height, width], in `heldOut`'s order) with the image and grid sizes in the manifest's
+ * `imageCalibration.cellImages` ([{ imageWidth, imageHeight, width, height }]); absent in bundles from before
+ * regions of interest. `regions` (absent or null: the whole image) is the model's regions of
+ * interest as core/roi/regionSpec.ts reads them.
  * The capability check (synthetic defects planted into the held-out images) is the manifest's
  * `capability`, numbers and all; absent or null where the model was not checked.
  * `operatingPoint` ({ alpha, byCatch }, absent or null in older bundles) is the image
@@ -28,6 +33,8 @@ import type { CapabilityCheck } from '../capability/capability';
 import { PLANT_KINDS, type PlantKind } from '../capability/plants';
 import type { Calibration } from '../calibration/calibrate';
 import type { OperatingPoint } from '../calibration/operatingPoint';
+import type { CellSeverities } from '../calibration/score';
+import { parseRegionSpec, RegionSpecError, type RegionSpec } from '../roi/regionSpec';
 import type { RateTable } from '../calibration/rateTable';
 import type { Mlp } from '../classifier/mlp';
 import type { CondensationVariant } from '../condensation/batch';
@@ -121,7 +128,11 @@ export function writeBundle(model: PixoodModel, extras: BundleExtras = {}): Uint
     classes: model.classes,
     condensations: model.condensations.map((c) => ({ variant: c.variant })),
     calibration: { spaceDims: model.calibration.spaceDims, numClasses: model.calibration.numClasses },
-    imageCalibration: model.imageCalibration && { heldOut: model.imageCalibration.heldOut },
+    imageCalibration: model.imageCalibration && {
+      heldOut: model.imageCalibration.heldOut,
+      ...(model.imageCalibration.cells && { cellImages: model.imageCalibration.cells.map(({ imageWidth, imageHeight, width, height }) => ({ imageWidth, imageHeight, width, height })) }),
+    },
+    regions: model.regions ?? null,
     capability: model.capability ?? null,
     summary: model.summary,
     createdAt: model.createdAt,
@@ -167,6 +178,7 @@ function modelTensors(model: PixoodModel): Map<string, SafeTensor> {
     f64(`calibration.table.${i}.rate`, [t.rate.length], t.rate);
   });
   if (model.imageCalibration) f64('imageCalibration.severities', [model.imageCalibration.severities.length], Float64Array.from(model.imageCalibration.severities));
+  model.imageCalibration?.cells?.forEach((cells, i) => f32(`imageCalibration.cells.${i}`, [cells.height, cells.width], cells.data));
   return out;
 }
 
@@ -348,8 +360,21 @@ function buildModel(value: unknown, file: SafetensorsFile): PixoodModel {
   };
   const imageCalibration = readImageCalibration(m, tensors, numClasses);
   const capability = readCapability(m);
+  const regions = readRegions(m);
   tensors.checkAllUsed();
-  return { schema: 2, backbone, settings, classes, classifier, condensations, calibration, imageCalibration, ...(capability && { capability }), summary, createdAt };
+  return { schema: 2, backbone, settings, classes, classifier, condensations, calibration, imageCalibration, ...(capability && { capability }), ...(regions && { regions }), summary, createdAt };
+}
+
+/** The regions of interest; null when the bundle has none (the whole image, or written before regions). */
+function readRegions(m: Json): RegionSpec | null {
+  const value = m.regions ?? null;
+  if (value === null) return null;
+  try {
+    return parseRegionSpec(value);
+  } catch (error) {
+    if (error instanceof RegionSpecError) fail(`the manifest's regions: ${error.message}`);
+    throw error;
+  }
 }
 
 /** The held-out severities, ascending and finite, one per held-out name; null when the bundle has none (written before them). */
@@ -366,7 +391,18 @@ function readImageCalibration(m: Json, tensors: TensorReader, numClasses: number
   severities.forEach((s, i) => {
     if (!Number.isFinite(s) || (i > 0 && s < severities[i - 1])) fail(`tensor "imageCalibration.severities" is not finite and ascending at ${i}`);
   });
-  return { severities, heldOut };
+  const c = object(value, 'imageCalibration');
+  if (!Object.hasOwn(c, 'cellImages')) return { severities, heldOut };
+  const cells = array(c, 'cellImages', 'imageCalibration', { count, of: 'held-out images' }).map((item, i): CellSeverities => {
+    const where = `imageCalibration.cellImages[${i}]`;
+    const size = object(item, where);
+    const imageWidth = integer(size, 'imageWidth', where, 1);
+    const imageHeight = integer(size, 'imageHeight', where, 1);
+    const width = integer(size, 'width', where, 1);
+    const height = integer(size, 'height', where, 1);
+    return { width, height, data: tensors.f32(`imageCalibration.cells.${i}`, [height, width]).data, imageWidth, imageHeight };
+  });
+  return { severities, heldOut, cells };
 }
 
 /** The capability check, every number checked; null when the bundle has none (written before it, or not checked). */

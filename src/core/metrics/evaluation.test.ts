@@ -138,3 +138,22 @@ describe('evaluation', () => {
     expect(overall.imageAuroc, 'the defective image’s pipeline score 0.5 is below the good one’s 0.6').toBe(0);
   });
 });
+
+describe('evaluation within regions of interest', () => {
+  it('counts only the included pixels: the same figures as the images cropped to them', () => {
+    const images = testSet();
+    const kept = 12;
+    const included = Uint8Array.from({ length: SIZE * SIZE }, (_, p) => (p % SIZE < kept ? 1 : 0));
+    const within = createEvaluation();
+    const cropped = createEvaluation();
+    const crop = <T extends Float32Array | Uint8Array>(values: T): T => values.filter((_, p) => p % SIZE < kept) as T;
+    for (const image of images) {
+      within.add(tensor([SIZE, SIZE] as const, image.map), image.imageScore, { width: SIZE, height: SIZE, data: image.mask }, image.type, included);
+      cropped.add(tensor([SIZE, kept] as const, crop(image.map)), image.imageScore, { width: kept, height: SIZE, data: crop(image.mask) }, image.type);
+    }
+    const whole = evaluate(images).overall;
+    const report = within.result();
+    expect(report.overall).toEqual(cropped.result().overall);
+    expect(report.overall.pixelAuroc, 'the excluded columns held defect pixels, so the figures change').not.toBe(whole.pixelAuroc);
+  });
+});

@@ -28,8 +28,12 @@ export const GOOD_TYPE = 'good';
 const CURVE_POINTS = 200;
 
 export interface EvaluationAccumulator {
-  /** mask resized to the map with nearest neighbours when sizes differ; defectType 'good' for good images */
-  add(score: ScoreMap, severity: SeverityNats, mask: DefectMask, defectType: string): void;
+  /**
+   * mask resized to the map with nearest neighbours when sizes differ; defectType 'good' for good
+   * images; `included` [height, width] of the map: 0 where a pixel is outside the regions of
+   * interest and is not counted (absent: all are), and then `severity` is the one within them
+   */
+  add(score: ScoreMap, severity: SeverityNats, mask: DefectMask, defectType: string, included?: Uint8Array): void;
   result(): EvaluationReport;
 }
 
@@ -37,10 +41,10 @@ export function createEvaluation(): EvaluationAccumulator {
   const groups = new Map<string, Group>();
   const testImages: ScoredTestImage[] = [];
   return {
-    add(score, severity, mask, defectType) {
+    add(score, severity, mask, defectType, included) {
       const [height, width] = score.dims;
       const group = groups.get(defectType) ?? { counts: createCountsAccumulator(), scores: [], labels: [] };
-      group.counts.add(score.data, fitMask(mask, width, height), width, height);
+      group.counts.add(score.data, fitMask(mask, width, height), width, height, included);
       // Only once the image is counted: a map the core metrics refuse leaves no empty group behind.
       // The label is the image's own mask's, before resizing, which can lose a tiny defect.
       group.scores.push(severity);

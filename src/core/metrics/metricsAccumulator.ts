@@ -100,8 +100,10 @@ export class CountsAccumulator {
    * Counts one image.
    * @param map [height, width] anomaly scores, higher = more anomalous; no NaN
    * @param mask [height, width] ground truth, nonzero = defect
+   * @param included [height, width] 0 where a pixel is not counted at all (outside the regions of
+   *   interest: neither a normal pixel nor part of a ground-truth region); absent: every pixel
    */
-  add(map: Float32Array, mask: Uint8Array, width: number, height: number): ImageCounted {
+  add(map: Float32Array, mask: Uint8Array, width: number, height: number, included?: Uint8Array): ImageCounted {
     const pixels = width * height;
     if (!Number.isInteger(width) || !Number.isInteger(height) || pixels <= 0) {
       throw new RangeError(`image size must be positive integers, got ${width}×${height}`);
@@ -109,6 +111,7 @@ export class CountsAccumulator {
     if (map.length !== pixels || mask.length !== pixels) {
       throw new RangeError(`map and mask must both hold one ${width}×${height} image, got ${map.length} and ${mask.length} values`);
     }
+    if (included) return this.addIncluded(map, mask, width, height, included);
     // A good image (most of a test set) has no regions to label.
     const imageRegions = hasDefect(mask) ? connectedRegions(mask, width, height) : null;
     const keys = new Uint32Array(pixels);
@@ -137,6 +140,33 @@ export class CountsAccumulator {
     this.push(countScores(defectKeys, defectSizes));
     this.regionCount += imageRegions.count;
     return { peak: keyScore(peak), regions: imageRegions.count };
+  }
+
+  /** Counts the included pixels only, as an image of those pixels: a defect outside the regions is no region to find. */
+  private addIncluded(map: Float32Array, mask: Uint8Array, width: number, height: number, included: Uint8Array): ImageCounted {
+    if (included.length !== map.length) throw new RangeError(`the included pixels must cover one ${width}×${height} image, got ${included.length} values`);
+    const kept = mask.map((value, p) => (included[p] ? value : 0));
+    const imageRegions = hasDefect(kept) ? connectedRegions(kept, width, height) : null;
+    const keys = new Uint32Array(map.length);
+    scoreKeys(map, keys);
+    let peak = 0;
+    let normal = 0;
+    const defectKeys: number[] = [];
+    const defectSizes: number[] = [];
+    for (let p = 0; p < map.length; p++) {
+      if (!included[p]) continue;
+      if (keys[p] > peak) peak = keys[p];
+      const label = imageRegions ? imageRegions.labels[p] : 0;
+      if (label === 0) keys[normal++] = keys[p];
+      else {
+        defectKeys.push(keys[p]);
+        defectSizes.push(imageRegions!.sizes[label]);
+      }
+    }
+    this.normals.addAll(keys, normal);
+    if (defectKeys.length > 0) this.push(countScores(Uint32Array.from(defectKeys), Uint32Array.from(defectSizes)));
+    this.regionCount += imageRegions?.count ?? 0;
+    return { peak: keyScore(peak), regions: imageRegions?.count ?? 0 };
   }
 
   /** The pixels of every image so far, from the highest score down. */

@@ -4,7 +4,8 @@
  */
 import type { CapabilityCheck } from '../capability/capability';
 import type { Calibration } from '../calibration/calibrate';
-import type { SeverityNats } from '../calibration/score';
+import type { CellSeverities, SeverityNats } from '../calibration/score';
+import type { RegionSpec } from '../roi/regionSpec';
 import type { Mlp } from '../classifier/mlp';
 import type { CondensationModel } from '../condensation/model';
 
@@ -68,6 +69,12 @@ export interface ImageCalibration {
   readonly severities: readonly SeverityNats[];
   /** Per class (model order), the names of its held-out images. */
   readonly heldOut: readonly (readonly string[])[];
+  /**
+   * Each held-out image's cell severities, in `heldOut`'s order: the threshold under regions of
+   * interest comes from the same images judged under the same regions (core/roi/judgeWithin.ts).
+   * Absent in models trained before regions: those need retraining for regions to decide.
+   */
+  readonly cells?: readonly CellSeverities[];
 }
 
 export interface SkippedImage {
@@ -118,6 +125,11 @@ export interface PixoodModel {
    * bundle from before the check.
    */
   readonly capability?: CapabilityCheck;
+  /**
+   * The regions of interest its verdicts, maps and figures are judged within (core/roi); absent:
+   * the whole image. They change no trained number, so they can change without retraining.
+   */
+  readonly regions?: RegionSpec;
   readonly summary: TrainingSummary;
   /** ISO 8601. */
   readonly createdAt: string;

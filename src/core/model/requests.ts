@@ -2,7 +2,8 @@
  * What the app asks the pipeline for, and what comes back: training a project and inspecting
  * images. Images travel as Blobs (cheap to pass to the worker, decoded there).
  */
-import type { SeverityNats } from '../calibration/score';
+import type { CellSeverities, SeverityNats } from '../calibration/score';
+import type { RegionSpec } from '../roi/regionSpec';
 import type { EvaluationReport } from '../metrics/evaluationReport';
 import type { PatchPosition } from '../geometry';
 import type { Tensor } from '../tensor';
@@ -78,6 +79,12 @@ export interface Inspection {
    */
   readonly severity: SeverityNats;
   /**
+   * Every cell's severity over the feature grid: `severity` is their maximum; regions of interest
+   * take the maximum over the cells they include (core/roi), so a result is judged again under
+   * new regions without scoring the image again.
+   */
+  readonly cells: CellSeverities;
+  /**
    * The backbone patch of the cell `severity` comes from: an image whose worst place is its
    * border (core/geometry.ts onBorder) is judged by what the backbone saw past the image's edge.
    */
@@ -107,6 +114,11 @@ export interface InspectionOptions {
   /** One per image: the inspection also scores the maps against them. */
   readonly truth: readonly ImageTruth[] | null;
   readonly resolution: Resolution;
+  /**
+   * With `truth`: the figures are given within these regions of interest (pixels outside not
+   * counted, image severities over included cells), and beside them over the whole image.
+   */
+  readonly regions?: RegionSpec | null;
 }
 
 /** What a streamed inspection ends with; each image's Inspection went out on its own as it was ready. */
@@ -114,6 +126,8 @@ export interface InspectionSummary {
   readonly images: number;
   /** The figures against the ground truth, when the inspection was given one. */
   readonly evaluation: EvaluationReport | null;
+  /** With regions of interest: the same figures over the whole image; null without regions. */
+  readonly evaluationWholeImage: EvaluationReport | null;
   /**
    * Seconds the evaluation added to the job: handing each map over, and waiting for the figures
    * after the last image (the counting runs in a worker of its own while images are scored).

@@ -6,6 +6,8 @@ import { zipSync } from 'fflate';
 import { qcRow } from './evaluationExport';
 import { relativeSeverity } from '../../core/results/imageVerdict';
 import { imagePixelsPerMapPixel, regionsAt, rejectedShare } from '../../core/results/regions';
+import { mapsWithin } from '../../core/roi/judgeWithin';
+import { WHOLE_IMAGE, type RegionSpec } from '../../core/roi/regionSpec';
 import { modelStanding } from '../modelHealth';
 import type { EvaluationRecord, ImageRecord, ModelRecord, ProjectRecord, ResultRecord } from '../../storage/projectRecords';
 
@@ -54,7 +56,7 @@ function rows({ images, results, model }: ExportContext): Row[] {
   const byId = new Map(images.map((i) => [i.id, i]));
   const calibration = model?.model.imageCalibration ?? null;
   return results.map((r) => ({
-    ...regionColumns(r),
+    ...regionColumns(r, model?.model.regions ?? WHOLE_IMAGE),
     name: r.name,
     image_score: r.imageScore,
     severity: finite(r.severity),
@@ -77,8 +79,10 @@ function rows({ images, results, model }: ExportContext): Row[] {
 }
 
 /** What the pixel rate ε flags in a result, in the image's pixels (each kept map pixel is a block of them). */
-function regionColumns(result: ResultRecord): Pick<Row, 'flagged_share' | 'region_count' | 'largest_region_px'> {
-  const { maps, epsilon } = result;
+function regionColumns(result: ResultRecord, regions: RegionSpec): Pick<Row, 'flagged_share' | 'region_count' | 'largest_region_px'> {
+  const { epsilon } = result;
+  // Within the model's regions of interest: nothing outside them is flagged.
+  const maps = mapsWithin(regions, result.maps, result);
   const { count, largest } = regionsAt(maps.score, maps.width, maps.height, epsilon);
   const block = imagePixelsPerMapPixel(maps, result);
   return { flagged_share: rejectedShare(maps.score, epsilon), region_count: count, largest_region_px: largest ? Math.round(largest.pixels * block) : 0 };

@@ -50,13 +50,14 @@ export function dismissImported(): void {
   set({ imported: null });
 }
 
-/** What a bundle brought: the model and its classes, its calibration, its capability check, its evaluation, its backbone. */
+/** What a bundle brought: the model and its classes, its calibration, its capability check, its regions of interest (where it has some), its evaluation, its backbone. */
 export function importSummary({ project, model, addedBackbone, backboneMissing }: ImportedBundle): string {
   const { classes, imageCalibration, backbone } = model.model;
   const parts = [
     `the model (${classes.length} ${classes.length === 1 ? 'class' : 'classes'}: ${classes.join(', ')})`,
     imageCalibration ? 'its pass/fail calibration' : 'no pass/fail calibration (retrain it for verdicts)',
     model.model.capability ? 'its capability check' : 'no capability check (retrain it to learn what it catches)',
+    ...(model.model.regions ? [`its regions of interest (${model.model.regions.regions.length} ${model.model.regions.regions.length === 1 ? 'region' : 'regions'}, a ${model.model.regions.marginPx} px margin)`] : []),
     model.evaluation ? `its evaluation on ${model.evaluation.overall.images} test images` : 'no evaluation',
     addedBackbone ? `its backbone ${backbone.name}, now added to this browser` : backboneMissing ? `not its backbone ${backbone.name}, which this browser lacks: add it on the Project screen` : `its backbone ${backbone.name}, already in this browser`,
   ];

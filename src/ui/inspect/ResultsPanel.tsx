@@ -1,6 +1,9 @@
 /** Everything inspected with the current model: a sortable table, the test-set figures, and the exports. */
 import { Fragment } from 'react';
 import { relativeSeverity } from '../../core/results/imageVerdict';
+import { judgeWithin } from '../../core/roi/judgeWithin';
+import { isWholeImage, type RegionSpec } from '../../core/roi/regionSpec';
+import type { ImageCalibration } from '../../engine/api';
 import type { ResultRecord } from '../../storage/projectRecords';
 import { exportName, heatmapsZip, resultsCsv, resultsJson } from '../../state/export/resultsTable';
 import { clearResults, select, sortBy, useInspection, type SortKey } from '../../state/inspectionStore';
@@ -31,6 +34,13 @@ function compare(key: SortKey): (a: ResultRecord, b: ResultRecord) => number {
 }
 
 /** Results kept before severities existed (NaN) sort below every other. */
+/** The severity as a multiple of the limit, within the model's regions of interest where it has some. */
+function severityShown(result: ResultRecord, regions: RegionSpec | undefined, calibration: ImageCalibration | null): string {
+  const judged = judgeWithin(regions, result, calibration);
+  if (!judged.ok || !judged.calibration || result.threshold === null || !Number.isFinite(judged.severity)) return '—';
+  return `${relativeSeverity(judged.severity, judged.calibration, result.threshold).toFixed(2)}×`;
+}
+
 const orderable = (severity: number) => (Number.isNaN(severity) ? -Infinity : severity);
 
 /** Selects a result and brings the viewer, which now shows it, into view (below the table on a narrow screen, or scrolled away). */
@@ -81,6 +91,12 @@ export function ResultsPanel() {
         {uncalibrated > 0 && ` · ${uncalibrated} without a verdict`}
         {model && (current.project.byCatch ? ` · at the threshold set to catch ${percent(current.project.byCatch.rate)} of the labelled defects` : ` · at α = ${percent(current.project.alpha)}`)}
       </p>
+      {model?.model.regions && !isWholeImage(model.model.regions) && (
+        <p data-figure="regions">
+          Judged within the model&apos;s regions of interest ({count(model.model.regions.regions.length, 'region')}, an ignore margin of {model.model.regions.marginPx} px; set on the Train
+          screen): nothing outside them is coloured, outlined or counted.
+        </p>
+      )}
       <p className="muted">
         Severity: how unlike the good parts the worst spot is, as a multiple of the good parts&apos; limit at α (0: a typical good part; from 1 on: fails). Nats and pixel scores
         are in each verdict&apos;s details and in the exports.
@@ -126,7 +142,7 @@ export function ResultsPanel() {
                     </button>
                   </td>
                   <td className="number" title={result.details}>
-                    {calibration && result.threshold !== null && Number.isFinite(result.severity) ? `${relativeSeverity(result.severity, calibration, result.threshold).toFixed(2)}×` : '—'}
+                    {severityShown(result, model?.model.regions, calibration)}
                   </td>
                   <td>
                     <span className={`badge ${result.unsure ? 'unsure' : result.verdict}`} title={result.reason}>

@@ -3,11 +3,13 @@
  * outlined, zoom, and a probe that reads the score, class and etalon distance under the
  * pointer, or under a cursor moved with the arrow keys.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ModelRecord, ResultRecord } from '../../storage/projectRecords';
 import { setAlpha, setEpsilon, setMinDefectArea, setOpacity, setZoom, useInspection } from '../../state/inspectionStore';
 import { heatmapRgba } from '../../core/results/colormap';
 import { regionOutline, rejectedShare } from '../../core/results/regions';
+import { mapsWithin } from '../../core/roi/judgeWithin';
+import { WHOLE_IMAGE } from '../../core/roi/regionSpec';
 import { ALPHA_PRESETS, EPSILON_PRESETS } from '../../state/settings';
 import { useObjectUrl } from '../common/useObjectUrl';
 import { percent, score } from '../format';
@@ -80,7 +82,9 @@ function Stage({ result, model, epsilon, opacity, zoom }: { readonly result: Res
   const heat = useRef<HTMLCanvasElement>(null);
   const outline = useRef<HTMLCanvasElement>(null);
   const [probe, setProbe] = useState<Probe | null>(null);
-  const { maps } = result;
+  const regions = model.model.regions ?? WHOLE_IMAGE;
+  // Outside the regions of interest nothing is coloured or outlined as anomalous.
+  const maps = useMemo(() => mapsWithin(regions, result.maps, result), [regions, result]);
 
   useEffect(() => {
     const context = heat.current?.getContext('2d');

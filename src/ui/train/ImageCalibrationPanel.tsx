@@ -4,6 +4,8 @@
  * images, and a warning in warning style when the model does not separate good from defective.
  */
 import { imageThreshold, type ImageThreshold } from '../../core/calibration/imageThreshold';
+import { calibrationWithin } from '../../core/roi/judgeWithin';
+import { isWholeImage, WHOLE_IMAGE } from '../../core/roi/regionSpec';
 import { operatingThreshold } from '../../core/calibration/operatingPoint';
 import { qcCounts, type ScoredTestImage } from '../../core/metrics/qcCounts';
 import type { ImageCalibration } from '../../engine/api';
@@ -21,7 +23,9 @@ const HEIGHT = 130;
 const PAD = { left: 36, right: 10, top: 8, bottom: 24 };
 
 export function ImageCalibrationPanel({ record, project }: { readonly record: ModelRecord; readonly project: ProjectRecord }) {
-  const calibration = record.model.imageCalibration;
+  const whole = record.model.imageCalibration;
+  // The threshold the verdicts meet: within the model's regions of interest where it has some (and can judge within them).
+  const calibration = whole && (calibrationWithin(record.model.regions ?? WHOLE_IMAGE, whole) ?? whole);
   const standing = modelStanding(record.model, record.evaluation, project);
   return (
     <section aria-labelledby="image-calibration-heading">
@@ -37,6 +41,7 @@ export function ImageCalibrationPanel({ record, project }: { readonly record: Mo
       )}
       {calibration ? (
         <>
+          {!isWholeImage(record.model.regions) && <p className="muted">Within the regions of interest: the held-out good images are judged there too.</p>}
           <Calibrated calibration={calibration} record={record} project={project} />
           {record.evaluation?.testImages && <TradeOffPanel model={record.model} calibration={calibration} testImages={record.evaluation.testImages} project={project} />}
         </>

@@ -1,5 +1,5 @@
 /** The project's trained models: the current one with its summary, figures and calibration picture; the others to switch to or delete. */
-import { useId, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import type { ModelRecord, ProjectRecord } from '../../storage/projectRecords';
 import { navigate } from '../../state/navigation';
 import { chooseModel, deleteModel, useProjects } from '../../state/projectsStore';
@@ -13,6 +13,7 @@ import { duration } from '../format';
 import { CalibrationPicture } from './CalibrationPicture';
 import { EvaluationFigures } from './EvaluationFigures';
 import { ImageCalibrationPanel } from './ImageCalibrationPanel';
+import { RegionsPanel } from './RegionsPanel';
 
 export function ModelPanel() {
   const current = useProjects((s) => s.current);
@@ -48,6 +49,9 @@ export function ModelPanel() {
 
 function ActiveModel({ record, project }: { readonly record: ModelRecord; readonly project: ProjectRecord }) {
   const { model } = record;
+  const images = useProjects((s) => s.current?.images);
+  // The regions are drawn on the first good training image by name: the same one every visit.
+  const reference = useMemo(() => [...(images ?? [])].filter((i) => i.role === 'train' && !i.mask).sort((a, b) => a.name.localeCompare(b.name))[0] ?? null, [images]);
   const { summary } = model;
   return (
     <>
@@ -87,6 +91,7 @@ function ActiveModel({ record, project }: { readonly record: ModelRecord; readon
         )}
       </dl>
       <ImageCalibrationPanel record={record} project={project} />
+      <RegionsPanel key={record.id} record={record} reference={reference} />
       {record.evaluation && <EvaluationFigures project={project} model={record} evaluation={record.evaluation} />}
       <CalibrationPicture calibration={model.calibration} classes={model.classes} />
       <div className="model-actions">
