@@ -3,11 +3,12 @@
  * download, or the built-in one that works offline at once. Offline, the built-in one is chosen
  * and the form says why.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useAppStatus } from '../../state/appStatus';
 import { storedFromPreset, useBackbones } from '../../state/backbonesStore';
 import { navigate } from '../../state/navigation';
-import { createWithBackbone, DEFAULT_DINOV2, type BackboneChoice } from '../../state/newProject';
+import { createWithBackbone, DEFAULT_DINOV2, dinov2Variant, hardwareGpuHere, type BackboneChoice } from '../../state/newProject';
+import { bytes } from '../format';
 import { ErrorNote } from '../common/ErrorNote';
 
 export function NewProjectForm({ id, onCancel }: { readonly id: string; readonly onCancel: () => void }) {
@@ -16,6 +17,11 @@ export function NewProjectForm({ id, onCancel }: { readonly id: string; readonly
   const [error, setError] = useState<string | null>(null);
   const dinov2Stored = useBackbones((s) => storedFromPreset(s.models, DEFAULT_DINOV2) !== undefined);
   const online = useAppStatus((s) => s.online);
+  const preset = useBackbones((s) => s.presets?.find((p) => p.id === DEFAULT_DINOV2));
+  const [hardwareGpu, setHardwareGpu] = useState<boolean | null>(null);
+  useEffect(() => void hardwareGpuHere().then(setHardwareGpu), []);
+  const variant = preset && hardwareGpu !== null ? dinov2Variant(preset, hardwareGpu) : null;
+  const download = variant?.approxBytes ? `a one-time download of about ${bytes(variant.approxBytes)} (${variant.precision})` : 'a one-time download';
   const [choice, setChoice] = useState<BackboneChoice>(online || dinov2Stored ? 'dinov2' : 'builtin');
 
   const submit = async () => {
@@ -53,7 +59,7 @@ export function NewProjectForm({ id, onCancel }: { readonly id: string; readonly
           <input type="radio" name="new-backbone" value="dinov2" checked={choice === 'dinov2'} onChange={() => setChoice('dinov2')} /> DINOv2 ViT-S/14 with registers
           (recommended: the paper&apos;s backbone){' '}
           <span className="muted">
-            {dinov2Stored ? '· already in this browser' : online ? '· a one-time download of about 88 MB, then offline' : '· needs a connection: you are offline'}
+            {dinov2Stored ? '· already in this browser' : online ? `· ${download}, then offline` : '· needs a connection: you are offline'}
           </span>
         </label>
         <label>
