@@ -4,7 +4,7 @@ import globals from 'globals';
 
 export default tseslint.config(
   // *.as.ts is AssemblyScript (its own types: f32, v128), compiled by asc, not tsc.
-  { ignores: ['dist', 'dist-*', 'node_modules', 'test-results', 'playwright-report', 'src/**/*.as.ts'] },
+  { ignores: ['dist', 'dist-*', 'node_modules', 'test-results', 'playwright-report', '**/*.as.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { compileFilterBank, filterBankModuleText } from './filterBankCompile';
+import { compileFilterBank, filterBankModuleText } from './assemblyScript';
 
 const target = fileURLToPath(new URL('../src/backbone/builtin/filterBankWasm.ts', import.meta.url));
 const wasm = compileFilterBank();

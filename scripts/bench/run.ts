@@ -2,12 +2,13 @@
  * `npm run bench`: the kernel benchmark (kernels.ts, bench/kernels.html), the backbone
  * latency benchmark (bench/backbone.html, the page scripts/bench/backbone.ts drives) and the
  * inspection benchmark (bench/inspection.html: throughput, evaluation cost, training memory,
- * a 1,000-image soak) in one headless Chromium; tables on stdout, or with --json one JSON document. Progress goes to
+ * a 1,000-image soak) in one headless Chromium, with the roofline of the CPU kernels (roofline.ts, in Node); tables on stdout, or with --json one JSON document. Progress goes to
  * stderr. Never part of `npm test`.
  *
- *   npm run bench -- [--json] [--quick] [--only=kernels|backbone|inspection]
+ *   npm run bench -- [--json] [--quick] [--only=kernels|backbone|inspection] [--paths=wasm]
  *
- * --quick runs tiny sizes (and a 200-image soak), a smoke test of the whole chain.
+ * --quick runs tiny sizes (and a 200-image soak), a smoke test of the whole chain. --paths=wasm
+ * leaves the WebGPU path out of the inspection benchmark (minutes per image on a software GPU).
  */
 import { cpus, loadavg } from 'node:os';
 import type { BackboneBenchReport } from './backboneResult';
@@ -16,28 +17,33 @@ import { openBenchBrowser } from './benchBrowser';
 import { inspectionTables } from './inspectionTables';
 import { kernelsTables, runKernelsBench } from './kernels';
 import type { KernelsBenchReport } from './kernelsResult';
+import { rooflineTable, runRoofline, type RooflineReport } from './roofline';
 import { duration, markdownTable, ratio } from './table';
 
-const USAGE = 'usage: npm run bench -- [--json] [--quick] [--only=kernels|backbone|inspection]';
+const USAGE = 'usage: npm run bench -- [--json] [--quick] [--only=kernels|backbone|inspection] [--paths=wasm]';
 const BENCHES = ['kernels', 'backbone', 'inspection'] as const;
 
 interface Options {
   readonly json: boolean;
   readonly quick: boolean;
   readonly only: (typeof BENCHES)[number] | null;
+  /** The inspection benchmark's execution paths, null for every one available. */
+  readonly paths: string | null;
 }
 
 function parseOptions(args: readonly string[]): Options {
   let json = false;
   let quick = false;
   let only: Options['only'] = null;
+  let paths: string | null = null;
   for (const arg of args) {
     if (arg === '--json') json = true;
     else if (arg === '--quick') quick = true;
     else if (arg.startsWith('--only=') && BENCHES.includes(arg.slice(7) as Options['only'] & string)) only = arg.slice(7) as Options['only'];
+    else if (arg === '--paths=wasm') paths = 'wasm';
     else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
-  return { json, quick, only };
+  return { json, quick, only, paths };
 }
 
 function backboneTable(report: BackboneBenchReport): string {
@@ -58,6 +64,7 @@ const browser = await openBenchBrowser();
 let kernels: KernelsBenchReport | undefined;
 let backbone: BackboneBenchReport | undefined;
 let inspection: InspectionBenchReport | undefined;
+let roofline: RooflineReport | undefined;
 const runs = (name: Options['only']) => options.only === null || options.only === name;
 try {
   if (runs('kernels')) {
@@ -71,9 +78,11 @@ try {
     backbone = await browser.report<BackboneBenchReport>(`bench/backbone.html?runs=${timed}`, 'backboneBench');
   }
   if (runs('inspection')) {
-    const query = options.quick ? '?images=8&soak=200' : '';
+    const query = new URLSearchParams({ ...(options.quick && { images: '8', soak: '200' }), ...(options.paths && { paths: options.paths }) }).toString();
     process.stderr.write(`inspection benchmark${options.quick ? ' (quick: 8 images a path, a 200-image soak)' : ' (24 images a path, a 1,000-image soak)'}…\n`);
-    inspection = await browser.report<InspectionBenchReport>(`bench/inspection.html${query}`, 'inspectionBench');
+    inspection = await browser.report<InspectionBenchReport>(`bench/inspection.html${query && `?${query}`}`, 'inspectionBench');
+    process.stderr.write('roofline of the CPU kernels…\n');
+    roofline = await runRoofline();
   }
 } finally {
   await browser.close();
@@ -82,8 +91,8 @@ const seconds = (performance.now() - started) / 1000;
 
 if (options.json) {
   const host = { platform: process.platform, arch: process.arch, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage: [loadBefore, loadavg()[0]] };
-  console.log(JSON.stringify({ benchmark: 'pixood-web', startedAt, seconds, options, host, kernels, backbone, inspection }, null, 2));
+  console.log(JSON.stringify({ benchmark: 'pixood-web', startedAt, seconds, options, host, kernels, backbone, inspection, roofline }, null, 2));
 } else {
-  const sections = [kernels && kernelsTables(kernels), backbone && backboneTable(backbone), inspection && inspectionTables(inspection)].filter((s): s is string => Boolean(s));
+  const sections = [kernels && kernelsTables(kernels), backbone && backboneTable(backbone), inspection && inspectionTables(inspection), roofline && rooflineTable(roofline)].filter((s): s is string => Boolean(s));
   console.log(`${sections.join('\n\n')}\n\n(${duration(seconds * 1000)} in all; load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after)`);
 }

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
-import { compileFilterBank, filterBankModuleText } from '../../../scripts/filterBankCompile';
+import { compileFilterBank, filterBankModuleText } from '../../../scripts/assemblyScript';
 import { addDefect, imagenetNormalise, synthesizeTexture, type DefectKind, type TextureKind } from '../../demo/syntheticDefects';
 import { BUILTIN_DIM } from './builtinBackbone';
 import { openFilterBank, type PixelDims } from './filterBank';

@@ -1,17 +1,21 @@
-/** The one way the filter bank kernel is compiled: asc, fixed options, deterministic output. */
+/** The one way AssemblyScript (*.as.ts) is compiled here: asc, fixed options (SIMD on), deterministic output. */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const source = fileURLToPath(new URL('../src/backbone/builtin/filterBank.as.ts', import.meta.url));
+const filterBankSource = fileURLToPath(new URL('../src/backbone/builtin/filterBank.as.ts', import.meta.url));
 const asc = fileURLToPath(new URL('../node_modules/assemblyscript/bin/asc.js', import.meta.url));
 
 export function compileFilterBank(): Uint8Array {
-  const dir = mkdtempSync(join(tmpdir(), 'filter-bank-'));
+  return compileAssemblyScript(filterBankSource);
+}
+
+export function compileAssemblyScript(source: string): Uint8Array {
+  const dir = mkdtempSync(join(tmpdir(), 'assemblyscript-'));
   try {
-    const outFile = join(dir, 'filterBank.wasm');
+    const outFile = join(dir, 'module.wasm');
     execFileSync(process.execPath, [asc, source, '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '--outFile', outFile], { stdio: ['ignore', 'ignore', 'inherit'] });
     return new Uint8Array(readFileSync(outFile));
   } finally {
