@@ -5,10 +5,11 @@
  * a 1,000-image soak) in one headless Chromium, with the roofline of the CPU kernels (roofline.ts, in Node); tables on stdout, or with --json one JSON document. Progress goes to
  * stderr. Never part of `npm test`.
  *
- *   npm run bench -- [--json] [--quick] [--only=kernels|backbone|inspection] [--paths=wasm]
+ *   npm run bench -- [--json] [--quick] [--only=kernels|backbone|inspection] [--paths=wasm] [--soak=N]
  *
  * --quick runs tiny sizes (and a 200-image soak), a smoke test of the whole chain. --paths=wasm
- * leaves the WebGPU path out of the inspection benchmark (minutes per image on a software GPU).
+ * leaves the WebGPU path out of the inspection benchmark (minutes per image on a software GPU);
+ * --soak=N sets the soak's images (0: none).
  */
 import { cpus, loadavg } from 'node:os';
 import type { BackboneBenchReport } from './backboneResult';
@@ -20,7 +21,7 @@ import type { KernelsBenchReport } from './kernelsResult';
 import { rooflineTable, runRoofline, type RooflineReport } from './roofline';
 import { duration, markdownTable, ratio } from './table';
 
-const USAGE = 'usage: npm run bench -- [--json] [--quick] [--only=kernels|backbone|inspection] [--paths=wasm]';
+const USAGE = 'usage: npm run bench -- [--json] [--quick] [--only=kernels|backbone|inspection] [--paths=wasm] [--soak=N]';
 const BENCHES = ['kernels', 'backbone', 'inspection'] as const;
 
 interface Options {
@@ -29,6 +30,8 @@ interface Options {
   readonly only: (typeof BENCHES)[number] | null;
   /** The inspection benchmark's execution paths, null for every one available. */
   readonly paths: string | null;
+  /** The soak's images, null for the page's default. */
+  readonly soak: string | null;
 }
 
 function parseOptions(args: readonly string[]): Options {
@@ -36,14 +39,16 @@ function parseOptions(args: readonly string[]): Options {
   let quick = false;
   let only: Options['only'] = null;
   let paths: string | null = null;
+  let soak: string | null = null;
   for (const arg of args) {
     if (arg === '--json') json = true;
     else if (arg === '--quick') quick = true;
     else if (arg.startsWith('--only=') && BENCHES.includes(arg.slice(7) as Options['only'] & string)) only = arg.slice(7) as Options['only'];
     else if (arg === '--paths=wasm') paths = 'wasm';
+    else if (/^--soak=\d+$/.test(arg)) soak = arg.slice(7);
     else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
-  return { json, quick, only, paths };
+  return { json, quick, only, paths, soak };
 }
 
 function backboneTable(report: BackboneBenchReport): string {
@@ -78,7 +83,7 @@ try {
     backbone = await browser.report<BackboneBenchReport>(`bench/backbone.html?runs=${timed}`, 'backboneBench');
   }
   if (runs('inspection')) {
-    const query = new URLSearchParams({ ...(options.quick && { images: '8', soak: '200' }), ...(options.paths && { paths: options.paths }) }).toString();
+    const query = new URLSearchParams({ ...(options.quick && { images: '8', soak: '200' }), ...(options.paths && { paths: options.paths }), ...(options.soak && { soak: options.soak }) }).toString();
     process.stderr.write(`inspection benchmark${options.quick ? ' (quick: 8 images a path, a 200-image soak)' : ' (24 images a path, a 1,000-image soak)'}…\n`);
     inspection = await browser.report<InspectionBenchReport>(`bench/inspection.html${query && `?${query}`}`, 'inspectionBench');
     process.stderr.write('roofline of the CPU kernels…\n');
