@@ -26,7 +26,7 @@ export async function cpuScorer(model: PixoodModel, source: FeatureSource, resol
     async score(image: RgbaImage) {
       const { upsample, longestSide } = model.settings;
       const geometry = imageGeometry(source.backbone, image, resolution === 'native' ? 'native' : longestSide, upsample);
-      const features = await featureGrid(source, image, geometry);
+      const features = await featureGrid({ ...source, purpose: 'scoring' }, image, geometry);
       // The distances come from the grid itself; only the MLP needs the up-sampled points.
       const dists = await nearest.nearestOfUpsampled(features, upsample);
       const [height, width] = [features.dims[0] * upsample, features.dims[1] * upsample];

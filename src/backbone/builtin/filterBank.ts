@@ -1,5 +1,6 @@
 /**
- * The built-in backbone on the CPU path without ONNX Runtime: the fused wasm SIMD kernel
+ * The built-in backbone for scoring on the CPU path, without ONNX Runtime (backbone.ts runs it
+ * for Backbone.run(…, 'scoring'); training keeps the graph): the fused wasm SIMD kernel
  * (filterBank.as.ts) pools the filter responses per patch, and this finishes the tokens on the
  * small patch grid (log, colour gain, 3×3 context, CLS) as the graph in builtinBackbone.ts does.
  * The graph stays the reference: filterBank.test.ts compares the two.
