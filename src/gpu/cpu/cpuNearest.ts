@@ -36,7 +36,10 @@ export interface CpuNearest {
  */
 const PRODUCT_ELEMENTS = 1 << 22;
 
-/** One session for the classes' models (their etalons stacked, padded to the largest K). */
+/**
+ * One session per graph for the classes' models (their etalons stacked, padded to the largest
+ * K), each opened on first use: a scorer runs only the cross products, training only the nearest.
+ */
 export async function createCpuNearest(ort: OrtRuntime, models: readonly Pick<CondensationModel, 'etalons' | 'valid'>[]): Promise<CpuNearest> {
   if (models.length === 0) throw new RangeError('nearest etalons need at least one class');
   const [, dim] = models[0].etalons.dims;
@@ -62,8 +65,8 @@ export async function createCpuNearest(ort: OrtRuntime, models: readonly Pick<Co
   models.forEach((model, c) => {
     for (let i = 0; i < model.etalons.data.length; i++) etalons[c * k * dim + i] = model.etalons.data[i] - centre32[i % dim];
   });
-  const session: OrtSession = await openCpuSession(ort, nearestGraph({ dim, classes, etalons: k }));
-  const crossSession: OrtSession = await openCpuSession(ort, crossGraph({ dim, rows: classes * k }));
+  let session: Promise<OrtSession> | null = null;
+  let crossSession: Promise<OrtSession> | null = null;
   // ‖c − centre‖² per etalon row, +∞ for an invalid one so that it never wins a min.
   const etalonNorms = new Float64Array(classes * k);
   for (let r = 0; r < classes * k; r++) {
@@ -85,7 +88,8 @@ export async function createCpuNearest(ort: OrtRuntime, models: readonly Pick<Co
       const index = new Int32Array(n * classes);
       for (let start = 0; start < n; start += chunk) {
         const rows = Math.min(chunk, n - start);
-        const outputs = await session.run({
+        session ??= openCpuSession(ort, nearestGraph({ dim, classes, etalons: k }));
+        const outputs = await (await session).run({
           points: new ort.Tensor('float32', points.data.subarray(start * dim, (start + rows) * dim), [rows, dim]),
           centre: centreTensor,
           etalons: etalonTensor,
@@ -106,7 +110,8 @@ export async function createCpuNearest(ort: OrtRuntime, models: readonly Pick<Co
       const gridChunk = Math.max(1, Math.floor(PRODUCT_ELEMENTS / rows));
       for (let start = 0; start < h * w; start += gridChunk) {
         const count = Math.min(gridChunk, h * w - start);
-        const outputs = await crossSession.run({
+        crossSession ??= openCpuSession(ort, crossGraph({ dim, rows: classes * k }));
+        const outputs = await (await crossSession).run({
           points: new ort.Tensor('float32', grid.data.subarray(start * dim, (start + count) * dim), [count, dim]),
           centre: centreTensor,
           etalons: etalonTensor,
@@ -116,8 +121,8 @@ export async function createCpuNearest(ort: OrtRuntime, models: readonly Pick<Co
       return upsampledDistances(grid, centre32, cross, etalonNorms, { classes, k, factor });
     },
     release: async () => {
-      await session.release();
-      await crossSession.release();
+      await (await session)?.release();
+      await (await crossSession)?.release();
     },
   };
 }
