@@ -3,7 +3,8 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist', 'dist-*', 'node_modules', 'test-results', 'playwright-report'] },
+  // *.as.ts is AssemblyScript (its own types: f32, v128), compiled by asc, not tsc.
+  { ignores: ['dist', 'dist-*', 'node_modules', 'test-results', 'playwright-report', '**/*.as.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

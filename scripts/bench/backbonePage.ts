@@ -3,7 +3,8 @@
  * and input size, one warm-up run then `runs` timed runs of one image each, timed until the
  * result exists (GPU queue drained); then the real-size DINOv2-shaped model per precision
  * (./realSizeBackbone.ts). The query string sets `runs` (default 3), `photos`: URLs of the
- * photographs its precisions are compared on, and `files`: precision=URL pairs of real files.
+ * photographs its precisions are compared on, `files`: precision=URL pairs of real files, and
+ * `paths` (e.g. `wasm`: a software GPU takes minutes on the webgpu path).
  */
 import { loadBackbone } from '../../src/backbone/backbone';
 import { checkModel } from '../../src/backbone/contract';
@@ -37,13 +38,16 @@ function pattern(size: number) {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<BackboneBenchReport> {
-  const runs = Number(new URLSearchParams(location.search).get('runs') ?? 3);
+  const query = new URLSearchParams(location.search);
+  const runs = Number(query.get('runs') ?? 3);
   const gpu = await requestGpu();
+  const wanted = query.get('paths')?.split(',') ?? ['webgpu', 'wasm'];
+  const targets = availablePaths(gpu).filter((t) => wanted.includes(t.path));
   const timings: BackboneTiming[] = [];
   for (const model of MODELS) {
     const bytes = new Uint8Array(await (await fetch(model.url)).arrayBuffer());
     const contract = await checkModel(bytes, { path: 'wasm' });
-    for (const target of availablePaths(gpu)) {
+    for (const target of targets) {
       const backbone = await loadBackbone(bytes, contract, target).catch((e: unknown) => e as Error);
       for (const size of SIZES) {
         if (backbone instanceof Error) {
@@ -68,10 +72,9 @@ async function main(): Promise<BackboneBenchReport> {
       return cpu && gpuTime ? [{ model: m.name, size, ratio: cpu.medianMs / gpuTime.medianMs }] : [];
     }),
   );
-  const query = new URLSearchParams(location.search);
   const photos = query.get('photos')?.split(',').filter(Boolean) ?? [];
   const files = Object.fromEntries((query.get('files')?.split(',').filter(Boolean) ?? []).map((entry) => entry.split('=') as [string, string]));
-  const realSize = await measureRealSize(runs, availablePaths(gpu), gpu, photos, files, log);
+  const realSize = await measureRealSize(runs, targets, gpu, photos, files, log);
   timings.push(...realSize.timings);
   return { adapter: gpu?.description ?? null, userAgent: navigator.userAgent, crossOriginIsolated, wasmThreads: wasmThreads(), timings, gpuSpeedup, fidelity: realSize.fidelity };
 }

@@ -6,7 +6,8 @@
  * evaluation's cost per image on the maps that came back, the training's feature memory, and a
  * soak: many images in one run (a model at 224 px input, so it takes minutes) with the page's
  * and the workers' JS memory sampled every 100 images. The query string sets `images` (per
- * path), `soak` (images) and `side` (test image px; the native run's are twice as large).
+ * path), `soak` (images), `side` (test image px; the native run's are twice as large) and
+ * `paths` (e.g. `wasm`: a software GPU takes minutes on the webgpu path).
  */
 import { BUILTIN_MODEL_PATH } from '../../src/backbone/presets';
 import { createEvaluation } from '../../src/core/metrics/evaluation';
@@ -139,7 +140,8 @@ async function main(): Promise<InspectionBenchReport> {
   const throughputs: InspectionThroughput[] = [];
   let evaluation: InspectionBenchReport['evaluation'] | null = null;
   // A software GPU (SwiftShader) takes seconds per image: a couple of images say enough.
-  const paths = info.gpu ? (['wasm', 'webgpu'] as const) : (['wasm'] as const);
+  const wanted = params.get('paths')?.split(',') ?? ['wasm', 'webgpu'];
+  const paths = (info.gpu ? (['wasm', 'webgpu'] as const) : (['wasm'] as const)).filter((path) => wanted.includes(path));
   for (const path of paths) {
     const n = path === 'webgpu' && info.gpu?.isFallbackAdapter ? Math.min(2, perPath) : perPath;
     const blobs = Array.from({ length: n }, (_, i) => tests[i % tests.length].blob);

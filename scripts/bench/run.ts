@@ -4,15 +4,17 @@
  * its fidelity on the shared sets' photographs, and with --torch-dinov2 the official code's time
  * beside it, from scripts/bench/pytorch-dinov2.py) and the
  * inspection benchmark (bench/inspection.html: throughput, evaluation cost, training memory,
- * a 1,000-image soak) in one headless Chromium; tables on stdout, or with --json one JSON document. Progress goes to
+ * a 1,000-image soak) in one headless Chromium, with the roofline of the CPU kernels (roofline.ts, in Node); tables on stdout, or with --json one JSON document. Progress goes to
  * stderr. Never part of `npm test`.
  *
- *   npm run bench -- [--json] [--quick] [--only=kernels|backbone|inspection] [--torch-dinov2=PATH] [--dinov2-dir=DIR]
+ *   npm run bench -- [--json] [--quick] [--only=kernels|backbone|inspection] [--paths=wasm] [--soak=N] [--torch-dinov2=PATH] [--dinov2-dir=DIR]
  *
  * --dinov2-dir: real DINOv2-small files (model.onnx, model_fp16.onnx, model_quantized.onnx, as
  * onnx-community names them) measured in place of the generated stand-ins of the same precision.
  *
- * --quick runs tiny sizes (and a 200-image soak), a smoke test of the whole chain.
+ * --quick runs tiny sizes (and a 200-image soak), a smoke test of the whole chain. --paths=wasm
+ * leaves the WebGPU path out of the backbone and inspection benchmarks (minutes per image on a
+ * software GPU); --soak=N sets the soak's images (0: none).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -25,15 +27,20 @@ import { openBenchBrowser } from './benchBrowser';
 import { inspectionTables } from './inspectionTables';
 import { kernelsTables, runKernelsBench } from './kernels';
 import type { KernelsBenchReport } from './kernelsResult';
+import { rooflineTable, runRoofline, type RooflineReport } from './roofline';
 import { duration, markdownTable, ratio } from './table';
 
-const USAGE = 'usage: npm run bench -- [--json] [--quick] [--only=kernels|backbone|inspection] [--torch-dinov2=PATH/TO/dinov2] [--dinov2-dir=DIR]';
+const USAGE = 'usage: npm run bench -- [--json] [--quick] [--only=kernels|backbone|inspection] [--paths=wasm] [--soak=N] [--torch-dinov2=PATH/TO/dinov2] [--dinov2-dir=DIR]';
 const BENCHES = ['kernels', 'backbone', 'inspection'] as const;
 
 interface Options {
   readonly json: boolean;
   readonly quick: boolean;
   readonly only: (typeof BENCHES)[number] | null;
+  /** The backbone and inspection benchmarks' execution paths, null for every one available. */
+  readonly paths: string | null;
+  /** The soak's images, null for the page's default. */
+  readonly soak: string | null;
   /** A clone of the official DINOv2 code, to time its forward beside ours; null: not timed. */
   readonly torchDinov2: string | null;
   /** A folder of real DINOv2-small ONNX files (the onnx-community names), measured instead of the generated ones. */
@@ -47,17 +54,21 @@ function parseOptions(args: readonly string[]): Options {
   let json = false;
   let quick = false;
   let only: Options['only'] = null;
+  let paths: string | null = null;
+  let soak: string | null = null;
   let torchDinov2: string | null = null;
   let dinov2Dir: string | null = null;
   for (const arg of args) {
     if (arg === '--json') json = true;
     else if (arg === '--quick') quick = true;
     else if (arg.startsWith('--only=') && BENCHES.includes(arg.slice(7) as Options['only'] & string)) only = arg.slice(7) as Options['only'];
+    else if (arg === '--paths=wasm') paths = 'wasm';
+    else if (/^--soak=\d+$/.test(arg)) soak = arg.slice(7);
     else if (arg.startsWith('--torch-dinov2=')) torchDinov2 = arg.slice('--torch-dinov2='.length);
     else if (arg.startsWith('--dinov2-dir=')) dinov2Dir = resolve(arg.slice('--dinov2-dir='.length));
     else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
-  return { json, quick, only, torchDinov2, dinov2Dir };
+  return { json, quick, only, paths, soak, torchDinov2, dinov2Dir };
 }
 
 /** The official code's forward at 448 px, with as many threads as ONNX Runtime's wasm gets here. */
@@ -92,6 +103,7 @@ let kernels: KernelsBenchReport | undefined;
 let backbone: BackboneBenchReport | undefined;
 let pytorch: PytorchTiming | { error: string } | null = null;
 let inspection: InspectionBenchReport | undefined;
+let roofline: RooflineReport | undefined;
 const runs = (name: Options['only']) => options.only === null || options.only === name;
 try {
   if (runs('kernels')) {
@@ -105,13 +117,16 @@ try {
     const photos = benchPhotos().map((path) => `/@fs${path}`);
     const dir = options.dinov2Dir;
     const files = dir ? Object.entries(DINOV2_FILES).filter(([, file]) => existsSync(join(dir, file))).map(([precision, file]) => `${precision}=/@fs${join(dir, file)}`) : [];
-    backbone = await browser.report<BackboneBenchReport>(`bench/backbone.html?runs=${timed}&photos=${encodeURIComponent(photos.join(','))}&files=${encodeURIComponent(files.join(','))}`, 'backboneBench');
+    const query = new URLSearchParams({ runs: String(timed), photos: photos.join(','), files: files.join(','), ...(options.paths && { paths: options.paths }) });
+    backbone = await browser.report<BackboneBenchReport>(`bench/backbone.html?${query}`, 'backboneBench');
     if (options.torchDinov2) pytorch = timePytorch(options.torchDinov2, backbone.wasmThreads, timed);
   }
   if (runs('inspection')) {
-    const query = options.quick ? '?images=8&soak=200' : '';
+    const query = new URLSearchParams({ ...(options.quick && { images: '8', soak: '200' }), ...(options.paths && { paths: options.paths }), ...(options.soak && { soak: options.soak }) }).toString();
     process.stderr.write(`inspection benchmark${options.quick ? ' (quick: 8 images a path, a 200-image soak)' : ' (24 images a path, a 1,000-image soak)'}…\n`);
-    inspection = await browser.report<InspectionBenchReport>(`bench/inspection.html${query}`, 'inspectionBench');
+    inspection = await browser.report<InspectionBenchReport>(`bench/inspection.html${query && `?${query}`}`, 'inspectionBench');
+    process.stderr.write('roofline of the CPU kernels…\n');
+    roofline = await runRoofline();
   }
 } finally {
   await browser.close();
@@ -120,8 +135,8 @@ const seconds = (performance.now() - started) / 1000;
 
 if (options.json) {
   const host = { platform: process.platform, arch: process.arch, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage: [loadBefore, loadavg()[0]] };
-  console.log(JSON.stringify({ benchmark: 'pixood-web', startedAt, seconds, options, host, kernels, backbone, pytorch, inspection }, null, 2));
+  console.log(JSON.stringify({ benchmark: 'pixood-web', startedAt, seconds, options, host, kernels, backbone, pytorch, inspection, roofline }, null, 2));
 } else {
-  const sections = [kernels && kernelsTables(kernels), backbone && backboneTable(backbone, pytorch), inspection && inspectionTables(inspection)].filter((s): s is string => Boolean(s));
+  const sections = [kernels && kernelsTables(kernels), backbone && backboneTable(backbone, pytorch), inspection && inspectionTables(inspection), roofline && rooflineTable(roofline)].filter((s): s is string => Boolean(s));
   console.log(`${sections.join('\n\n')}\n\n(${duration(seconds * 1000)} in all; load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after)`);
 }

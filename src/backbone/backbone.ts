@@ -7,6 +7,8 @@ import type { GridSize } from '../core/geometry';
 import { tensor } from '../core/tensor';
 import type { GpuContext } from '../gpu/device';
 import { readFloat32 } from '../gpu/readback';
+import { buildBuiltinBackbone, BUILTIN_DIM } from './builtin/builtinBackbone';
+import { openFilterBank } from './builtin/filterBank';
 import type { ModelContract } from './contract';
 import type { TokenTensor } from './featureGrid';
 import { ort } from './ort';
@@ -38,25 +40,37 @@ export interface CpuTokens extends TokensBase {
 
 export type BackboneOutput = GpuTokens | CpuTokens;
 
+/** What a run's features are for: training builds a model from them, scoring compares them with one. */
+export type RunPurpose = 'training' | 'scoring';
+
 export interface Backbone {
   readonly path: ExecutionPath;
   readonly contract: ModelContract;
-  run(pixels: PixelTensor): Promise<BackboneOutput>;
+  /**
+   * Scoring may take a faster implementation of the same features (the built-in backbone's
+   * fused CPU kernel, within 2·10⁻⁵ of its graph); training always runs the model's own graph,
+   * since the condensation amplifies float rounding into its etalons (README, Performance).
+   */
+  run(pixels: PixelTensor, purpose?: RunPurpose): Promise<BackboneOutput>;
   release(): Promise<void>;
 }
 
 export async function loadBackbone(model: Uint8Array, contract: ModelContract, target: SessionTarget): Promise<Backbone> {
   const session = await openSession(model, target, { outputOnGpu: true });
+  const fused = target.path === 'wasm' && isBuiltinGraph(model) ? await openFilterBank() : null;
   const { inputName, outputName, prefixTokens, patchSize } = contract;
   return {
     path: target.path,
     contract,
-    async run(pixels) {
+    async run(pixels, purpose = 'training') {
       const [, , height, width] = pixels.dims;
       if (contract.fixedInput && (contract.fixedInput.height !== height || contract.fixedInput.width !== width)) {
         throw new RangeError(`this backbone takes ${contract.fixedInput.width}×${contract.fixedInput.height} pixels, got ${width}×${height}`);
       }
       const grid = { height: height / patchSize, width: width / patchSize };
+      if (fused && purpose === 'scoring') {
+        return { location: 'cpu', data: fused.tokens(pixels.data, pixels.dims), dims: [1, prefixTokens + grid.height * grid.width, BUILTIN_DIM], grid, prefixTokens };
+      }
       const input = new ort.Tensor('float32', pixels.data, pixels.dims);
       const output = (await session.run({ [inputName]: input }, [outputName]))[outputName];
       const [batch, tokens, features] = output.dims;
@@ -72,6 +86,14 @@ export async function loadBackbone(model: Uint8Array, contract: ModelContract, t
     },
     release: () => session.release(),
   };
+}
+
+let builtinGraph: Uint8Array | null = null;
+
+/** The built-in backbone is recognised by its bytes: the graph the project generates, nothing like it. */
+function isBuiltinGraph(model: Uint8Array): boolean {
+  const reference = (builtinGraph ??= buildBuiltinBackbone());
+  return model.length === reference.length && model.every((byte, i) => byte === reference[i]);
 }
 
 /** The output's tokens on the CPU; a GPU output is read back (and stays owned by the caller). */

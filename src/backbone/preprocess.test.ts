@@ -35,6 +35,17 @@ describe('preprocess', () => {
     }
   });
 
+  it('at the image\'s own size gives what the resize would (its one-tap filter copies)', () => {
+    const [width, height] = [5, 3];
+    const data = Uint8Array.from({ length: width * height * 4 }, (_, i) => (i * 37) % 256);
+    const rgb = Float32Array.from({ length: width * height * 3 }, (_, i) => data[Math.floor(i / 3) * 4 + (i % 3)]);
+    expect(resizeBilinear(rgb, { height, width }, { height, width }, 3)).toEqual(rgb);
+    const out = preprocess({ width, height, data }, { height, width }, IMAGENET).data;
+    for (let c = 0; c < 3; c++) {
+      for (let p = 0; p < width * height; p++) expect(out[c * width * height + p]).toBeCloseTo((data[p * 4 + c] / 255 - IMAGENET.mean[c]) / IMAGENET.std[c], 5);
+    }
+  });
+
   it('rejects pixel data of the wrong length', () => {
     expect(() => preprocess({ width: 2, height: 2, data: new Uint8Array(15) }, { height: 14, width: 14 }, IMAGENET)).toThrow(RangeError);
   });

@@ -37,7 +37,8 @@ export function preprocess(image: RgbaImage, size: PixelSize, { mean, std }: Inp
     rgb[i + 1] = data[j + 1];
     rgb[i + 2] = data[j + 2];
   }
-  const resized = resizeBilinear(rgb, { height, width }, size, 3);
+  // At its own size the filter is one tap of weight 1: the resize would copy (inspection at the model's size, a native one).
+  const resized = height === size.height && width === size.width ? rgb : resizeBilinear(rgb, { height, width }, size, 3);
   const plane = size.height * size.width;
   const out = new Float32Array(3 * plane);
   for (let c = 0; c < 3; c++) {

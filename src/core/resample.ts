@@ -26,7 +26,7 @@ export function resizeScoreMap(map: ScoreMap, height: number, width: number): Sc
   return tensor([height, width] as const, bilinear(map.data, h, w, 1, height, width));
 }
 
-interface Taps {
+export interface Taps {
   /** Lower source index per output index. */
   readonly lo: Int32Array;
   /** Upper source index (lo + 1, or lo at the last row/column). */
@@ -36,7 +36,7 @@ interface Taps {
 }
 
 /** The two source taps and their weights for each output index along one axis. */
-function taps(inSize: number, outSize: number): Taps {
+export function taps(inSize: number, outSize: number): Taps {
   const scale = inSize / outSize;
   const lo = new Int32Array(outSize);
   const hi = new Int32Array(outSize);

@@ -1,6 +1,7 @@
 /**
  * Scoring on the CPU path: the feature grid on the CPU, nearest valid etalons of every class on
- * ONNX Runtime's wasm backend (src/gpu/cpu/cpuNearest.ts), and the reference for the rest: the
+ * ONNX Runtime's wasm backend (src/gpu/cpu/cpuNearest.ts, from the grid's cells: the up-sampled
+ * points are made only for the MLP), and the reference for the rest: the
  * MLP logits (the CPU path has no inference graph for it), s_in per class and the anomaly score
  * (table look-ups), the image severity, and the resampling to the image.
  */
@@ -9,9 +10,10 @@ import type { RgbaImage } from '../backbone/preprocess';
 import { anomalyScore, imageSeverity, inDistributionRate } from '../core/calibration/score';
 import { mlpLogits } from '../core/classifier/mlp';
 import { patchOfCell } from '../core/geometry';
-import { matrix, type Matrix } from '../core/tensor';
+import { matrix, type Matrix, type Tensor3 } from '../core/tensor';
 import { createCpuNearest } from '../gpu/cpu/cpuNearest';
-import { imageFeatures, type FeatureSource } from './extractFeatures';
+import { upsampleFeatures } from '../backbone/featureGrid';
+import { featureGrid, imageGeometry, type FeatureSource } from './extractFeatures';
 import type { PixoodModel } from '../core/model/pixoodModel';
 import type { Resolution } from '../core/model/requests';
 import { mapSize, maxOf, pixelMaps, scoreMap } from './scoreMaps';
@@ -23,20 +25,25 @@ export async function cpuScorer(model: PixoodModel, source: FeatureSource, resol
   return {
     async score(image: RgbaImage) {
       const { upsample, longestSide } = model.settings;
-      const { grid, geometry } = await imageFeatures(source, image, { upsample, longestSide: resolution === 'native' ? 'native' : longestSide });
-      const [height, width, dim] = grid.dims;
-      const points = matrix(height * width, dim, grid.data);
-      const { distance: dists } = await nearest.nearest(points);
-      const logits = model.classifier ? mlpLogits(model.classifier, points) : null;
+      const geometry = imageGeometry(source.backbone, image, resolution === 'native' ? 'native' : longestSide, upsample);
+      const features = await featureGrid({ ...source, purpose: 'scoring' }, image, geometry);
+      // The distances come from the grid itself; only the MLP needs the up-sampled points.
+      const dists = await nearest.nearestOfUpsampled(features, upsample);
+      const [height, width] = [features.dims[0] * upsample, features.dims[1] * upsample];
+      const logits = model.classifier ? mlpLogits(model.classifier, points(upsampleFeatures(features, upsample))) : null;
       const score = anomalyScore(inDistributionRate(model.calibration, { logits, dists }));
       const { severity, cell, cells } = imageSeverity(model.calibration, { logits, dists });
-      const predicted = logits ? argmaxRows(logits) : new Int32Array(points.dims[0]);
+      const predicted = logits ? argmaxRows(logits) : new Int32Array(height * width);
       const distance = Float32Array.from(predicted, (c, i) => dists.data[i * classes + c]);
       const size = mapSize(image);
       return { score: scoreMap(score, height, width, size), ...pixelMaps({ height, width, predicted, distance }, size), imageScore: maxOf(score), severity, cells: { width, height, data: cells, imageWidth: image.width, imageHeight: image.height }, worstPatch: patchOfCell(cell, geometry.grid, upsample) };
     },
     release: () => nearest.release(),
   };
+}
+
+function points({ dims: [height, width, dim], data }: Tensor3): Matrix {
+  return matrix(height * width, dim, data);
 }
 
 function argmaxRows({ dims: [rows, cols], data }: Matrix): Int32Array {

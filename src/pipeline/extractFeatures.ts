@@ -5,7 +5,7 @@
  * RUN_LIMITS.maxSide patches runs as overlapping tiles (core/tiling.ts), so one run's memory
  * stays bounded however large the image.
  */
-import { readTokens, type Backbone } from '../backbone/backbone';
+import { readTokens, type Backbone, type RunPurpose } from '../backbone/backbone';
 import { tokensToGrid, upsampleFeatures } from '../backbone/featureGrid';
 import { preprocess, type RgbaImage } from '../backbone/preprocess';
 import { inputGeometry, type GridSize, type InputGeometry } from '../core/geometry';
@@ -19,6 +19,8 @@ import { NATIVE_MAX_SIDE } from '../core/model/requests';
 export interface FeatureSource {
   readonly backbone: Backbone;
   readonly gpu: GpuContext | null;
+  /** What the features are for (Backbone.run); training when absent. */
+  readonly purpose?: RunPurpose;
 }
 
 /** How large one backbone run may be, in patches a side, and the context a tile keeps around its core. */
@@ -67,12 +69,12 @@ function isTiled({ grid }: InputGeometry): boolean {
 }
 
 /** The feature grid [h, w, D] of one image on the CPU: one run, or its tiles stitched. */
-export async function featureGrid({ backbone, gpu }: FeatureSource, image: RgbaImage, geometry: InputGeometry, limits = RUN_LIMITS): Promise<Tensor3> {
+export async function featureGrid({ backbone, gpu, purpose }: FeatureSource, image: RgbaImage, geometry: InputGeometry, limits = RUN_LIMITS): Promise<Tensor3> {
   const pixels = preprocess(image, geometry.input, backbone.contract.normalisation);
   const tiles = tilePlan(geometry.grid, limits.maxSide, limits.margin);
   const features: Tensor3[] = [];
   for (const tile of tiles) {
-    const output = await backbone.run(tiles.length === 1 ? pixels : tilePixels(pixels, tile, geometry.patchSize));
+    const output = await backbone.run(tiles.length === 1 ? pixels : tilePixels(pixels, tile, geometry.patchSize), purpose);
     try {
       features.push(tokensToGrid(await readTokens(output, gpu), output.prefixTokens, output.grid));
     } finally {
@@ -106,7 +108,7 @@ export async function patchTokens(source: FeatureSource, image: RgbaImage, geome
     return { tokens: tensor([grid.height * grid.width, features.dims[2]] as const, features.data), grid, dispose: () => undefined };
   }
   const { backbone } = source;
-  const output = await backbone.run(preprocess(image, geometry.input, backbone.contract.normalisation));
+  const output = await backbone.run(preprocess(image, geometry.input, backbone.contract.normalisation), source.purpose);
   const [, tokens, dim] = output.dims;
   const rows = tokens - output.prefixTokens;
   if (output.location === 'gpu') return { tokens: { buffer: output.buffer, offset: output.prefixTokens * dim * 4, rows, cols: dim, stride: dim }, grid, dispose: () => output.dispose() };

@@ -24,7 +24,7 @@ export async function gpuScorer(model: PixoodModel, source: FeatureSource, devic
   return {
     async score(image: RgbaImage) {
       const geometry = imageGeometry(source.backbone, image, resolution === 'native' ? 'native' : longestSide, upsample);
-      const { tokens, grid: input, dispose } = await patchTokens(source, image, geometry);
+      const { tokens, grid: input, dispose } = await patchTokens({ ...source, purpose: 'scoring' }, image, geometry);
       try {
         const size = mapSize(image);
         const scores = await scorer.score(tokens, input, size);

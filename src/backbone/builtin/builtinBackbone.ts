@@ -101,6 +101,25 @@ export function builtinBackboneInfo(): BuiltinBackboneInfo {
   };
 }
 
+/** Step 1 as one 1×1 conv on ImageNet-normalised input: weights [3 out × 3 in] row-major, and biases. */
+export function opponentConv(): { weights: number[]; bias: number[] } {
+  return {
+    weights: OPPONENT.flatMap((row) => row.map((v, c) => v * IMAGENET.std[c])),
+    bias: OPPONENT.map((row) => row.reduce((s, v, c) => s + v * IMAGENET.mean[c], 0)),
+  };
+}
+
+/** The graph's constants a second implementation of it (filterBank.ts) needs. */
+export const BUILTIN_CONSTANTS = {
+  scales: SCALES,
+  maxPooledScales: MAX_POOLED_SCALES,
+  responsesPerScale: RESPONSES_PER_SCALE,
+  energyFloor: ENERGY_FLOOR,
+  colourGain: COLOUR_GAIN,
+  normalisationFloor: NORMALISATION_FLOOR,
+  normalisationGain: NORMALISATION_GAIN,
+} as const;
+
 /** The ONNX bytes of the built-in backbone; pure and deterministic. */
 export function buildBuiltinBackbone(): Uint8Array {
   const g = new GraphBuilder();
@@ -110,9 +129,8 @@ export function buildBuiltinBackbone(): Uint8Array {
     g.node('Pad', [x, g.int64s('pads', [0, 0, top, left, 0, 0, top, left])], { mode: attr.string('edge') });
 
   // 1. ImageNet-normalised → RGB in [0, 1] → opponent colours, folded into one 1×1 conv.
-  const colourWeights = OPPONENT.flatMap((row) => row.map((v, c) => v * IMAGENET.std[c]));
-  const colourBias = OPPONENT.map((row) => row.reduce((s, v, c) => s + v * IMAGENET.mean[c], 0));
-  const opponent = g.node('Conv', [input, g.floats('opponent_w', [3, 3, 1, 1], colourWeights), g.floats('opponent_b', [3], colourBias)]);
+  const colour = opponentConv();
+  const opponent = g.node('Conv', [input, g.floats('opponent_w', [3, 3, 1, 1], colour.weights), g.floats('opponent_b', [3], colour.bias)]);
 
   // À trous smoothing at level s (taps 2^s apart), separable, one channel group per channel.
   const smoothRow = g.floats('b3_row', [3, 1, 1, 5], [...B3, ...B3, ...B3]);
@@ -173,17 +191,17 @@ export function buildBuiltinBackbone(): Uint8Array {
     meanEnergies.push(logEnergy(g.node('AveragePool', [magnitude], patchPool)));
     if (s < MAX_POOLED_SCALES) maxEnergies.push(logEnergy(g.node('MaxPool', [magnitude], patchPool)));
   }
-  const colour = g.node('Mul', [g.node('AveragePool', [opponent], patchPool), g.floats('colour_gain', [], [COLOUR_GAIN])]);
+  const meanColour = g.node('Mul', [g.node('AveragePool', [opponent], patchPool), g.floats('colour_gain', [], [COLOUR_GAIN])]);
 
   // 5. Neighbourhood context on the patch grid (borders average over the patches that exist).
-  const described = g.node('Concat', [...meanEnergies, colour], { axis: attr.int(1) });
+  const described = g.node('Concat', [...meanEnergies, meanColour], { axis: attr.int(1) });
   const context = g.node('AveragePool', [described], {
     kernel_shape: attr.ints([3, 3]),
     strides: attr.ints([1, 1]),
     pads: attr.ints([1, 1, 1, 1]),
     count_include_pad: attr.int(0),
   });
-  const grid = g.node('Concat', [...meanEnergies, ...maxEnergies, colour, context], { axis: attr.int(1) });
+  const grid = g.node('Concat', [...meanEnergies, ...maxEnergies, meanColour, context], { axis: attr.int(1) });
 
   // 6. [B, D, h, w] → [B, h·w, D] with the CLS token first.
   const patches = g.node('Transpose', [g.node('Reshape', [grid, g.int64s('tokens_shape', [0, BUILTIN_DIM, -1])])], { perm: attr.ints([0, 2, 1]) });

@@ -6,7 +6,8 @@ import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import { nearestEtalons } from '../../core/condensation/nearest';
 import { createRng } from '../../core/rng';
-import { matrix, type Matrix } from '../../core/tensor';
+import { upsampleGrid } from '../../core/resample';
+import { matrix, tensor, type Matrix } from '../../core/tensor';
 import { createCpuNearest } from './cpuNearest';
 
 interface ClassModel {
@@ -60,6 +61,42 @@ describe('CPU nearest valid etalon per class (ONNX Runtime wasm) matches nearest
           console.log(`${name}, class ${c}: max |Δ distance| / max distance = ${(worst / (scale || 1)).toExponential(1)}`);
           if (scale) expect(worst / scale, `class ${c}: distance error`).toBeLessThanOrEqual(1e-5);
         });
+      } finally {
+        await cpu.release();
+      }
+    });
+  }
+
+  // The scorer's path: a grid up-sampled ×3 (and ×2, and a 1-row grid whose taps clamp), scored
+  // without making its points, against scoring the up-sampled points themselves.
+  for (const [name, h, w, d, factor] of [
+    ['a 9×7 grid ×3, D = 48', 9, 7, 48, 3],
+    ['a 5×11 grid ×2, D = 20', 5, 11, 20, 2],
+    ['a 1×6 grid ×3, D = 8', 1, 6, 8, 3],
+  ] as const) {
+    it(`of an up-sampled grid: ${name}`, async () => {
+      const rng = createRng(h * w + d + factor);
+      const offset = 30;
+      const models = classes(d, offset, rng);
+      const grid = tensor([h, w, d] as const, Float32Array.from({ length: h * w * d }, () => offset + 3 * rng.uniform() + rng.normal()));
+      const cpu = await createCpuNearest(ort, models);
+      try {
+        const upsampled = upsampleGrid(grid, factor);
+        const want = (await cpu.nearest(matrix(h * factor * w * factor, d, upsampled.data))).distance;
+        const got = await cpu.nearestOfUpsampled(grid, factor);
+        expect(got.dims).toEqual(want.dims);
+        let worst = 0;
+        let scale = 0;
+        for (let i = 0; i < want.data.length; i++) {
+          if (want.data[i] === Infinity) {
+            expect(got.data[i], `entry ${i}: a class with no valid etalon`).toBe(Infinity);
+            continue;
+          }
+          worst = Math.max(worst, Math.abs(got.data[i] - want.data[i]));
+          scale = Math.max(scale, want.data[i]);
+        }
+        console.log(`up-sampled ${name}: max |Δ distance| / max distance = ${(worst / scale).toExponential(1)}`);
+        expect(worst / scale, 'distance error against the up-sampled points').toBeLessThanOrEqual(1e-5);
       } finally {
         await cpu.release();
       }

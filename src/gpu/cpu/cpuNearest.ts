@@ -4,9 +4,10 @@
  * backend (float32).
  */
 import type { CondensationModel } from '../../core/condensation/model';
-import { matrix, type Matrix } from '../../core/tensor';
+import { taps } from '../../core/resample';
+import { matrix, type Matrix, type Tensor3 } from '../../core/tensor';
 import { floatOutput, openCpuSession, type OrtRuntime, type OrtSession } from './graph';
-import { nearestGraph } from './nearestGraph';
+import { crossGraph, nearestGraph } from './nearestGraph';
 
 export interface NearestPerClass {
   /** [N, C] Euclidean distance (feature units) to the nearest valid etalon of each class; +∞ where a class has none. */
@@ -18,6 +19,14 @@ export interface NearestPerClass {
 export interface CpuNearest {
   readonly classes: number;
   nearest(points: Matrix): Promise<NearestPerClass>;
+  /**
+   * [H·f·W·f, C] distances from the points of `upsampleGrid(grid, factor)` (row-major) to the
+   * nearest valid etalon of each class, as `nearest` gives them, at a ninth of its work for ×3:
+   * the cross products x·c of bilinearly interpolated points are the interpolated cross products
+   * of the grid's cells, and ‖x‖² comes from the cells' products with their neighbours, so the
+   * up-sampled points are never made.
+   */
+  nearestOfUpsampled(grid: Tensor3, factor: number): Promise<Matrix>;
   release(): Promise<void>;
 }
 
@@ -27,7 +36,10 @@ export interface CpuNearest {
  */
 const PRODUCT_ELEMENTS = 1 << 22;
 
-/** One session for the classes' models (their etalons stacked, padded to the largest K). */
+/**
+ * One session per graph for the classes' models (their etalons stacked, padded to the largest
+ * K), each opened on first use: a scorer runs only the cross products, training only the nearest.
+ */
 export async function createCpuNearest(ort: OrtRuntime, models: readonly Pick<CondensationModel, 'etalons' | 'valid'>[]): Promise<CpuNearest> {
   if (models.length === 0) throw new RangeError('nearest etalons need at least one class');
   const [, dim] = models[0].etalons.dims;
@@ -53,7 +65,15 @@ export async function createCpuNearest(ort: OrtRuntime, models: readonly Pick<Co
   models.forEach((model, c) => {
     for (let i = 0; i < model.etalons.data.length; i++) etalons[c * k * dim + i] = model.etalons.data[i] - centre32[i % dim];
   });
-  const session: OrtSession = await openCpuSession(ort, nearestGraph({ dim, classes, etalons: k }));
+  let session: Promise<OrtSession> | null = null;
+  let crossSession: Promise<OrtSession> | null = null;
+  // ‖c − centre‖² per etalon row, +∞ for an invalid one so that it never wins a min.
+  const etalonNorms = new Float64Array(classes * k);
+  for (let r = 0; r < classes * k; r++) {
+    let sum = 0;
+    for (let t = 0; t < dim; t++) sum += etalons[r * dim + t] ** 2;
+    etalonNorms[r] = valid[r] ? sum : Infinity;
+  }
   const centreTensor = new ort.Tensor('float32', centre32, [dim]);
   const etalonTensor = new ort.Tensor('float32', etalons, [classes * k, dim]);
   const validTensor = new ort.Tensor('float32', valid, [classes * k]);
@@ -68,7 +88,8 @@ export async function createCpuNearest(ort: OrtRuntime, models: readonly Pick<Co
       const index = new Int32Array(n * classes);
       for (let start = 0; start < n; start += chunk) {
         const rows = Math.min(chunk, n - start);
-        const outputs = await session.run({
+        session ??= openCpuSession(ort, nearestGraph({ dim, classes, etalons: k }));
+        const outputs = await (await session).run({
           points: new ort.Tensor('float32', points.data.subarray(start * dim, (start + rows) * dim), [rows, dim]),
           centre: centreTensor,
           etalons: etalonTensor,
@@ -81,6 +102,110 @@ export async function createCpuNearest(ort: OrtRuntime, models: readonly Pick<Co
       }
       return { distance, index };
     },
-    release: () => session.release(),
+    async nearestOfUpsampled(grid, factor) {
+      const [h, w, d] = grid.dims;
+      if (d !== dim) throw new RangeError(`points are ${d}-D, etalons are ${dim}-D`);
+      const rows = classes * k;
+      const cross = new Float32Array(h * w * rows);
+      const gridChunk = Math.max(1, Math.floor(PRODUCT_ELEMENTS / rows));
+      for (let start = 0; start < h * w; start += gridChunk) {
+        const count = Math.min(gridChunk, h * w - start);
+        crossSession ??= openCpuSession(ort, crossGraph({ dim, rows: classes * k }));
+        const outputs = await (await crossSession).run({
+          points: new ort.Tensor('float32', grid.data.subarray(start * dim, (start + count) * dim), [count, dim]),
+          centre: centreTensor,
+          etalons: etalonTensor,
+        });
+        cross.set(floatOutput(outputs, 'cross'), start * rows);
+      }
+      return upsampledDistances(grid, centre32, cross, etalonNorms, { classes, k, factor });
+    },
+    release: async () => {
+      await (await session)?.release();
+      await (await crossSession)?.release();
+    },
   };
+}
+
+/**
+ * Products of each centred cell y with its neighbours (right, down, diagonal, and right·down),
+ * with the edge clamping of the bilinear taps, so ‖x‖² of any interpolated point is a weighted
+ * sum of them.
+ */
+function neighbourProducts(grid: Tensor3, centre: Float32Array): Float64Array[] {
+  const [h, w, dim] = grid.dims;
+  const centred = new Float64Array(h * w * dim);
+  for (let i = 0; i < centred.length; i++) centred[i] = grid.data[i] - centre[i % dim];
+  const dot = (a: number, b: number): number => {
+    let sum = 0;
+    for (let t = 0; t < dim; t++) sum += centred[a * dim + t] * centred[b * dim + t];
+    return sum;
+  };
+  const [self, right, down, diagonal, antiDiagonal] = Array.from({ length: 5 }, () => new Float64Array(h * w));
+  for (let y = 0; y < h; y++) {
+    const y1 = Math.min(y + 1, h - 1);
+    for (let x = 0; x < w; x++) {
+      const x1 = Math.min(x + 1, w - 1);
+      const cell = y * w + x;
+      self[cell] = dot(cell, cell);
+      right[cell] = dot(cell, y * w + x1);
+      down[cell] = dot(cell, y1 * w + x);
+      diagonal[cell] = dot(cell, y1 * w + x1);
+      antiDiagonal[cell] = dot(y * w + x1, y1 * w + x);
+    }
+  }
+  return [self, right, down, diagonal, antiDiagonal];
+}
+
+/** ‖x‖² + min over valid etalons of (‖c‖² − 2 x·c), per class, with x·c interpolated row by row. */
+function upsampledDistances(grid: Tensor3, centre: Float32Array, cross: Float32Array, etalonNorms: Float64Array, { classes, k, factor }: { classes: number; k: number; factor: number }): Matrix {
+  const [h, w] = grid.dims;
+  const [outH, outW] = [h * factor, w * factor];
+  const rows = classes * k;
+  const ys = taps(h, outH);
+  const xs = taps(w, outW);
+  const [self, right, down, diagonal, antiDiagonal] = neighbourProducts(grid, centre);
+  // Cross products interpolated along x for one grid row, [outW, rows]; two rows in use at a time.
+  const along = new Map<number, Float32Array>();
+  const alongX = (y: number): Float32Array => {
+    let row = along.get(y);
+    if (row) return row;
+    row = new Float32Array(outW * rows);
+    for (let j = 0; j < outW; j++) {
+      const a = (y * w + xs.lo[j]) * rows;
+      const b = (y * w + xs.hi[j]) * rows;
+      const wx = xs.weight[j];
+      for (let r = 0; r < rows; r++) row[j * rows + r] = cross[a + r] + wx * (cross[b + r] - cross[a + r]);
+    }
+    for (const kept of along.keys()) if (kept < y - 1) along.delete(kept);
+    along.set(y, row);
+    return row;
+  };
+  const distance = matrix(outH * outW, classes);
+  for (let i = 0; i < outH; i++) {
+    const [top, bottom, wy] = [ys.lo[i], ys.hi[i], ys.weight[i]];
+    const upper = alongX(top);
+    const lower = alongX(bottom);
+    for (let j = 0; j < outW; j++) {
+      const wx = xs.weight[j];
+      const a = top * w + xs.lo[j];
+      const b = top * w + xs.hi[j];
+      const c = bottom * w + xs.lo[j];
+      const [wa, wb, wc, we] = [(1 - wx) * (1 - wy), wx * (1 - wy), (1 - wx) * wy, wx * wy];
+      const norm =
+        wa * wa * self[a] + wb * wb * self[b] + wc * wc * self[c] + we * we * self[bottom * w + xs.hi[j]] +
+        2 * (wa * wb * right[a] + wa * wc * down[a] + wa * we * diagonal[a] + wb * wc * antiDiagonal[a] + wb * we * down[b] + wc * we * right[c]);
+      for (let cls = 0; cls < classes; cls++) {
+        let nearest = Infinity;
+        for (let r = cls * k; r < (cls + 1) * k; r++) {
+          const u = upper[j * rows + r];
+          const product = u + wy * (lower[j * rows + r] - u);
+          const candidate = etalonNorms[r] - 2 * product;
+          if (candidate < nearest) nearest = candidate;
+        }
+        distance.data[(i * outW + j) * classes + cls] = Math.sqrt(Math.max(0, nearest + norm));
+      }
+    }
+  }
+  return distance;
 }
