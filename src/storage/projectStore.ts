@@ -1,7 +1,7 @@
 /**
  * Reading and writing projects and what belongs to them. Every change that touches more than
- * one record is one transaction: a project is deleted with all its images, models and
- * results, and a model is stored together with the project's pointer to it, or neither is.
+ * one record is one transaction: a project is deleted with all its images, models,
+ * results and audit log, and a model is stored together with the project's pointer to it, or neither is.
  */
 import type { PixoodModel } from '../core/model/pixoodModel';
 import type { ProjectDb } from './projectDb';
@@ -71,8 +71,8 @@ export function projectStore(db: ProjectDb): ProjectStore {
       return updated;
     },
     async deleteProject(id) {
-      const tx = db.transaction(['projects', 'images', 'models', 'results'], 'readwrite');
-      const owned = (['images', 'models', 'results'] as const).map(async (store) => {
+      const tx = db.transaction(['projects', 'images', 'models', 'results', 'shifts', 'decisions', 'failureImages'], 'readwrite');
+      const owned = (['images', 'models', 'results', 'shifts', 'decisions', 'failureImages'] as const).map(async (store) => {
         const keys = await tx.objectStore(store).index('byProject').getAllKeys(id);
         await Promise.all(keys.map((key) => tx.objectStore(store).delete(key)));
       });
