@@ -8,7 +8,7 @@ import { create } from 'zustand';
 import { alphaForThreshold, thresholdToCatch } from '../core/calibration/operatingPoint';
 import { GOOD_TYPE } from '../core/metrics/evaluation';
 import type { Job } from '../engine/client';
-import type { Inspection, InspectionSummary, Resolution } from '../engine/api';
+import type { Inspection, InspectionSummary } from '../engine/api';
 import { PREVIEW_SIDE, type ImageRecord, type ModelRecord, type ResultRecord } from '../storage/projectRecords';
 import { failureMessage, isCancelled, isEngineCrash } from './failure';
 import { folders, type IncomingFile, type Rejection } from './intake/incoming';
@@ -16,8 +16,8 @@ import { readImage, shrink } from './intake/readImage';
 import { labelledTestSet, type TestSet } from './intake/testSet';
 import { heatmapPng } from '../core/results/colormap';
 import { reduceMaps } from '../core/results/reduceMaps';
-import { decideImage, type VerdictRule } from '../core/results/imageVerdict';
-import { modelStanding } from './modelHealth';
+import type { VerdictRule } from '../core/results/imageVerdict';
+import { currentTarget, decided, type ModelTarget } from './modelTarget';
 import { addTestSet, dismissRejections, openProject, refreshStorage, updateProject, useProjects } from './projectsStore';
 import { engineClient, newId, projects } from './services';
 
@@ -69,7 +69,7 @@ let cancelled = false;
 /** Loads the kept results of a project's current model. */
 export async function loadResults(projectId: string, modelId: string | null): Promise<void> {
   const all = modelId ? await (await projects()).listResults(projectId) : [];
-  const target = currentModel();
+  const target = currentTarget();
   // Decided again as they load: the rule (α set on the Train screen) or the model's standing may have changed since they were kept.
   const results = all
     .filter((r) => r.modelId === modelId)
@@ -96,7 +96,7 @@ export const setAlpha = (alpha: number) => changeRule({ alpha, byCatch: null });
  * α that comes nearest (operatingPoint.ts); every kept result is decided again. Refused without an evaluation.
  */
 export async function setCatchRate(rate: number): Promise<void> {
-  const target = currentModel();
+  const target = currentTarget();
   const calibration = target?.model.model.imageCalibration;
   const defects = (target?.model.evaluation?.testImages ?? []).filter((image) => image.defectType !== GOOD_TYPE).map((image) => image.severity);
   if (!calibration || defects.length === 0) {
@@ -123,22 +123,11 @@ async function changeRule(change: Partial<VerdictRule>): Promise<void> {
 
 /** Every kept result decided again with the current rule and what is known of the model (an evaluation may show it weak). */
 async function decideAgain(): Promise<void> {
-  const target = currentModel();
+  const target = currentTarget();
   if (!target) return;
   const results = get().results.map((r) => ({ ...r, ...decided(r, target.model, target.rule) }));
   set({ results });
   await (await projects()).addResults(results);
-}
-
-/** The fields of a result that its verdict sets. */
-function decided(
-  result: Pick<ResultRecord, 'severity' | 'maps' | 'imageWidth' | 'imageHeight'>,
-  model: ModelRecord,
-  rule: VerdictRule,
-): Pick<ResultRecord, 'epsilon' | 'alpha' | 'threshold' | 'verdict' | 'reason' | 'details' | 'unsure'> {
-  const { weakPhrase } = modelStanding(model.model, model.evaluation, rule);
-  const { verdict, threshold, reason, details, unsure } = decideImage(result.severity, result.maps, result, model.model.imageCalibration, rule, weakPhrase);
-  return { epsilon: rule.epsilon, alpha: rule.alpha, threshold, verdict, reason, details, unsure };
 }
 
 interface Pending {
@@ -151,25 +140,10 @@ interface Pending {
   readonly test?: { readonly image: ImageRecord };
 }
 
-interface Target {
-  readonly model: ModelRecord;
-  readonly rule: VerdictRule;
-  readonly projectId: string;
-  readonly resolution: Resolution;
-}
-
-function currentModel(): Target | null {
-  const open = useProjects.getState().current;
-  const model = open?.models.find((m) => m.id === open.project.modelId);
-  if (!open || !model) return null;
-  const { epsilon, alpha, minDefectArea, byCatch = null, resolution = 'model' } = open.project;
-  return { model, rule: { epsilon, alpha, minDefectArea, byCatch }, projectId: open.project.id, resolution };
-}
-
 /** Checks dropped or captured files and inspects those that are images. */
 export async function inspectFiles(files: readonly IncomingFile[]): Promise<void> {
   if (job || get().progress) return;
-  const target = currentModel();
+  const target = currentTarget();
   if (!target) {
     set({ error: 'Train a model first: inspection compares images with what the model learned.' });
     return;
@@ -212,7 +186,7 @@ async function prepare(images: readonly Omit<Pending, 'preview' | 'width' | 'hei
  * not added twice), its training images are named and left alone, and the whole test set is
  * inspected and scored, as "Inspect the test images" does.
  */
-async function inspectDroppedTestSet(target: Target, testSet: TestSet): Promise<void> {
+async function inspectDroppedTestSet(target: ModelTarget, testSet: TestSet): Promise<void> {
   cancelled = false;
   set({ progress: { label: 'Reading the test set', done: 0, total: testSet.test.length }, rejected: [], error: null });
   const unsubscribe = useProjects.subscribe(({ intake }) => intake && set({ progress: intake }));
@@ -233,12 +207,12 @@ async function inspectDroppedTestSet(target: Target, testSet: TestSet): Promise<
 /** Inspects the project's test images and scores the model against their masks. */
 export async function inspectTestSet(): Promise<void> {
   if (job || get().progress) return;
-  const target = currentModel();
+  const target = currentTarget();
   if (target) await inspectTests(target, []);
 }
 
 /** `earlier`: files skipped before, listed first. */
-async function inspectTests(target: Target, earlier: readonly Rejection[]): Promise<void> {
+async function inspectTests(target: ModelTarget, earlier: readonly Rejection[]): Promise<void> {
   const tests = useProjects.getState().current?.images.filter((i) => i.role === 'test') ?? [];
   const rejected: Rejection[] = [...earlier];
   set({ rejected: [...rejected], error: null });
@@ -258,7 +232,7 @@ async function inspectTests(target: Target, earlier: readonly Rejection[]): Prom
  * Sends the images as one streamed job and keeps each result as it arrives; with `evaluation`
  * the worker also scores the maps against the test images' masks, and the figures are kept.
  */
-async function run(target: Target, pending: readonly Pending[], evaluation: boolean): Promise<void> {
+async function run(target: ModelTarget, pending: readonly Pending[], evaluation: boolean): Promise<void> {
   const { model, rule, projectId, resolution } = target;
   const label = evaluation ? 'Inspecting the test images' : 'Inspecting';
   cancelled = false;

@@ -86,7 +86,7 @@ export interface FailureImageRecord {
   readonly at: string;
   /** JPEG, longer side AUDIT_IMAGE_SIDE px. */
   readonly image: Blob;
-  /** PNG, the score map in colour, longer side AUDIT_IMAGE_SIDE px. */
+  /** JPEG, the score map in colour, longer side AUDIT_IMAGE_SIDE px. */
   readonly heatmap: Blob;
 }
 

@@ -1,0 +1,55 @@
+/**
+ * The station's state: the shift that runs (its counters and settings, as the audit log keeps
+ * them), the latest decision with its image and heatmap, the last failures, and what the person
+ * must know (storage nearly full, logging stopped). It only holds state; the station's workflow
+ * (src/app/station) changes it.
+ */
+import { create } from 'zustand';
+import { DEFAULT_STATION_SETTINGS, type DecisionRecord, type ShiftRecord, type StationSettings } from '../storage/auditRecords';
+
+/** Failures shown in the strip, newest first. */
+export const FAILURES_SHOWN = 8;
+
+export interface StationDecision {
+  readonly record: DecisionRecord;
+  /** The frame or file as inspected. */
+  readonly image: Blob;
+  /** The score map in colour (PNG of the reduced map). */
+  readonly heatmap: Blob;
+}
+
+export interface StationFailure {
+  readonly decisionId: string;
+  readonly seq: number;
+  readonly label: string;
+  readonly image: Blob;
+}
+
+export interface StationState {
+  readonly projectId: string | null;
+  /** The running shift; null before its first decision or after it ended. */
+  readonly shift: ShiftRecord | null;
+  readonly settings: StationSettings;
+  /** The model's content SHA-256 (hex), once computed; decisions wait for it. */
+  readonly modelSha256: string | null;
+  readonly latest: StationDecision | null;
+  readonly failures: readonly StationFailure[];
+  /** A frame is being inspected (at most one at a time). */
+  readonly busy: boolean;
+  /** Storage is nearly full: what it says and what to do. */
+  readonly storageWarning: string | null;
+  /** The station cannot go on (logging failed, no model, inspection failed): why. */
+  readonly error: string | null;
+}
+
+export const useStation = create<StationState>(() => ({
+  projectId: null,
+  shift: null,
+  settings: DEFAULT_STATION_SETTINGS,
+  modelSha256: null,
+  latest: null,
+  failures: [],
+  busy: false,
+  storageWarning: null,
+  error: null,
+}));
