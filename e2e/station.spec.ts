@@ -1,0 +1,131 @@
+/**
+ * The station fed by Chromium's fake camera, as a line camera would feed it: the demo's model is
+ * trained, then a camera that shows good parts (three of the demo's good test images, several
+ * frames each) is triggered three times by the Space key and every part passes; the browser is
+ * closed and opened again on the same profile with a camera that shows defective parts, the shift
+ * resumes with its counters, parts are taken continuously (a rate above the model's speed, so
+ * frames are dropped and counted, never queued) and every one fails; the shift's CSV has one row a
+ * decision, matching the log's table. The Y4M files are made here from the demo's own images.
+ */
+import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import config from '../playwright.config';
+import { demoDefectTestImage, demoGoodTestImage } from '../src/demo/demoDataset';
+import { DECISION_COLUMNS } from '../src/app/station/decisionsCsv';
+import { checkScreen, watchConsole } from './helpers/page';
+import { writeY4m } from './helpers/y4m';
+
+const TRAINING_TIMEOUT = 300_000;
+const PART_TIMEOUT = 120_000;
+
+/** A browser on `profile` whose camera plays `video`. */
+function openBrowser(profile: string, baseURL: string, video: string): Promise<BrowserContext> {
+  const launch = config.use?.launchOptions ?? {};
+  const args = [...(launch.args ?? []), '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`];
+  return chromium.launchPersistentContext(profile, { ...launch, args, headless: true, baseURL, viewport: { width: 1366, height: 768 }, acceptDownloads: true });
+}
+
+const count = async (page: Page, key: string) => Number(await page.locator(`[data-count="${key}"]`).textContent());
+
+async function startCamera(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Start the camera' }).click();
+  await expect.poll(() => page.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 30_000 }).toBeGreaterThan(0);
+}
+
+/** CSV text → rows of fields (the log's fields hold no line breaks; quoted commas are kept). */
+function parseCsv(text: string): string[][] {
+  return text
+    .trim()
+    .split('\r\n')
+    .map((line) => [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)].slice(0, -1).map(([, field]) => (field.startsWith('"') ? field.slice(1, -1).replace(/""/g, '"') : field)));
+}
+
+test('a camera feeds the station: good parts pass on a trigger, the shift resumes after a restart, defective parts fail, the CSV matches', async ({ baseURL }) => {
+  test.setTimeout(1_200_000);
+  const dir = mkdtempSync(join(tmpdir(), 'pixood-station-'));
+  const good = join(dir, 'good.y4m');
+  const defective = join(dir, 'defective.y4m');
+  writeY4m(good, [0, 1, 2].map(demoGoodTestImage), 10, 5);
+  writeY4m(defective, [0, 4, 5].map(demoDefectTestImage), 10, 5);
+  const profile = join(dir, 'profile');
+
+  let context = await openBrowser(profile, baseURL!, good);
+  let page = context.pages()[0] ?? (await context.newPage());
+  let errors = watchConsole(page);
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Try the demo' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Demo: woven fabric', { timeout: 120_000 });
+  await expect(page.getByRole('region', { name: 'Test images' })).toContainText('18 images', { timeout: 120_000 });
+  await page.getByRole('link', { name: 'Train' }).click();
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByText(/^Trained in/)).toBeVisible({ timeout: TRAINING_TIMEOUT });
+
+  await page.getByRole('link', { name: 'Station' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Station: Demo: woven fabric');
+  const stationUrl = page.url();
+  await expect(page.getByText(/^Model [0-9a-f]{12}/)).toBeVisible();
+  await checkScreen(page, 'station-idle');
+
+  // Good parts, one per Space press; each waits for the one before, as an operator would.
+  await startCamera(page);
+  for (let part = 1; part <= 3; part++) {
+    await page.keyboard.press('Space');
+    await expect.poll(() => count(page, 'inspected'), { timeout: PART_TIMEOUT }).toBe(part);
+    await expect(page.getByTestId('station-verdict'), `good part ${part}`).toHaveText('PASS');
+  }
+  expect(await count(page, 'passed')).toBe(3);
+  await expect(page.getByRole('region', { name: 'Verdict' })).toContainText(/frame \d+: PASS: worst spot/);
+  await checkScreen(page, 'station-pass');
+  expect(errors, 'console errors with the good camera').toEqual([]);
+  await context.close();
+
+  // The same profile, a camera on defective parts: the shift resumes where it was.
+  context = await openBrowser(profile, baseURL!, defective);
+  page = context.pages()[0] ?? (await context.newPage());
+  errors = watchConsole(page);
+  await page.goto(stationUrl);
+  await expect.poll(() => count(page, 'inspected'), { timeout: 30_000 }).toBe(3);
+  expect(await count(page, 'passed')).toBe(3);
+
+  await page.getByLabel('Take parts').selectOption('continuous');
+  await page.getByLabel('Rate').selectOption('10');
+  await startCamera(page);
+  await expect.poll(() => count(page, 'inspected'), { timeout: PART_TIMEOUT * 2 }).toBeGreaterThanOrEqual(7);
+  await page.getByRole('button', { name: 'Stop the camera' }).click();
+  // A part in flight when the camera stopped still lands.
+  await page.waitForTimeout(3_000);
+  const inspected = await count(page, 'inspected');
+  const failed = await count(page, 'failed');
+  const dropped = await count(page, 'dropped');
+  console.log(`station: inspected=${inspected} passed=${await count(page, 'passed')} failed=${failed} dropped=${dropped}`);
+  expect(failed, 'every defective part fails').toBe(inspected - 3);
+  expect(dropped, 'at 10 frames a second the model is slower than the camera: frames are dropped').toBeGreaterThan(0);
+  await expect(page.getByTestId('station-verdict')).toHaveText('FAIL');
+  await expect(page.getByRole('region', { name: 'Last failures' }).getByRole('img')).toHaveCount(Math.min(failed, 8));
+  await checkScreen(page, 'station-fail');
+
+  // The log: the table and the CSV say the same, decision by decision.
+  await page.getByText('Audit log').click();
+  const table = page.getByRole('table', { name: 'Decisions of the shift' });
+  await expect(table.locator('tbody tr')).toHaveCount(inspected);
+  const shown = await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export the shift as CSV' }).click()]);
+  expect(file.suggestedFilename()).toMatch(/^station-shift-.*\.csv$/);
+  const [header, ...rows] = parseCsv(readFileSync((await file.path())!, 'utf8'));
+  expect(header).toEqual([...DECISION_COLUMNS]);
+  expect(rows).toHaveLength(inspected);
+  const column = (name: (typeof DECISION_COLUMNS)[number]) => DECISION_COLUMNS.indexOf(name);
+  const words: Record<string, string> = { pass: 'PASS', fail: 'FAIL', review: 'NEEDS REVIEW', none: 'NO VERDICT' };
+  const fromCsv = rows.map((r) => [r[column('seq')], `frame ${r[column('frame')]}`, words[r[column('verdict')]], r[column('reason')]]);
+  expect(fromCsv).toEqual([...shown].reverse().map(([seq, , part, verdict, reason]) => [seq, part, verdict, reason]));
+  expect(rows.map((r) => r[column('verdict')])).toEqual([...Array(3).fill('pass'), ...Array(inspected - 3).fill('fail')]);
+  expect(new Set(rows.map((r) => r[column('model_sha256')])).size, 'one model decided every part').toBe(1);
+  expect(rows[0][column('model_sha256')]).toMatch(/^[0-9a-f]{64}$/);
+  const frames = rows.map((r) => Number(r[column('frame')]));
+  expect(frames, 'frame numbers rise, with gaps where frames were dropped').toEqual([...frames].sort((a, b) => a - b));
+  expect(rows.filter((r) => r[column('verdict')] === 'fail').every((r) => r[column('image_kept')] === 'true')).toBe(true);
+  expect(errors, 'console errors with the defective camera').toEqual([]);
+  await context.close();
+});
