@@ -5,14 +5,16 @@
  * closed and opened again on the same profile with a camera that shows defective parts, the shift
  * resumes with its counters, parts are taken continuously (a rate above the model's speed, so
  * frames are dropped and counted, never queued) and every one fails; the shift's CSV has one row a
- * decision, matching the log's table. The Y4M files are made here from the demo's own images.
+ * decision, matching the log's table. Then a watched folder (a folder of the origin's private file
+ * system) gets a good and a defective part, each inspected once. The Y4M files are made here from
+ * the demo's own images.
  */
 import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import config from '../playwright.config';
-import { demoDefectTestImage, demoGoodTestImage } from '../src/demo/demoDataset';
+import { demoDefectTestImage, demoGoodTestImage, rgbPng } from '../src/demo/demoDataset';
 import { DECISION_COLUMNS } from '../src/app/station/decisionsCsv';
 import { checkScreen, watchConsole } from './helpers/page';
 import { writeY4m } from './helpers/y4m';
@@ -42,7 +44,7 @@ function parseCsv(text: string): string[][] {
     .map((line) => [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)].slice(0, -1).map(([, field]) => (field.startsWith('"') ? field.slice(1, -1).replace(/""/g, '"') : field)));
 }
 
-test('a camera feeds the station: good parts pass on a trigger, the shift resumes after a restart, defective parts fail, the CSV matches', async ({ baseURL }) => {
+test('a camera feeds the station: good parts pass on a trigger, the shift resumes after a restart, defective parts fail, a watched folder adds two, the CSV matches', async ({ baseURL }) => {
   test.setTimeout(1_200_000);
   const dir = mkdtempSync(join(tmpdir(), 'pixood-station-'));
   const good = join(dir, 'good.y4m');
@@ -83,6 +85,11 @@ test('a camera feeds the station: good parts pass on a trigger, the shift resume
 
   // The same profile, a camera on defective parts: the shift resumes where it was.
   context = await openBrowser(profile, baseURL!, defective);
+  // The folder a line camera writes into: a folder of the origin's private file system, handed
+  // out as the person's pick would be (a headless browser shows no picker).
+  await context.addInitScript(() => {
+    Object.assign(window, { showDirectoryPicker: async () => (await navigator.storage.getDirectory()).getDirectoryHandle('line-camera', { create: true }) });
+  });
   page = context.pages()[0] ?? (await context.newPage());
   errors = watchConsole(page);
   await page.goto(stationUrl);
@@ -106,24 +113,50 @@ test('a camera feeds the station: good parts pass on a trigger, the shift resume
   await expect(page.getByRole('region', { name: 'Last failures' }).getByRole('img')).toHaveCount(Math.min(failed, 8));
   await checkScreen(page, 'station-fail');
 
+  // A watched folder: each new file is inspected once, in the order it arrived.
+  await page.getByLabel('Parts from').selectOption('folder');
+  await page.getByRole('button', { name: 'Choose the folder to watch' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Watching line-camera' })).toContainText('0 files were there before');
+  const parts = [
+    { name: 'part-good.png', bytes: [...new Uint8Array(await rgbPng(demoGoodTestImage(3)).arrayBuffer())], verdict: 'PASS' },
+    { name: 'part-spot.png', bytes: [...new Uint8Array(await rgbPng(demoDefectTestImage(1)).arrayBuffer())], verdict: 'FAIL' },
+  ];
+  for (const [i, part] of parts.entries()) {
+    await page.evaluate(async ({ name, bytes }) => {
+      const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('line-camera');
+      const writable = await (await dir.getFileHandle(name, { create: true })).createWritable();
+      await writable.write(new Uint8Array(bytes));
+      await writable.close();
+    }, part);
+    await expect.poll(() => count(page, 'inspected'), { timeout: PART_TIMEOUT }).toBe(inspected + i + 1);
+    await expect(page.getByRole('region', { name: 'Verdict' }), part.name).toContainText(`${part.verdict}${part.name}: ${part.verdict}:`);
+  }
+  await page.waitForTimeout(3_000);
+  expect(await count(page, 'inspected'), 'each file once').toBe(inspected + 2);
+  const total = inspected + 2;
+
   // The log: the table and the CSV say the same, decision by decision.
   await page.getByText('Audit log').click();
   const table = page.getByRole('table', { name: 'Decisions of the shift' });
-  await expect(table.locator('tbody tr')).toHaveCount(inspected);
+  await expect(table.locator('tbody tr')).toHaveCount(total);
   const shown = await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export the shift as CSV' }).click()]);
   expect(file.suggestedFilename()).toMatch(/^station-shift-.*\.csv$/);
   const [header, ...rows] = parseCsv(readFileSync((await file.path())!, 'utf8'));
   expect(header).toEqual([...DECISION_COLUMNS]);
-  expect(rows).toHaveLength(inspected);
+  expect(rows).toHaveLength(total);
   const column = (name: (typeof DECISION_COLUMNS)[number]) => DECISION_COLUMNS.indexOf(name);
   const words: Record<string, string> = { pass: 'PASS', fail: 'FAIL', review: 'NEEDS REVIEW', none: 'NO VERDICT' };
-  const fromCsv = rows.map((r) => [r[column('seq')], `frame ${r[column('frame')]}`, words[r[column('verdict')]], r[column('reason')]]);
+  const fromCsv = rows.map((r) => [r[column('seq')], r[column('file')] || `frame ${r[column('frame')]}`, words[r[column('verdict')]], r[column('reason')]]);
   expect(fromCsv).toEqual([...shown].reverse().map(([seq, , part, verdict, reason]) => [seq, part, verdict, reason]));
-  expect(rows.map((r) => r[column('verdict')])).toEqual([...Array(3).fill('pass'), ...Array(inspected - 3).fill('fail')]);
+  expect(rows.map((r) => r[column('verdict')])).toEqual([...Array(3).fill('pass'), ...Array(inspected - 3).fill('fail'), 'pass', 'fail']);
+  expect(rows.slice(-2).map((r) => [r[column('source')], r[column('file')], r[column('frame')]])).toEqual([
+    ['file', 'part-good.png', ''],
+    ['file', 'part-spot.png', ''],
+  ]);
   expect(new Set(rows.map((r) => r[column('model_sha256')])).size, 'one model decided every part').toBe(1);
   expect(rows[0][column('model_sha256')]).toMatch(/^[0-9a-f]{64}$/);
-  const frames = rows.map((r) => Number(r[column('frame')]));
+  const frames = rows.slice(0, inspected).map((r) => Number(r[column('frame')]));
   expect(frames, 'frame numbers rise, with gaps where frames were dropped').toEqual([...frames].sort((a, b) => a - b));
   expect(rows.filter((r) => r[column('verdict')] === 'fail').every((r) => r[column('image_kept')] === 'true')).toBe(true);
   expect(errors, 'console errors with the defective camera').toEqual([]);

@@ -5,10 +5,12 @@
  */
 import type { SeverityNats } from '../core/calibration/score';
 
-/** How the station gets its parts: camera frames, continuously or on a trigger. */
+/** How the station takes camera frames: continuously or on a trigger. */
 export type StationMode = 'continuous' | 'trigger';
 
 export interface StationSettings {
+  /** Where parts come from: a camera, or a folder a line camera writes into. */
+  readonly source: 'camera' | 'folder';
   /** The camera's deviceId; '' for the browser's default camera. */
   readonly deviceId: string;
   /** Frame height asked of the camera, pixels. */
@@ -20,7 +22,7 @@ export interface StationSettings {
   readonly cue: boolean;
 }
 
-export const DEFAULT_STATION_SETTINGS: StationSettings = { deviceId: '', height: 480, mode: 'trigger', framesPerSecond: 1, cue: true };
+export const DEFAULT_STATION_SETTINGS: StationSettings = { source: 'camera', deviceId: '', height: 480, mode: 'trigger', framesPerSecond: 1, cue: true };
 
 /** A station's verdict: 'review' is a pass from a weak model, 'none' a model without image calibration. */
 export type StationVerdict = 'pass' | 'fail' | 'review' | 'none';

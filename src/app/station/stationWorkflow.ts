@@ -95,32 +95,44 @@ export const dismissStationError = () => set({ error: null });
 
 /**
  * Offers a part. `grab` takes the image (a camera frame is grabbed only when the station is free
- * for it); null: nothing to inspect. While a part is in flight the offer is dropped and counted.
+ * for it); null: nothing to inspect. While a part is in flight a camera frame is dropped and
+ * counted. True when the part was taken (inspected, or refused with its reason); false when the
+ * station could not take it (busy, paused, no model), so a file can be offered again.
  */
-export async function offerPart(source: PartSource, grab: () => Promise<Blob | null>): Promise<void> {
+export async function offerPart(source: PartSource, grab: () => Promise<Blob | null>): Promise<boolean> {
   const { projectId, modelSha256, error } = get();
   const target = currentTarget();
-  if (!projectId || !modelSha256 || error || !target || target.projectId !== projectId) return;
+  if (!projectId || !modelSha256 || error || !target || target.projectId !== projectId) return false;
   const shift = runningShift(projectId);
   const frame = shift.counts.frames + (source.kind === 'camera' ? 1 : 0);
   if (inFlight) {
     if (source.kind === 'camera') count(shift, { frames: frame, dropped: shift.counts.dropped + 1 });
-    return;
+    return false;
   }
   inFlight = true;
   set({ busy: true });
   try {
     if (source.kind === 'camera') count(shift, { frames: frame });
     const blob = await grab();
-    if (!blob) return;
+    if (!blob) return true;
     const inspection = await inspectOne(blob);
     if (inspection) await decide(inspection, blob, source.kind === 'camera' ? { frame, fileName: null } : { frame: null, fileName: source.name }, modelSha256);
+    return true;
   } catch (e) {
-    if (!isCancelled(e)) set({ error: `Inspection failed: ${failureMessage(e)}` });
+    if (isCancelled(e)) return false;
+    set({ error: `${source.kind === 'file' ? `${source.name} could not be inspected` : 'Inspection failed'}: ${failureMessage(e)}` });
+    return true;
   } finally {
     inFlight = false;
     set({ busy: false });
   }
+}
+
+/** File names the running shift has decided, so a watch resumed after a reload takes none twice. */
+export async function decidedFileNames(): Promise<Set<string>> {
+  const shift = get().shift;
+  if (!shift) return new Set();
+  return new Set((await (await audit()).listDecisions(shift.id)).flatMap((d) => (d.fileName === null ? [] : [d.fileName])));
 }
 
 /** The running shift, or a new one begun now (kept with the first decision). */

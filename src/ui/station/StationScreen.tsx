@@ -1,7 +1,7 @@
 /**
  * The station: one project's model beside the line, full-window. One large verdict with its
- * reason, the latest part with its heatmap, the shift's counters, the last failures, the camera,
- * and the audit log. A fail can sound and flash (switchable).
+ * reason, the latest part with its heatmap, the shift's counters, the last failures, the source
+ * (a camera or a watched folder), and the audit log. A fail can sound and flash (switchable).
  */
 import { useEffect, useRef } from 'react';
 import { changeSettings, dismissStationError, endShift, openStation, partLabel } from '../../app/station/stationWorkflow';
@@ -13,6 +13,7 @@ import { useObjectUrl } from '../common/useObjectUrl';
 import { AuditLogPanel } from './AuditLogPanel';
 import { CameraSource } from './CameraSource';
 import { FailureStrip } from './FailureStrip';
+import { FolderSource } from './FolderSource';
 import { ShiftCounters } from './ShiftCounters';
 import { playFailTone } from './failCue';
 import { VERDICT_WORDS } from './verdictWords';
@@ -59,6 +60,13 @@ export function StationScreen({ projectId }: { readonly projectId: string }) {
           {shift ? ` · shift since ${new Date(shift.startedAt).toLocaleString()}` : ' · a new shift starts with the first part'}
         </span>
         <label>
+          Parts from{' '}
+          <select value={settings.source} onChange={(e) => void changeSettings({ source: e.currentTarget.value as 'camera' | 'folder' })}>
+            <option value="camera">A camera</option>
+            <option value="folder">A watched folder</option>
+          </select>
+        </label>
+        <label>
           <input type="checkbox" checked={settings.cue} onChange={(e) => void changeSettings({ cue: e.currentTarget.checked })} /> Sound and colour on a fail
         </label>
         <button type="button" onClick={() => void endShift()} disabled={!shift}>
@@ -81,7 +89,7 @@ export function StationScreen({ projectId }: { readonly projectId: string }) {
         </section>
         <LatestPart />
         <ShiftCounters />
-        <CameraSource disabled={!modelSha256 || error !== null} />
+        {settings.source === 'camera' ? <CameraSource disabled={!modelSha256 || error !== null} /> : <FolderSource disabled={!modelSha256 || error !== null} />}
         <FailureStrip />
       </div>
       <AuditLogPanel projectId={projectId} />
