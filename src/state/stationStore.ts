@@ -19,10 +19,11 @@ export interface StationDecision {
 }
 
 export interface StationFailure {
-  readonly decisionId: string;
-  readonly seq: number;
-  readonly label: string;
+  readonly decision: DecisionRecord;
+  /** The reduced image the log keeps. */
   readonly image: Blob;
+  /** The part as inspected, kept only in the session that decided it (a review adds it to the good images). */
+  readonly frame: Blob | null;
 }
 
 export interface StationState {

@@ -5,7 +5,7 @@
  */
 import type { PixoodModel } from '../core/model/pixoodModel';
 import type { ProjectDb } from './projectDb';
-import type { EvaluationRecord, ImageRecord, ModelRecord, ProjectRecord, ResultRecord } from './projectRecords';
+import type { EvaluationRecord, ImageRecord, ModelRecord, ModelVersion, ProjectRecord, ResultRecord } from './projectRecords';
 
 export interface ProjectStore {
   listProjects(): Promise<ProjectRecord[]>;
@@ -32,8 +32,8 @@ export interface ProjectStore {
 
   listModels(projectId: string): Promise<ModelRecord[]>;
   getModel(id: string): Promise<ModelRecord | undefined>;
-  /** Stores a trained model and makes it the project's current model, in one transaction. */
-  saveModel(projectId: string, id: string, model: PixoodModel): Promise<ModelRecord>;
+  /** Stores a trained model (or a version of one) and makes it the project's current model, in one transaction. */
+  saveModel(projectId: string, id: string, model: PixoodModel, version?: ModelVersion): Promise<ModelRecord>;
   /** Records a model's figures on the test images. */
   setEvaluation(modelId: string, evaluation: EvaluationRecord): Promise<void>;
   /** Deletes a model and its results; a project that pointed at it points at none. */
@@ -107,8 +107,8 @@ export function projectStore(db: ProjectDb): ProjectStore {
 
     listModels: (projectId) => db.getAllFromIndex('models', 'byProject', projectId),
     getModel: (id) => db.get('models', id),
-    async saveModel(projectId, id, model) {
-      const record: ModelRecord = { id, projectId, model };
+    async saveModel(projectId, id, model, version) {
+      const record: ModelRecord = { id, projectId, model, ...(version && { version }) };
       const tx = db.transaction(['projects', 'models'], 'readwrite');
       const project = await tx.objectStore('projects').get(projectId);
       if (!project) {

@@ -48,8 +48,10 @@ export async function openStation(projectId: string): Promise<void> {
   const shifts = await log.listShifts(projectId);
   const running = shifts.find((s) => s.endedAt === null) ?? null;
   const settings = (running ?? shifts[0])?.settings ?? DEFAULT_STATION_SETTINGS;
-  const failures = running ? await recentFailures(running) : [];
-  set({ projectId, shift: running, settings: { ...DEFAULT_STATION_SETTINGS, ...settings }, latest: null, failures, busy: false, error: null, modelSha256: null });
+  // The same shift opened again (a new model version): what this session saw stays on screen.
+  const same = running !== null && get().projectId === projectId && get().shift?.id === running.id;
+  const failures = same ? get().failures : running ? await recentFailures(running) : [];
+  set({ projectId, shift: same ? get().shift : running, settings: { ...DEFAULT_STATION_SETTINGS, ...settings }, latest: same ? get().latest : null, failures, busy: false, error: null, modelSha256: null });
   const target = currentTarget();
   if (!target || target.projectId !== projectId) {
     set({ error: 'Train a model first: the station inspects with the project’s model.' });
@@ -66,7 +68,7 @@ async function recentFailures(shift: ShiftRecord): Promise<StationFailure[]> {
   const images = await Promise.all(failed.map((d) => log.failureImages(d.id)));
   return failed.flatMap((d, i) => {
     const kept = images[i];
-    return kept ? [{ decisionId: d.id, seq: d.seq, label: partLabel(d), image: kept.image }] : [];
+    return kept ? [{ decision: d, image: kept.image, frame: null }] : [];
   });
 }
 
@@ -203,7 +205,7 @@ async function decide(inspection: Inspection, blob: Blob, part: Pick<DecisionRec
     set({ error: `Logging stopped: the audit log could not keep decision ${seq} (${failureMessage(e)}). The station is paused so that no decision goes unrecorded; free storage space or export and end old shifts, then go on.` });
     return;
   }
-  const failures = failure ? [{ decisionId: record.id, seq, label: partLabel(record), image: failure.image }, ...get().failures].slice(0, FAILURES_SHOWN) : get().failures;
+  const failures = failure ? [{ decision: record, image: failure.image, frame: blob }, ...get().failures].slice(0, FAILURES_SHOWN) : get().failures;
   set({ shift: after, latest: { record, image: blob, heatmap }, failures });
   if (seq % STORAGE_CHECK_EVERY === 0) await checkStorage();
 }

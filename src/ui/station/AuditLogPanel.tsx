@@ -1,10 +1,10 @@
 /**
  * The audit log, browsable by shift: each shift's counters, its decisions (the newest
- * ROWS_SHOWN on screen, all of them in the CSV) and the CSV export. It follows the running shift
+ * ROWS_SHOWN on screen, all of them in the CSV), the CSV export and its failure images as a zip. It follows the running shift
  * while it is open.
  */
 import { useEffect, useState } from 'react';
-import { projectShifts, shiftCsvFile, shiftDecisions } from '../../app/station/auditBrowsing';
+import { projectShifts, shiftCsvFile, shiftDecisions, shiftImagesZip } from '../../app/station/auditBrowsing';
 import { partLabel } from '../../app/station/stationWorkflow';
 import { useStation } from '../../state/stationStore';
 import { FAILURE_IMAGES_KEPT } from '../../storage/auditLog';
@@ -42,9 +42,9 @@ export function AuditLogPanel({ projectId }: { readonly projectId: string }) {
   }, [open, shiftId, decided]);
 
   const shift = shifts.find((s) => s.id === shiftId) ?? null;
-  const exportCsv = async () => {
+  const save = async (file: (shift: ShiftRecord) => Promise<{ readonly blob: Blob; readonly fileName: string }>) => {
     if (!shift) return;
-    const { blob, fileName } = await shiftCsvFile(shift);
+    const { blob, fileName } = await file(shift);
     saveBlob(blob, fileName);
   };
 
@@ -68,8 +68,11 @@ export function AuditLogPanel({ projectId }: { readonly projectId: string }) {
                 ))}
               </select>
             </label>
-            <button type="button" onClick={() => void exportCsv()} disabled={!shift}>
+            <button type="button" onClick={() => void save(shiftCsvFile)} disabled={!shift}>
               Export the shift as CSV
+            </button>
+            <button type="button" onClick={() => void save(shiftImagesZip)} disabled={!shift || shift.counts.failed === 0}>
+              Export its failure images (zip)
             </button>
           </div>
           <p className="muted">

@@ -1,4 +1,6 @@
-/** The shift's last failures as thumbnails, newest first. */
+/** The shift's last failures as thumbnails, newest first; a person may find one good after all (src/app/review). */
+import { goodAfterAll } from '../../app/review/modelReview';
+import { partLabel } from '../../app/station/stationWorkflow';
 import { useStation, type StationFailure } from '../../state/stationStore';
 import { useObjectUrl } from '../common/useObjectUrl';
 
@@ -12,7 +14,7 @@ export function FailureStrip() {
       ) : (
         <ul>
           {failures.map((f) => (
-            <FailureThumb key={f.decisionId} failure={f} />
+            <FailureThumb key={f.decision.id} failure={f} />
           ))}
         </ul>
       )}
@@ -24,10 +26,13 @@ function FailureThumb({ failure }: { readonly failure: StationFailure }) {
   const url = useObjectUrl(failure.image);
   return (
     <li>
-      {url && <img src={url} alt={`Failure ${failure.seq}, ${failure.label}`} />}
+      {url && <img src={url} alt={`Failure ${failure.decision.seq}, ${partLabel(failure.decision)}`} />}
       <span>
-        #{failure.seq} {failure.label}
+        #{failure.decision.seq} {partLabel(failure.decision)}
       </span>
+      <button type="button" onClick={() => void goodAfterAll(failure)} aria-label={`Good after all: ${partLabel(failure.decision)}`}>
+        Good after all
+      </button>
     </li>
   );
 }

@@ -4,6 +4,7 @@
  * (a camera or a watched folder), and the audit log. A fail can sound and flash (switchable).
  */
 import { useEffect, useRef } from 'react';
+import { rollBack, versionChain } from '../../app/review/modelReview';
 import { changeSettings, dismissStationError, endShift, openStation, partLabel } from '../../app/station/stationWorkflow';
 import { routeHash } from '../../state/navigation';
 import { useProjects } from '../../state/projectsStore';
@@ -59,6 +60,7 @@ export function StationScreen({ projectId }: { readonly projectId: string }) {
           {modelSha256 ? `Model ${modelSha256.slice(0, 12)}` : 'Model: none yet'}
           {shift ? ` · shift since ${new Date(shift.startedAt).toLocaleString()}` : ' · a new shift starts with the first part'}
         </span>
+        <ModelVersionNote />
         <label>
           Parts from{' '}
           <select value={settings.source} onChange={(e) => void changeSettings({ source: e.currentTarget.value as 'camera' | 'folder' })}>
@@ -113,5 +115,23 @@ function LatestPart() {
         <p className="muted">The latest part and its heatmap show here.</p>
       )}
     </section>
+  );
+}
+
+/** Which version of the model decides, what changed in it, and the way back. */
+function ModelVersionNote() {
+  const current = useProjects((s) => s.current);
+  const chain = current ? versionChain(current.models, current.project.modelId) : [];
+  const version = chain[0]?.version;
+  if (!version) return null;
+  return (
+    <span className="station-version">
+      <span data-testid="model-version">
+        Version {chain.length}, {new Date(version.at).toLocaleString()}: {version.change}
+      </span>{' '}
+      <button type="button" onClick={() => void rollBack()}>
+        Roll back to version {chain.length - 1}
+      </button>
+    </span>
   );
 }
