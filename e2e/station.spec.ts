@@ -11,13 +11,15 @@
  * files are made here from the demo's own images.
  */
 import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { unzipSync } from 'fflate';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import config from '../playwright.config';
 import { demoDefectTestImage, demoGoodTestImage, rgbPng } from '../src/demo/demoDataset';
 import { DECISION_COLUMNS } from '../src/app/station/decisionsCsv';
-import { checkScreen, watchConsole } from './helpers/page';
+import { csvCells } from './helpers/csv';
+import { checkScreen, horizontalOverflow, watchConsole } from './helpers/page';
 import { writeY4m } from './helpers/y4m';
 
 const TRAINING_TIMEOUT = 300_000;
@@ -35,14 +37,6 @@ const count = async (page: Page, key: string) => Number(await page.locator(`[dat
 async function startCamera(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Start the camera' }).click();
   await expect.poll(() => page.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 30_000 }).toBeGreaterThan(0);
-}
-
-/** CSV text → rows of fields (the log's fields hold no line breaks; quoted commas are kept). */
-function parseCsv(text: string): string[][] {
-  return text
-    .trim()
-    .split('\r\n')
-    .map((line) => [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)].slice(0, -1).map(([, field]) => (field.startsWith('"') ? field.slice(1, -1).replace(/""/g, '"') : field)));
 }
 
 test('a camera feeds the station: good parts pass on a trigger, the shift resumes after a restart, defective parts fail, a watched folder adds parts, a review passes a part and a rollback fails it, the CSV matches', async ({ baseURL }) => {
@@ -164,7 +158,7 @@ test('a camera feeds the station: good parts pass on a trigger, the shift resume
   const shown = await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export the shift as CSV' }).click()]);
   expect(file.suggestedFilename()).toMatch(/^station-shift-.*\.csv$/);
-  const [header, ...rows] = parseCsv(readFileSync((await file.path())!, 'utf8'));
+  const [header, ...rows] = readFileSync((await file.path())!, 'utf8').trim().split('\r\n').map(csvCells);
   expect(header).toEqual([...DECISION_COLUMNS]);
   expect(rows).toHaveLength(total);
   const column = (name: (typeof DECISION_COLUMNS)[number]) => DECISION_COLUMNS.indexOf(name);
@@ -185,6 +179,17 @@ test('a camera feeds the station: good parts pass on a trigger, the shift resume
   const frames = rows.slice(0, inspected).map((r) => Number(r[column('frame')]));
   expect(frames, 'frame numbers rise, with gaps where frames were dropped').toEqual([...frames].sort((a, b) => a - b));
   expect(rows.filter((r) => r[column('verdict')] === 'fail').every((r) => r[column('image_kept')] === 'true')).toBe(true);
+  // The failure images as a zip: an image and a heatmap per failure, named by the CSV's seq.
+  const [zip] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export its failure images (zip)' }).click()]);
+  const entries = Object.keys(unzipSync(new Uint8Array(readFileSync((await zip.path())!)))).sort();
+  const failedRows = rows.filter((r) => r[column('verdict')] === 'fail');
+  expect(entries).toEqual(failedRows.flatMap((r) => [`${r[column('seq')].padStart(5, '0')}-${r[column('file')] ? r[column('file')].replace(/\.png$/, '') : `frame ${r[column('frame')]}`}.heatmap.jpg`, `${r[column('seq')].padStart(5, '0')}-${r[column('file')] ? r[column('file')].replace(/\.png$/, '') : `frame ${r[column('frame')]}`}.image.jpg`]).sort());
+
+  // A narrow window: nothing wider than it, and axe-clean.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await horizontalOverflow(page);
+  expect(overflow.px, `station at 390 px: px beyond the window (${overflow.widest.join('; ')})`).toBeLessThanOrEqual(0);
+  await checkScreen(page, 'station-390x844');
   expect(errors, 'console errors with the defective camera').toEqual([]);
   await context.close();
 });
