@@ -31,8 +31,8 @@ export interface StationState {
   /** The running shift; null before its first decision or after it ended. */
   readonly shift: ShiftRecord | null;
   readonly settings: StationSettings;
-  /** The model's content SHA-256 (hex), once computed; decisions wait for it. */
-  readonly modelSha256: string | null;
+  /** The model the station decides with, by id and content SHA-256 (hex), once the hash is computed; decisions wait for it. */
+  readonly model: { readonly id: string; readonly sha256: string } | null;
   readonly latest: StationDecision | null;
   readonly failures: readonly StationFailure[];
   /** A frame is being inspected (at most one at a time). */
@@ -47,7 +47,7 @@ export const useStation = create<StationState>(() => ({
   projectId: null,
   shift: null,
   settings: DEFAULT_STATION_SETTINGS,
-  modelSha256: null,
+  model: null,
   latest: null,
   failures: [],
   busy: false,

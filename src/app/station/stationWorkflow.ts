@@ -14,7 +14,7 @@ import type { Verdict } from '../../core/results/imageVerdict';
 import { storageUse } from '../../storage/storageQuota';
 import { failureMessage, isCancelled } from '../../state/failure';
 import { shrink } from '../../state/intake/readImage';
-import { currentTarget, decided } from '../../state/modelTarget';
+import { currentTarget, decided, type ModelTarget } from '../../state/modelTarget';
 import { audit, engineClient, newId } from '../../state/services';
 import { FAILURES_SHOWN, useStation, type StationFailure } from '../../state/stationStore';
 
@@ -29,7 +29,8 @@ const STORAGE_CHECK_EVERY = 20;
 /** Where a part came from: a camera frame (numbered in the shift) or a file (by name). */
 export type PartSource = { readonly kind: 'camera' } | { readonly kind: 'file'; readonly name: string };
 
-let inFlight = false;
+/** The part in flight, settled when it is decided and logged; null when the station is free. */
+let inFlight: Promise<void> | null = null;
 
 /** A verdict as the station shows it: a weak model's pass asks for review. */
 export function stationVerdict(verdict: Verdict, unsure: boolean): StationVerdict {
@@ -51,14 +52,14 @@ export async function openStation(projectId: string): Promise<void> {
   // The same shift opened again (a new model version): what this session saw stays on screen.
   const same = running !== null && get().projectId === projectId && get().shift?.id === running.id;
   const failures = same ? get().failures : running ? await recentFailures(running) : [];
-  set({ projectId, shift: same ? get().shift : running, settings: { ...DEFAULT_STATION_SETTINGS, ...settings }, latest: same ? get().latest : null, failures, busy: false, error: null, modelSha256: null });
+  set({ projectId, shift: same ? get().shift : running, settings: { ...DEFAULT_STATION_SETTINGS, ...settings }, latest: same ? get().latest : null, failures, busy: false, error: null, model: null });
   const target = currentTarget();
   if (!target || target.projectId !== projectId) {
     set({ error: 'Train a model first: the station inspects with the project’s model.' });
     return;
   }
   const digest = await crypto.subtle.digest('SHA-256', modelContent(target.model.model) as Uint8Array<ArrayBuffer>);
-  set({ modelSha256: [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('') });
+  set({ model: { id: target.model.id, sha256: [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('') } });
   await checkStorage();
 }
 
@@ -87,6 +88,8 @@ export async function changeSettings(change: Partial<StationSettings>): Promise<
 
 /** Ends the running shift: its counters stay in the log, the next part starts a new one. */
 export async function endShift(): Promise<void> {
+  // A part in flight belongs to the shift it started in: it is logged first.
+  await inFlight;
   const shift = get().shift;
   if (!shift) return;
   set({ shift: null, latest: null, failures: [] });
@@ -102,30 +105,33 @@ export const dismissStationError = () => set({ error: null });
  * station could not take it (busy, paused, no model), so a file can be offered again.
  */
 export async function offerPart(source: PartSource, grab: () => Promise<Blob | null>): Promise<boolean> {
-  const { projectId, modelSha256, error } = get();
+  const { projectId, model, error } = get();
+  // The part is decided by the model it was offered to, whatever happens to the project meanwhile.
   const target = currentTarget();
-  if (!projectId || !modelSha256 || error || !target || target.projectId !== projectId) return false;
+  if (!projectId || !model || error || !target || target.projectId !== projectId || target.model.id !== model.id) return false;
   const shift = runningShift(projectId);
   const frame = shift.counts.frames + (source.kind === 'camera' ? 1 : 0);
   if (inFlight) {
     if (source.kind === 'camera') count(shift, { frames: frame, dropped: shift.counts.dropped + 1 });
     return false;
   }
-  inFlight = true;
+  let settle = () => {};
+  inFlight = new Promise((resolve) => (settle = resolve));
   set({ busy: true });
   try {
     if (source.kind === 'camera') count(shift, { frames: frame });
     const blob = await grab();
     if (!blob) return true;
-    const inspection = await inspectOne(blob);
-    if (inspection) await decide(inspection, blob, source.kind === 'camera' ? { frame, fileName: null } : { frame: null, fileName: source.name }, modelSha256);
+    const inspection = await inspectOne(target, blob);
+    if (inspection) await decide(target, model.sha256, inspection, blob, source.kind === 'camera' ? { frame, fileName: null } : { frame: null, fileName: source.name });
     return true;
   } catch (e) {
     if (isCancelled(e)) return false;
     set({ error: `${source.kind === 'file' ? `${source.name} could not be inspected` : 'Inspection failed'}: ${failureMessage(e)}` });
     return true;
   } finally {
-    inFlight = false;
+    inFlight = null;
+    settle();
     set({ busy: false });
   }
 }
@@ -152,9 +158,7 @@ function count(shift: ShiftRecord, change: Partial<ShiftCounts>): void {
   set({ shift: { ...current, counts: { ...current.counts, ...change } } });
 }
 
-async function inspectOne(blob: Blob): Promise<Inspection | null> {
-  const target = currentTarget();
-  if (!target) return null;
+async function inspectOne(target: ModelTarget, blob: Blob): Promise<Inspection | null> {
   let result: Inspection | null = null;
   const job = engineClient().inspect(target.model.model, [blob], { truth: null, resolution: target.resolution }, (_index, inspection) => {
     result = inspection;
@@ -163,10 +167,9 @@ async function inspectOne(blob: Blob): Promise<Inspection | null> {
   return result;
 }
 
-async function decide(inspection: Inspection, blob: Blob, part: Pick<DecisionRecord, 'frame' | 'fileName'>, modelSha256: string): Promise<void> {
-  const target = currentTarget();
+async function decide(target: ModelTarget, modelSha256: string, inspection: Inspection, blob: Blob, part: Pick<DecisionRecord, 'frame' | 'fileName'>): Promise<void> {
   const shift = get().shift;
-  if (!target || !shift) return;
+  if (!shift) return;
   const maps = reduceMaps(inspection);
   const judged = decided({ severity: inspection.severity, maps, imageWidth: inspection.imageWidth, imageHeight: inspection.imageHeight }, target.model, target.rule);
   const verdict = stationVerdict(judged.verdict, judged.unsure ?? false);

@@ -79,7 +79,7 @@ export function AuditLogPanel({ projectId }: { readonly projectId: string }) {
             Every decision is kept. The reduced image and heatmap of the newest {FAILURE_IMAGES_KEPT.toLocaleString('en')} failures are kept; older failures keep their row.
             {rows.length > ROWS_SHOWN && ` The newest ${ROWS_SHOWN} of ${rows.length} decisions are shown; the CSV has them all.`}
           </p>
-          <div className="table-scroll">
+          <div className="table-scroll" tabIndex={0} role="region" aria-label="Decisions">
             <table aria-label="Decisions of the shift">
               <thead>
                 <tr>

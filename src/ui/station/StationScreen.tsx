@@ -24,7 +24,7 @@ export function StationScreen({ projectId }: { readonly projectId: string }) {
   const opening = useProjects((s) => s.opening);
   const ready = current?.project.id === projectId;
   const modelId = ready ? current.project.modelId : null;
-  const { latest, error, storageWarning, settings, modelSha256, shift } = useStation();
+  const { latest, error, storageWarning, settings, model, shift } = useStation();
   const heading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
@@ -57,7 +57,7 @@ export function StationScreen({ projectId }: { readonly projectId: string }) {
           Station: {current.project.name}
         </h1>
         <span className="muted">
-          {modelSha256 ? `Model ${modelSha256.slice(0, 12)}` : 'Model: none yet'}
+          {model ? `Model ${model.sha256.slice(0, 12)}` : 'Model: none yet'}
           {shift ? ` · shift since ${new Date(shift.startedAt).toLocaleString()}` : ' · a new shift starts with the first part'}
         </span>
         <ModelVersionNote />
@@ -91,7 +91,7 @@ export function StationScreen({ projectId }: { readonly projectId: string }) {
         </section>
         <LatestPart />
         <ShiftCounters />
-        {settings.source === 'camera' ? <CameraSource disabled={!modelSha256 || error !== null} /> : <FolderSource disabled={!modelSha256 || error !== null} />}
+        {settings.source === 'camera' ? <CameraSource disabled={!model || error !== null} /> : <FolderSource disabled={!model || error !== null} />}
         <FailureStrip />
       </div>
       <AuditLogPanel projectId={projectId} />
@@ -101,11 +101,13 @@ export function StationScreen({ projectId }: { readonly projectId: string }) {
 
 function LatestPart() {
   const latest = useStation((s) => s.latest);
+  const busy = useStation((s) => s.busy);
   const image = useObjectUrl(latest?.image);
   const heatmap = useObjectUrl(latest?.heatmap);
   return (
     <section className="panel station-latest" aria-labelledby="station-latest-heading">
       <h2 id="station-latest-heading">Latest part{latest ? `: ${partLabel(latest.record)}` : ''}</h2>
+      <p className="muted">{busy ? 'Inspecting the next part…' : 'Waiting for a part.'}</p>
       {image && heatmap ? (
         <div className="station-overlay">
           <img src={image} alt={`The part, ${partLabel(latest!.record)}`} />
