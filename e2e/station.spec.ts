@@ -7,7 +7,8 @@
  * frames are dropped and counted, never queued) and every one fails; the shift's CSV has one row a
  * decision, matching the log's table. Then a watched folder (a folder of the origin's private file
  * system) gets a good and a defective part, each inspected once; the defective one is marked good
- * after all, the new model version passes the same part, and rolling back fails it again. The Y4M
+ * after all, the new model version passes the same part, and rolling back fails it again; the
+ * last failure is confirmed a real defect and joins the labelled test set. The Y4M
  * files are made here from the demo's own images.
  */
 import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
@@ -149,6 +150,14 @@ test('a camera feeds the station: good parts pass on a trigger, the shift resume
   await expect(page.getByTestId('model-version')).toHaveCount(0);
   await expect(page.getByText(/^Model [0-9a-f]{12}/)).toHaveText(firstModel!);
   await arrives('part-spot-third.png', spotPng, 'FAIL');
+  // "Real defect": the part joins the labelled test set (18 demo images before) with a quick mask.
+  await page.getByRole('button', { name: 'Real defect: part-spot-third.png' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'joined the labelled test set' })).toContainText('part-spot-third.png joined the labelled test set as a "station" defect');
+  await page.getByRole('link', { name: 'Leave the station' }).click();
+  await page.getByRole('link', { name: 'Project', exact: true }).click();
+  await expect(page.getByRole('region', { name: 'Test images' })).toContainText('19 images');
+  await page.goto(stationUrl);
+  await expect.poll(() => count(page, 'inspected'), { timeout: 30_000 }).toBe(decided);
   const total = decided;
 
   // The log: the table and the CSV say the same, decision by decision.

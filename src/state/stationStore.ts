@@ -22,8 +22,19 @@ export interface StationFailure {
   readonly decision: DecisionRecord;
   /** The reduced image the log keeps. */
   readonly image: Blob;
-  /** The part as inspected, kept only in the session that decided it (a review adds it to the good images). */
-  readonly frame: Blob | null;
+  /** The part as inspected, kept only in the session that decided it: what a review adds to the project. */
+  readonly part: ReviewablePart | null;
+}
+
+export interface ReviewablePart {
+  readonly frame: Blob;
+  /** The reduced score map, for a quick defect mask. */
+  readonly score: Float32Array;
+  readonly mapWidth: number;
+  readonly mapHeight: number;
+  /** Pixels of the frame. */
+  readonly imageWidth: number;
+  readonly imageHeight: number;
 }
 
 export interface StationState {
@@ -41,6 +52,8 @@ export interface StationState {
   readonly storageWarning: string | null;
   /** The station cannot go on (logging failed, no model, inspection failed): why. */
   readonly error: string | null;
+  /** What a review just did, in words. */
+  readonly notice: string | null;
 }
 
 export const useStation = create<StationState>(() => ({
@@ -53,4 +66,5 @@ export const useStation = create<StationState>(() => ({
   busy: false,
   storageWarning: null,
   error: null,
+  notice: null,
 }));

@@ -69,7 +69,7 @@ async function recentFailures(shift: ShiftRecord): Promise<StationFailure[]> {
   const images = await Promise.all(failed.map((d) => log.failureImages(d.id)));
   return failed.flatMap((d, i) => {
     const kept = images[i];
-    return kept ? [{ decision: d, image: kept.image, frame: null }] : [];
+    return kept ? [{ decision: d, image: kept.image, part: null }] : [];
   });
 }
 
@@ -97,6 +97,7 @@ export async function endShift(): Promise<void> {
 }
 
 export const dismissStationError = () => set({ error: null });
+export const dismissStationNotice = () => set({ notice: null });
 
 /**
  * Offers a part. `grab` takes the image (a camera frame is grabbed only when the station is free
@@ -208,7 +209,8 @@ async function decide(target: ModelTarget, modelSha256: string, inspection: Insp
     set({ error: `Logging stopped: the audit log could not keep decision ${seq} (${failureMessage(e)}). The station is paused so that no decision goes unrecorded; free storage space or export and end old shifts, then go on.` });
     return;
   }
-  const failures = failure ? [{ decision: record, image: failure.image, frame: blob }, ...get().failures].slice(0, FAILURES_SHOWN) : get().failures;
+  const reviewable = { frame: blob, score: maps.score, mapWidth: maps.width, mapHeight: maps.height, imageWidth: inspection.imageWidth, imageHeight: inspection.imageHeight };
+  const failures = failure ? [{ decision: record, image: failure.image, part: reviewable }, ...get().failures].slice(0, FAILURES_SHOWN) : get().failures;
   set({ shift: after, latest: { record, image: blob, heatmap }, failures });
   if (seq % STORAGE_CHECK_EVERY === 0) await checkStorage();
 }

@@ -1,5 +1,5 @@
 /** The shift's last failures as thumbnails, newest first; a person may find one good after all (src/app/review). */
-import { goodAfterAll } from '../../app/review/modelReview';
+import { goodAfterAll, realDefect } from '../../app/review/modelReview';
 import { partLabel } from '../../app/station/stationWorkflow';
 import { useStation, type StationFailure } from '../../state/stationStore';
 import { useObjectUrl } from '../common/useObjectUrl';
@@ -32,6 +32,9 @@ function FailureThumb({ failure }: { readonly failure: StationFailure }) {
       </span>
       <button type="button" onClick={() => void goodAfterAll(failure)} aria-label={`Good after all: ${partLabel(failure.decision)}`}>
         Good after all
+      </button>
+      <button type="button" onClick={() => void realDefect(failure)} aria-label={`Real defect: ${partLabel(failure.decision)}`}>
+        Real defect
       </button>
     </li>
   );

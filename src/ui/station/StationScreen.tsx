@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef } from 'react';
 import { rollBack, versionChain } from '../../app/review/modelReview';
-import { changeSettings, dismissStationError, endShift, openStation, partLabel } from '../../app/station/stationWorkflow';
+import { changeSettings, dismissStationError, dismissStationNotice, endShift, openStation, partLabel } from '../../app/station/stationWorkflow';
 import { routeHash } from '../../state/navigation';
 import { useProjects } from '../../state/projectsStore';
 import { useStation } from '../../state/stationStore';
@@ -24,7 +24,7 @@ export function StationScreen({ projectId }: { readonly projectId: string }) {
   const opening = useProjects((s) => s.opening);
   const ready = current?.project.id === projectId;
   const modelId = ready ? current.project.modelId : null;
-  const { latest, error, storageWarning, settings, model, shift } = useStation();
+  const { latest, error, notice, storageWarning, settings, model, shift } = useStation();
   const heading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
@@ -77,6 +77,14 @@ export function StationScreen({ projectId }: { readonly projectId: string }) {
         <a href={routeHash({ screen: 'inspect', projectId })}>Leave the station</a>
       </header>
       <ErrorNote message={error} onDismiss={dismissStationError} />
+      {notice && (
+        <p role="status" className="station-notice">
+          {notice}{' '}
+          <button type="button" onClick={dismissStationNotice}>
+            Dismiss
+          </button>
+        </p>
+      )}
       {storageWarning && (
         <p className="warning" role="alert">
           {storageWarning}
