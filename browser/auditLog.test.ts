@@ -51,6 +51,7 @@ test('decisions land in order with their shift counts; only the newest failures 
   const rows = await log.listDecisions('s1');
   expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
   expect(rows.map((r) => r.imageKept)).toEqual([false, false, true, false, true]);
+  expect((await log.listDecisions('s1', 2)).map((r) => r.seq), 'the newest two, oldest first').toEqual([4, 5]);
   expect(await log.failureImages('d2')).toBeUndefined();
   expect((await log.failureImages('d5'))?.heatmap.size).toBe(24);
   expect((await log.runningShift('p1'))?.counts.inspected).toBe(5);

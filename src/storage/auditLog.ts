@@ -24,8 +24,8 @@ export interface AuditLog {
    * transaction; then applies the retention rule. Returns how many older failures lost their images.
    */
   record(decision: DecisionRecord, shift: ShiftRecord, failure: FailureImageRecord | null, keep?: number): Promise<number>;
-  /** A shift's decisions in order. */
-  listDecisions(shiftId: string): Promise<DecisionRecord[]>;
+  /** A shift's decisions in order; with `newest`, only the newest that many (still oldest first). */
+  listDecisions(shiftId: string, newest?: number): Promise<DecisionRecord[]>;
   failureImages(decisionId: string): Promise<FailureImageRecord | undefined>;
 }
 
@@ -60,7 +60,13 @@ export function auditLog(db: ProjectDb): AuditLog {
       await tx.done;
       return released;
     },
-    listDecisions: (shiftId) => db.getAllFromIndex('decisions', 'byShift', IDBKeyRange.bound([shiftId, -Infinity], [shiftId, Infinity])),
+    async listDecisions(shiftId, newest) {
+      const range = IDBKeyRange.bound([shiftId, -Infinity], [shiftId, Infinity]);
+      if (newest === undefined) return db.getAllFromIndex('decisions', 'byShift', range);
+      const rows: DecisionRecord[] = [];
+      for (let cursor = await db.transaction('decisions').store.index('byShift').openCursor(range, 'prev'); cursor && rows.length < newest; cursor = await cursor.continue()) rows.push(cursor.value);
+      return rows.reverse();
+    },
     failureImages: (decisionId) => db.get('failureImages', decisionId),
   };
 }

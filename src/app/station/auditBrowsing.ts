@@ -10,8 +10,9 @@ export async function projectShifts(projectId: string): Promise<ShiftRecord[]> {
   return (await audit()).listShifts(projectId);
 }
 
-export async function shiftDecisions(shiftId: string): Promise<DecisionRecord[]> {
-  return (await audit()).listDecisions(shiftId);
+/** A shift's decisions, oldest first; with `newest`, only the newest that many. */
+export async function shiftDecisions(shiftId: string, newest?: number): Promise<DecisionRecord[]> {
+  return (await audit()).listDecisions(shiftId, newest);
 }
 
 /** The shift's decisions as CSV, with a file name that says which shift ("station-shift-2026-12-07T00-01.csv"). */

@@ -35,7 +35,7 @@ export function AuditLogPanel({ projectId }: { readonly projectId: string }) {
   useEffect(() => {
     if (!open || !shiftId) return;
     let live = true;
-    void shiftDecisions(shiftId).then((list) => live && setRows(list));
+    void shiftDecisions(shiftId, ROWS_SHOWN).then((list) => live && setRows(list));
     return () => {
       live = false;
     };
@@ -77,7 +77,7 @@ export function AuditLogPanel({ projectId }: { readonly projectId: string }) {
           </div>
           <p className="muted">
             Every decision is kept. The reduced image and heatmap of the newest {FAILURE_IMAGES_KEPT.toLocaleString('en')} failures are kept; older failures keep their row.
-            {rows.length > ROWS_SHOWN && ` The newest ${ROWS_SHOWN} of ${rows.length} decisions are shown; the CSV has them all.`}
+            {shift && shift.counts.inspected > ROWS_SHOWN && ` The newest ${ROWS_SHOWN} of ${shift.counts.inspected} decisions are shown; the CSV has them all.`}
           </p>
           <div className="table-scroll" tabIndex={0} role="region" aria-label="Decisions">
             <table aria-label="Decisions of the shift">
@@ -91,18 +91,15 @@ export function AuditLogPanel({ projectId }: { readonly projectId: string }) {
                 </tr>
               </thead>
               <tbody>
-                {rows
-                  .slice(-ROWS_SHOWN)
-                  .reverse()
-                  .map((d) => (
-                    <tr key={d.id} data-verdict={d.verdict}>
-                      <td>{d.seq}</td>
-                      <td>{new Date(d.at).toLocaleTimeString()}</td>
-                      <td>{partLabel(d)}</td>
-                      <td>{VERDICT_WORDS[d.verdict]}</td>
-                      <td>{d.reason}</td>
-                    </tr>
-                  ))}
+                {[...rows].reverse().map((d) => (
+                  <tr key={d.id} data-verdict={d.verdict}>
+                    <td>{d.seq}</td>
+                    <td>{new Date(d.at).toLocaleTimeString()}</td>
+                    <td>{partLabel(d)}</td>
+                    <td>{VERDICT_WORDS[d.verdict]}</td>
+                    <td>{d.reason}</td>
+                  </tr>
+                ))}
               </tbody>
             </table>
           </div>
