@@ -211,7 +211,10 @@ async function decide(target: ModelTarget, modelSha256: string, inspection: Insp
   }
   const reviewable = { frame: blob, score: maps.score, mapWidth: maps.width, mapHeight: maps.height, imageWidth: inspection.imageWidth, imageHeight: inspection.imageHeight };
   const failures = failure ? [{ decision: record, image: failure.image, part: reviewable }, ...get().failures].slice(0, FAILURES_SHOWN) : get().failures;
-  set({ shift: after, latest: { record, image: blob, heatmap }, failures });
+  // Frames dropped and settings changed while the decision was being written stay as they are now.
+  const meanwhile = get().shift;
+  const counted = meanwhile?.id === after.id ? { ...after, settings: meanwhile.settings, counts: { ...after.counts, frames: meanwhile.counts.frames, dropped: meanwhile.counts.dropped } } : after;
+  set({ shift: counted, latest: { record, image: blob, heatmap }, failures });
   if (seq % STORAGE_CHECK_EVERY === 0) await checkStorage();
 }
 
