@@ -2,24 +2,27 @@
  * `npm run bench`: the kernel benchmark (kernels.ts, bench/kernels.html), the backbone
  * latency benchmark (bench/backbone.html, the page scripts/bench/backbone.ts drives) and the
  * inspection benchmark (bench/inspection.html: throughput, evaluation cost, training memory,
- * a 1,000-image soak) in one headless Chromium; tables on stdout, or with --json one JSON document. Progress goes to
- * stderr. Never part of `npm test`.
+ * a 1,000-image soak) and the station soak (bench/station.html: 5,000 camera frames through the
+ * station, memory sampled every 500) in one headless Chromium; tables on stdout, or with --json
+ * one JSON document. Progress goes to stderr. Never part of `npm test`.
  *
- *   npm run bench -- [--json] [--quick] [--only=kernels|backbone|inspection]
+ *   npm run bench -- [--json] [--quick] [--only=kernels|backbone|inspection|station]
  *
- * --quick runs tiny sizes (and a 200-image soak), a smoke test of the whole chain.
+ * --quick runs tiny sizes (a 200-image soak, 1,000 station frames), a smoke test of the whole chain.
  */
 import { cpus, loadavg } from 'node:os';
 import type { BackboneBenchReport } from './backboneResult';
 import type { InspectionBenchReport } from './inspectionResult';
+import type { StationBenchReport } from './stationResult';
+import { stationTables } from './stationTables';
 import { openBenchBrowser } from './benchBrowser';
 import { inspectionTables } from './inspectionTables';
 import { kernelsTables, runKernelsBench } from './kernels';
 import type { KernelsBenchReport } from './kernelsResult';
 import { duration, markdownTable, ratio } from './table';
 
-const USAGE = 'usage: npm run bench -- [--json] [--quick] [--only=kernels|backbone|inspection]';
-const BENCHES = ['kernels', 'backbone', 'inspection'] as const;
+const USAGE = 'usage: npm run bench -- [--json] [--quick] [--only=kernels|backbone|inspection|station]';
+const BENCHES = ['kernels', 'backbone', 'inspection', 'station'] as const;
 
 interface Options {
   readonly json: boolean;
@@ -58,6 +61,7 @@ const browser = await openBenchBrowser();
 let kernels: KernelsBenchReport | undefined;
 let backbone: BackboneBenchReport | undefined;
 let inspection: InspectionBenchReport | undefined;
+let station: StationBenchReport | undefined;
 const runs = (name: Options['only']) => options.only === null || options.only === name;
 try {
   if (runs('kernels')) {
@@ -75,6 +79,11 @@ try {
     process.stderr.write(`inspection benchmark${options.quick ? ' (quick: 8 images a path, a 200-image soak)' : ' (24 images a path, a 1,000-image soak)'}…\n`);
     inspection = await browser.report<InspectionBenchReport>(`bench/inspection.html${query}`, 'inspectionBench');
   }
+  if (runs('station')) {
+    const frames = options.quick ? 1000 : 5000;
+    process.stderr.write(`station soak: ${frames} camera frames at 50 a second…\n`);
+    station = await browser.report<StationBenchReport>(`bench/station.html?frames=${frames}`, 'stationBench');
+  }
 } finally {
   await browser.close();
 }
@@ -82,8 +91,8 @@ const seconds = (performance.now() - started) / 1000;
 
 if (options.json) {
   const host = { platform: process.platform, arch: process.arch, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage: [loadBefore, loadavg()[0]] };
-  console.log(JSON.stringify({ benchmark: 'pixood-web', startedAt, seconds, options, host, kernels, backbone, inspection }, null, 2));
+  console.log(JSON.stringify({ benchmark: 'pixood-web', startedAt, seconds, options, host, kernels, backbone, inspection, station }, null, 2));
 } else {
-  const sections = [kernels && kernelsTables(kernels), backbone && backboneTable(backbone), inspection && inspectionTables(inspection)].filter((s): s is string => Boolean(s));
+  const sections = [kernels && kernelsTables(kernels), backbone && backboneTable(backbone), inspection && inspectionTables(inspection), station && stationTables(station)].filter((s): s is string => Boolean(s));
   console.log(`${sections.join('\n\n')}\n\n(${duration(seconds * 1000)} in all; load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after)`);
 }
