@@ -13,7 +13,7 @@ export interface StationSample {
 
 export interface StationBenchReport {
   readonly frames: number;
-  /** Frames offered a second (a camera faster than the model). */
+  /** Frames a second the page tries to offer (a camera faster than the model); a busy page offers fewer. */
   readonly framesPerSecond: number;
   readonly inspected: number;
   readonly dropped: number;
