@@ -33,10 +33,18 @@ export default tseslint.config(
       'no-restricted-globals': ['error', 'window', 'document', 'navigator'],
     },
   },
-  {
-    // The page speaks to the engine only through its API: the model, its requests and the
-    // engine's calls all come from src/engine, so the worker boundary has one vocabulary.
-    files: ['src/ui/**/*.{ts,tsx}', 'src/state/**/*.{ts,tsx}'],
+  // The page speaks to the engine only through its API: the model, its requests and the
+  // engine's calls all come from src/engine, so the worker boundary has one vocabulary. Beyond
+  // that, imports point down: ui → app (workflows) → state (stores), never back up.
+  pageLayer(['src/ui/**/*.{ts,tsx}'], []),
+  pageLayer(['src/app/**/*.ts'], [{ group: ['**/ui/*'], message: 'src/app runs workflows for the views; it never imports them (imports point down: ui → app → state).' }]),
+  pageLayer(['src/state/**/*.{ts,tsx}'], [{ group: ['**/app/*'], message: 'src/state holds state; the workflows in src/app change it, never the other way (imports point down: ui → app → state).' }]),
+);
+
+/** The worker side is closed to the page's layers; `more` adds a layer's own patterns. */
+function pageLayer(files, more) {
+  return {
+    files,
     rules: {
       'no-restricted-imports': [
         'error',
@@ -44,11 +52,12 @@ export default tseslint.config(
           patterns: [
             {
               group: ['**/pipeline/*', '**/gpu/*', '**/backbone/*', '**/core/model/*', '**/workers/*'],
-              message: 'src/ui and src/state reach the engine through src/engine/api (types) and src/engine/client (calls), never the worker side.',
+              message: 'src/ui, src/app and src/state reach the engine through src/engine/api (types) and src/engine/client (calls), never the worker side.',
             },
+            ...more,
           ],
         },
       ],
     },
-  },
-);
+  };
+}

@@ -15,6 +15,7 @@ describe('layer rules', () => {
     ['src/state/maps/someMap.ts', "import { decideImage } from '../../gpu/device';"],
     ['src/ui/inspect/SomeView.tsx', "import type { StoredModel } from '../../backbone/library';"],
     ['src/ui/SomeView.tsx', "import type { PixoodModel } from '../core/model/pixoodModel';"],
+    ['src/app/station/someFlow.ts', "import { scoreMaps } from '../../pipeline/scoreMaps';"],
   ])('%s may not take the worker side: %s', async (filePath, code) => {
     expect(await layerErrors(code, filePath)).toEqual([`'${code.split("'")[1]}'`]);
   });
@@ -23,8 +24,18 @@ describe('layer rules', () => {
     ['src/state/someStore.ts', "import type { Inspection } from '../engine/api';"],
     ['src/state/someStore.ts', "import { loadBackbones } from './backbonesStore';"],
     ['src/ui/SomeView.tsx', "import { crc32 } from '../core/formats/crc32';"],
+    ['src/ui/station/SomeView.tsx', "import { offerPart } from '../../app/station/stationWorkflow';"],
+    ['src/app/station/someFlow.ts', "import { useStation } from '../../state/stationStore';"],
+    ['src/app/station/someFlow.ts', "import type { Inspection } from '../../engine/api';"],
   ])('%s may take %s', async (filePath, code) => {
     expect(await layerErrors(code, filePath)).toEqual([]);
+  });
+
+  it.each([
+    ['src/state/someStore.ts', "import { offerPart } from '../app/station/stationWorkflow';"],
+    ['src/app/station/someFlow.ts', "import { StationScreen } from '../../ui/station/StationScreen';"],
+  ])('imports point down: %s may not take %s', async (filePath, code) => {
+    expect(await layerErrors(code, filePath)).toEqual([`'${code.split("'")[1]}'`]);
   });
 
   it('src/core imports nothing of the layers above it', async () => {

@@ -32,7 +32,7 @@ afterEach(async () => {
 test('a new database gets every store at the current version', async () => {
   const { db } = await freshDb();
   expect(db.version).toBe(PROJECT_DB_VERSION);
-  expect([...db.objectStoreNames].sort()).toEqual(['images', 'models', 'projects', 'results']);
+  expect([...db.objectStoreNames].sort()).toEqual(['decisions', 'failureImages', 'images', 'models', 'projects', 'results', 'shifts']);
   expect([...db.transaction('results').store.indexNames].sort()).toEqual(['byModel', 'byProject']);
 });
 

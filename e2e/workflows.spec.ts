@@ -8,7 +8,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { checkScreen, SCREENS_DIR, watchConsole } from './helpers/page';
+import { csvCells } from './helpers/csv';
+import { checkScreen, horizontalOverflow, SCREENS_DIR, watchConsole } from './helpers/page';
 import { corruptPng, defectMask, texturePng } from './helpers/images';
 
 test.use({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
@@ -67,28 +68,9 @@ async function download(page: Page, button: string): Promise<string> {
   return readFileSync((await file.path())!, 'utf8');
 }
 
-/** One CSV line's fields (RFC 4180: a quoted field may hold commas and doubled quotes). */
-function csvCells(line: string): string[] {
-  return [...line.matchAll(/(?:^|,)("(?:[^"]|"")*"|[^,]*)/g)].map(([, field]) => (field.startsWith('"') ? field.slice(1, -1).replace(/""/g, '"') : field));
-}
-
 /** Result rows (the header row left out) and their image names. */
 const resultRows = (page: Page) => page.getByRole('region', { name: 'Inspected images' }).locator('tbody tr');
 const resultNames = (page: Page) => resultRows(page).locator('.row-select').allTextContents();
-
-/** Pixels the page is wider than the window, and the elements that stick out furthest (to say what overflows). */
-async function horizontalOverflow(page: Page): Promise<{ px: number; widest: string[] }> {
-  return page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    const widest = [...document.body.querySelectorAll('*')]
-      .map((e) => ({ e, right: e.getBoundingClientRect().right }))
-      .filter(({ right }) => right > width + 0.5)
-      .sort((a, b) => b.right - a.right)
-      .slice(0, 4)
-      .map(({ e, right }) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} → ${Math.round(right)} px`);
-    return { px: document.documentElement.scrollWidth - width, widest };
-  });
-}
 
 test('the README’s demo, a labelled test set dropped on Inspect twice, bad batches, one training time, exports, layout at 1366×768 and 390×844', async ({ page }) => {
   test.setTimeout(900_000);

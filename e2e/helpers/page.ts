@@ -31,3 +31,17 @@ export async function checkScreen(page: Page, name: string): Promise<void> {
   }
   await page.emulateMedia({ colorScheme: 'light' });
 }
+
+/** Pixels the page is wider than the window, and the elements that stick out furthest (to say what overflows). */
+export async function horizontalOverflow(page: Page): Promise<{ px: number; widest: string[] }> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const widest = [...document.body.querySelectorAll('*')]
+      .map((e) => ({ e, right: e.getBoundingClientRect().right }))
+      .filter(({ right }) => right > width + 0.5)
+      .sort((a, b) => b.right - a.right)
+      .slice(0, 4)
+      .map(({ e, right }) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} → ${Math.round(right)} px`);
+    return { px: document.documentElement.scrollWidth - width, widest };
+  });
+}

@@ -8,7 +8,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 
 /** The global a benchmark page sets to its report when it is done. */
-export type BenchGlobal = 'kernelsBench' | 'backboneBench' | 'inspectionBench';
+export type BenchGlobal = 'kernelsBench' | 'backboneBench' | 'inspectionBench' | 'stationBench';
 
 export interface BenchBrowser {
   /** Opens `path` (e.g. 'bench/kernels.html?quick=1') and waits, without a time limit, for `window[global]`. */

@@ -19,6 +19,7 @@ import { startEngine, type EngineClient } from '../../src/engine/client';
 import { patchesPerClassBound } from '../../src/pipeline/patchFeatures';
 import { DEFAULT_SETTINGS } from '../../src/state/settings';
 import type { InspectionBenchReport, InspectionThroughput, MemorySample } from './inspectionResult';
+import { heaps, spread } from './memory';
 
 const TRAIN_IMAGES = 12;
 /** Distinct test images; longer runs cycle through them (decoding and scoring do not cache). */
@@ -40,29 +41,6 @@ function testSet(side: number) {
     const shown = i % 2 === 0 ? image : addDefect(image, 'spot', 92_000 + i);
     return { blob: rgbPng(shown), mask: maskPng(shown) };
   });
-}
-
-interface MemoryMeasurement {
-  readonly breakdown: readonly { readonly bytes: number; readonly attribution: readonly { readonly scope: string }[] }[];
-}
-
-/**
- * The page's and its workers' JS memory, as the browser measures it (the page is cross-origin
- * isolated; the driver makes the measurement eager). Null where the browser cannot.
- */
-async function heaps(): Promise<{ page: number | null; workers: number | null }> {
-  const measure = (performance as Performance & { measureUserAgentSpecificMemory?: () => Promise<MemoryMeasurement> }).measureUserAgentSpecificMemory;
-  if (!measure) return { page: null, workers: null };
-  const { breakdown } = await measure.call(performance);
-  const sum = (scope: string) => breakdown.filter((b) => b.attribution.some((a) => a.scope === scope)).reduce((total, b) => total + b.bytes, 0);
-  return { page: sum('Window'), workers: sum('DedicatedWorkerGlobalScope') };
-}
-
-function spread(values: readonly (number | null)[]): number | null {
-  const known = values.filter((v): v is number => v !== null);
-  if (known.length === 0) return null;
-  const min = Math.min(...known);
-  return (Math.max(...known) - min) / min;
 }
 
 async function train(engine: EngineClient, backbone: StoredModel, side: number, longestSide: number): Promise<PixoodModel> {

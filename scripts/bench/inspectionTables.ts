@@ -1,9 +1,6 @@
 /** The inspection benchmark's report as text tables. */
 import type { InspectionBenchReport } from './inspectionResult';
-import { duration, markdownTable } from './table';
-
-const mib = (bytes: number | null) => (bytes === null ? 'n/a' : `${(bytes / 2 ** 20).toFixed(1)} MiB`);
-const percent = (share: number | null) => (share === null ? 'n/a' : `${(100 * share).toFixed(1)}%`);
+import { duration, markdownTable, mib, percent } from './table';
 
 export function inspectionTables(report: InspectionBenchReport): string {
   const throughput = markdownTable(

@@ -4,15 +4,17 @@
  * its fidelity on the shared sets' photographs, and with --torch-dinov2 the official code's time
  * beside it, from scripts/bench/pytorch-dinov2.py) and the
  * inspection benchmark (bench/inspection.html: throughput, evaluation cost, training memory,
- * a 1,000-image soak) in one headless Chromium, with the roofline of the CPU kernels (roofline.ts, in Node); tables on stdout, or with --json one JSON document. Progress goes to
- * stderr. Never part of `npm test`.
+ * a 1,000-image soak) and the station soak (bench/station.html: 5,000 camera frames through the
+ * station, memory sampled every 500) in one headless Chromium, with the roofline of the CPU
+ * kernels (roofline.ts, in Node); tables on stdout, or with --json one JSON document. Progress
+ * goes to stderr. Never part of `npm test`.
  *
- *   npm run bench -- [--json] [--quick] [--only=kernels|backbone|inspection] [--paths=wasm] [--soak=N] [--torch-dinov2=PATH] [--dinov2-dir=DIR]
+ *   npm run bench -- [--json] [--quick] [--only=kernels|backbone|inspection|station] [--paths=wasm] [--soak=N] [--torch-dinov2=PATH] [--dinov2-dir=DIR]
  *
  * --dinov2-dir: real DINOv2-small files (model.onnx, model_fp16.onnx, model_quantized.onnx, as
  * onnx-community names them) measured in place of the generated stand-ins of the same precision.
  *
- * --quick runs tiny sizes (and a 200-image soak), a smoke test of the whole chain. --paths=wasm
+ * --quick runs tiny sizes (a 200-image soak, 1,000 station frames), a smoke test of the whole chain. --paths=wasm
  * leaves the WebGPU path out of the backbone and inspection benchmarks (minutes per image on a
  * software GPU); --soak=N sets the soak's images (0: none).
  */
@@ -23,6 +25,8 @@ import { join, resolve } from 'node:path';
 import type { BackboneBenchReport, PytorchTiming } from './backboneResult';
 import { benchPhotos, DATASETS_DIR } from './photos';
 import type { InspectionBenchReport } from './inspectionResult';
+import type { StationBenchReport } from './stationResult';
+import { stationTables } from './stationTables';
 import { openBenchBrowser } from './benchBrowser';
 import { inspectionTables } from './inspectionTables';
 import { kernelsTables, runKernelsBench } from './kernels';
@@ -30,8 +34,8 @@ import type { KernelsBenchReport } from './kernelsResult';
 import { rooflineTable, runRoofline, type RooflineReport } from './roofline';
 import { duration, markdownTable, ratio } from './table';
 
-const USAGE = 'usage: npm run bench -- [--json] [--quick] [--only=kernels|backbone|inspection] [--paths=wasm] [--soak=N] [--torch-dinov2=PATH/TO/dinov2] [--dinov2-dir=DIR]';
-const BENCHES = ['kernels', 'backbone', 'inspection'] as const;
+const USAGE = 'usage: npm run bench -- [--json] [--quick] [--only=kernels|backbone|inspection|station] [--paths=wasm] [--soak=N] [--torch-dinov2=PATH/TO/dinov2] [--dinov2-dir=DIR]';
+const BENCHES = ['kernels', 'backbone', 'inspection', 'station'] as const;
 
 interface Options {
   readonly json: boolean;
@@ -104,6 +108,7 @@ let backbone: BackboneBenchReport | undefined;
 let pytorch: PytorchTiming | { error: string } | null = null;
 let inspection: InspectionBenchReport | undefined;
 let roofline: RooflineReport | undefined;
+let station: StationBenchReport | undefined;
 const runs = (name: Options['only']) => options.only === null || options.only === name;
 try {
   if (runs('kernels')) {
@@ -128,6 +133,11 @@ try {
     process.stderr.write('roofline of the CPU kernels…\n');
     roofline = await runRoofline();
   }
+  if (runs('station')) {
+    const frames = options.quick ? 1000 : 5000;
+    process.stderr.write(`station soak: ${frames} camera frames at 50 a second…\n`);
+    station = await browser.report<StationBenchReport>(`bench/station.html?frames=${frames}`, 'stationBench');
+  }
 } finally {
   await browser.close();
 }
@@ -135,8 +145,8 @@ const seconds = (performance.now() - started) / 1000;
 
 if (options.json) {
   const host = { platform: process.platform, arch: process.arch, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage: [loadBefore, loadavg()[0]] };
-  console.log(JSON.stringify({ benchmark: 'pixood-web', startedAt, seconds, options, host, kernels, backbone, pytorch, inspection, roofline }, null, 2));
+  console.log(JSON.stringify({ benchmark: 'pixood-web', startedAt, seconds, options, host, kernels, backbone, pytorch, inspection, roofline, station }, null, 2));
 } else {
-  const sections = [kernels && kernelsTables(kernels), backbone && backboneTable(backbone, pytorch), inspection && inspectionTables(inspection), roofline && rooflineTable(roofline)].filter((s): s is string => Boolean(s));
+  const sections = [kernels && kernelsTables(kernels), backbone && backboneTable(backbone, pytorch), inspection && inspectionTables(inspection), roofline && rooflineTable(roofline), station && stationTables(station)].filter((s): s is string => Boolean(s));
   console.log(`${sections.join('\n\n')}\n\n(${duration(seconds * 1000)} in all; load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after)`);
 }

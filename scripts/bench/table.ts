@@ -29,3 +29,9 @@ export function ratio(value: number | null | undefined): string {
   const digits = significant(value);
   return digits === '—' ? digits : `×${digits}`;
 }
+
+/** Bytes as MiB with one decimal; 'n/a' where the browser did not say. */
+export const mib = (bytes: number | null) => (bytes === null ? 'n/a' : `${(bytes / 2 ** 20).toFixed(1)} MiB`);
+
+/** A share as a percentage with one decimal; 'n/a' where unknown. */
+export const percent = (share: number | null) => (share === null ? 'n/a' : `${(100 * share).toFixed(1)}%`);

@@ -70,14 +70,14 @@ export async function buildDemoDataset(afterEach: (done: number, total: number) 
     await added();
   }
   for (let i = 0; i < DEMO_GOOD_TEST_IMAGES; i++) {
-    const image = texture(seedOf('good', i));
+    const image = demoGoodTestImage(i);
     images.push({ name: `test_good_${pad(i)}.png`, role: 'test', blob: rgbPng(image), defect: null, mask: maskPng(image) });
     await added();
   }
   let index = 0;
   for (const kind of DEMO_DEFECTS) {
     for (let i = 0; i < DEMO_IMAGES_PER_DEFECT; i++, index++) {
-      const image = addDefect(texture(seedOf('defect', index)), kind, seedOf('placement', index));
+      const image = demoDefectTestImage(index);
       images.push({ name: `test_${kind}_${pad(i)}.png`, role: 'test', blob: rgbPng(image), defect: kind, mask: maskPng(image) });
       await added();
     }
@@ -86,6 +86,15 @@ export async function buildDemoDataset(afterEach: (done: number, total: number) 
 }
 
 const pad = (i: number) => String(i).padStart(2, '0');
+
+/** The demo's good test image `i`, as its test set holds it (tests feed it through other sources, a camera). */
+export const demoGoodTestImage = (i: number): SyntheticImage => texture(seedOf('good', i));
+
+/** The demo's defective test image `index`, counted over the kinds in DEMO_DEFECTS order, DEMO_IMAGES_PER_DEFECT each. */
+export function demoDefectTestImage(index: number): SyntheticImage {
+  const kind = DEMO_DEFECTS[Math.floor(index / DEMO_IMAGES_PER_DEFECT)];
+  return addDefect(texture(seedOf('defect', index)), kind, seedOf('placement', index));
+}
 
 const texture = (seed: number) => synthesizeTexture(DEMO_TEXTURE, seed, DEMO_SIZE, DEMO_SIZE);
 

@@ -4,11 +4,12 @@
  */
 import { create } from 'zustand';
 
-export type Screen = 'project' | 'train' | 'inspect';
+/** 'station': the full-window station for the project's model (src/ui/station). */
+export type Screen = 'project' | 'train' | 'inspect' | 'station';
 
 export type Route = { readonly screen: 'start' } | { readonly screen: Screen; readonly projectId: string };
 
-const SCREENS: readonly Screen[] = ['project', 'train', 'inspect'];
+const SCREENS: readonly Screen[] = ['project', 'train', 'inspect', 'station'];
 
 export function parseRoute(hash: string): Route {
   const [, kind, id, screen] = hash.replace(/^#/, '').split('/');

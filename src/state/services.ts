@@ -1,17 +1,19 @@
 /**
  * The app's two long-lived services, opened on first use: the engine worker (one per page: it
- * owns the GPU) and the projects database. Stores reach them through here; views never do.
+ * owns the GPU) and the projects database (its projects and the station's audit log). Stores
+ * and workflows (src/app) reach them through here; views never do.
  * An engine worker that crashes is replaced by a new one on the next call, not at once: a worker
  * that cannot even start (its script blocked or missing) would otherwise be restarted for ever.
  * Its notices, and the crash itself, go to the page (./engineNotices.ts).
  */
 import { startEngine, type EngineClient } from '../engine/client';
 import { showEngineNotice } from './engineNotices';
-import { openProjectDb } from '../storage/projectDb';
+import { auditLog, type AuditLog } from '../storage/auditLog';
+import { openProjectDb, type ProjectDb } from '../storage/projectDb';
 import { projectStore, type ProjectStore } from '../storage/projectStore';
 
 let engine: EngineClient | null = null;
-let store: Promise<ProjectStore> | null = null;
+let db: Promise<ProjectDb> | null = null;
 
 export function engineClient(): EngineClient {
   if (engine) return engine;
@@ -24,12 +26,17 @@ export function engineClient(): EngineClient {
   return client;
 }
 
-export function projects(): Promise<ProjectStore> {
-  store ??= openProjectDb().then(projectStore);
+function database(): Promise<ProjectDb> {
+  db ??= openProjectDb();
   // A failed open (private mode without IndexedDB, a blocked upgrade) is retried on the next call.
-  store.catch(() => (store = null));
-  return store;
+  db.catch(() => (db = null));
+  return db;
 }
+
+export const projects = (): Promise<ProjectStore> => database().then(projectStore);
+
+/** The station's audit log, in the projects database. */
+export const audit = (): Promise<AuditLog> => database().then(auditLog);
 
 /** A new record id. */
 export function newId(): string {

@@ -11,6 +11,7 @@ import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type St
 import { DEFAULT_ALPHA } from '../core/calibration/imageThreshold';
 import { PIXOOD_MODEL_SCHEMA, type PixoodModel } from '../core/model/pixoodModel';
 import type { EvaluationRecord, ImageRecord, ModelRecord, ProjectRecord, ResultRecord } from './projectRecords';
+import type { DecisionRecord, FailureImageRecord, ShiftRecord } from './auditRecords';
 
 export const PROJECT_DB_NAME = 'pixood-projects';
 
@@ -19,6 +20,9 @@ export interface ProjectDbSchema extends DBSchema {
   images: { key: string; value: ImageRecord; indexes: { byProject: string } };
   models: { key: string; value: ModelRecord; indexes: { byProject: string } };
   results: { key: string; value: ResultRecord; indexes: { byProject: string; byModel: string } };
+  shifts: { key: string; value: ShiftRecord; indexes: { byProject: string } };
+  decisions: { key: string; value: DecisionRecord; indexes: { byProject: string; byShift: [string, number] } };
+  failureImages: { key: string; value: FailureImageRecord; indexes: { byProject: string; byTime: string } };
 }
 
 export type ProjectDb = IDBPDatabase<ProjectDbSchema>;
@@ -40,6 +44,17 @@ const MIGRATIONS: readonly Migration[] = [
   // 2 → 3: image verdicts. Projects gain α and a minimum defect area; models saved before the
   // image calibration get none (they say they need retraining); kept results get no severity.
   (_db, tx) => rewriteOrAbort(tx, 'Adding image verdicts to saved projects', addImageVerdicts),
+  // 3 → 4: the station's audit log: shifts, their decisions in order, and failures' reduced images.
+  // New stores only: what was kept before is untouched.
+  (db) => {
+    db.createObjectStore('shifts', { keyPath: 'id' }).createIndex('byProject', 'projectId');
+    const decisions = db.createObjectStore('decisions', { keyPath: 'id' });
+    decisions.createIndex('byProject', 'projectId');
+    decisions.createIndex('byShift', ['shiftId', 'seq']);
+    const images = db.createObjectStore('failureImages', { keyPath: 'decisionId' });
+    images.createIndex('byProject', 'projectId');
+    images.createIndex('byTime', 'at');
+  },
 ];
 
 /** Runs a migration's rewrite; a failure aborts the upgrade, so the open fails and the database stays at its old version, untouched. */

@@ -84,6 +84,16 @@ export interface ModelRecord {
   readonly model: PixoodModel;
   /** Figures on the project's test images, from the latest time they were all inspected with this model. */
   readonly evaluation?: EvaluationRecord;
+  /** Set on a version made from another by a review (absent on a trained or imported model). */
+  readonly version?: ModelVersion;
+}
+
+/** Where a model version came from: its parent, when, and what changed, in words. */
+export interface ModelVersion {
+  readonly parentId: string;
+  /** ISO 8601. */
+  readonly at: string;
+  readonly change: string;
 }
 
 /**

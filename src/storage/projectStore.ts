@@ -1,12 +1,12 @@
 /**
  * Reading and writing projects and what belongs to them. Every change that touches more than
- * one record is one transaction: a project is deleted with all its images, models and
- * results, and a model is stored together with the project's pointer to it, or neither is.
+ * one record is one transaction: a project is deleted with all its images, models,
+ * results and audit log, and a model is stored together with the project's pointer to it, or neither is.
  */
 import type { PixoodModel } from '../core/model/pixoodModel';
 import { isWholeImage, type RegionSpec } from '../core/roi/regionSpec';
 import type { ProjectDb } from './projectDb';
-import type { EvaluationRecord, ImageRecord, ModelRecord, ProjectRecord, ResultRecord } from './projectRecords';
+import type { EvaluationRecord, ImageRecord, ModelRecord, ModelVersion, ProjectRecord, ResultRecord } from './projectRecords';
 
 export interface ProjectStore {
   listProjects(): Promise<ProjectRecord[]>;
@@ -33,8 +33,8 @@ export interface ProjectStore {
 
   listModels(projectId: string): Promise<ModelRecord[]>;
   getModel(id: string): Promise<ModelRecord | undefined>;
-  /** Stores a trained model and makes it the project's current model, in one transaction. */
-  saveModel(projectId: string, id: string, model: PixoodModel): Promise<ModelRecord>;
+  /** Stores a trained model (or a version of one) and makes it the project's current model, in one transaction. */
+  saveModel(projectId: string, id: string, model: PixoodModel, version?: ModelVersion): Promise<ModelRecord>;
   /** Records a model's figures on the test images. */
   setEvaluation(modelId: string, evaluation: EvaluationRecord): Promise<void>;
   /** Sets the regions of interest a model judges within (core/roi); the whole image clears them. */
@@ -74,8 +74,8 @@ export function projectStore(db: ProjectDb): ProjectStore {
       return updated;
     },
     async deleteProject(id) {
-      const tx = db.transaction(['projects', 'images', 'models', 'results'], 'readwrite');
-      const owned = (['images', 'models', 'results'] as const).map(async (store) => {
+      const tx = db.transaction(['projects', 'images', 'models', 'results', 'shifts', 'decisions', 'failureImages'], 'readwrite');
+      const owned = (['images', 'models', 'results', 'shifts', 'decisions', 'failureImages'] as const).map(async (store) => {
         const keys = await tx.objectStore(store).index('byProject').getAllKeys(id);
         await Promise.all(keys.map((key) => tx.objectStore(store).delete(key)));
       });
@@ -110,8 +110,8 @@ export function projectStore(db: ProjectDb): ProjectStore {
 
     listModels: (projectId) => db.getAllFromIndex('models', 'byProject', projectId),
     getModel: (id) => db.get('models', id),
-    async saveModel(projectId, id, model) {
-      const record: ModelRecord = { id, projectId, model };
+    async saveModel(projectId, id, model, version) {
+      const record: ModelRecord = { id, projectId, model, ...(version && { version }) };
       const tx = db.transaction(['projects', 'models'], 'readwrite');
       const project = await tx.objectStore('projects').get(projectId);
       if (!project) {

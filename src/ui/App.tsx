@@ -10,6 +10,7 @@ import { AppHeader } from './AppHeader';
 import { EngineNotice } from './common/EngineNotice';
 import { StartScreen } from './start/StartScreen';
 import { ProjectFrame } from './project/ProjectFrame';
+import { StationScreen } from './station/StationScreen';
 
 // Before the first render, so the page never shows the other theme for a frame.
 applyStoredTheme();
@@ -25,6 +26,17 @@ export function App() {
     if (projectId) void openProject(projectId);
   }, [projectId]);
 
+  // The station fills the window: nothing else competes with the verdict beside the line.
+  if (route.screen === 'station') {
+    return (
+      <>
+        <EngineNotice />
+        <main id="main" className="station-main">
+          <StationScreen projectId={route.projectId} />
+        </main>
+      </>
+    );
+  }
   return (
     <>
       <AppHeader route={route} />

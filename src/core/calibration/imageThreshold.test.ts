@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../rng';
-import { fitGumbel, gumbelQuantile, heldOutCount, heldOutIndices, imageThreshold } from './imageThreshold';
+import { fitGumbel, gumbelQuantile, heldOutCount, heldOutIndices, imageThreshold, withGoodPart } from './imageThreshold';
 
 const TRUE_GUMBEL = { location: 12, scale: 2.5 };
 
@@ -69,5 +69,33 @@ describe('imageThreshold', () => {
     expect(() => imageThreshold([1], 0.01)).toThrow(/at least 2/);
     expect(() => imageThreshold([1, 2], 0)).toThrow(/α/);
     expect(() => imageThreshold([1, 2], 1)).toThrow(/α/);
+  });
+});
+
+describe('withGoodPart', () => {
+  const calibration = { severities: [1.0, 1.2, 1.3, 1.5, 1.6, 2.0], heldOut: [['a', 'b', 'c', 'd', 'e', 'f']] };
+
+  it('adds the part in order, names it with its class, and lifts the threshold above it at α = 1%', () => {
+    const before = imageThreshold(calibration.severities, 0.01).severity;
+    const part = 2 * before;
+    const after = withGoodPart(calibration, 0, 'frame 12', part);
+    expect(after.severities).toEqual([1.0, 1.2, 1.3, 1.5, 1.6, 2.0, part]);
+    expect(after.heldOut).toEqual([['a', 'b', 'c', 'd', 'e', 'f', 'frame 12']]);
+    const threshold = imageThreshold(after.severities, 0.01).severity;
+    expect(threshold, `threshold ${threshold} for a part at ${part}`).toBeGreaterThan(part);
+  });
+
+  it('keeps the cell severities in step with the held-out images when the part brings its own, and drops them when it does not', () => {
+    const grid = (value: number) => ({ width: 1, height: 1, data: Float32Array.of(value), imageWidth: 14, imageHeight: 14 });
+    const twoClasses = { severities: [1, 2, 3], heldOut: [['a', 'b'], ['c']], cells: [grid(1), grid(2), grid(3)] };
+    const after = withGoodPart(twoClasses, 0, 'frame 7', 9, grid(9));
+    expect(after.heldOut).toEqual([['a', 'b', 'frame 7'], ['c']]);
+    expect(after.cells?.map((c) => c.data[0]), 'the part’s cells after its class’s last image').toEqual([1, 2, 9, 3]);
+    expect(withGoodPart(twoClasses, 0, 'frame 7', 9).cells, 'without the part’s cells none are kept').toBeUndefined();
+  });
+
+  it('refuses a class the calibration does not have, and a severity that is not a number', () => {
+    expect(() => withGoodPart(calibration, 1, 'x', 3)).toThrow(/class 1/);
+    expect(() => withGoodPart(calibration, 0, 'x', NaN)).toThrow(/must be a number/);
   });
 });

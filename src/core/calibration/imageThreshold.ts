@@ -2,8 +2,9 @@
  * Image-level calibration from good images only: which good images training holds out, and the
  * severity threshold for an image false-reject rate α from the held-out images' severities.
  */
+import type { ImageCalibration } from '../model/pixoodModel';
 import { quantileLinear } from './quantile';
-import type { SeverityNats } from './score';
+import type { CellSeverities, SeverityNats } from './score';
 
 /**
  * Good images a class holds out of training, of `n`: a fifth (at least 5) from 10 on, half below
@@ -91,4 +92,22 @@ export function imageThreshold(severities: ArrayLike<number>, alpha: number): Im
   let largest = -Infinity;
   for (let i = 0; i < n; i++) largest = Math.max(largest, severities[i]);
   return { severity: Math.max(largest, gumbelQuantile(fitGumbel(severities), 1 - alpha)), method: 'gumbel', ...common };
+}
+
+/**
+ * The image calibration with one more good part: a part the model failed that a person found good
+ * joins the held-out images (it was not trained on either), so the threshold at any α is fit to
+ * it too. Severities stay ascending. `severity` is the whole image's; with the part's `cells` the
+ * per-image cell severities stay in step with `heldOut` (so regions of interest still decide),
+ * without them they are dropped and regions need a retrain.
+ */
+export function withGoodPart(calibration: ImageCalibration, classIndex: number, name: string, severity: SeverityNats, cells?: CellSeverities): ImageCalibration {
+  if (!Number.isFinite(severity)) throw new RangeError(`a good part's severity must be a number, got ${severity}`);
+  if (!(classIndex >= 0 && classIndex < calibration.heldOut.length)) throw new RangeError(`class ${classIndex} is not one of the calibration's ${calibration.heldOut.length}`);
+  const severities = [...calibration.severities, severity].sort((a, b) => a - b);
+  const heldOut = calibration.heldOut.map((names, i) => (i === classIndex ? [...names, name] : names));
+  if (!calibration.cells || !cells) return { severities, heldOut };
+  // Cells follow heldOut's order, class after class: the part goes after its class's last image.
+  const at = calibration.heldOut.slice(0, classIndex + 1).reduce((n, names) => n + names.length, 0);
+  return { severities, heldOut, cells: [...calibration.cells.slice(0, at), cells, ...calibration.cells.slice(at)] };
 }

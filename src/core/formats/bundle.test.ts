@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { PixoodModel } from '../model/pixoodModel';
 import { createRng, type Rng } from '../rng';
 import { sha256Hex } from '../sha256';
-import { BundleError, readBundle, writeBundle, type BundleContents, type BundleMetrics } from './bundle';
+import { BundleError, modelContent, readBundle, writeBundle, type BundleContents, type BundleMetrics } from './bundle';
 import { readSafetensors, writeSafetensors, type SafeTensor } from './safetensors';
 
 function floats(rng: Rng, n: number): Float32Array {
@@ -257,6 +257,16 @@ describe('model bundle', () => {
     expect(rejection(pack(fewer, tensors))).toMatch(/cellImages has 1 items, but there are 3 held-out images/);
     const resized = { ...manifest, imageCalibration: { ...(manifest.imageCalibration as object), cellImages: [{ ...cellImages[0], height: 32 }, ...cellImages.slice(1)] } };
     expect(rejection(pack(resized, tensors))).toMatch(/imageCalibration\.cells\.0/);
+  });
+
+  it('names a model by its content: the same for the same model, another when a number changes', () => {
+    const model = fixture(2, true);
+    const digest = sha256Hex(modelContent(model));
+    expect(sha256Hex(modelContent(fixture(2, true)))).toBe(digest);
+    const tau = model.condensations[0].tau.slice();
+    tau[0] += 1e-3;
+    const changed = { ...model, condensations: [{ ...model.condensations[0], tau }, ...model.condensations.slice(1)] };
+    expect(sha256Hex(modelContent(changed))).not.toBe(digest);
   });
 
   it("refuses to write a backbone that is not the model's", () => {

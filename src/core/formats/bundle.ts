@@ -118,6 +118,31 @@ export function writeBundle(model: PixoodModel, extras: BundleExtras = {}): Uint
   if (backboneOnnx && sha256Hex(backboneOnnx) !== model.backbone.sha256) {
     throw new BundleError(`model bundle: the backbone file given is not the model's backbone (its SHA-256 differs from ${model.backbone.sha256.slice(0, 12)}…).`);
   }
+  const manifest = bundleManifest(model, tensors, extras, backboneOnnx !== null);
+  return zipSync({
+    [MANIFEST]: manifest,
+    [TENSORS]: writeSafetensors(tensors),
+    // An ONNX file is mostly float weights, which deflate hardly shrinks: store it as it is.
+    ...(backboneOnnx && { [BACKBONE]: [backboneOnnx, { level: 0 }] as [Uint8Array, { level: 0 }] }),
+  });
+}
+
+/**
+ * The model's content as the bundle holds it, without the zip around it (whose timestamps change
+ * every export) and without the extras: its manifest with no metrics, project or operating point,
+ * then its tensors file. Its SHA-256 names a model the same on every machine that holds it.
+ */
+export function modelContent(model: PixoodModel): Uint8Array {
+  const tensors = modelTensors(model);
+  const manifest = bundleManifest(model, tensors, {}, false);
+  const safetensors = writeSafetensors(tensors);
+  const bytes = new Uint8Array(manifest.length + safetensors.length);
+  bytes.set(manifest);
+  bytes.set(safetensors, manifest.length);
+  return bytes;
+}
+
+function bundleManifest(model: PixoodModel, tensors: ReturnType<typeof modelTensors>, extras: BundleExtras, backboneIncluded: boolean): Uint8Array {
   const manifest = {
     format: BUNDLE_FORMAT,
     schemaVersion: BUNDLE_SCHEMA_VERSION,
@@ -139,14 +164,9 @@ export function writeBundle(model: PixoodModel, extras: BundleExtras = {}): Uint
     tensors: [...tensors].map(([name, t]) => ({ name, dtype: t.dtype, shape: t.shape })),
     // JSON writes NaN (a figure undefined for the test set) as null; the reader turns it back.
     metrics: extras.metrics ?? null,
-    backboneIncluded: backboneOnnx !== null,
+    backboneIncluded,
   };
-  return zipSync({
-    [MANIFEST]: new TextEncoder().encode(JSON.stringify(manifest, null, 2)),
-    [TENSORS]: writeSafetensors(tensors),
-    // An ONNX file is mostly float weights, which deflate hardly shrinks: store it as it is.
-    ...(backboneOnnx && { [BACKBONE]: [backboneOnnx, { level: 0 }] as [Uint8Array, { level: 0 }] }),
-  });
+  return new TextEncoder().encode(JSON.stringify(manifest, null, 2));
 }
 
 function modelTensors(model: PixoodModel): Map<string, SafeTensor> {

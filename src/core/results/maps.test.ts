@@ -3,7 +3,7 @@ import { tensor } from '../tensor';
 import { decodePng } from '../formats/png';
 import { colour, heatmapPng, heatmapRgba, rarity, scoreAtRarity } from './colormap';
 import { reduceMaps } from './reduceMaps';
-import { regionOutline, rejectedShare } from './regions';
+import { regionOutline, rejectedMaskRgba, rejectedShare } from './regions';
 
 describe('reduced maps', () => {
   it('keep each block’s most anomalous pixel, with its class and distance', () => {
@@ -61,5 +61,15 @@ describe('regions at ε', () => {
     expect(outline[12]).toBe(0);
     expect(regionOutline(score, 5, 5, 0.001).every((v) => v === 0)).toBe(true);
     expect(rejectedShare(score, 0.01)).toBeCloseTo(9 / 25);
+  });
+});
+
+describe('rejectedMaskRgba', () => {
+  it('marks the image pixels whose map pixel is rejected at ε, at the image size', () => {
+    // A 2×2 map, its top-right pixel rejected at ε = 0.1, onto a 4×2 image.
+    const rgba = rejectedMaskRgba(Float32Array.of(0.5, 0.95, 0.2, 0.3), 2, 2, 0.1, 4, 2);
+    const white = [...Array(8).keys()].map((i) => rgba[4 * i]);
+    expect(white).toEqual([0, 0, 255, 255, 0, 0, 0, 0]);
+    expect([...Array(8).keys()].every((i) => rgba[4 * i + 3] === 255)).toBe(true);
   });
 });

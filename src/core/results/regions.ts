@@ -25,6 +25,25 @@ export function regionOutline(score: Float32Array, width: number, height: number
   return outline;
 }
 
+/**
+ * A quick defect mask at the image's size: RGBA, white where the map rejects at ε (each image
+ * pixel takes the map pixel it falls in), black elsewhere; what a person confirms as "real defect"
+ * instead of drawing one.
+ */
+export function rejectedMaskRgba(score: Float32Array, width: number, height: number, epsilon: number, imageWidth: number, imageHeight: number): Uint8Array {
+  const rgba = new Uint8Array(imageWidth * imageHeight * 4);
+  for (let y = 0; y < imageHeight; y++) {
+    const row = Math.min(height - 1, Math.floor((y * height) / imageHeight));
+    for (let x = 0; x < imageWidth; x++) {
+      const column = Math.min(width - 1, Math.floor((x * width) / imageWidth));
+      const value = rejectedAt(score[row * width + column], epsilon) ? 255 : 0;
+      rgba.fill(value, 4 * (y * imageWidth + x), 4 * (y * imageWidth + x) + 3);
+      rgba[4 * (y * imageWidth + x) + 3] = 255;
+    }
+  }
+  return rgba;
+}
+
 /** The share of pixels rejected at ε. */
 export function rejectedShare(score: Float32Array, epsilon: number): number {
   let rejected = 0;

@@ -1,5 +1,6 @@
 /** Where images to inspect come from, and the progress of an inspection with its Cancel. */
-import { cancelInspection, inspectFiles, inspectTestSet, useInspection } from '../../state/inspectionStore';
+import { cancelInspection, inspectFiles, inspectTestSet } from '../../app/inspection/inspectionWorkflow';
+import { useInspection } from '../../state/inspectionStore';
 import { setResolution, useProjects } from '../../state/projectsStore';
 import { ProgressBar } from '../common/ProgressBar';
 import { DropZone } from '../drop/DropZone';

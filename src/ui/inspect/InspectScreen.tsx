@@ -1,6 +1,7 @@
 /** Inspection: images in (drop, folder, webcam, the test set), the heatmap and regions of one, and the table of all. */
 import { useEffect } from 'react';
-import { dismissInspectionMessages, loadResults, useInspection } from '../../state/inspectionStore';
+import { loadResults } from '../../app/inspection/inspectionWorkflow';
+import { dismissInspectionMessages, useInspection } from '../../state/inspectionStore';
 import { routeHash } from '../../state/navigation';
 import { useProjects } from '../../state/projectsStore';
 import { ErrorNote } from '../common/ErrorNote';

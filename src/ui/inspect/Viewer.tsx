@@ -5,7 +5,8 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ModelRecord, ResultRecord } from '../../storage/projectRecords';
-import { setAlpha, setEpsilon, setMinDefectArea, setOpacity, setZoom, useInspection } from '../../state/inspectionStore';
+import { setAlpha, setEpsilon, setMinDefectArea } from '../../app/inspection/inspectionWorkflow';
+import { setOpacity, setZoom, useInspection } from '../../state/inspectionStore';
 import { heatmapRgba } from '../../core/results/colormap';
 import { regionOutline, rejectedShare } from '../../core/results/regions';
 import { mapsWithin } from '../../core/roi/judgeWithin';

@@ -1,5 +1,6 @@
 /** On the demo project made a moment ago: the rest of the demo in one click. */
-import { trainAndInspect, useDemo } from '../../state/demoProject';
+import { trainAndInspect } from '../../app/demo/demoProject';
+import { useDemo } from '../../state/demoStore';
 import { useProjects } from '../../state/projectsStore';
 import { useTraining } from '../../state/trainingStore';
 

@@ -1,4 +1,4 @@
-/** A project's heading and its three screens: set it up, train it, inspect with it. */
+/** A project's heading and its screens: set it up, train it, inspect with it; the station opens full-window (src/ui/station). */
 import { useEffect, useRef } from 'react';
 import { routeHash, type Screen } from '../../state/navigation';
 import { useProjects } from '../../state/projectsStore';
@@ -11,9 +11,10 @@ const TABS: readonly { screen: Screen; label: string }[] = [
   { screen: 'project', label: 'Project' },
   { screen: 'train', label: 'Train' },
   { screen: 'inspect', label: 'Inspect' },
+  { screen: 'station', label: 'Station' },
 ];
 
-export function ProjectFrame({ projectId, screen }: { readonly projectId: string; readonly screen: Screen }) {
+export function ProjectFrame({ projectId, screen }: { readonly projectId: string; readonly screen: Exclude<Screen, 'station'> }) {
   const current = useProjects((s) => s.current);
   const opening = useProjects((s) => s.opening);
   const training = useTraining((s) => s.projectId === projectId && (s.status === 'running' || s.status === 'cancelling'));

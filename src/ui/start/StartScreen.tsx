@@ -1,6 +1,7 @@
 /** The first screen: what the app does, the demo, a new project, importing a model, and the projects kept here. */
 import { useState } from 'react';
-import { createDemoProject, useDemo } from '../../state/demoProject';
+import { createDemoProject } from '../../app/demo/demoProject';
+import { useDemo } from '../../state/demoStore';
 import { navigate, routeHash } from '../../state/navigation';
 import { deleteProject, useProjects } from '../../state/projectsStore';
 import { ConfirmButton } from '../common/ConfirmButton';

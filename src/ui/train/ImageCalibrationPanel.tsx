@@ -10,7 +10,7 @@ import { operatingThreshold } from '../../core/calibration/operatingPoint';
 import { qcCounts, type ScoredTestImage } from '../../core/metrics/qcCounts';
 import type { ImageCalibration } from '../../engine/api';
 import type { ModelRecord, ProjectRecord } from '../../storage/projectRecords';
-import { setAlpha } from '../../state/inspectionStore';
+import { setAlpha } from '../../app/inspection/inspectionWorkflow';
 import { modelStanding, weakModelHelp } from '../../state/modelHealth';
 import { ALPHA_PRESETS } from '../../state/settings';
 import { RateSelect } from '../common/RateSelect';

@@ -11,7 +11,7 @@
 import { useId, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { MAX_MARGIN_PX, parseRegionSpec, RegionSpecError, WHOLE_IMAGE, type Region, type RegionMode, type RegionPoint, type RegionSpec } from '../../core/roi/regionSpec';
 import type { ImageRecord, ModelRecord } from '../../storage/projectRecords';
-import { setRegions } from '../../state/inspectionStore';
+import { setRegions } from '../../app/inspection/inspectionWorkflow';
 import { failureMessage } from '../../state/failure';
 import { useObjectUrl } from '../common/useObjectUrl';
 import { ErrorNote } from '../common/ErrorNote';

@@ -1,7 +1,7 @@
 /** Training settings with sane defaults, each with one line on what it does. */
 import { useState, type ReactNode } from 'react';
 import type { TrainingSettings } from '../../engine/api';
-import { setEpsilon } from '../../state/inspectionStore';
+import { setEpsilon } from '../../app/inspection/inspectionWorkflow';
 import { setSettings, useProjects } from '../../state/projectsStore';
 import { defaultSettingsHere } from '../../state/newProject';
 import { EPSILON_PRESETS, THOROUGH_SETTINGS, INPUT_SIZES, MAX_EPOCHS, MAX_ETALONS, MIN_ETALONS, UPSAMPLE_FACTORS } from '../../state/settings';

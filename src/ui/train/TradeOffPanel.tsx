@@ -11,7 +11,7 @@ import { GOOD_TYPE } from '../../core/metrics/evaluation';
 import { qcCounts, type ScoredTestImage } from '../../core/metrics/qcCounts';
 import type { ImageCalibration, PixoodModel } from '../../engine/api';
 import type { ProjectRecord } from '../../storage/projectRecords';
-import { setCatchRate } from '../../state/inspectionStore';
+import { setCatchRate } from '../../app/inspection/inspectionWorkflow';
 import { percent } from '../format';
 
 const SIZE = 220;

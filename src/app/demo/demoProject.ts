@@ -3,27 +3,20 @@
  * and settings that train in seconds, ready to train and then inspect its test set, step by step
  * or in one click (trainAndInspect).
  */
-import { create } from 'zustand';
-import { checkpoint } from '../core/checkpoint';
-import { buildDemoDataset, DEMO_SIZE } from '../demo/demoDataset';
-import type { TrainingSettings } from '../engine/api';
-import { ensureBuiltin, useBackbones } from './backbonesStore';
-import { failureMessage } from './failure';
-import { inspectTestSet } from './inspectionStore';
-import { navigate, useNavigation } from './navigation';
-import { addClass, addClassImages, addTestImages, createProject, openProject } from './projectsStore';
-import { DEFAULT_SETTINGS } from './settings';
-import { startTraining, useTraining } from './trainingStore';
+import { checkpoint } from '../../core/checkpoint';
+import { buildDemoDataset, DEMO_SIZE } from '../../demo/demoDataset';
+import type { TrainingSettings } from '../../engine/api';
+import { ensureBuiltin, useBackbones } from '../../state/backbonesStore';
+import { failureMessage } from '../../state/failure';
+import { inspectTestSet } from '../inspection/inspectionWorkflow';
+import { navigate, useNavigation } from '../../state/navigation';
+import { addClass, addClassImages, addTestImages, createProject, openProject } from '../../state/projectsStore';
+import { useDemo } from '../../state/demoStore';
+import { DEFAULT_SETTINGS } from '../../state/settings';
+import { startTraining, useTraining } from '../../state/trainingStore';
 
 /** The demo images are 224 px: no need to enlarge them. */
 export const DEMO_SETTINGS: TrainingSettings = { ...DEFAULT_SETTINGS, longestSide: DEMO_SIZE };
-
-export const useDemo = create<{
-  readonly progress: { done: number; total: number } | null;
-  readonly error: string | null;
-  /** The demo project made in this page's life: its Project screen offers the one-click run. */
-  readonly projectId: string | null;
-}>(() => ({ progress: null, error: null, projectId: null }));
 
 /** Builds the demo project and opens it; its id, or null on failure (the reason in useDemo's error). */
 export async function createDemoProject(): Promise<string | null> {

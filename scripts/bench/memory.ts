@@ -1,0 +1,25 @@
+/** The JS memory a benchmark page samples: its own and its workers', and how far samples spread. */
+
+interface MemoryMeasurement {
+  readonly breakdown: readonly { readonly bytes: number; readonly attribution: readonly { readonly scope: string }[] }[];
+}
+
+/**
+ * The page's and its workers' JS memory, as the browser measures it (the page is cross-origin
+ * isolated; the driver makes the measurement eager). Null where the browser cannot.
+ */
+export async function heaps(): Promise<{ page: number | null; workers: number | null }> {
+  const measure = (performance as Performance & { measureUserAgentSpecificMemory?: () => Promise<MemoryMeasurement> }).measureUserAgentSpecificMemory;
+  if (!measure) return { page: null, workers: null };
+  const { breakdown } = await measure.call(performance);
+  const sum = (scope: string) => breakdown.filter((b) => b.attribution.some((a) => a.scope === scope)).reduce((total, b) => total + b.bytes, 0);
+  return { page: sum('Window'), workers: sum('DedicatedWorkerGlobalScope') };
+}
+
+/** (largest − smallest) / smallest of the samples the browser gave; null without any. */
+export function spread(values: readonly (number | null)[]): number | null {
+  const known = values.filter((v): v is number => v !== null);
+  if (known.length === 0) return null;
+  const min = Math.min(...known);
+  return (Math.max(...known) - min) / min;
+}
