@@ -3,7 +3,8 @@
 this machine's CPU, for the backbone benchmark's comparison. Prints one JSON line:
 {"pytorch": "...", "threads": T, "size": S, "median_ms": M, "min_ms": m, "runs": R}.
 
-Needs PyTorch (Debian: apt-get install python3-torch) and a clone of the official code
+Needs PyTorch (Debian: apt-get install python3-torch libopenblas0-pthread: without OpenBLAS,
+Debian's PyTorch multiplies matrices with the generic BLAS, ~20 times slower) and a clone of the official code
 (git clone https://github.com/facebookresearch/dinov2); nothing is downloaded. On PyTorch before
 2.0 the official code's fused attention is given its plain formula:
     /usr/bin/python3 scripts/bench/pytorch-dinov2.py --repo PATH/TO/dinov2 [--size 448] [--threads 2] [--runs 5]
