@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { useAppStatus } from '../../state/appStatus';
-import { storedFromPreset, useBackbones } from '../../state/backbonesStore';
+import { loadBackbones, storedFromPreset, useBackbones } from '../../state/backbonesStore';
 import { navigate } from '../../state/navigation';
 import { createWithBackbone, DEFAULT_DINOV2, dinov2Variant, hardwareGpuHere, type BackboneChoice } from '../../state/newProject';
 import { bytes } from '../format';
@@ -19,7 +19,11 @@ export function NewProjectForm({ id, onCancel }: { readonly id: string; readonly
   const online = useAppStatus((s) => s.online);
   const preset = useBackbones((s) => s.presets?.find((p) => p.id === DEFAULT_DINOV2));
   const [hardwareGpu, setHardwareGpu] = useState<boolean | null>(null);
-  useEffect(() => void hardwareGpuHere().then(setHardwareGpu), []);
+  useEffect(() => {
+    void hardwareGpuHere().then(setHardwareGpu);
+    // The start screen may be the first to need the presets and the stored models.
+    if (!useBackbones.getState().presets) void loadBackbones();
+  }, []);
   const variant = preset && hardwareGpu !== null ? dinov2Variant(preset, hardwareGpu) : null;
   const download = variant?.approxBytes ? `a one-time download of about ${bytes(variant.approxBytes)} (${variant.precision})` : 'a one-time download';
   const [choice, setChoice] = useState<BackboneChoice>(online || dinov2Stored ? 'dinov2' : 'builtin');
