@@ -5,32 +5,13 @@
  * model `npm run eval` exported. Prints the eval JSON to the test log.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DINOV2_SMALL, randomDinov2 } from '../fixtures/randomDinov2';
+import { npm } from './helpers/npmRun';
 
 const TRAINING_TIMEOUT = 240_000;
-
-interface Ran {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** `npm run --silent <script> -- args`, its output captured (npm's own header would go to stdout otherwise). */
-function npm(script: string, args: readonly string[]): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', script, '--', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 async function shownFigure(page: Page, name: string): Promise<string> {
   return (await page.locator(`[data-figure="${name}"]`).first().textContent()) ?? '';

@@ -6,31 +6,13 @@
  * regions file is refused before the browser starts, naming the bad field.
  */
 import { expect, test } from '@playwright/test';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readBundle } from '../src/core/formats/bundle';
 import { buildDemoDataset } from '../src/demo/demoDataset';
 import { defectBox, defectClearOf, paddedPercent } from './helpers/demoDefects';
-
-interface Ran {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function npm(script: string, args: readonly string[]): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', script, '--', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { npm } from './helpers/npmRun';
 
 /** results.csv as verdict and severity by image name. */
 function verdicts(out: string): Record<string, { verdict: string; severity: number }> {
