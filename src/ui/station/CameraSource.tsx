@@ -4,9 +4,10 @@
  * types a key sends them, or a click on the live view). Each frame is grabbed only when the
  * station is free for it; otherwise it is counted as dropped. The camera stops when the screen goes.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { changeSettings, offerPart } from '../../app/station/stationWorkflow';
 import { useStation } from '../../state/stationStore';
+import { useCamera } from '../common/useCamera';
 
 const HEIGHTS = [240, 480, 720, 1080] as const;
 const RATES = [0.5, 1, 2, 5, 10] as const;
@@ -14,54 +15,22 @@ const RATES = [0.5, 1, 2, 5, 10] as const;
 /** A control that takes Space or Enter itself: a trigger key there is the control's, not the station's. */
 const takesKeys = (target: EventTarget | null) => target instanceof HTMLElement && target.closest('input, select, textarea, button, a, [contenteditable]') !== null;
 
-function grabFrame(video: HTMLVideoElement): Promise<Blob | null> {
-  if (video.videoWidth === 0) return Promise.resolve(null);
-  const canvas = document.createElement('canvas');
-  canvas.width = video.videoWidth;
-  canvas.height = video.videoHeight;
-  canvas.getContext('2d')?.drawImage(video, 0, 0);
-  return new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
-}
-
-function cameraError(e: unknown): string {
-  const name = e instanceof DOMException ? e.name : '';
-  if (name === 'NotAllowedError') return 'Camera access was refused. Allow it in the browser’s site settings to use the station’s camera.';
-  if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'No camera was found (or none offers that frame height).';
-  return `The camera could not start: ${e instanceof Error ? e.message : String(e)}`;
-}
-
 export function CameraSource({ disabled }: { readonly disabled: boolean }) {
   const settings = useStation((s) => s.settings);
-  const [stream, setStream] = useState<MediaStream | null>(null);
+  const camera = useCamera();
+  const { stream, error, video, grab } = camera;
   const [devices, setDevices] = useState<readonly MediaDeviceInfo[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const video = useRef<HTMLVideoElement>(null);
-
-  useEffect(() => {
-    if (video.current) video.current.srcObject = stream;
-    return () => stream?.getTracks().forEach((track) => track.stop());
-  }, [stream]);
 
   const start = async () => {
-    setError(null);
-    if (!navigator.mediaDevices?.getUserMedia) {
-      setError('This browser offers no camera access here.');
-      return;
-    }
-    try {
-      const { deviceId, height } = settings;
-      setStream(await navigator.mediaDevices.getUserMedia({ video: { ...(deviceId && { deviceId: { exact: deviceId } }), height: { ideal: height } }, audio: false }));
-      // Device names are given only once the person has allowed a camera.
-      setDevices((await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'videoinput'));
-    } catch (e) {
-      setError(cameraError(e));
-    }
+    const { deviceId, height } = settings;
+    if (!(await camera.start({ ...(deviceId && { deviceId: { exact: deviceId } }), height: { ideal: height } }, 'the station’s camera'))) return;
+    // Device names are given only once the person has allowed a camera.
+    setDevices((await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'videoinput'));
   };
 
   const trigger = useCallback(() => {
-    const element = video.current;
-    if (element && !disabled) void offerPart({ kind: 'camera' }, () => grabFrame(element));
-  }, [disabled]);
+    if (!disabled) void offerPart({ kind: 'camera' }, grab);
+  }, [disabled, grab]);
 
   useEffect(() => {
     if (!stream || settings.mode !== 'continuous') return;
@@ -83,7 +52,7 @@ export function CameraSource({ disabled }: { readonly disabled: boolean }) {
   const restart = (change: Parameters<typeof changeSettings>[0]) => {
     void changeSettings(change);
     // A new device or frame height needs a new stream.
-    if (stream && ('deviceId' in change || 'height' in change)) setStream(null);
+    if (stream && ('deviceId' in change || 'height' in change)) camera.stop();
   };
 
   return (
@@ -139,7 +108,7 @@ export function CameraSource({ disabled }: { readonly disabled: boolean }) {
               Inspect this part
             </button>
           )}
-          <button type="button" onClick={() => setStream(null)}>
+          <button type="button" onClick={camera.stop}>
             Stop the camera
           </button>
         </div>
