@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import { routeHash, type Screen } from '../../state/navigation';
 import { useProjects } from '../../state/projectsStore';
 import { useTraining } from '../../state/trainingStore';
+import { ProjectMissing } from '../common/ProjectMissing';
 import { InspectScreen } from '../inspect/InspectScreen';
 import { TrainScreen } from '../train/TrainScreen';
 import { ProjectScreen } from './ProjectScreen';
@@ -23,17 +24,7 @@ export function ProjectFrame({ projectId, screen }: { readonly projectId: string
   // A new screen moves the focus to its heading, so keyboard and screen-reader users start there.
   useEffect(() => heading.current?.focus(), [screen, projectId]);
 
-  if (current?.project.id !== projectId) {
-    if (opening === projectId) return <p role="status">Opening the project…</p>;
-    return (
-      <div className="panel">
-        <h1>Project not found</h1>
-        <p>
-          This project is not in this browser (it may have been deleted). <a href={routeHash({ screen: 'start' })}>Back to the start</a>
-        </p>
-      </div>
-    );
-  }
+  if (current?.project.id !== projectId) return <ProjectMissing opening={opening === projectId} />;
   const { project } = current;
   return (
     <div className="project-frame">

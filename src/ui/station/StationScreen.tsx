@@ -10,6 +10,7 @@ import { routeHash } from '../../state/navigation';
 import { useProjects } from '../../state/projectsStore';
 import { useStation } from '../../state/stationStore';
 import { ErrorNote } from '../common/ErrorNote';
+import { ProjectMissing } from '../common/ProjectMissing';
 import { useObjectUrl } from '../common/useObjectUrl';
 import { AuditLogPanel } from './AuditLogPanel';
 import { CameraSource } from './CameraSource';
@@ -38,17 +39,7 @@ export function StationScreen({ projectId }: { readonly projectId: string }) {
     if (latestId && failed && settings.cue) playFailTone();
   }, [latestId, failed, settings.cue]);
 
-  if (!ready) {
-    if (opening === projectId) return <p role="status">Opening the project…</p>;
-    return (
-      <div className="panel">
-        <h1>Project not found</h1>
-        <p>
-          This project is not in this browser (it may have been deleted). <a href={routeHash({ screen: 'start' })}>Back to the start</a>
-        </p>
-      </div>
-    );
-  }
+  if (!ready) return <ProjectMissing opening={opening === projectId} />;
   const verdict = latest?.record.verdict ?? null;
   return (
     <div className={`station${failed && settings.cue ? ' station-alarm' : ''}`}>
