@@ -61,6 +61,8 @@ export function createEvaluation(): EvaluationAccumulator {
         overall: figures(overall, overallPixels),
         perDefect: Object.fromEntries(
           defects.map(([type, group]) => {
+            // A sole defect type's images with the good ones are all the images: read them once.
+            if (defects.length === 1) return [type, figures(overall, overallPixels)];
             const withGood = combine([good, group]);
             return [type, figures(withGood, pixelNumbers(CountsAccumulator.scoresOf(withGood.counts), withGood.regions))];
           }),

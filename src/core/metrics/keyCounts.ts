@@ -3,22 +3,21 @@
  * them as they come: a key's high 16 bits pick one of 65,536 buckets, which keeps the low 16
  * bits of each of its pixels in a list, or, once the list is longer than the bucket's dense form,
  * a count for each of the 65,536 low values. Adding an image is a few passes over its pixels;
- * the distinct keys come out in order bucket by bucket when the figures are read, over one set
- * or several together (a defect type's images with the good ones) without copying them. Normal
+ * the figures read a bucket as its total, or, where defect scores fall in it, as its counts
+ * between them, over one set or several together (a defect type's images with the good ones)
+ * without copying them or sorting the keys. Normal
  * pixels are nearly all of an evaluation's pixels and nearly every one has its own score, so
  * this replaces a sort and a merge per image with a write per pixel.
  *
  * Memory: 2 bytes per pixel in list buckets, 512 KiB per dense bucket (a bucket turns dense at
- * 262,144 pixels, where its list would be as large), 65,536 slots of bookkeeping per set.
+ * 262,144 pixels, where its list would be as large), 65,536 slots of bookkeeping per set, and a
+ * pixel count per bucket, so a bucket the figures need only in total is never read key by key.
  */
 
 const BUCKETS = 1 << 16;
 const LOW = 0xffff;
 /** Pixels of one bucket beyond which a count per low value is smaller than the list. */
 const DENSE_AT = 1 << 18;
-/** Pixels of a bucket from which reading it counts per low value instead of sorting. */
-const HISTOGRAM_AT = 1024;
-const WORDS = (LOW + 1) / 32;
 
 const NO_LIST = new Uint16Array(0);
 const NOT_DENSE = new Float64Array(0);
@@ -26,14 +25,17 @@ const NOT_DENSE = new Float64Array(0);
 const perBucket = new Uint32Array(BUCKETS);
 const touched = new Uint32Array(BUCKETS);
 const histogram = new Float64Array(LOW + 1);
-const occupied = new Uint32Array(WORDS);
-let sortScratch = new Uint16Array(HISTOGRAM_AT);
+const occupied = new Uint32Array((LOW + 1) / 32);
+/** Pixels of a bucket from which cutting it counts per low value instead of bisecting per pixel. */
+const HISTOGRAM_AT = 1024;
 
 export class KeyCounts {
   // Filled, never holey: a holey array this long would fall back to slow dictionary elements.
   private readonly lists: Uint16Array[] = Array.from({ length: BUCKETS }, () => NO_LIST);
   private readonly lengths = new Uint32Array(BUCKETS);
   private readonly dense: Float64Array[] = Array.from({ length: BUCKETS }, () => NOT_DENSE);
+  /** Pixels per bucket, list or dense: a bucket's total without reading its keys. */
+  private readonly inBucket = new Float64Array(BUCKETS);
   private pixels = 0;
 
   /** Pixels counted so far. */
@@ -51,6 +53,7 @@ export class KeyCounts {
     for (let j = 0; j < used; j++) {
       const bucket = touched[j];
       const needed = this.lengths[bucket] + perBucket[bucket];
+      this.inBucket[bucket] += perBucket[bucket];
       perBucket[bucket] = 0;
       if (this.dense[bucket] !== NOT_DENSE) continue;
       if (needed > DENSE_AT) this.makeDense(bucket);
@@ -82,72 +85,87 @@ export class KeyCounts {
     this.lengths[bucket] = 0;
   }
 
+  /** Pixels of bucket `bucket` (the keys' high 16 bits) over all of `sets`. */
+  static bucketTotal(sets: readonly KeyCounts[], bucket: number): number {
+    let total = 0;
+    for (const set of sets) total += set.inBucket[bucket];
+    return total;
+  }
+
   /**
-   * Writes each distinct key of bucket `bucket` (the keys' high 16 bits) over all of `sets`, from
-   * the highest down, into `keys`, and its count into `counts` (both at least KEY_BUCKET_SIZE
-   * long); returns how many. Arrays rather than a callback per key: the figures read tens of
-   * millions of keys, and a call per key was half of their cost.
+   * The normal pixels of bucket `bucket` (the keys' high 16 bits) over all of `sets`, counted
+   * against `cuts`: the low halves of the bucket's defect keys, distinct, from the highest down
+   * (the first `n`). Writes into `at[i]` the pixels whose low half is `cuts[i]` and into
+   * `above[i]` those strictly between it and the cut above (the bucket's top for i = 0);
+   * returns those below the last cut. The figures need nothing finer: between two defect scores
+   * only the false-positive rate moves.
    */
-  static descending(sets: readonly KeyCounts[], bucket: number, keys: Uint32Array, counts: Float64Array): number {
+  static cut(sets: readonly KeyCounts[], bucket: number, cuts: Uint16Array, n: number, at: Float64Array, above: Float64Array): number {
+    at.fill(0, 0, n);
+    above.fill(0, 0, n);
     let listed = 0;
     let anyDense = false;
     for (const set of sets) {
       listed += set.lengths[bucket];
       anyDense ||= set.dense[bucket] !== NOT_DENSE;
     }
-    if (listed === 0 && !anyDense) return 0;
-    const high = (bucket << 16) >>> 0;
-    let n = 0;
-    if (anyDense || listed >= HISTOGRAM_AT) {
-      // A count per low value, with a bit per low value that has one, read from the top: O(pixels
-      // + distinct + 2,048 words), where a plain pass over 65,536 counts would cost every bucket that much.
+    let below = 0;
+    if (!anyDense && listed < HISTOGRAM_AT) {
       for (const set of sets) {
-        const dense = set.dense[bucket];
-        if (dense !== NOT_DENSE) {
-          for (let low = 0; low <= LOW; low++) {
-            if (dense[low] === 0) continue;
-            histogram[low] += dense[low];
-            occupied[low >>> 5] |= 1 << (low & 31);
-          }
-        }
         const list = set.lists[bucket];
         for (let i = 0, length = set.lengths[bucket]; i < length; i++) {
+          // The first cut at or below this low half, by bisection over the descending cuts.
           const low = list[i];
-          histogram[low]++;
+          let lo = 0;
+          let hi = n;
+          while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            if (cuts[mid] > low) lo = mid + 1;
+            else hi = mid;
+          }
+          if (lo === n) below++;
+          else if (cuts[lo] === low) at[lo]++;
+          else above[lo]++;
+        }
+      }
+      return below;
+    }
+    // A count per low value, with a bit per low value that has one, read from the top beside the
+    // cuts: O(pixels + distinct + 2,048 words), where bisecting would cost every pixel log n.
+    for (const set of sets) {
+      const dense = set.dense[bucket];
+      if (dense !== NOT_DENSE) {
+        for (let low = 0; low <= LOW; low++) {
+          if (dense[low] === 0) continue;
+          histogram[low] += dense[low];
           occupied[low >>> 5] |= 1 << (low & 31);
         }
       }
-      for (let word = WORDS - 1; word >= 0; word--) {
-        let bits = occupied[word];
-        if (bits === 0) continue;
-        occupied[word] = 0;
-        while (bits !== 0) {
-          const bit = 31 - Math.clz32(bits);
-          bits ^= 1 << bit;
-          const low = (word << 5) | bit;
-          keys[n] = (high | low) >>> 0;
-          counts[n++] = histogram[low];
-          histogram[low] = 0;
-        }
+      const list = set.lists[bucket];
+      for (let i = 0, length = set.lengths[bucket]; i < length; i++) {
+        const low = list[i];
+        histogram[low]++;
+        occupied[low >>> 5] |= 1 << (low & 31);
       }
-      return n;
     }
-    if (sortScratch.length < listed) sortScratch = new Uint16Array(listed);
-    let at = 0;
-    for (const set of sets) {
-      sortScratch.set(set.lists[bucket].subarray(0, set.lengths[bucket]), at);
-      at += set.lengths[bucket];
+    let j = 0;
+    for (let word = occupied.length - 1; word >= 0; word--) {
+      let bits = occupied[word];
+      if (bits === 0) continue;
+      occupied[word] = 0;
+      while (bits !== 0) {
+        const bit = 31 - Math.clz32(bits);
+        bits ^= 1 << bit;
+        const low = (word << 5) | bit;
+        const pixels = histogram[low];
+        histogram[low] = 0;
+        while (j < n && cuts[j] > low) j++;
+        if (j === n) below += pixels;
+        else if (cuts[j] === low) at[j] += pixels;
+        else above[j] += pixels;
+      }
     }
-    const values = sortScratch.subarray(0, listed).sort();
-    for (let end = listed; end > 0; ) {
-      const low = values[end - 1];
-      let start = end - 1;
-      while (start > 0 && values[start - 1] === low) start--;
-      keys[n] = (high | low) >>> 0;
-      counts[n++] = end - start;
-      end = start;
-    }
-    return n;
+    return below;
   }
 }
 

@@ -195,6 +195,49 @@ describe('counts accumulator', () => {
     expect(walked(first.scores()), 'the first set unchanged').toEqual(firstBefore);
   });
 
+  it('reads normal pixels between two defect scores as one entry at the lowest key of their span', () => {
+    const counts = createCountsAccumulator();
+    // 0.5 and its float neighbours above share a key's high 16 bits (a bucket); 0.25 and 0.75 are in buckets of their own.
+    const [a, b, c] = [0.5, 0.50000006, 0.5000001];
+    const keyOf = (score: number) => (new Uint32Array(Float32Array.from([score]).buffer)[0] | 0x80000000) >>> 0;
+    const floor = (score: number) => (keyOf(score) & 0xffff0000) >>> 0;
+    counts.add(Float32Array.from([0.75, c, a, a, b, 0.25, 0.75]), Uint8Array.from([0, 0, 1, 0, 0, 0, 0]), 7, 1);
+    expect(walked(counts.scores()), '[key, defect pixels, normal pixels, overlap] from the top, then the totals').toEqual([
+      [floor(0.75), 0, 2, 0],
+      [keyOf(b), 0, 2, 0],
+      [keyOf(a), 1, 1, 1],
+      [floor(0.25), 0, 1, 0],
+      [1, 6],
+    ]);
+  });
+
+  it.each([300, 5000])('cuts a bucket of %i normal pixels at its defect scores as a plain reading of every pixel does', (normalPixels) => {
+    const rng = createRng(7);
+    // One row: normal pixels around isolated defect pixels, every score inside the bucket of 0.5 ([0.5, 0.50390625)).
+    const width = normalPixels + 2 * 40;
+    const scores = Float32Array.from({ length: width }, () => 0.5 + Math.floor(rng.uniform() * 2000) * 2 ** -20);
+    const mask = Uint8Array.from({ length: width }, (_, x) => (x % 2 === 1 && x < 80 ? 1 : 0));
+    const counts = createCountsAccumulator();
+    counts.add(scores, mask, width, 1);
+    const keyOf = (score: number) => (new Uint32Array(Float32Array.from([score]).buffer)[0] | 0x80000000) >>> 0;
+    const keys = Array.from(scores, keyOf);
+    const defectKeys = [...new Set(keys.filter((_, x) => mask[x] === 1))].sort((a, b) => b - a);
+    const expected: number[][] = [];
+    let top = Infinity;
+    for (const cut of [...defectKeys, (keys[0] & 0xffff0000) >>> 0]) {
+      const isDefect = defectKeys.includes(cut);
+      const between = keys.filter((k, x) => mask[x] === 0 && k < top && (isDefect ? k > cut : k >= cut)).length;
+      if (between > 0) expected.push([isDefect ? cut + 1 : cut, 0, between, 0]);
+      if (isDefect) {
+        const defects = keys.filter((k, x) => mask[x] === 1 && k === cut).length;
+        expected.push([cut, defects, keys.filter((k, x) => mask[x] === 0 && k === cut).length, defects]);
+      }
+      top = cut;
+    }
+    expected.push([40, normalPixels + 40]);
+    expect(walked(counts.scores())).toEqual(expected);
+  });
+
   it('gives each image its peak score and region count, and refuses a map that is not one image of the size given', () => {
     const counts = createCountsAccumulator();
     const added = counts.add(Float32Array.from([0.25, 0.75, 0.5, 0.1]), Uint8Array.from([1, 0, 0, 1]), 2, 2);

@@ -6,7 +6,7 @@
  * (connected-regions.ts), which is all AUPRO needs, since a pixel adds 1/size to its region's
  * overlap. Normal pixels are counted per distinct key as they come (keyCounts.ts: a write per
  * pixel, no sort); defect pixels, a small share, are reduced per image to counts per distinct
- * (key, region size) (scoreCounts.ts) and merged. result() walks the distinct scores once from
+ * (key, region size) (scoreCounts.ts) and merged. result() walks the scores once from
  * the top (pixelFigures.ts). Counts are integers and every sum is taken in one fixed order, so
  * the figures do not depend on the order in which images are added or how they are grouped.
  *
@@ -51,10 +51,12 @@ export interface ImageCounted {
 }
 
 /**
- * Consecutive distinct scores of a ScoreWalk, from the highest down: for entry i < length, its
- * score key (scoreKey.ts), defect pixels, normal pixels, and the defect pixels' summed shares of
- * their regions (1/size each), summed in ascending order of region size: one fixed order,
- * whatever order the images came in. The arrays are reused: valid only during the call.
+ * Consecutive scores of a ScoreWalk, from the highest down: for entry i < length, its score key
+ * (scoreKey.ts), defect pixels, normal pixels, and the defect pixels' summed shares of their
+ * regions (1/size each), summed in ascending order of region size: one fixed order, whatever
+ * order the images came in. An entry is one distinct score, or, where no defect pixel lies
+ * among them, all the normal pixels of one 16-bit key bucket (keyCounts.ts) at its lowest key.
+ * The arrays are reused: valid only during the call.
  */
 export interface ScoreBatch {
   readonly length: number;
@@ -74,7 +76,7 @@ export interface ScoreWalk {
   /** Normal pixels in all. */
   readonly negatives: number;
   /**
-   * Calls `visit` with every distinct score key in batches, from the highest down. In batches
+   * Calls `visit` with the scores in batches (ScoreBatch), from the highest down. In batches
    * since the figures read tens of millions of scores: a call per score cost more than the reading.
    */
   descending(visit: (batch: ScoreBatch) => void): void;
@@ -184,11 +186,13 @@ export class CountsAccumulator {
       positives,
       negatives: normals.reduce((sum, set) => sum + set.total, 0),
       descending(visit) {
-        // A batch is one bucket of keys (keyCounts.ts), normal and defect: at most KEY_BUCKET_SIZE distinct keys.
-        const normalKeys = new Uint32Array(KEY_BUCKET_SIZE);
-        const normalCounts = new Float64Array(KEY_BUCKET_SIZE);
         const batch = { length: 0, keys: new Uint32Array(KEY_BUCKET_SIZE), defects: new Float64Array(KEY_BUCKET_SIZE), normals: new Float64Array(KEY_BUCKET_SIZE), overlap: new Float64Array(KEY_BUCKET_SIZE) };
+        const flush = (): void => {
+          if (batch.length > 0) visit(batch);
+          batch.length = 0;
+        };
         const put = (key: number, defects: number, normalCount: number, overlap: number): void => {
+          if (batch.length === KEY_BUCKET_SIZE) flush();
           const at = batch.length++;
           batch.keys[at] = key;
           batch.defects[at] = defects;
@@ -209,19 +213,34 @@ export class CountsAccumulator {
           put(key, defects, normalCount, overlap);
           return start;
         };
+        // Normal pixels between two defect scores move every figure as one step of the FPR, so
+        // they are read as one entry at the lowest key of their span, which every one of them
+        // reaches and no pixel below the span does: a bucket without defect scores (nearly all
+        // of them) is one entry, read from its total without touching its keys.
+        const cuts = new Uint16Array(KEY_BUCKET_SIZE);
+        const at = new Float64Array(KEY_BUCKET_SIZE);
+        const above = new Float64Array(KEY_BUCKET_SIZE);
         let d = keys.length;
         for (let bucket = KEY_BUCKETS - 1; bucket >= 0; bucket--) {
-          const n = KeyCounts.descending(normals, bucket, normalKeys, normalCounts);
-          batch.length = 0;
-          for (let i = 0; i < n; i++) {
-            const key = normalKeys[i];
-            while (d > 0 && keys[d - 1] > key) d = takeDefects(d, 0);
-            if (d > 0 && keys[d - 1] === key) d = takeDefects(d, normalCounts[i]);
-            else put(key, 0, normalCounts[i], 0);
+          const high = (bucket << 16) >>> 0;
+          if (d === 0 || keys[d - 1] >>> 16 !== bucket) {
+            const total = KeyCounts.bucketTotal(normals, bucket);
+            if (total > 0) put(high, 0, total, 0);
+            continue;
           }
-          while (d > 0 && keys[d - 1] >>> 16 === bucket) d = takeDefects(d, 0);
-          if (batch.length > 0) visit(batch);
+          let n = 0;
+          for (let i = d; i > 0 && keys[i - 1] >>> 16 === bucket; i--) {
+            const low = keys[i - 1] & 0xffff;
+            if (n === 0 || cuts[n - 1] !== low) cuts[n++] = low;
+          }
+          const below = KeyCounts.cut(normals, bucket, cuts, n, at, above);
+          for (let i = 0; i < n; i++) {
+            if (above[i] > 0) put((high | (cuts[i] + 1)) >>> 0, 0, above[i], 0);
+            d = takeDefects(d, at[i]);
+          }
+          if (below > 0) put(high, 0, below, 0);
         }
+        flush();
       },
     };
   }
