@@ -81,7 +81,7 @@ export function refreshRefusal(calibration: Calibration, condensation: Condensat
 export function refreshEtalons(condensation: CondensationModel, calibration: Calibration, features: Matrix, level: SeverityNats, budget = REVIEW_ETALONS): EtalonRefresh {
   if (calibration.spaceDims !== 1 || calibration.numClasses !== 1) throw new RangeError('an etalon refresh needs a one-class calibration without a classifier');
   if (!(level > refreshFloor(calibration))) throw new RangeError(`the level ${level} nats must be above the floor ${refreshFloor(calibration)}`);
-  const [n, dim] = features.dims;
+  const [, dim] = features.dims;
   const [k] = condensation.etalons.dims;
   if (condensation.etalons.dims[1] !== dim) throw new RangeError(`the features are ${dim}-D, the etalons ${condensation.etalons.dims[1]}-D`);
   const start = nearestValidDistance(condensation, features);
