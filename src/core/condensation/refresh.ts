@@ -17,7 +17,10 @@
  * severity: then no held-out image's severity rises, the kept severities are upper bounds of the
  * refreshed model's, and the image threshold fit to them still rejects at most α of good parts.
  * Pixel scores 1 − s_in follow the same bound: a pixel's score can rise only up to the score at
- * the floor, which the ID Gaussian puts among its in-distribution pixels.
+ * the floor, 1 − s_in(q(1)). That is not 0: for the demo's model a feature on an etalon scores
+ * 0.94 (the ID Gaussian puts 6% of the class's pixels below it), so a pixel that a new etalon
+ * brings very near can be outlined at an ε above 6%, never at the default 1%; and no image turns
+ * severe, so no verdict changes through its regions.
  *
  * With a classifier (2-D), q's curve along sim moves with each pixel's logit and the floor has no
  * single value: such a class is retrained instead.
