@@ -7,7 +7,8 @@
  * frames are dropped and counted, never queued) and every one fails; the shift's CSV has one row a
  * decision, matching the log's table. Then a watched folder (a folder of the origin's private file
  * system) gets a good and a defective part, each inspected once; the defective one is marked good
- * after all, the new model version passes the same part, and rolling back fails it again; the
+ * after all, the new model version (its etalons refreshed from the part) passes the same part and
+ * still fails another defect, and rolling back fails the part again; the
  * last failure is confirmed a real defect and joins the labelled test set. The Y4M
  * files are made here from the demo's own images.
  */
@@ -115,6 +116,7 @@ test('a camera feeds the station: good parts pass on a trigger, the shift resume
   await expect(page.getByRole('status').filter({ hasText: 'Watching line-camera' })).toContainText('0 files were there before');
   const goodPng = [...new Uint8Array(await rgbPng(demoGoodTestImage(3)).arrayBuffer())];
   const spotPng = [...new Uint8Array(await rgbPng(demoDefectTestImage(1)).arrayBuffer())];
+  const stainPng = [...new Uint8Array(await rgbPng(demoDefectTestImage(9)).arrayBuffer())];
   let decided = inspected;
   /** Writes a file into the watched folder; it must be inspected once, shown as `verdict` with a reason starting `reason`. */
   const arrives = async (name: string, bytes: number[], verdict: 'PASS' | 'FAIL' | 'NEEDS REVIEW', reason: string = verdict) => {
@@ -137,15 +139,21 @@ test('a camera feeds the station: good parts pass on a trigger, the shift resume
   expect(await count(page, 'inspected'), 'each file once').toBe(decided);
 
   // The review loop: the operator finds the spotted part good after all. A new version of the
-  // model, its threshold refit with that part among the good ones, passes the same part; but a
-  // limit above a clear spot lets the capability check's synthetic defects pass, so the station
-  // shows the model weak and the pass as one to review, not a confident PASS. Rolling back to the
-  // first version fails the part again.
+  // model takes the spot's least normal features as etalons of its class, checks again what it
+  // catches, and refits the threshold with the part's new severity among the good parts': the same
+  // part passes, plainly (the threshold hardly moves, so the synthetic defects are still caught),
+  // while a stain, another defect, still fails. Rolling back to the first version fails the spot again.
   const firstModel = await page.getByText(/^Model [0-9a-f]{12}/).textContent();
   await page.getByRole('button', { name: 'Good after all: part-spot.png' }).click();
-  await expect(page.getByTestId('model-version')).toContainText(/^Version 2, .*: Good after all: part-spot\.png \(severity [\d.]+ nats\) joined the good images/);
+  const version = page.getByTestId('model-version');
+  await expect(version).toContainText(/^Version 2, .*: Good after all: part-spot\.png \(severity [\d.]+ nats\) joined the good images\. Etalons: \+\d+ for class /, { timeout: PART_TIMEOUT });
+  console.log(`review: ${await version.textContent()}`);
+  const [, thresholdBefore, thresholdAfter] = /threshold at α (-?[\d.]+) → (-?[\d.]+) nats/.exec((await version.textContent())!)!;
+  expect(thresholdAfter, 'the threshold is refit').not.toBe(thresholdBefore);
+  await expect(version).toContainText('What it catches was checked again with the new etalons.');
   await expect(page.getByText(/^Model [0-9a-f]{12}/)).not.toHaveText(firstModel!);
-  await arrives('part-spot-again.png', spotPng, 'NEEDS REVIEW', 'PASS, unsure');
+  await arrives('part-spot-again.png', spotPng, 'PASS');
+  await arrives('part-stain.png', stainPng, 'FAIL');
   await page.getByRole('button', { name: 'Roll back to version 1' }).click();
   await expect(page.getByTestId('model-version')).toHaveCount(0);
   await expect(page.getByText(/^Model [0-9a-f]{12}/)).toHaveText(firstModel!);
@@ -174,16 +182,17 @@ test('a camera feeds the station: good parts pass on a trigger, the shift resume
   const words: Record<string, string> = { pass: 'PASS', fail: 'FAIL', review: 'NEEDS REVIEW', none: 'NO VERDICT' };
   const fromCsv = rows.map((r) => [r[column('seq')], r[column('file')] || `frame ${r[column('frame')]}`, words[r[column('verdict')]], r[column('reason')]]);
   expect(fromCsv).toEqual([...shown].reverse().map(([seq, , part, verdict, reason]) => [seq, part, verdict, reason]));
-  expect(rows.map((r) => r[column('verdict')])).toEqual([...Array(3).fill('pass'), ...Array(inspected - 3).fill('fail'), 'pass', 'fail', 'review', 'fail']);
-  expect(rows.slice(-4).map((r) => [r[column('source')], r[column('file')], r[column('frame')]])).toEqual([
+  expect(rows.map((r) => r[column('verdict')])).toEqual([...Array(3).fill('pass'), ...Array(inspected - 3).fill('fail'), 'pass', 'fail', 'pass', 'fail', 'fail']);
+  expect(rows.slice(-5).map((r) => [r[column('source')], r[column('file')], r[column('frame')]])).toEqual([
     ['file', 'part-good.png', ''],
     ['file', 'part-spot.png', ''],
     ['file', 'part-spot-again.png', ''],
+    ['file', 'part-stain.png', ''],
     ['file', 'part-spot-third.png', ''],
   ]);
   const [first, ...others] = rows.map((r) => r[column('model_sha256')]);
   expect(first).toMatch(/^[0-9a-f]{64}$/);
-  expect(others.map((sha) => sha === first), 'version 2 decided only the part after the review').toEqual(others.map((_, i) => i !== total - 3));
+  expect(others.map((sha) => sha === first), 'version 2 decided only the two parts after the review').toEqual(others.map((_, i) => i !== total - 4 && i !== total - 3));
   expect(new Set(rows.map((r) => r[column('model_id')])).size).toBe(2);
   const frames = rows.slice(0, inspected).map((r) => Number(r[column('frame')]));
   expect(frames, 'frame numbers rise, with gaps where frames were dropped').toEqual([...frames].sort((a, b) => a - b));

@@ -24,6 +24,7 @@ import { PipelineError } from '../src/pipeline/errors';
 import { imageFeatures, type FeatureSource } from '../src/pipeline/extractFeatures';
 import { gpuScorer } from '../src/pipeline/gpuScorer';
 import { inspectImages, startCursor, type Evaluator, type InspectionRun } from '../src/pipeline/inspect';
+import { refreshFromGoodPart } from '../src/pipeline/refreshEtalons';
 import { noStagesFinished, trainPixood } from '../src/pipeline/train';
 import { cpuTrainingKernels, gpuTrainingKernels, type KernelPath } from '../src/pipeline/trainingKernels';
 import { openModelDb, type ModelDb } from '../src/storage/modelDb';
@@ -333,6 +334,16 @@ const engine: EngineApi = {
     guarded(() =>
       jobs.run(job, onProgress, (signal, report) =>
         backboneWork.run(() => inspect(model, images, options, signal, async (index, inspection) => onResult(index, transferred(inspection)), report)),
+      ),
+    ),
+
+  refreshEtalons: (job, model, request, onProgress) =>
+    guarded(() =>
+      jobs.run(job, onProgress, (signal, report) =>
+        backboneWork.run(async () => {
+          const { source } = await backboneFor(model.backbone.id, signal);
+          return refreshFromGoodPart(model, request, source, signal, report);
+        }),
       ),
     ),
 

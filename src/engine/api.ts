@@ -15,7 +15,7 @@ import type { Tensor3 } from '../core/tensor';
 import type { AdapterDescription } from '../gpu/device';
 import type { EvaluationReport } from '../core/metrics/evaluationReport';
 import type { PixoodModel } from '../core/model/pixoodModel';
-import type { Inspection, InspectionOptions, InspectionSummary, TrainingProgress, TrainingRequest } from '../core/model/requests';
+import type { EtalonRefreshRequest, EtalonRefreshResult, Inspection, InspectionOptions, InspectionSummary, TrainingProgress, TrainingRequest } from '../core/model/requests';
 import type { RegionSpec } from '../core/roi/regionSpec';
 
 // The model and its requests are the one vocabulary both sides of the worker speak: the page
@@ -168,6 +168,13 @@ export interface EngineApi {
    * the summary carries the figures.
    */
   inspect(job: JobId, model: PixoodModel, images: readonly Blob[], options: InspectionOptions, onResult: InspectionResultCallback, onProgress?: InspectionProgressCallback): Promise<InspectionSummary>;
+  /**
+   * "Good after all" without retraining, where the method allows it (core/condensation/refresh.ts):
+   * a one-class model with the part's least normal features as new etalons of its class, the part
+   * scored again by it, and its capability check run again on the held-out good images (progress
+   * in plants). Answers why not, with no model, where the method does not allow it.
+   */
+  refreshEtalons(job: JobId, model: PixoodModel, request: EtalonRefreshRequest, onProgress?: TrainingProgressCallback): Promise<EtalonRefreshResult>;
   /** Stops a running job: it rejects with EngineError 'cancelled'. Unknown or finished jobs are ignored. */
   cancel(job: JobId): Promise<void>;
   /** Sends the engine's notices to `onNotice` from now on (the last listener given). */

@@ -40,6 +40,7 @@ const CALLS = {
   extractFeatures: 'feature extraction',
   train: 'training',
   inspect: 'inspection',
+  refreshEtalons: 'etalon refresh',
 } as const satisfies Record<Exclude<keyof EngineApi, 'cancel' | 'watchNotices'>, string | null>;
 
 type Calls = typeof CALLS;

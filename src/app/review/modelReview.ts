@@ -1,10 +1,13 @@
 /**
  * The review loop: a person's word on a part makes the model better, as a new version of it.
- * "Good after all" on a failure puts the part into the good images of the model's class and
- * refits the image threshold with its severity among the good parts' (the method allows that
- * without retraining: the model never saw the part, as it never saw the held-out images). The
- * etalons stay as they are; the next training learns from the image. Each version names its
- * parent, its date and what changed; rolling back makes the parent the project's model again.
+ * "Good after all" on a failure puts the part into the good images of the model's class, refreshes
+ * that class's etalons from the part where the method allows it without retraining (its least
+ * normal features become etalons: core/condensation/refresh.ts says when that keeps the
+ * calibration valid), checks again what the model catches, and refits the image threshold with
+ * the part's severity (under the refreshed etalons) among the held-out good parts'. Where the
+ * etalons cannot be refreshed, only the threshold is refit (the model never saw the part, as it
+ * never saw the held-out images) and the version says why. Each version names its parent, its
+ * date and what changed; rolling back makes the parent the project's model again.
  * "Real defect" puts the part into the labelled test set with a quick mask.
  */
 import { imageThreshold, withGoodPart } from '../../core/calibration/imageThreshold';
@@ -13,7 +16,7 @@ import { rejectedMaskRgba } from '../../core/results/regions';
 import { failureMessage } from '../../state/failure';
 import { currentTarget } from '../../state/modelTarget';
 import { addClassImages, addTestImages, openProject, updateProject, useProjects } from '../../state/projectsStore';
-import { newId, projects } from '../../state/services';
+import { engineClient, newId, projects } from '../../state/services';
 import type { StationFailure } from '../../state/stationStore';
 import { useStation } from '../../state/stationStore';
 import type { ModelRecord } from '../../storage/projectRecords';
@@ -33,39 +36,65 @@ export function goodAfterAllRefusal(failure: StationFailure): string | null {
   return null;
 }
 
-/** "Good after all": the part joins the good images, and a new version with the refit threshold becomes the project's model. */
+/** One review at a time: a second press while the first refreshes and checks would refit the same version twice. */
+let reviewing = false;
+
+/**
+ * "Good after all": the part joins the good images, and a new version (its class's etalons
+ * refreshed from it where the method allows, the threshold refit) becomes the project's model.
+ */
 export async function goodAfterAll(failure: StationFailure): Promise<void> {
-  const refusal = goodAfterAllRefusal(failure);
+  const refusal = reviewing ? 'A part is being marked good already; wait for it to finish.' : goodAfterAllRefusal(failure);
   const target = currentTarget();
-  const project = useProjects.getState().current?.project;
-  if (refusal || !target || !project || !failure.part) {
+  const open = useProjects.getState().current;
+  if (refusal || !target || !open || !failure.part) {
     useStation.setState({ error: refusal ?? 'The project is not open.' });
     return;
   }
-  const { model, rule, projectId } = target;
+  const { model, rule, projectId, resolution } = target;
   const calibration = model.model.imageCalibration!;
   const className = model.model.classes[0];
-  const classKey = project.classes.find((c) => c.name === className)?.key;
+  const classKey = open.project.classes.find((c) => c.name === className)?.key;
   if (!classKey) {
     useStation.setState({ error: `The project no longer has the class "${className}" this model was trained on.` });
     return;
   }
   const label = partLabel(failure.decision);
   const name = reviewedFileName(failure.decision, failure.part.frame);
+  // The held-out images in the order training scored them, so the check plants as it did then.
+  const images = new Map(open.images.filter((i) => i.role === 'train' && i.classKey === classKey).map((i) => [i.name, i]));
+  const heldOut = calibration.heldOut[0].flatMap((held) => {
+    const image = images.get(held);
+    return image ? [{ name: held, blob: image.blob, classId: 0 }] : [];
+  });
+  reviewing = true;
   try {
     await addClassImages(classKey, [{ file: new File([failure.part.frame], name, { type: failure.part.frame.type }), path: name }]);
+    const working = `${label}: refreshing the etalons of "${className}" from it and checking again what the model catches`;
+    useStation.setState({ notice: `${working}…` });
+    const refresh = await engineClient().refreshEtalons(model.model, { part: failure.part.frame, resolution, heldOut }, ({ done, total }) => {
+      useStation.setState({ notice: `${working}: ${done} of ${total} synthetic defects…` });
+    }).result;
+    const refreshed = refresh.refused === null ? refresh : null;
     // The held-out images' severities are whole-image ones, with their cells for judging within regions.
-    const refit = withGoodPart(calibration, 0, name, failure.part.severity, failure.part.cells);
+    const refit = refreshed ? withGoodPart(calibration, 0, name, refreshed.severity, refreshed.cells) : withGoodPart(calibration, 0, name, failure.part.severity, failure.part.cells);
     const before = imageThreshold(calibration.severities, rule.alpha).severity;
     const after = imageThreshold(refit.severities, rule.alpha).severity;
-    const change = `Good after all: ${label} (severity ${failure.decision.severity.toFixed(2)} nats) joined the good images and the threshold's good parts; threshold at α ${before.toFixed(2)} → ${after.toFixed(2)} nats. Etalons unchanged (train again to learn from it).`;
-    await (await projects()).saveModel(projectId, newId(), { ...model.model, imageCalibration: refit }, { parentId: model.id, at: new Date().toISOString(), change });
+    const joined = `Good after all: ${label} (severity ${failure.decision.severity.toFixed(2)} nats) joined the good images`;
+    const threshold = `threshold at α ${before.toFixed(2)} → ${after.toFixed(2)} nats`;
+    const checked = !model.model.capability ? '' : refreshed?.model.capability ? ' What it catches was checked again with the new etalons.' : ' What it catches could not be checked again: its held-out good images are gone.';
+    const change = refreshed
+      ? `${joined}. Etalons: +${refreshed.added} for class "${className}", from its features less normal than the typical good part's worst spot; with them its severity is ${refreshed.severity.toFixed(2)} nats, which joined the threshold's good parts; ${threshold}.${checked}`
+      : `${joined} and the threshold's good parts; ${threshold}. Etalons unchanged: ${refresh.refused} (train again to learn from it).`;
+    await (await projects()).saveModel(projectId, newId(), { ...(refreshed?.model ?? model.model), imageCalibration: refit }, { parentId: model.id, at: new Date().toISOString(), change });
     await openProject(projectId);
     useStation.setState((s) => ({ failures: s.failures.filter((f) => f.decision.id !== failure.decision.id) }));
     await openStation(projectId);
     useStation.setState({ notice: `${label} is now a good image; the model's new version decides from here.` });
   } catch (e) {
     useStation.setState({ error: `The part could not be marked good: ${failureMessage(e)}` });
+  } finally {
+    reviewing = false;
   }
 }
 

@@ -94,6 +94,19 @@ describe('withGoodPart', () => {
     expect(withGoodPart(twoClasses, 0, 'frame 7', 9).cells, 'without the part’s cells none are kept').toBeUndefined();
   });
 
+  it("hardly moves the threshold for a part whose refreshed etalons brought it under the good parts' median, where its old severity would lift it far", () => {
+    // Six held-out severities as the demo's model gives them (nats), the threshold from their Gumbel fit (α·n < 1).
+    const demo = { severities: [-15.27, -12.33, -10.5, -8.48, -8.25, -7.62], heldOut: [['a', 'b', 'c', 'd', 'e', 'f']] };
+    const before = imageThreshold(demo.severities, 0.01).severity;
+    const median = (-10.5 + -8.48) / 2;
+    const spotted = imageThreshold(withGoodPart(demo, 0, 'spot', 20).severities, 0.01).severity;
+    expect(spotted - before, 'its old severity, a clear spot').toBeGreaterThan(20);
+    for (const refreshed of [median - 0.5, median - 3]) {
+      const after = imageThreshold(withGoodPart(demo, 0, 'spot', refreshed).severities, 0.01).severity;
+      expect(Math.abs(after - before), `a part at ${refreshed} nats`).toBeLessThan(1);
+    }
+  });
+
   it('refuses a class the calibration does not have, and a severity that is not a number', () => {
     expect(() => withGoodPart(calibration, 1, 'x', 3)).toThrow(/class 1/);
     expect(() => withGoodPart(calibration, 0, 'x', NaN)).toThrow(/must be a number/);

@@ -7,7 +7,7 @@ import type { RegionSpec } from '../roi/regionSpec';
 import type { EvaluationReport } from '../metrics/evaluationReport';
 import type { PatchPosition } from '../geometry';
 import type { Tensor } from '../tensor';
-import type { ProgressStage, TrainingSettings } from './pixoodModel';
+import type { PixoodModel, ProgressStage, TrainingSettings } from './pixoodModel';
 
 export interface TrainingImage {
   readonly name: string;
@@ -136,3 +136,31 @@ export interface InspectionSummary {
   /** Seconds the evaluation's worker spent reading masks and counting, alongside the inspection. */
   readonly evaluationWorkerSeconds: number;
 }
+
+/**
+ * "Good after all" on a one-class model without retraining (core/condensation/refresh.ts): the
+ * part's features, as the scorer saw them, that are less normal than the typical held-out good
+ * part become etalons of its class, and the capability check runs again with them.
+ */
+export interface EtalonRefreshRequest {
+  /** The part, as the file that was inspected. */
+  readonly part: Blob;
+  /** The size it was inspected at: its features are taken, and it is scored again, at that size. */
+  readonly resolution: Resolution;
+  /** The model's held-out good images (its image calibration's names), which the capability check plants into again. */
+  readonly heldOut: readonly TrainingImage[];
+}
+
+/** A refresh done, or why the method does not allow it for this model (the model is then unchanged). */
+export type EtalonRefreshResult =
+  | { readonly refused: string }
+  | {
+      readonly refused: null;
+      /** The model with the class's new etalons and, where it had one, its capability check run again with them. */
+      readonly model: PixoodModel;
+      /** Etalons added to the class (rows its condensation had left unused). */
+      readonly added: number;
+      /** The part scored by the refreshed model: its severity and cells, as they join the held-out good parts'. */
+      readonly severity: SeverityNats;
+      readonly cells: CellSeverities;
+    };
