@@ -71,7 +71,7 @@ export interface StatusLine {
 }
 
 export interface Following {
-  /** The manifest's URL, or the folder's name. */
+  /** What is followed, as the station names it: the manifest's URL, or "the folder <name>". */
   readonly source: string;
   /** When the manifest was last looked at (ISO 8601); null before the first look ends. */
   readonly checkedAt: string | null;
