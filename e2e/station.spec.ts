@@ -21,10 +21,11 @@ import config from '../playwright.config';
 import { demoDefectTestImage, demoGoodTestImage, rgbPng } from '../src/demo/demoDataset';
 import { DECISION_COLUMNS } from '../src/app/station/decisionsCsv';
 import { csvCells } from './helpers/csv';
+import { trainDemo } from './helpers/demoFlow';
+import { pickFoldersFromOpfs, writeOpfsFile } from './helpers/opfs';
 import { checkScreen, horizontalOverflow, watchConsole } from './helpers/page';
 import { writeY4m } from './helpers/y4m';
 
-const TRAINING_TIMEOUT = 300_000;
 const PART_TIMEOUT = 120_000;
 
 /** A browser on `profile` whose camera plays `video`. */
@@ -54,12 +55,7 @@ test('a camera feeds the station: good parts pass on a trigger, the shift resume
   let page = context.pages()[0] ?? (await context.newPage());
   let errors = watchConsole(page);
   await page.goto('/');
-  await page.getByRole('button', { name: 'Try the demo' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Demo: woven fabric', { timeout: 120_000 });
-  await expect(page.getByRole('region', { name: 'Test images' })).toContainText('18 images', { timeout: 120_000 });
-  await page.getByRole('link', { name: 'Train' }).click();
-  await page.getByRole('button', { name: 'Train', exact: true }).click();
-  await expect(page.getByText(/^Trained in/)).toBeVisible({ timeout: TRAINING_TIMEOUT });
+  await trainDemo(page);
 
   await page.getByRole('link', { name: 'Station' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Station: Demo: woven fabric');
@@ -84,9 +80,7 @@ test('a camera feeds the station: good parts pass on a trigger, the shift resume
   context = await openBrowser(profile, baseURL!, defective);
   // The folder a line camera writes into: a folder of the origin's private file system, handed
   // out as the person's pick would be (a headless browser shows no picker).
-  await context.addInitScript(() => {
-    Object.assign(window, { showDirectoryPicker: async () => (await navigator.storage.getDirectory()).getDirectoryHandle('line-camera', { create: true }) });
-  });
+  await pickFoldersFromOpfs(context);
   page = context.pages()[0] ?? (await context.newPage());
   errors = watchConsole(page);
   await page.goto(stationUrl);
@@ -113,22 +107,14 @@ test('a camera feeds the station: good parts pass on a trigger, the shift resume
   // A watched folder: each new file is inspected once, in the order it arrived.
   await page.getByLabel('Parts from').selectOption('folder');
   await page.getByRole('button', { name: 'Choose the folder to watch' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Watching line-camera' })).toContainText('0 files were there before');
-  const goodPng = [...new Uint8Array(await rgbPng(demoGoodTestImage(3)).arrayBuffer())];
-  const spotPng = [...new Uint8Array(await rgbPng(demoDefectTestImage(1)).arrayBuffer())];
-  const stainPng = [...new Uint8Array(await rgbPng(demoDefectTestImage(9)).arrayBuffer())];
+  await expect(page.getByRole('status').filter({ hasText: 'Watching watched-folder' })).toContainText('0 files were there before');
+  const goodPng = new Uint8Array(await rgbPng(demoGoodTestImage(3)).arrayBuffer());
+  const spotPng = new Uint8Array(await rgbPng(demoDefectTestImage(1)).arrayBuffer());
+  const stainPng = new Uint8Array(await rgbPng(demoDefectTestImage(9)).arrayBuffer());
   let decided = inspected;
   /** Writes a file into the watched folder; it must be inspected once, shown as `verdict` with a reason starting `reason`. */
-  const arrives = async (name: string, bytes: number[], verdict: 'PASS' | 'FAIL' | 'NEEDS REVIEW', reason: string = verdict) => {
-    await page.evaluate(
-      async ({ name, bytes }) => {
-        const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('line-camera');
-        const writable = await (await dir.getFileHandle(name, { create: true })).createWritable();
-        await writable.write(new Uint8Array(bytes));
-        await writable.close();
-      },
-      { name, bytes },
-    );
+  const arrives = async (name: string, bytes: Uint8Array, verdict: 'PASS' | 'FAIL' | 'NEEDS REVIEW', reason: string = verdict) => {
+    await writeOpfsFile(page, 'watched-folder', name, bytes);
     decided++;
     await expect.poll(() => count(page, 'inspected'), { timeout: PART_TIMEOUT }).toBe(decided);
     await expect(page.getByRole('region', { name: 'Verdict' }), name).toContainText(`${verdict}${name}: ${reason}:`);

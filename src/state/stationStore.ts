@@ -58,6 +58,25 @@ export interface StationState {
   readonly error: string | null;
   /** What a review just did, in words. */
   readonly notice: string | null;
+  /** The latest publication of the model from this station, or why it failed. */
+  readonly publishing: StatusLine | null;
+  /** The published model the station follows, while it follows one. */
+  readonly following: Following | null;
+}
+
+/** One line for the person; `problem` when it says something went wrong. */
+export interface StatusLine {
+  readonly text: string;
+  readonly problem: boolean;
+}
+
+export interface Following {
+  /** What is followed, as the station names it: the manifest's URL, or "the folder <name>". */
+  readonly source: string;
+  /** When the manifest was last looked at (ISO 8601); null before the first look ends. */
+  readonly checkedAt: string | null;
+  /** What the latest look found. */
+  readonly status: StatusLine | null;
 }
 
 export const useStation = create<StationState>(() => ({
@@ -71,4 +90,6 @@ export const useStation = create<StationState>(() => ({
   storageWarning: null,
   error: null,
   notice: null,
+  publishing: null,
+  following: null,
 }));

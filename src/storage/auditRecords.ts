@@ -20,9 +20,13 @@ export interface StationSettings {
   readonly framesPerSecond: number;
   /** Sound and colour on a fail. */
   readonly cue: boolean;
+  /** The manifest URL of a published model the station follows; '' for none (a followed folder is picked again after a reload). */
+  readonly followUrl: string;
+  /** Seconds at least between two looks at a followed model's manifest. */
+  readonly followEverySeconds: number;
 }
 
-export const DEFAULT_STATION_SETTINGS: StationSettings = { source: 'camera', deviceId: '', height: 480, mode: 'trigger', framesPerSecond: 1, cue: true };
+export const DEFAULT_STATION_SETTINGS: StationSettings = { source: 'camera', deviceId: '', height: 480, mode: 'trigger', framesPerSecond: 1, cue: true, followUrl: '', followEverySeconds: 30 };
 
 /** A station's verdict: 'review' is a pass from a weak model, 'none' a model without image calibration. */
 export type StationVerdict = 'pass' | 'fail' | 'review' | 'none';

@@ -33,8 +33,8 @@ export interface ProjectStore {
 
   listModels(projectId: string): Promise<ModelRecord[]>;
   getModel(id: string): Promise<ModelRecord | undefined>;
-  /** Stores a trained model (or a version of one) and makes it the project's current model, in one transaction. */
-  saveModel(projectId: string, id: string, model: PixoodModel, version?: ModelVersion): Promise<ModelRecord>;
+  /** Stores a trained model (or a version of one, with its figures where they came with it) and makes it the project's current model, in one transaction. */
+  saveModel(projectId: string, id: string, model: PixoodModel, version?: ModelVersion, evaluation?: EvaluationRecord): Promise<ModelRecord>;
   /** Records a model's figures on the test images. */
   setEvaluation(modelId: string, evaluation: EvaluationRecord): Promise<void>;
   /** Sets the regions of interest a model judges within (core/roi); the whole image clears them. */
@@ -110,8 +110,8 @@ export function projectStore(db: ProjectDb): ProjectStore {
 
     listModels: (projectId) => db.getAllFromIndex('models', 'byProject', projectId),
     getModel: (id) => db.get('models', id),
-    async saveModel(projectId, id, model, version) {
-      const record: ModelRecord = { id, projectId, model, ...(version && { version }) };
+    async saveModel(projectId, id, model, version, evaluation) {
+      const record: ModelRecord = { id, projectId, model, ...(version && { version }), ...(evaluation && { evaluation }) };
       const tx = db.transaction(['projects', 'models'], 'readwrite');
       const project = await tx.objectStore('projects').get(projectId);
       if (!project) {

@@ -5,7 +5,7 @@
  * a slow model keeps the page responsive and its memory flat. The shift is the audit log's: a
  * reload finds it running and resumes its counters and settings.
  */
-import { modelContent } from '../../core/formats/bundle';
+import { modelContentSha256 } from '../../core/formats/bundle';
 import { reduceMaps } from '../../core/results/reduceMaps';
 import type { Inspection } from '../../engine/api';
 import { AUDIT_IMAGE_SIDE, DEFAULT_STATION_SETTINGS, NO_COUNTS, type DecisionRecord, type ShiftCounts, type ShiftRecord, type StationSettings, type StationVerdict } from '../../storage/auditRecords';
@@ -52,14 +52,15 @@ export async function openStation(projectId: string): Promise<void> {
   // The same shift opened again (a new model version): what this session saw stays on screen.
   const same = running !== null && get().projectId === projectId && get().shift?.id === running.id;
   const failures = same ? get().failures : running ? await recentFailures(running) : [];
-  set({ projectId, shift: same ? get().shift : running, settings: { ...DEFAULT_STATION_SETTINGS, ...settings }, latest: same ? get().latest : null, failures, busy: false, error: null, model: null });
+  // A publication's line belongs to the project it published.
+  const publishing = get().projectId === projectId ? get().publishing : null;
+  set({ projectId, shift: same ? get().shift : running, settings: { ...DEFAULT_STATION_SETTINGS, ...settings }, latest: same ? get().latest : null, failures, busy: false, error: null, model: null, publishing });
   const target = currentTarget();
   if (!target || target.projectId !== projectId) {
     set({ error: 'Train a model first: the station inspects with the project’s model.' });
     return;
   }
-  const digest = await crypto.subtle.digest('SHA-256', modelContent(target.model.model) as Uint8Array<ArrayBuffer>);
-  set({ model: { id: target.model.id, sha256: [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('') } });
+  set({ model: { id: target.model.id, sha256: modelContentSha256(target.model.model) } });
   await checkStorage();
 }
 
@@ -135,6 +136,11 @@ export async function offerPart(source: PartSource, grab: () => Promise<Blob | n
     settle();
     set({ busy: false });
   }
+}
+
+/** Settles when the part in flight, if any, is decided and logged: a model changed after that decides only later parts. */
+export async function partSettled(): Promise<void> {
+  await inFlight;
 }
 
 /** File names the running shift has decided, so a watch resumed after a reload takes none twice. */

@@ -142,6 +142,11 @@ export function modelContent(model: PixoodModel): Uint8Array {
   return bytes;
 }
 
+/** The SHA-256 of `modelContent`, hex: what the audit log names a deciding model by, and a publication names a version by. */
+export function modelContentSha256(model: PixoodModel): string {
+  return sha256Hex(modelContent(model));
+}
+
 function bundleManifest(model: PixoodModel, tensors: ReturnType<typeof modelTensors>, extras: BundleExtras, backboneIncluded: boolean): Uint8Array {
   const manifest = {
     format: BUNDLE_FORMAT,

@@ -6,9 +6,9 @@
  * fails, a backbone this import added is removed again, so a failure leaves nothing behind.
  */
 import { DEFAULT_ALPHA } from '../../core/calibration/imageThreshold';
-import { BundleError, readBundle } from '../../core/formats/bundle';
+import { BundleError, readBundle, type BundleContents } from '../../core/formats/bundle';
 import type { EngineClient } from '../../engine/client';
-import type { StoredModel } from '../../engine/api';
+import type { PixoodModel, StoredModel } from '../../engine/api';
 import type { ModelRecord, ProjectRecord } from '../../storage/projectRecords';
 import type { ProjectStore } from '../../storage/projectStore';
 import { failureMessage } from '../failure';
@@ -38,7 +38,25 @@ export interface ImportedBundle {
 
 const GIB = 1024 ** 3;
 
-export async function importBundle(file: Blob, fileName: string, services: ImportServices): Promise<ImportedBundle> {
+/** A bundle checked as an import checks it: the bundle whole, then the backbone it needs. */
+export interface VerifiedBundle {
+  readonly contents: BundleContents;
+  /** The model as this browser holds it: its backbone named by its SHA-256, the library's id for it. */
+  readonly model: PixoodModel;
+  /** The backbone in this browser's library; null when it lacks it and the bundle did not carry it. */
+  readonly backbone: StoredModel | null;
+  /** The backbone the bundle carried and this check added to the library. */
+  readonly addedBackbone: StoredModel | null;
+  /** Takes the added backbone out of the library again, for a bundle refused or not stored after all. */
+  removeAdded(): Promise<void>;
+}
+
+/**
+ * Checks `file` before anything is stored: its size, the whole bundle, and the backbone it carries
+ * (added to the library only when it passes the engine's contract check) or the one already here
+ * against the model's feature size and patch. A BundleImportError says what is wrong.
+ */
+export async function verifyBundle(file: Blob, fileName: string, engine: ImportServices['engine']): Promise<VerifiedBundle> {
   const refuse = (reason: string): never => {
     throw new BundleImportError(`“${fileName}” was not imported: ${reason}`);
   };
@@ -49,22 +67,22 @@ export async function importBundle(file: Blob, fileName: string, services: Impor
   } catch (error) {
     return refuse(`the file could not be read (${failureMessage(error)}).`);
   }
-  let contents: ReturnType<typeof readBundle>;
+  let contents: BundleContents;
   try {
     contents = readBundle(bytes, { maxCompressedBytes: MAX_BUNDLE_BYTES, maxUncompressedBytes: MAX_BUNDLE_BYTES });
   } catch (error) {
     if (error instanceof BundleError) return refuse(error.message.replace(/^model bundle: /, ''));
     throw error;
   }
-  const { model, metrics, projectName, backboneOnnx, operatingPoint } = contents;
+  const { model, backboneOnnx } = contents;
   const { sha256 } = model.backbone;
 
-  const stored = (await services.engine.listModels()).find((m) => m.id === sha256) ?? null;
+  const stored = (await engine.listModels()).find((m) => m.id === sha256) ?? null;
   let addedBackbone: StoredModel | null = null;
   if (!stored && backboneOnnx) {
     try {
       const onnx = new Blob([backboneOnnx as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' });
-      addedBackbone = await services.engine.addModelFromFile(onnx, `${model.backbone.name}.onnx`).result;
+      addedBackbone = await engine.addModelFromFile(onnx, `${model.backbone.name}.onnx`).result;
     } catch (error) {
       return refuse(`the backbone inside it was refused: ${failureMessage(error)}`);
     }
@@ -73,7 +91,7 @@ export async function importBundle(file: Blob, fileName: string, services: Impor
 
   const removeAdded = async () => {
     // Best effort: the import has failed either way, and its message matters more than this one.
-    if (addedBackbone) await services.engine.deleteModel(addedBackbone.id).catch(() => undefined);
+    if (addedBackbone) await engine.deleteModel(addedBackbone.id).catch(() => undefined);
   };
   if (backbone && backbone.contract.featureDim !== model.backbone.dim) {
     await removeAdded();
@@ -83,14 +101,21 @@ export async function importBundle(file: Blob, fileName: string, services: Impor
     await removeAdded();
     refuse(`the model expects ${model.backbone.patchSize}-pixel patches, but the backbone ${backbone.name} uses ${backbone.contract.patchSize}.`);
   }
+  // In this browser's library a backbone's id is its SHA-256, whatever id it had where the model was trained.
+  const localModel = { ...model, backbone: { ...model.backbone, id: sha256 } };
+  return { contents, model: localModel, backbone, addedBackbone, removeAdded };
+}
 
+export async function importBundle(file: Blob, fileName: string, services: ImportServices): Promise<ImportedBundle> {
+  const { contents, model, backbone, addedBackbone, removeAdded } = await verifyBundle(file, fileName, services.engine);
+  const { metrics, projectName, operatingPoint } = contents;
   const projectId = services.newId();
   const modelId = services.newId();
   const project: ProjectRecord = {
     id: projectId,
     // Bundles from before the manifest kept it: the export named its file "<project>-model.pixood".
     name: projectName || fileName.replace(/\.pixood$/i, '').replace(/-model$/, '') || 'Imported model',
-    backboneId: sha256,
+    backboneId: model.backbone.id,
     backboneName: backbone?.name ?? model.backbone.name,
     classes: model.classes.map((name) => ({ key: services.newId(), name })),
     maskClasses: [],
@@ -102,14 +127,12 @@ export async function importBundle(file: Blob, fileName: string, services: Impor
     minDefectArea: 0,
     createdAt: new Date().toISOString(),
   };
-  // In this browser's library a backbone's id is its SHA-256, whatever id it had where the model was trained.
-  const localModel = { ...model, backbone: { ...model.backbone, id: sha256 } };
-  const record: ModelRecord = { id: modelId, projectId, model: localModel, ...(metrics && { evaluation: metrics }) };
+  const record: ModelRecord = { id: modelId, projectId, model, ...(metrics && { evaluation: metrics }) };
   try {
     await services.store.importProject(project, record);
   } catch (error) {
     await removeAdded();
-    refuse(`it could not be stored (${failureMessage(error)}).`);
+    throw new BundleImportError(`“${fileName}” was not imported: it could not be stored (${failureMessage(error)}).`);
   }
   return { project, model: record, addedBackbone, backboneMissing: backbone === null };
 }

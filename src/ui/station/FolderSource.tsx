@@ -8,10 +8,7 @@
 import { useEffect, useState } from 'react';
 import { watchFolder, type FolderWatch, type ListableDirectory } from '../../app/station/folderWatch';
 import { decidedFileNames, offerPart } from '../../app/station/stationWorkflow';
-
-type DirectoryPicker = (options?: { readonly mode?: 'read' }) => Promise<ListableDirectory>;
-
-const picker = (): DirectoryPicker | null => (window as unknown as { showDirectoryPicker?: DirectoryPicker }).showDirectoryPicker ?? null;
+import { canPickDirectory, NO_DIRECTORY_PICKER, pickDirectory } from '../common/directoryPicker';
 
 interface Watching {
   readonly name: string;
@@ -26,16 +23,16 @@ export function FolderSource({ disabled }: { readonly disabled: boolean }) {
   useEffect(() => () => watch?.stop(), [watch]);
 
   const choose = async () => {
-    const pick = picker();
-    if (!pick) return;
     setError(null);
-    let folder: ListableDirectory;
+    let folder: ListableDirectory | null;
     try {
-      folder = await pick.call(window, { mode: 'read' });
+      // TypeScript's DOM library lacks a directory handle's iteration, which the watch lists the folder by.
+      folder = (await pickDirectory('watched-folder', 'read')) as unknown as ListableDirectory | null;
     } catch (e) {
-      if (!(e instanceof DOMException && e.name === 'AbortError')) setError(`The folder could not be opened: ${e instanceof Error ? e.message : String(e)}`);
+      setError(`The folder could not be opened: ${e instanceof Error ? e.message : String(e)}`);
       return;
     }
+    if (!folder) return;
     const started = watchFolder(folder, (file) => offerPart({ kind: 'file', name: file.name }, async () => file), { seen: await decidedFileNames() });
     setWatching({ name: folder.name, existing: null, watch: started });
     void started.existing.then((existing) => setWatching((w) => (w?.watch === started ? { ...w, existing } : w)));
@@ -48,9 +45,9 @@ export function FolderSource({ disabled }: { readonly disabled: boolean }) {
   return (
     <section className="panel station-source" aria-labelledby="station-folder-heading">
       <h2 id="station-folder-heading">Watched folder</h2>
-      {!picker() ? (
+      {!canPickDirectory() ? (
         <p className="warning" role="alert">
-          This browser cannot watch a folder: it lacks the File System Access API (Chrome, Edge and other Chromium-based browsers on a desktop have it). Use a camera here, or drop the files on the Inspect screen.
+          This browser cannot watch a folder: {NO_DIRECTORY_PICKER}. Use a camera here, or drop the files on the Inspect screen.
         </p>
       ) : watching ? (
         <>

@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef } from 'react';
 import { rollBack, versionChain } from '../../app/review/modelReview';
+import { shortVersion } from '../../app/station/modelPublishing';
 import { changeSettings, dismissStationError, dismissStationNotice, endShift, openStation, partLabel } from '../../app/station/stationWorkflow';
 import { routeHash } from '../../state/navigation';
 import { useProjects } from '../../state/projectsStore';
@@ -16,6 +17,7 @@ import { AuditLogPanel } from './AuditLogPanel';
 import { CameraSource } from './CameraSource';
 import { FailureStrip } from './FailureStrip';
 import { FolderSource } from './FolderSource';
+import { FollowingNote, ModelSharingPanel } from './ModelSharing';
 import { ShiftCounters } from './ShiftCounters';
 import { playFailTone } from './failCue';
 import { VERDICT_WORDS } from './verdictWords';
@@ -48,7 +50,7 @@ export function StationScreen({ projectId }: { readonly projectId: string }) {
           Station: {current.project.name}
         </h1>
         <span className="muted">
-          {model ? `Model ${model.sha256.slice(0, 12)}` : 'Model: none yet'}
+          {model ? `Model ${shortVersion(model.sha256)}` : 'Model: none yet'}
           {shift ? ` · shift since ${new Date(shift.startedAt).toLocaleString()}` : ' · a new shift starts with the first part'}
         </span>
         <ModelVersionNote />
@@ -67,6 +69,7 @@ export function StationScreen({ projectId }: { readonly projectId: string }) {
         </button>
         <a href={routeHash({ screen: 'inspect', projectId })}>Leave the station</a>
       </header>
+      <FollowingNote />
       <ErrorNote message={error} onDismiss={dismissStationError} />
       {notice && (
         <p role="status" className="station-notice">
@@ -93,6 +96,7 @@ export function StationScreen({ projectId }: { readonly projectId: string }) {
         {settings.source === 'camera' ? <CameraSource disabled={!model || error !== null} /> : <FolderSource disabled={!model || error !== null} />}
         <FailureStrip />
       </div>
+      <ModelSharingPanel hasModel={model !== null} />
       <AuditLogPanel projectId={projectId} />
     </div>
   );
