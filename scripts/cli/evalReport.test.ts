@@ -55,7 +55,7 @@ describe('the eval JSON', () => {
   it('gives the figures within the regions on top and the whole image\'s beside them, per category and as their mean', () => {
     const withRegions = (name: string, within: number, whole: number): GroupRun => {
       const run = group(name, report(within), 4);
-      return { ...run, categories: run.categories.map((c) => ({ ...c, wholeImage: { report: report(whole), imageCalibration: calibration } })) };
+      return { ...run, categories: run.categories.map((c) => ({ ...c, goodWorstCells: { images: 4, onBorder: 0, expected: 0.5 }, wholeImage: { report: report(whole), imageCalibration: calibration, goodWorstCells: { images: 4, onBorder: 3, expected: 0.5 } } })) };
     };
     const regions = { marginPx: 20, regions: [] };
     const json = evalJson(result([withRegions('wood', 0.8, 0.6), withRegions('tile', 0.9, 0.7)]), DEFAULT_SETTINGS, 'model', false, '156.0', { setup: 1, total: 30 }, { alpha: 0.01 }, regions);
@@ -67,6 +67,9 @@ describe('the eval JSON', () => {
     expect(json.without_regions?.aupro_0_3).toBeCloseTo(0.67, 12);
     // 150 of the good and 200 of the scratches reach the 99.005 threshold, 1 and 50 do not.
     expect(json.without_regions).toMatchObject({ good_reject_rate: 0.5, defect_escape_rate: 0.5 });
+    // Where the good images' worst cells lie: within the regions on top, over the whole image beside.
+    expect(json.categories?.wood).toMatchObject({ good_worst_on_border: 0, border_share: 0.125 });
+    expect(json.without_regions).toMatchObject({ good_worst_on_border: 0.75, border_share: 0.125 });
     const plain = evalJson(result([group('wood', report(0.8), 4)]), DEFAULT_SETTINGS, 'model', false, '156.0', { setup: 1, total: 30 });
     expect(plain.without_regions).toBeNull();
     expect(plain.regions).toBeNull();

@@ -63,7 +63,7 @@ export interface CategoryJson extends FigureRow, QcJson, BorderJson {
   /** The model's capability check at the default α and ε (over the whole image, where its plants were scored); null where the model has none. */
   readonly capability: CapabilityJson | null;
   /** With regions of interest: the same run's figures and QC counts over the whole image; null without regions. */
-  readonly without_regions: (FigureRow & Pick<QcJson, 'good_reject_rate' | 'defect_escape_rate'>) | null;
+  readonly without_regions: (FigureRow & Pick<QcJson, 'good_reject_rate' | 'defect_escape_rate'> & BorderJson) | null;
 }
 
 /** The capability check in the eval JSON: sizes in pixels of the model's input. */
@@ -159,7 +159,7 @@ function withoutRegions(run: CategoryRun, choice: ThresholdChoice): CategoryJson
   const whole: CategoryRun = { ...run, ...run.wholeImage, wholeImage: null };
   const point = pointOf(choice, whole);
   const qc = point ? qcRow(whole.report, whole.imageCalibration, point) : null;
-  return { ...figureRow(whole.report.overall), good_reject_rate: qc?.good_reject_rate ?? null, defect_escape_rate: qc?.defect_escape_rate ?? null };
+  return { ...figureRow(whole.report.overall), good_reject_rate: qc?.good_reject_rate ?? null, defect_escape_rate: qc?.defect_escape_rate ?? null, ...borderJson(run.wholeImage.goodWorstCells) };
 }
 
 function categoryJson(run: CategoryRun, choice: ThresholdChoice): CategoryJson {
@@ -231,7 +231,7 @@ function meanWithoutRegions(all: readonly CategoryJson[]): CategoryJson['without
   if (rows.some((r) => r === null)) return null;
   const present = rows as NonNullable<CategoryJson['without_regions']>[];
   const mean = (key: 'good_reject_rate' | 'defect_escape_rate') => meanOrNull(present.map((r) => r[key]));
-  return { ...meanFigures(present), good_reject_rate: mean('good_reject_rate'), defect_escape_rate: mean('defect_escape_rate') };
+  return { ...meanFigures(present), good_reject_rate: mean('good_reject_rate'), defect_escape_rate: mean('defect_escape_rate'), ...meanBorder(present) };
 }
 
 export interface TuningJson {

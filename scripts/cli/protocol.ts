@@ -75,14 +75,14 @@ export interface CategoryRun {
    * With regions of interest: the figures and calibration over the whole image, and the capability
    * check is read at that calibration's threshold (its plants were scored over the whole image).
    */
-  readonly wholeImage: { readonly report: EvaluationReport; readonly imageCalibration: ImageCalibration | null } | null;
+  readonly wholeImage: { readonly report: EvaluationReport; readonly imageCalibration: ImageCalibration | null; readonly goodWorstCells: BorderCount } | null;
   /** The model's capability check; null where it has none (no image calibration). */
   readonly capability: CapabilityCheck | null;
   /** Seconds inspecting this category's test images (the engine's calls). */
   readonly inspectSeconds: number;
   /** Seconds scoring the maps against the masks. */
   readonly evaluateSeconds: number;
-  /** Where the good test images' worst cells lie (see BorderCount). */
+  /** Where the good test images' worst cells lie (see BorderCount), within the regions where there are any. */
   readonly goodWorstCells: BorderCount;
 }
 

@@ -4,13 +4,13 @@
  * job, and the worker's evaluation scores the maps against the masks as the app's does.
  */
 import { writeBundle } from '../../../src/core/formats/bundle';
-import { borderShare, onBorder } from '../../../src/core/geometry';
+import { borderShare, onBorder, patchOfCell, type PatchPosition } from '../../../src/core/geometry';
 import { GOOD_TYPE } from '../../../src/core/metrics/evaluation';
 import type { EngineClient } from '../../../src/engine/client';
 import { capabilityAt, type CapabilitySummary } from '../../../src/core/capability/capability';
 import { bestCandidate, tuningCandidates } from '../../../src/core/capability/tuning';
 import { imageThreshold } from '../../../src/core/calibration/imageThreshold';
-import { calibrationWithin } from '../../../src/core/roi/judgeWithin';
+import { calibrationWithin, severityWithin } from '../../../src/core/roi/judgeWithin';
 import type { ImageTruth, PixoodModel, Resolution, TrainingImage, TrainingProgress, TrainingSettings } from '../../../src/engine/api';
 import type { CategoryRun, EvalCategory, EvalJob, EvalResult, GroupRun } from '../protocol';
 import { addBackbone, DataError, fetchData, openBackbone, postOutput, progress, runPage, seconds, streamError } from './pageRun';
@@ -54,7 +54,15 @@ async function evaluate(engine: EngineClient, model: PixoodModel, category: Eval
   const { blobs, truth } = await testData(category);
   const keys = category.test.map((t) => t.key);
   let delivered = 0;
+  const { upsample } = model.settings;
+  // Within the regions, the good images' worst cells there; the whole image's beside them.
   const worst = { images: 0, onBorder: 0, expected: 0 };
+  const wholeWorst = { images: 0, onBorder: 0, expected: 0 };
+  const count = (tally: typeof worst, patch: PatchPosition) => {
+    tally.images++;
+    if (onBorder(patch)) tally.onBorder++;
+    tally.expected += borderShare(patch);
+  };
   const began = performance.now();
   let summary;
   try {
@@ -65,9 +73,10 @@ async function evaluate(engine: EngineClient, model: PixoodModel, category: Eval
       (index, inspection) => {
         delivered = index + 1;
         if (truth[index].defectType === GOOD_TYPE) {
-          worst.images++;
-          if (onBorder(inspection.worstPatch)) worst.onBorder++;
-          worst.expected += borderShare(inspection.worstPatch);
+          count(wholeWorst, inspection.worstPatch);
+          const { cells } = inspection;
+          const within = regions && severityWithin(regions, cells).cell;
+          if (within !== null && within >= 0) count(worst, patchOfCell(within, { height: cells.height / upsample, width: cells.width / upsample }, upsample));
         }
         if (delivered % 10 === 0 || delivered === blobs.length) progress(`[${category.name}] inspected ${delivered}/${blobs.length} test images`);
       },
@@ -84,11 +93,11 @@ async function evaluate(engine: EngineClient, model: PixoodModel, category: Eval
     name: category.name,
     report: summary.evaluation,
     imageCalibration: regions && model.imageCalibration ? calibrationWithin(regions, model.imageCalibration) : model.imageCalibration,
-    wholeImage: summary.evaluationWholeImage && { report: summary.evaluationWholeImage, imageCalibration: model.imageCalibration },
+    wholeImage: summary.evaluationWholeImage && { report: summary.evaluationWholeImage, imageCalibration: model.imageCalibration, goodWorstCells: wholeWorst },
     capability: model.capability ?? null,
     inspectSeconds,
     evaluateSeconds: summary.evaluateSeconds,
-    goodWorstCells: worst,
+    goodWorstCells: regions ? worst : wholeWorst,
   };
 }
 
