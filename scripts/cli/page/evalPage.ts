@@ -51,8 +51,9 @@ async function testData(tests: readonly EvalTestImage[]): Promise<{ blobs: Blob[
 /** One streamed job inspects the category's test images; the worker scores the maps against the masks as they come. */
 async function evaluate(engine: EngineClient, model: PixoodModel, category: EvalCategory, resolution: Resolution): Promise<CategoryRun> {
   const regions = model.regions ?? null;
-  // The dataset lists test/<type>/ by name, good among the defect types (usually last); good
-  // first lets the worker make each type's figures while the rest are inspected (evaluationOrder).
+  // The dataset lists test/<type>/ by name, so good falls where its name does (last in
+  // mvtec_bottle); good first lets the worker make each type's figures while the rest are
+  // inspected (evaluationOrder).
   const tests = evaluationOrder(category.test, (t) => t.defectType);
   const { blobs, truth } = await testData(tests);
   const keys = tests.map((t) => t.key);
