@@ -13,10 +13,11 @@ import { wasmThreads } from '../src/backbone/ort';
 import type { RgbaImage } from '../src/backbone/preprocess';
 import { allPresets } from '../src/backbone/presets';
 import { checkpoint } from '../src/core/checkpoint';
+import { expectedImages } from '../src/core/metrics/evaluation';
 import type { Tensor3 } from '../src/core/tensor';
 import { severityWithin } from '../src/core/roi/judgeWithin';
 import { isWholeImage, type RegionSpec } from '../src/core/roi/regionSpec';
-import type { ActiveBackbone, EngineApi, EvaluationWorkerApi, EngineNotice, FilterBankWorkerApi, FeatureOptions, Inspection, InspectionOptions, InspectionProgress, InspectionSummary, NoticeCallback, PixoodModel, TrainingProgress, TrainingRequest } from '../src/engine/api';
+import type { ActiveBackbone, EngineApi, EvaluationWorkerApi, EngineNotice, FeatureOptions, FilterBankWorkerApi, ImageTruth, Inspection, InspectionOptions, InspectionProgress, InspectionSummary, NoticeCallback, PixoodModel, TrainingProgress, TrainingRequest } from '../src/engine/api';
 import { EngineError, installErrorTransfer } from '../src/engine/errors';
 import { lostWithin, requestGpu, type GpuContext } from '../src/gpu/device';
 import { cpuScorer } from '../src/pipeline/cpuScorer';
@@ -216,7 +217,7 @@ async function train(request: TrainingRequest, signal: AbortSignal, report: Repo
 async function inspect(model: PixoodModel, images: readonly Blob[], { truth, resolution, regions = null }: InspectionOptions, signal: AbortSignal, deliver: InspectionRun['deliver'], report: Report<InspectionProgress>): Promise<InspectionSummary> {
   if (truth && truth.length !== images.length) throw new EngineError('internal', `An evaluation needs one ground truth per image, got ${truth.length} for ${images.length} images.`);
   const cursor = startCursor();
-  const counting = truth ? startEvaluation(images.length, isWholeImage(regions) ? null : regions) : null;
+  const counting = truth ? startEvaluation(truth, isWholeImage(regions) ? null : regions) : null;
   try {
     const evaluation = truth && counting ? { truth, evaluator: counting.evaluator } : undefined;
     for (;;) {
@@ -246,10 +247,17 @@ async function inspect(model: PixoodModel, images: readonly Blob[], { truth, res
  * The evaluation worker for one inspection: each map goes to it as a copy (the original is handed
  * to the page), counted there while the next image is scored; finish waits for the figures. The
  * copies are made into buffers the worker has handed back, so a run allocates a few, not one per image.
+ * It is told first how many images of each defect type `truth` holds, so it makes a type's
+ * figures while the inspection runs, as soon as they are final.
  */
-function startEvaluation(total: number, regions: RegionSpec | null) {
+function startEvaluation(truth: readonly ImageTruth[], regions: RegionSpec | null) {
+  const total = truth.length;
   const worker = new Worker(new URL('./evaluation.worker.ts', import.meta.url), { type: 'module', name: 'pixood-evaluation' });
   const remote = Comlink.wrap<EvaluationWorkerApi>(worker);
+  // Messages reach the worker in order, so it has the plan before the first map; a failure is
+  // awaited in finish and must not count as unhandled until then.
+  const started = remote.start(expectedImages(truth.map((image) => image.defectType)));
+  started.catch(() => undefined);
   const answers: Promise<string | null>[] = [];
   const spare: Float32Array[] = [];
   const copyOf = (map: Float32Array): Float32Array => {
@@ -275,6 +283,7 @@ function startEvaluation(total: number, regions: RegionSpec | null) {
   return {
     evaluator,
     async finish() {
+      await started;
       const reasons = await Promise.all(answers);
       const refused = reasons.findIndex((reason) => reason !== null);
       if (refused >= 0) throw new PipelineError('bad-mask', `Image ${refused + 1} of ${total}: its ground-truth mask cannot be used: ${reasons[refused]}`);

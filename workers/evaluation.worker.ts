@@ -6,7 +6,7 @@
 import * as Comlink from 'comlink';
 import { readDefectMaskPng, type DefectMask } from '../src/core/formats/maskPng';
 import { MaskError } from '../src/core/formats/png';
-import { createEvaluation } from '../src/core/metrics/evaluation';
+import { createEvaluation, type EvaluationAccumulator, type ExpectedImages } from '../src/core/metrics/evaluation';
 import { regionMask } from '../src/core/roi/regionMask';
 import { tensor } from '../src/core/tensor';
 import type { EvaluationWorkerApi } from '../src/engine/api';
@@ -14,12 +14,23 @@ import type { EvaluationWorkerApi } from '../src/engine/api';
 /** A good test image that came without a mask: no defect anywhere. */
 const NO_DEFECT: DefectMask = { width: 1, height: 1, data: new Uint8Array(1) };
 
-const evaluation = createEvaluation();
+/** The images start() was told to expect, and the figures made with them (within the regions, when there are regions). */
+let expected: ExpectedImages = {};
+let evaluation: EvaluationAccumulator | null = null;
 /** The figures over the whole images, beside `evaluation`'s within the regions; made at the first image with regions. */
-let wholeImage: ReturnType<typeof createEvaluation> | null = null;
+let wholeImage: EvaluationAccumulator | null = null;
 let busy = 0;
 
+function counting(): EvaluationAccumulator {
+  if (!evaluation) throw new Error('The evaluation worker was used before start().');
+  return evaluation;
+}
+
 const api: EvaluationWorkerApi = {
+  async start(images) {
+    expected = images;
+    evaluation = createEvaluation(images);
+  },
   async add(_image, score, height, width, severity, mask, defectType, within) {
     const started = performance.now();
     try {
@@ -34,10 +45,10 @@ const api: EvaluationWorkerApi = {
       if (refused === null) {
         const map = tensor([height, width] as const, score);
         if (within) {
-          wholeImage ??= createEvaluation();
+          wholeImage ??= createEvaluation(expected);
           wholeImage.add(map, severity, truth, defectType);
-          evaluation.add(map, within.severity, truth, defectType, regionMask(within.spec, width, height, within));
-        } else evaluation.add(map, severity, truth, defectType);
+          counting().add(map, within.severity, truth, defectType, regionMask(within.spec, width, height, within));
+        } else counting().add(map, severity, truth, defectType);
       }
       return Comlink.transfer({ refused, score }, [score.buffer as ArrayBuffer]);
     } finally {
@@ -46,7 +57,7 @@ const api: EvaluationWorkerApi = {
   },
   async result() {
     const started = performance.now();
-    const report = evaluation.result();
+    const report = counting().result();
     return { report, wholeImage: wholeImage?.result() ?? null, busySeconds: busy + (performance.now() - started) / 1000 };
   },
 };

@@ -14,6 +14,7 @@ import type { RgbaImage } from '../backbone/preprocess';
 import type { PixelDims } from '../backbone/builtin/filterBank';
 import type { Tensor3 } from '../core/tensor';
 import type { AdapterDescription } from '../gpu/device';
+import type { ExpectedImages } from '../core/metrics/evaluation';
 import type { EvaluationReport } from '../core/metrics/evaluationReport';
 import type { PixoodModel } from '../core/model/pixoodModel';
 import type { EtalonRefreshRequest, EtalonRefreshResult, Inspection, InspectionOptions, InspectionSummary, TrainingProgress, TrainingRequest } from '../core/model/requests';
@@ -129,6 +130,11 @@ export interface FilterBankWorkerApi {
 }
 
 export interface EvaluationWorkerApi {
+  /**
+   * Called once, before the first image: how many images of each defect type the inspection
+   * will hand in, so a type's figures are made as soon as its images and the good ones are in.
+   */
+  start(expected: ExpectedImages): Promise<void>;
   /**
    * Counts image `image`'s score map [height, width] against its mask (null: a good image); a
    * mask that cannot be read comes back as the reason, and counts nothing. The map's buffer comes

@@ -5,14 +5,14 @@
  */
 import { writeBundle } from '../../../src/core/formats/bundle';
 import { borderShare, onBorder, patchOfCell, type PatchPosition } from '../../../src/core/geometry';
-import { GOOD_TYPE } from '../../../src/core/metrics/evaluation';
+import { evaluationOrder, GOOD_TYPE } from '../../../src/core/metrics/evaluation';
 import type { EngineClient } from '../../../src/engine/client';
 import { capabilityAt, type CapabilitySummary } from '../../../src/core/capability/capability';
 import { bestCandidate, tuningCandidates } from '../../../src/core/capability/tuning';
 import { imageThreshold } from '../../../src/core/calibration/imageThreshold';
 import { calibrationWithin, severityWithin } from '../../../src/core/roi/judgeWithin';
 import type { ImageTruth, PixoodModel, Resolution, TrainingImage, TrainingProgress, TrainingSettings } from '../../../src/engine/api';
-import type { CategoryRun, EvalCategory, EvalJob, EvalResult, GroupRun } from '../protocol';
+import type { CategoryRun, EvalCategory, EvalJob, EvalResult, EvalTestImage, GroupRun } from '../protocol';
 import { addBackbone, DataError, fetchData, openBackbone, postOutput, progress, runPage, seconds, streamError } from './pageRun';
 
 function trainingLine(label: string, p: TrainingProgress): string {
@@ -42,17 +42,21 @@ async function train(engine: EngineClient, settings: TrainingSettings, capabilit
 }
 
 /** The test images and their masks as the Node side read them; a mask must be a readable PNG (the worker reads it). */
-async function testData(category: EvalCategory): Promise<{ blobs: Blob[]; truth: ImageTruth[] }> {
-  const blobs = await Promise.all(category.test.map((t) => fetchData(t.key)));
-  const truth = await Promise.all(category.test.map(async (t) => ({ mask: t.mask === null ? null : await fetchData(t.mask), defectType: t.defectType })));
+async function testData(tests: readonly EvalTestImage[]): Promise<{ blobs: Blob[]; truth: ImageTruth[] }> {
+  const blobs = await Promise.all(tests.map((t) => fetchData(t.key)));
+  const truth = await Promise.all(tests.map(async (t) => ({ mask: t.mask === null ? null : await fetchData(t.mask), defectType: t.defectType })));
   return { blobs, truth };
 }
 
 /** One streamed job inspects the category's test images; the worker scores the maps against the masks as they come. */
 async function evaluate(engine: EngineClient, model: PixoodModel, category: EvalCategory, resolution: Resolution): Promise<CategoryRun> {
   const regions = model.regions ?? null;
-  const { blobs, truth } = await testData(category);
-  const keys = category.test.map((t) => t.key);
+  // The dataset lists test/<type>/ by name, so good falls where its name does (last in
+  // mvtec_bottle); good first lets the worker make each type's figures while the rest are
+  // inspected (evaluationOrder).
+  const tests = evaluationOrder(category.test, (t) => t.defectType);
+  const { blobs, truth } = await testData(tests);
+  const keys = tests.map((t) => t.key);
   let delivered = 0;
   const { upsample } = model.settings;
   // Within the regions, the good images' worst cells there; the whole image's beside them.

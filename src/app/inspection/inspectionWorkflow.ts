@@ -5,7 +5,7 @@
  * the inspection store (src/state/inspectionStore.ts).
  */
 import { alphaForThreshold, thresholdToCatch } from '../../core/calibration/operatingPoint';
-import { GOOD_TYPE } from '../../core/metrics/evaluation';
+import { evaluationOrder, GOOD_TYPE } from '../../core/metrics/evaluation';
 import type { Job } from '../../engine/client';
 import type { Inspection, InspectionSummary } from '../../engine/api';
 import { PREVIEW_SIDE, type ImageRecord, type ModelRecord, type ResultRecord } from '../../storage/projectRecords';
@@ -198,7 +198,9 @@ async function inspectTests(target: ModelTarget, earlier: readonly Rejection[]):
   const rejected: Rejection[] = [...earlier];
   set({ rejected: [...rejected], error: null });
   const pending = await prepare(
-    tests.map((image) => ({ name: image.name, blob: image.blob, test: { image } })),
+    // Good first, then type by type: the evaluation worker makes each type's figures while the
+    // rest are inspected, instead of all of them after the last image (evaluationOrder).
+    evaluationOrder(tests, (image) => image.defectType ?? GOOD_TYPE).map((image) => ({ name: image.name, blob: image.blob, test: { image } })),
     'Preparing the test images',
     rejected,
   );

@@ -1,8 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EvaluationFigures } from './evaluationReport';
 import { createMetricsAccumulator } from './metricsAccumulator';
 import { tensor } from '../tensor';
-import { createEvaluation } from './evaluation';
+import { createEvaluation, evaluationOrder, expectedImages, type EvaluationAccumulator, type ExpectedImages } from './evaluation';
+import { pixelFigures, pixelNumbers } from './pixelFigures';
+
+// The real readings, watched: how many times the pixel counts are read, and when, is what an
+// expected-count plan changes.
+vi.mock('./pixelFigures', async (original) => {
+  const real = await original<typeof import('./pixelFigures')>();
+  return { ...real, pixelFigures: vi.fn(real.pixelFigures), pixelNumbers: vi.fn(real.pixelNumbers) };
+});
 
 const SIZE = 16;
 
@@ -58,11 +66,13 @@ function coreFigures(images: readonly TestImage[]): EvaluationFigures {
   };
 }
 
-function evaluate(images: readonly TestImage[]) {
-  const evaluation = createEvaluation();
-  for (const image of images) {
-    evaluation.add(tensor([SIZE, SIZE] as const, image.map), image.imageScore, { width: SIZE, height: SIZE, data: image.mask }, image.type);
-  }
+function add(evaluation: EvaluationAccumulator, image: TestImage): void {
+  evaluation.add(tensor([SIZE, SIZE] as const, image.map), image.imageScore, { width: SIZE, height: SIZE, data: image.mask }, image.type);
+}
+
+function evaluate(images: readonly TestImage[], expected?: ExpectedImages) {
+  const evaluation = createEvaluation(expected);
+  for (const image of images) add(evaluation, image);
   return evaluation.result();
 }
 
@@ -155,5 +165,88 @@ describe('evaluation within regions of interest', () => {
     const report = within.result();
     expect(report.overall).toEqual(cropped.result().overall);
     expect(report.overall.pixelAuroc, 'the excluded columns held defect pixels, so the figures change').not.toBe(whole.pixelAuroc);
+  });
+});
+
+describe('evaluation told how many images of each type to expect', () => {
+  const typeOf = (image: TestImage) => image.type;
+  beforeEach(() => {
+    vi.mocked(pixelNumbers).mockClear();
+  });
+
+  it('orders a test set good first, then type by type by name, each type as given', () => {
+    const images = testSet();
+    const ordered = evaluationOrder(images, typeOf);
+    expect(ordered.map(typeOf)).toEqual(['good', 'good', 'good', 'good', 'hole', 'hole', 'spot', 'spot', 'spot', 'stain', 'stain']);
+    expect(ordered.filter((image) => image.type === 'spot')).toEqual(images.filter((image) => image.type === 'spot'));
+    expect(images.map(typeOf), 'the given list is left as it was').toEqual(testSet().map(typeOf));
+  });
+
+  it('counts the images of each type', () => {
+    expect(expectedImages(testSet().map(typeOf))).toEqual({ good: 4, spot: 3, hole: 2, stain: 2 });
+  });
+
+  it('gives exactly the report it gives without, whatever the order', () => {
+    const images = testSet();
+    const expected = expectedImages(images.map(typeOf));
+    const plain = evaluate(images);
+    for (const [order, list] of [
+      ['as made', images],
+      ['good first', evaluationOrder(images, typeOf)],
+      ['good last', [...evaluationOrder(images, typeOf)].reverse()],
+      ['shuffled', [3, 8, 0, 10, 5, 1, 7, 2, 9, 4, 6].map((i) => images[i])],
+    ] as const) {
+      expect(evaluate(list, expected), order).toEqual(plain);
+    }
+  });
+
+  it('reads a defect type’s figures as soon as the good images and its own are in, leaving result() the last type’s and the overall ones', () => {
+    const images = evaluationOrder(testSet(), typeOf);
+    const evaluation = createEvaluation(expectedImages(images.map(typeOf)));
+    const readsAfter: number[] = [];
+    for (const image of images) {
+      add(evaluation, image);
+      readsAfter.push(vi.mocked(pixelNumbers).mock.calls.length);
+    }
+    // good ×4, hole ×2, spot ×3, stain ×2: a reading at the last image of each type.
+    expect(readsAfter).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 3]);
+    vi.mocked(pixelFigures).mockClear();
+    const report = evaluation.result();
+    expect(vi.mocked(pixelNumbers), 'no defect type is read again').toHaveBeenCalledTimes(3);
+    expect(vi.mocked(pixelFigures), 'the overall figures, once').toHaveBeenCalledTimes(1);
+    expect(report).toEqual(evaluate(images));
+  });
+
+  it('reads every defect type at the last good image when the good images come last', () => {
+    const images = [...evaluationOrder(testSet(), typeOf)].reverse();
+    const evaluation = createEvaluation(expectedImages(images.map(typeOf)));
+    for (const image of images.slice(0, -1)) add(evaluation, image);
+    expect(vi.mocked(pixelNumbers)).not.toHaveBeenCalled();
+    add(evaluation, images.at(-1) as TestImage);
+    expect(vi.mocked(pixelNumbers)).toHaveBeenCalledTimes(3);
+  });
+
+  it('reads a sole defect type only with the overall figures', () => {
+    const images = testSet().filter((image) => image.type === 'good' || image.type === 'spot');
+    const report = evaluate(images, expectedImages(images.map(typeOf)));
+    expect(vi.mocked(pixelNumbers)).not.toHaveBeenCalled();
+    expect(report).toEqual(evaluate(images));
+  });
+
+  it('reads again what an image beyond the expected ones made stale, so the figures stay exact', () => {
+    const images = evaluationOrder(testSet(), typeOf);
+    const expected = expectedImages(images.map(typeOf));
+    const [extraGood, extraSpot] = [images.find((image) => image.type === 'good'), images.find((image) => image.type === 'spot')] as TestImage[];
+    for (const [what, extra] of [
+      ['a good image', extraGood],
+      ['a spot image', extraSpot],
+      ['an image of a type not expected', { ...extraSpot, type: 'crack' }],
+    ] as const) {
+      const list = [...images, extra];
+      expect(evaluate(list, expected), what).toEqual(evaluate(list));
+    }
+    // Fewer than expected: the incomplete type is read in result(), like any other.
+    const short = images.filter((image) => image !== extraSpot);
+    expect(evaluate(short, expected), 'one spot image short').toEqual(evaluate(short));
   });
 });

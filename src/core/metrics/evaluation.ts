@@ -7,10 +7,15 @@
  *
  * How: each image becomes exact pixel counts once (the core metrics' CountsAccumulator), kept in
  * one group per defect type beside the image scores and labels. A defect type's figures are over
- * its images and all the good ones, so the good images' counts are read with each type's at
- * the end, whichever order the images came in; the overall figures merge every group. Counts are integers and the merged summary
- * is the same whatever the grouping, so every figure equals createMetricsAccumulator's on the
- * same images.
+ * its images and all the good ones; the overall figures merge every group. Counts are integers and
+ * the merged summary is the same whatever the grouping, so every figure equals
+ * createMetricsAccumulator's on the same images.
+ *
+ * Each reading of a set's counts costs time in proportion to the normal pixels near its defect
+ * scores, and result() comes after the last image, when the inspection waits for it. Told how many
+ * images of each type to expect, the evaluation reads a defect type's counts with the good ones
+ * as soon as both are complete, while the inspection still runs: those figures cannot change any
+ * more. An image beyond the expected number drops what it made stale, which result() reads again.
  */
 import type { SeverityNats } from '../calibration/score';
 import type { DefectMask } from '../formats/maskPng';
@@ -37,9 +42,40 @@ export interface EvaluationAccumulator {
   result(): EvaluationReport;
 }
 
-export function createEvaluation(): EvaluationAccumulator {
+/** How many test images of each defect type (GOOD_TYPE for the good ones) an evaluation will be given. */
+export type ExpectedImages = Readonly<Record<string, number>>;
+
+/** The images of each defect type among `defectTypes`, as an evaluation of those images expects them. */
+export function expectedImages(defectTypes: Iterable<string>): ExpectedImages {
+  const counts: Record<string, number> = {};
+  for (const type of defectTypes) counts[type] = (counts[type] ?? 0) + 1;
+  return counts;
+}
+
+/**
+ * The order to inspect a test set in for its evaluation: the good images first, then the defect
+ * types one after another (by name; within each, as given). A defect type's figures are read
+ * while the inspection runs once the good images and all of that type's are in (createEvaluation),
+ * so this order leaves only the last type's and the overall figures after the last image. The
+ * figures themselves do not depend on the order.
+ */
+export function evaluationOrder<T>(images: readonly T[], defectTypeOf: (image: T) => string): T[] {
+  // Array sort is stable: images of one type keep the order they were given in.
+  return [...images].sort((a, b) => {
+    const [typeA, typeB] = [defectTypeOf(a), defectTypeOf(b)];
+    return Number(typeB === GOOD_TYPE) - Number(typeA === GOOD_TYPE) || (typeA < typeB ? -1 : typeA > typeB ? 1 : 0);
+  });
+}
+
+/** @param expected the images of each type to come (expectedImages); without it, every defect type's figures are read in result() */
+export function createEvaluation(expected: ExpectedImages = {}): EvaluationAccumulator {
   const groups = new Map<string, Group>();
   const testImages: ScoredTestImage[] = [];
+  /** Figures of defect types read as soon as they were complete, still valid. */
+  const settled = new Map<string, EvaluationFigures>();
+  /** Whether `type`'s images number exactly as expected: with none expected, none may have come. */
+  const complete = (type: string): boolean => (groups.get(type)?.labels.length ?? 0) === (expected[type] ?? 0);
+  const defectTypes = Object.keys(expected).filter((type) => type !== GOOD_TYPE && expected[type] > 0);
   return {
     add(score, severity, mask, defectType, included) {
       const [height, width] = score.dims;
@@ -51,6 +87,14 @@ export function createEvaluation(): EvaluationAccumulator {
       testImages.push({ defectType, severity });
       group.labels.push(hasDefect(mask.data) ? 1 : 0);
       groups.set(defectType, group);
+      // A good image is in every type's figures; another type's image in its own only.
+      if (defectType === GOOD_TYPE) settled.clear();
+      else settled.delete(defectType);
+      // A sole defect type's figures are the overall ones, which result() reads anyway.
+      if (defectTypes.length < 2 || !complete(GOOD_TYPE)) return;
+      for (const type of defectType === GOOD_TYPE ? defectTypes : [defectType]) {
+        if (complete(type)) settled.set(type, typeFigures(groups.get(GOOD_TYPE), groups.get(type) as Group));
+      }
     },
     result() {
       const good = groups.get(GOOD_TYPE);
@@ -63,8 +107,7 @@ export function createEvaluation(): EvaluationAccumulator {
           defects.map(([type, group]) => {
             // A sole defect type's images with the good ones are all the images: read them once.
             if (defects.length === 1) return [type, figures(overall, overallPixels)];
-            const withGood = combine([good, group]);
-            return [type, figures(withGood, pixelNumbers(CountsAccumulator.scoresOf(withGood.counts), withGood.regions))];
+            return [type, settled.get(type) ?? typeFigures(good, group)];
           }),
         ),
         roc: { fpr: Array.from(overallPixels.roc.fpr), y: Array.from(overallPixels.roc.y) },
@@ -74,6 +117,12 @@ export function createEvaluation(): EvaluationAccumulator {
       };
     },
   };
+}
+
+/** A defect type's figures: over its images and the good ones. */
+function typeFigures(good: Group | undefined, group: Group): EvaluationFigures {
+  const withGood = combine([good, group]);
+  return figures(withGood, pixelNumbers(CountsAccumulator.scoresOf(withGood.counts), withGood.regions));
 }
 
 /** A set of images as the figures need them: their pixel counts and regions, and their image scores with labels (1 = defective). */
