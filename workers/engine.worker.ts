@@ -5,7 +5,7 @@
  * src/engine/client.ts.
  */
 import * as Comlink from 'comlink';
-import type { Backbone, FusedKernelOpener } from '../src/backbone/backbone';
+import type { Backbone } from '../src/backbone/backbone';
 import { ModelError } from '../src/backbone/errors';
 import { openBackbone, readPathChoice, setPathPreference } from '../src/backbone/executionPath';
 import { modelLibrary, type AddProgress, type ModelLibrary, type StoredModel } from '../src/backbone/library';
@@ -17,7 +17,7 @@ import { expectedImages } from '../src/core/metrics/evaluation';
 import type { Tensor3 } from '../src/core/tensor';
 import { severityWithin } from '../src/core/roi/judgeWithin';
 import { isWholeImage, type RegionSpec } from '../src/core/roi/regionSpec';
-import type { ActiveBackbone, EngineApi, EvaluationWorkerApi, EngineNotice, FeatureOptions, FilterBankWorkerApi, ImageTruth, Inspection, InspectionOptions, InspectionProgress, InspectionSummary, NoticeCallback, PixoodModel, TrainingProgress, TrainingRequest } from '../src/engine/api';
+import type { ActiveBackbone, EngineApi, EvaluationWorkerApi, EngineNotice, FeatureOptions, ImageTruth, Inspection, InspectionOptions, InspectionProgress, InspectionSummary, NoticeCallback, PixoodModel, TrainingProgress, TrainingRequest } from '../src/engine/api';
 import { EngineError, installErrorTransfer } from '../src/engine/errors';
 import { lostWithin, requestGpu, type GpuContext } from '../src/gpu/device';
 import { cpuScorer } from '../src/pipeline/cpuScorer';
@@ -125,23 +125,6 @@ function addProgress(report: Report): (p: AddProgress) => void {
   return (p) => report(p.stage === 'download' ? { stage: 'download', done: p.loaded, total: p.total, unit: 'bytes' } : { stage: p.stage, done: 0, total: 1, unit: 'steps' });
 }
 
-/**
- * The built-in backbone's fused kernel in a worker of its own: an inspection on the CPU path then
- * computes the next image's features there while this thread scores the current one.
- */
-const fusedKernelWorker: FusedKernelOpener = async () => {
-  const worker = new Worker(new URL('./filterBank.worker.ts', import.meta.url), { type: 'module', name: 'pixood-filter-bank' });
-  const remote = Comlink.wrap<FilterBankWorkerApi>(worker);
-  const failed = new Promise<never>((_, reject) => worker.addEventListener('error', (e) => reject(new Error(`The filter bank's worker did not start: ${e.message}`)), { once: true }));
-  try {
-    await Promise.race([remote.ready(), failed]);
-  } catch (error) {
-    worker.terminate();
-    throw error;
-  }
-  return { offThread: true, tokens: (pixels, dims) => remote.tokens(pixels, dims), release: () => worker.terminate() };
-};
-
 async function useBackbone(modelId: string, signal: AbortSignal, report: Report): Promise<ActiveBackbone> {
   await checkpoint(signal);
   const { gpu, library, prefs } = await context();
@@ -151,7 +134,7 @@ async function useBackbone(modelId: string, signal: AbortSignal, report: Report)
   const bytes = await library.bytes(modelId);
   await checkpoint(signal);
   report({ stage: 'load', done: 1, total: 2, unit: 'steps' });
-  const opened = await openBackbone(bytes, model.contract, model.id, gpu, prefs, (done, total) => report({ stage: 'measure', done, total, unit: 'steps' }), fusedKernelWorker);
+  const opened = await openBackbone(bytes, model.contract, model.id, gpu, prefs, (done, total) => report({ stage: 'measure', done, total, unit: 'steps' }));
   if (signal.aborted) {
     await opened.backbone.release();
     signal.throwIfAborted();

@@ -8,7 +8,7 @@ import { tensor } from '../core/tensor';
 import type { GpuContext } from '../gpu/device';
 import { readFloat32 } from '../gpu/readback';
 import { buildBuiltinBackbone, BUILTIN_DIM } from './builtin/builtinBackbone';
-import { openFilterBank, type PixelDims } from './builtin/filterBank';
+import { openFilterBank } from './builtin/filterBank';
 import type { ModelContract } from './contract';
 import type { TokenTensor } from './featureGrid';
 import { ort } from './ort';
@@ -43,30 +43,9 @@ export type BackboneOutput = GpuTokens | CpuTokens;
 /** What a run's features are for: training builds a model from them, scoring compares them with one. */
 export type RunPurpose = 'training' | 'scoring';
 
-/** Runs the built-in backbone's fused kernel (filterBank.ts): in this thread, or on one of its own. */
-export interface FusedKernel {
-  /** Whether tokens() runs on another thread, so that it can overlap this thread's work. */
-  readonly offThread: boolean;
-  tokens(pixels: Float32Array, dims: PixelDims): Promise<Float32Array>;
-  release(): void;
-}
-
-export type FusedKernelOpener = () => Promise<FusedKernel>;
-
-/** The fused kernel in the calling thread: what a backbone gets unless its opener gives it a thread. */
-export const fusedKernelHere: FusedKernelOpener = async () => {
-  const bank = await openFilterBank();
-  return { offThread: false, tokens: async (pixels, dims) => bank.tokens(pixels, dims), release: () => undefined };
-};
-
 export interface Backbone {
   readonly path: ExecutionPath;
   readonly contract: ModelContract;
-  /**
-   * Whether run(…, 'scoring') computes on another thread (the fused kernel in its own worker):
-   * then an inspection starts the next image's features while this one is scored.
-   */
-  readonly scoresAhead: boolean;
   /**
    * Scoring may take a faster implementation of the same features (the built-in backbone's
    * fused CPU kernel, within 2·10⁻⁵ of its graph); training always runs the model's own graph,
@@ -76,14 +55,13 @@ export interface Backbone {
   release(): Promise<void>;
 }
 
-export async function loadBackbone(model: Uint8Array, contract: ModelContract, target: SessionTarget, openKernel: FusedKernelOpener = fusedKernelHere): Promise<Backbone> {
+export async function loadBackbone(model: Uint8Array, contract: ModelContract, target: SessionTarget): Promise<Backbone> {
   const session = await openSession(model, target, { outputOnGpu: true });
-  const fused = target.path === 'wasm' && isBuiltinGraph(model) ? await openKernel() : null;
+  const fused = target.path === 'wasm' && isBuiltinGraph(model) ? await openFilterBank() : null;
   const { inputName, outputName, prefixTokens, patchSize } = contract;
   return {
     path: target.path,
     contract,
-    scoresAhead: fused?.offThread ?? false,
     async run(pixels, purpose = 'training') {
       const [, , height, width] = pixels.dims;
       if (contract.fixedInput && (contract.fixedInput.height !== height || contract.fixedInput.width !== width)) {
@@ -91,7 +69,7 @@ export async function loadBackbone(model: Uint8Array, contract: ModelContract, t
       }
       const grid = { height: height / patchSize, width: width / patchSize };
       if (fused && purpose === 'scoring') {
-        return { location: 'cpu', data: await fused.tokens(pixels.data, pixels.dims), dims: [1, prefixTokens + grid.height * grid.width, BUILTIN_DIM], grid, prefixTokens };
+        return { location: 'cpu', data: fused.tokens(pixels.data, pixels.dims), dims: [1, prefixTokens + grid.height * grid.width, BUILTIN_DIM], grid, prefixTokens };
       }
       const input = new ort.Tensor('float32', pixels.data, pixels.dims);
       const output = (await session.run({ [inputName]: input }, [outputName]))[outputName];
@@ -106,10 +84,7 @@ export async function loadBackbone(model: Uint8Array, contract: ModelContract, t
       }
       return { location: 'cpu', data: output.data as Float32Array, dims, grid, prefixTokens };
     },
-    release: () => {
-      fused?.release();
-      return session.release();
-    },
+    release: () => session.release(),
   };
 }
 

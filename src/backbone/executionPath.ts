@@ -6,7 +6,7 @@
 import { tensor } from '../core/tensor';
 import type { GpuContext } from '../gpu/device';
 import type { Preferences } from '../storage/preferences';
-import { fusedKernelHere, loadBackbone, type Backbone, type FusedKernelOpener } from './backbone';
+import { loadBackbone, type Backbone } from './backbone';
 import type { ModelContract } from './contract';
 import type { ExecutionPath, SessionTarget } from './ortSession';
 import type { PixelTensor } from './preprocess';
@@ -73,8 +73,7 @@ export type MeasureProgress = (done: number, total: number) => void;
  * Loads the model on the path the person chose, or on the measured fastest one. The first use
  * in a browser measures every available path and keeps the winner's session. Without WebGPU
  * (none here, or lost) there is nothing to choose: wasm is loaded, even for a forced 'webgpu',
- * and the remembered choice is left for when the GPU is back. `openKernel` gives the built-in
- * backbone's fused kernel its thread (the engine gives it a worker of its own).
+ * and the remembered choice is left for when the GPU is back.
  */
 export async function openBackbone(
   model: Uint8Array,
@@ -83,10 +82,9 @@ export async function openBackbone(
   gpu: GpuContext | null,
   prefs: Preferences,
   onMeasure?: MeasureProgress,
-  openKernel: FusedKernelOpener = fusedKernelHere,
 ): Promise<OpenedBackbone> {
   const choice = await readPathChoice(prefs, modelId);
-  if (!gpu) return { backbone: await loadBackbone(model, contract, { path: 'wasm' }, openKernel), choice };
+  if (!gpu) return { backbone: await loadBackbone(model, contract, { path: 'wasm' }), choice };
   const targets = availablePaths(gpu);
   const adapter = adapterName(gpu);
   // A measurement made on another adapter (a new GPU, or made without one) no longer holds.
@@ -95,14 +93,14 @@ export async function openBackbone(
   const target = targets.find((t) => t.path === wanted);
   if (target) {
     try {
-      return { backbone: await loadBackbone(model, contract, target, openKernel), choice };
+      return { backbone: await loadBackbone(model, contract, target), choice };
     } catch (error) {
       // A forced path's failure is the person's to see; a remembered choice that stopped working is measured again.
       if (choice.preference !== 'auto') throw error;
     }
   }
 
-  const { fastest, timings } = await measurePaths(model, contract, targets, onMeasure, openKernel);
+  const { fastest, timings } = await measurePaths(model, contract, targets, onMeasure);
   const remembered: PathChoice = { preference: 'auto', measured: { fastest: fastest.path, timings, at: Date.now(), adapter } };
   await prefs.set(key(modelId), remembered);
   return { backbone: fastest, choice: remembered, timings };
@@ -117,7 +115,6 @@ export async function measurePaths(
   contract: ModelContract,
   targets: readonly SessionTarget[],
   onProgress?: MeasureProgress,
-  openKernel: FusedKernelOpener = fusedKernelHere,
 ): Promise<{ fastest: Backbone; timings: PathTiming[] }> {
   const size = contract.fixedInput ?? MEASURE_SIZE;
   const pixels: PixelTensor = tensor([1, 3, size.height, size.width] as const);
@@ -128,7 +125,7 @@ export async function measurePaths(
     onProgress?.(timings.length, targets.length);
     let backbone: Backbone | null = null;
     try {
-      backbone = await loadBackbone(model, contract, target, openKernel);
+      backbone = await loadBackbone(model, contract, target);
       await timeRun(backbone, pixels, target);
       const ms = await timeRun(backbone, pixels, target);
       timings.push({ path: target.path, ms });

@@ -11,7 +11,6 @@ import type { ModelContract } from '../backbone/contract';
 import type { ModelSource, StoredModel } from '../backbone/library';
 import type { BackbonePreset } from '../backbone/presets';
 import type { RgbaImage } from '../backbone/preprocess';
-import type { PixelDims } from '../backbone/builtin/filterBank';
 import type { Tensor3 } from '../core/tensor';
 import type { AdapterDescription } from '../gpu/device';
 import type { ExpectedImages } from '../core/metrics/evaluation';
@@ -119,14 +118,6 @@ export interface RegionsSeen {
   readonly imageWidth: number;
   readonly imageHeight: number;
   readonly severity: number;
-}
-
-/** The built-in backbone's fused kernel in a worker of its own (workers/filterBank.worker.ts). */
-export interface FilterBankWorkerApi {
-  /** Resolves once the kernel is compiled, so a worker that cannot start fails its opening, not a later run. */
-  ready(): Promise<void>;
-  /** FilterBank.tokens on that thread; the tokens' buffer is moved back. */
-  tokens(pixels: Float32Array, dims: PixelDims): Promise<Float32Array>;
 }
 
 export interface EvaluationWorkerApi {

@@ -1,6 +1,5 @@
 /**
- * Scoring on the CPU path: the feature grid on the CPU (the built-in backbone's from its fused
- * kernel's own worker, started ahead when an inspection says which image comes next), nearest valid etalons of every class on
+ * Scoring on the CPU path: the feature grid on the CPU, nearest valid etalons of every class on
  * ONNX Runtime's wasm backend (src/gpu/cpu/cpuNearest.ts, from the grid's cells: the up-sampled
  * points are made only for the MLP), and the reference for the rest: the
  * MLP logits (the CPU path has no inference graph for it), s_in per class and the anomaly score
@@ -23,25 +22,11 @@ import type { Scorer } from './scorer';
 export async function cpuScorer(model: PixoodModel, source: FeatureSource, resolution: Resolution): Promise<Scorer> {
   const nearest = await createCpuNearest(ort, model.condensations);
   const classes = model.classes.length;
-  const { upsample, longestSide } = model.settings;
-  const geometryOf = (image: RgbaImage) => imageGeometry(source.backbone, image, resolution === 'native' ? 'native' : longestSide, upsample);
-  const featuresOf = (image: RgbaImage) => featureGrid({ ...source, purpose: 'scoring' }, image, geometryOf(image));
-  /** Features started ahead of their image's turn; an image that never gets one (a stopped run) takes its entry with it. */
-  const started = new WeakMap<RgbaImage, Promise<Tensor3>>();
   return {
-    ...(source.backbone.scoresAhead && {
-      ahead(image: RgbaImage) {
-        const features = featuresOf(image);
-        // Awaited in its image's turn; until then a failure must not count as unhandled.
-        features.catch(() => undefined);
-        started.set(image, features);
-      },
-    }),
     async score(image: RgbaImage) {
-      const geometry = geometryOf(image);
-      const ahead = started.get(image);
-      started.delete(image);
-      const features = await (ahead ?? featuresOf(image));
+      const { upsample, longestSide } = model.settings;
+      const geometry = imageGeometry(source.backbone, image, resolution === 'native' ? 'native' : longestSide, upsample);
+      const features = await featureGrid({ ...source, purpose: 'scoring' }, image, geometry);
       // The distances come from the grid itself; only the MLP needs the up-sampled points.
       const dists = await nearest.nearestOfUpsampled(features, upsample);
       const [height, width] = [features.dims[0] * upsample, features.dims[1] * upsample];

@@ -2,8 +2,7 @@
  * Inspection as one stream: each image decoded, scored on the job's execution path (gpuScorer or
  * cpuScorer), and handed out as an Inspection (the score map at the image's shape, capped size,
  * the predicted class and its distance per pixel, and the image's score) as soon as it is ready.
- * The next image is decoded while the current one is scored (and its features computed, where the
- * scorer's come from another thread), and one result at most waits on its
+ * The next image is decoded while the current one is scored, and one result at most waits on its
  * receiver, so memory stays flat however many images a run has. With ground truth, each map goes
  * to the evaluator before it is handed out.
  * The cursor says how far the stream got, so a run whose GPU was lost can go on from the image in
@@ -53,20 +52,14 @@ export async function inspectImages(model: PixoodModel, images: readonly Blob[],
   const { scorer, signal, report, evaluation } = run;
   const total = images.length;
   let delivering: Promise<void> = Promise.resolve();
-  // Once decoded, the next image's features may start beside the current one's scoring (Scorer.ahead).
-  const upcoming = (index: number): Promise<RgbaImage> => {
-    const decoding = decodeAt(images, index);
-    if (scorer.ahead) decoding.then(scorer.ahead, () => undefined);
-    return decoding;
-  };
-  let decoding = cursor.done < total ? upcoming(cursor.done) : null;
+  let decoding = cursor.done < total ? decodeAt(images, cursor.done) : null;
   try {
     for (let index = cursor.done; index < total; index++) {
       report(index, total);
       await checkpoint(signal);
       const start = performance.now();
       const image = await (decoding as Promise<RgbaImage>);
-      decoding = index + 1 < total ? upcoming(index + 1) : null;
+      decoding = index + 1 < total ? decodeAt(images, index + 1) : null;
       const { score, predicted, distance, imageScore, severity, cells, worstPatch } = await scorer.score(image);
       const inspection: Inspection = { imageWidth: image.width, imageHeight: image.height, score, predicted, distance, imageScore, severity, cells, worstPatch, seconds: (performance.now() - start) / 1000 };
       if (evaluation) {

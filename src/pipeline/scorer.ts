@@ -23,12 +23,6 @@ export interface ImageScores {
 
 export interface Scorer {
   score(image: RgbaImage): Promise<ImageScores>;
-  /**
-   * Says that `image` is scored next, so a scorer whose features come from another thread starts
-   * them now, beside the current image's scoring; score(image) then takes them. Absent where
-   * the features cannot run beside the scoring.
-   */
-  readonly ahead?: (image: RgbaImage) => void;
   /** Releases what the scorer holds (sessions, GPU buffers). */
   release(): Promise<void>;
 }

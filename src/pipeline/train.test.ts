@@ -45,7 +45,6 @@ const unusedBackbone: FeatureSource = {
   backbone: {
     path: 'wasm',
     contract: { inputName: 'pixels', outputName: 'tokens', patchSize: 14, normalisation: IMAGENET, fixedInput: null, featureDim: DIM, prefixTokens: 1, registers: 0 },
-    scoresAhead: false,
     run: () => Promise.reject(new Error('the features were kept: the backbone must not run again')),
     release: async () => undefined,
   },
