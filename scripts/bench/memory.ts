@@ -6,11 +6,15 @@ interface MemoryMeasurement {
 
 /**
  * The page's and its workers' JS memory, as the browser measures it (the page is cross-origin
- * isolated; the driver makes the measurement eager). Null where the browser cannot.
+ * isolated; the driver makes the measurement eager). Where the driver exposes the collector
+ * (benchBrowser.ts), the page's heap is collected first: a soak asks whether live memory grows,
+ * and garbage not yet collected swings the page's few MiB by half between samples. Workers keep
+ * their own heaps, measured as they are. Null where the browser cannot measure.
  */
 export async function heaps(): Promise<{ page: number | null; workers: number | null }> {
   const measure = (performance as Performance & { measureUserAgentSpecificMemory?: () => Promise<MemoryMeasurement> }).measureUserAgentSpecificMemory;
   if (!measure) return { page: null, workers: null };
+  (globalThis as { gc?: () => void }).gc?.();
   const { breakdown } = await measure.call(performance);
   const sum = (scope: string) => breakdown.filter((b) => b.attribution.some((a) => a.scope === scope)).reduce((total, b) => total + b.bytes, 0);
   return { page: sum('Window'), workers: sum('DedicatedWorkerGlobalScope') };
