@@ -5,9 +5,9 @@
  * a count for each of the 65,536 low values. Adding an image is a few passes over its pixels;
  * the figures read a bucket as its total, or, where defect scores fall in it, as its counts
  * between them, over one set or several together (a defect type's images with the good ones)
- * without copying them or sorting the keys. Normal
- * pixels are nearly all of an evaluation's pixels and nearly every one has its own score, so
- * this replaces a sort and a merge per image with a write per pixel.
+ * without copying them or sorting the keys. Normal pixels are nearly all of an evaluation's
+ * pixels and nearly every one has its own score, so this replaces a sort and a merge per image
+ * with a write per pixel.
  *
  * Memory: 2 bytes per pixel in list buckets, 512 KiB per dense bucket (a bucket turns dense at
  * 262,144 pixels, where its list would be as large), 65,536 slots of bookkeeping per set, and a
