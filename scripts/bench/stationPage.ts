@@ -54,6 +54,9 @@ async function main(): Promise<StationBenchReport> {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
     void offerPart({ kind: 'camera' }, async () => parts[frame % parts.length]);
     if (frame % SAMPLE_EVERY === 0) {
+      // Between parts: a part in flight holds its image and maps (a few MiB of a page heap of
+      // ten), which says nothing about whether memory grows. The frames missed meanwhile are late, not dropped.
+      while (useStation.getState().busy) await new Promise((resolve) => setTimeout(resolve, 10));
       const { page, workers } = await heaps();
       const counts = useStation.getState().shift?.counts;
       samples.push({ frames: frame, inspected: counts?.inspected ?? 0, dropped: counts?.dropped ?? 0, pageHeapBytes: page, workerHeapBytes: workers });
