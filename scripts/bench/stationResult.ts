@@ -20,6 +20,11 @@ export interface StationBenchReport {
   /** Decisions the audit log holds for the shift at the end: one per part inspected. */
   readonly logged: number;
   readonly seconds: number;
+  /**
+   * Of `seconds`, those spent taking the memory samples: the browser's measurement takes up to a
+   * minute, and no frame is offered meanwhile, so the station's own rate leaves them out.
+   */
+  readonly samplingSeconds: number;
   readonly path: string;
   readonly longestSide: number;
   readonly samples: readonly StationSample[];
