@@ -1,6 +1,6 @@
 /**
  * AssemblyScript source of the built-in backbone's fused CPU kernel (compiled to wasm SIMD by
- * `npm run build:filter-bank`; filterBankKernel.ts runs it and finishes the tokens). It computes
+ * `npm run build:wasm`; filterBank.ts runs it and finishes the tokens). It computes
  * exactly what the ONNX graph in builtinBackbone.ts computes up to the per-patch pooling, for
  * one image [3, H, W]: the opponent colours, the contrast-normalised luminance, the à trous
  * pyramid, and per scale the 15 |responses| pooled per 14×14 patch (mean at every scale, max at

@@ -6,6 +6,7 @@
  * The graph stays the reference: filterBank.test.ts compares the two.
  */
 import { BUILTIN_CONSTANTS, BUILTIN_DIM, BUILTIN_PATCH, opponentConv } from './builtinBackbone';
+import { instantiateKernel } from '../../gpu/cpu/wasmKernel';
 import { FILTER_BANK_WASM } from './filterBankWasm';
 
 interface KernelExports {
@@ -38,21 +39,8 @@ function kernelParameters(): Float32Array {
   return Float32Array.from([...weights, ...bias, normalisationFloor ** 2, normalisationGain]);
 }
 
-let compiled: Promise<WebAssembly.Module> | null = null;
-
-function wasmBytes(): Uint8Array<ArrayBuffer> {
-  const text = atob(FILTER_BANK_WASM);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
-}
-
 export async function openFilterBank(): Promise<FilterBank> {
-  compiled ??= WebAssembly.compile(wasmBytes());
-  const instance = await WebAssembly.instantiate(await compiled, {
-    env: { abort: () => { throw new Error('the filter bank kernel aborted'); } },
-  });
-  const kernel = instance.exports as unknown as KernelExports;
+  const kernel = await instantiateKernel<KernelExports>(FILTER_BANK_WASM, 'filter bank');
   const parameters = kernelParameters();
   return {
     tokens(pixels, [batch, , height, width]) {

@@ -1,13 +1,16 @@
 /**
- * Nearest valid etalon of every class on the CPU path, for scoring: the per-class
- * `nearestEtalons` of src/core/condensation/nearest.ts as one ONNX graph on ONNX Runtime's wasm
- * backend (float32).
+ * Nearest valid etalon of every class on the CPU path: the per-class `nearestEtalons` of
+ * src/core/condensation/nearest.ts as one ONNX graph on ONNX Runtime's wasm backend (float32);
+ * for an up-sampled grid, the cells' cross products from a graph and the min over the
+ * interpolated points in a wasm SIMD kernel (upsampledNearest.as.ts).
  */
 import type { CondensationModel } from '../../core/condensation/model';
-import { taps } from '../../core/resample';
+import { taps, type Taps } from '../../core/resample';
 import { matrix, type Matrix, type Tensor3 } from '../../core/tensor';
 import { floatOutput, openCpuSession, type OrtRuntime, type OrtSession } from './graph';
 import { crossGraph, nearestGraph } from './nearestGraph';
+import { UPSAMPLED_NEAREST_WASM } from './upsampledNearestWasm';
+import { instantiateKernel } from './wasmKernel';
 
 export interface NearestPerClass {
   /** [N, C] Euclidean distance (feature units) to the nearest valid etalon of each class; +∞ where a class has none. */
@@ -43,7 +46,8 @@ const PRODUCT_ELEMENTS = 1 << 22;
 export async function createCpuNearest(ort: OrtRuntime, models: readonly Pick<CondensationModel, 'etalons' | 'valid'>[]): Promise<CpuNearest> {
   if (models.length === 0) throw new RangeError('nearest etalons need at least one class');
   const [, dim] = models[0].etalons.dims;
-  const k = Math.max(...models.map((m) => m.etalons.dims[0]));
+  // Padded to whole vectors of 4 for the up-sampled kernel, with invalid rows.
+  const k = Math.ceil(Math.max(...models.map((m) => m.etalons.dims[0])) / 4) * 4;
   const classes = models.length;
   const valid = new Float32Array(classes * k);
   models.forEach((model, c) => {
@@ -67,8 +71,9 @@ export async function createCpuNearest(ort: OrtRuntime, models: readonly Pick<Co
   });
   let session: Promise<OrtSession> | null = null;
   let crossSession: Promise<OrtSession> | null = null;
+  let kernel: Promise<UpsampledNearestKernel> | null = null;
   // ‖c − centre‖² per etalon row, +∞ for an invalid one so that it never wins a min.
-  const etalonNorms = new Float64Array(classes * k);
+  const etalonNorms = new Float32Array(classes * k);
   for (let r = 0; r < classes * k; r++) {
     let sum = 0;
     for (let t = 0; t < dim; t++) sum += etalons[r * dim + t] ** 2;
@@ -118,7 +123,8 @@ export async function createCpuNearest(ort: OrtRuntime, models: readonly Pick<Co
         });
         cross.set(floatOutput(outputs, 'cross'), start * rows);
       }
-      return upsampledDistances(grid, centre32, cross, etalonNorms, { classes, k, factor });
+      kernel ??= instantiateKernel<UpsampledNearestKernel>(UPSAMPLED_NEAREST_WASM, 'up-sampled nearest');
+      return upsampledDistances(await kernel, grid, centre32, cross, etalonNorms, { classes, factor });
     },
     release: async () => {
       await (await session)?.release();
@@ -157,35 +163,50 @@ function neighbourProducts(grid: Tensor3, centre: Float32Array): Float64Array[] 
   return [self, right, down, diagonal, antiDiagonal];
 }
 
-/** ‖x‖² + min over valid etalons of (‖c‖² − 2 x·c), per class, with x·c interpolated row by row. */
-function upsampledDistances(grid: Tensor3, centre: Float32Array, cross: Float32Array, etalonNorms: Float64Array, { classes, k, factor }: { classes: number; k: number; factor: number }): Matrix {
+/** The kernel's exports (upsampledNearest.as.ts): pointers into its memory, then one run. */
+interface UpsampledNearestKernel {
+  readonly memory: WebAssembly.Memory;
+  reserve(cells: number, rows: number, outH: number, outW: number, classes: number): void;
+  cross(): number;
+  norms(): number;
+  xTaps(): number;
+  yTaps(): number;
+  output(): number;
+  run(gridHeight: number, gridWidth: number, rows: number, outH: number, outW: number, classes: number): void;
+}
+
+/** The taps of one axis as the kernel reads them: lower indices, upper indices, upper weights. */
+function writeTaps(memory: ArrayBuffer, pointer: number, { lo, hi, weight }: Taps): void {
+  const n = lo.length;
+  new Int32Array(memory, pointer, n).set(lo);
+  new Int32Array(memory, pointer + 4 * n, n).set(hi);
+  new Float32Array(memory, pointer + 8 * n, n).set(weight);
+}
+
+/**
+ * ‖x‖² + min over valid etalons of (‖c‖² − 2 x·c), per class: the min over the interpolated cross
+ * products in the kernel (float32, 4 etalons a step), ‖x‖² from the cells' neighbour products here
+ * (float64: it is the large term the min is added to).
+ */
+function upsampledDistances(kernel: UpsampledNearestKernel, grid: Tensor3, centre: Float32Array, cross: Float32Array, etalonNorms: Float32Array, { classes, factor }: { classes: number; factor: number }): Matrix {
   const [h, w] = grid.dims;
   const [outH, outW] = [h * factor, w * factor];
-  const rows = classes * k;
+  const rows = etalonNorms.length;
   const ys = taps(h, outH);
   const xs = taps(w, outW);
+  kernel.reserve(h * w, rows, outH, outW, classes);
+  // Views after reserve: growing the memory replaces its buffer.
+  const memory = kernel.memory.buffer;
+  new Float32Array(memory, kernel.cross(), cross.length).set(cross);
+  new Float32Array(memory, kernel.norms(), rows).set(etalonNorms);
+  writeTaps(memory, kernel.xTaps(), xs);
+  writeTaps(memory, kernel.yTaps(), ys);
+  kernel.run(h, w, rows, outH, outW, classes);
+  const least = new Float32Array(kernel.memory.buffer, kernel.output(), outH * outW * classes);
   const [self, right, down, diagonal, antiDiagonal] = neighbourProducts(grid, centre);
-  // Cross products interpolated along x for one grid row, [outW, rows]; two rows in use at a time.
-  const along = new Map<number, Float32Array>();
-  const alongX = (y: number): Float32Array => {
-    let row = along.get(y);
-    if (row) return row;
-    row = new Float32Array(outW * rows);
-    for (let j = 0; j < outW; j++) {
-      const a = (y * w + xs.lo[j]) * rows;
-      const b = (y * w + xs.hi[j]) * rows;
-      const wx = xs.weight[j];
-      for (let r = 0; r < rows; r++) row[j * rows + r] = cross[a + r] + wx * (cross[b + r] - cross[a + r]);
-    }
-    for (const kept of along.keys()) if (kept < y - 1) along.delete(kept);
-    along.set(y, row);
-    return row;
-  };
   const distance = matrix(outH * outW, classes);
   for (let i = 0; i < outH; i++) {
     const [top, bottom, wy] = [ys.lo[i], ys.hi[i], ys.weight[i]];
-    const upper = alongX(top);
-    const lower = alongX(bottom);
     for (let j = 0; j < outW; j++) {
       const wx = xs.weight[j];
       const a = top * w + xs.lo[j];
@@ -195,16 +216,8 @@ function upsampledDistances(grid: Tensor3, centre: Float32Array, cross: Float32A
       const norm =
         wa * wa * self[a] + wb * wb * self[b] + wc * wc * self[c] + we * we * self[bottom * w + xs.hi[j]] +
         2 * (wa * wb * right[a] + wa * wc * down[a] + wa * we * diagonal[a] + wb * wc * antiDiagonal[a] + wb * we * down[b] + wc * we * right[c]);
-      for (let cls = 0; cls < classes; cls++) {
-        let nearest = Infinity;
-        for (let r = cls * k; r < (cls + 1) * k; r++) {
-          const u = upper[j * rows + r];
-          const product = u + wy * (lower[j * rows + r] - u);
-          const candidate = etalonNorms[r] - 2 * product;
-          if (candidate < nearest) nearest = candidate;
-        }
-        distance.data[(i * outW + j) * classes + cls] = Math.sqrt(Math.max(0, nearest + norm));
-      }
+      const point = (i * outW + j) * classes;
+      for (let cls = 0; cls < classes; cls++) distance.data[point + cls] = Math.sqrt(Math.max(0, least[point + cls] + norm));
     }
   }
   return distance;
