@@ -17,7 +17,7 @@ import { expectedImages } from '../src/core/metrics/evaluation';
 import type { Tensor3 } from '../src/core/tensor';
 import { severityWithin } from '../src/core/roi/judgeWithin';
 import { isWholeImage, type RegionSpec } from '../src/core/roi/regionSpec';
-import type { ActiveBackbone, EngineApi, EvaluationWorkerApi, EngineNotice, FeatureOptions, ImageTruth, Inspection, InspectionOptions, InspectionProgress, InspectionSummary, NoticeCallback, PixoodModel, TrainingProgress, TrainingRequest } from '../src/engine/api';
+import type { ActiveBackbone, DecodeWorkerApi, EngineApi, EvaluationWorkerApi, EngineNotice, FeatureOptions, ImageTruth, Inspection, InspectionOptions, InspectionProgress, InspectionSummary, NoticeCallback, PixoodModel, TrainingProgress, TrainingRequest } from '../src/engine/api';
 import { EngineError, installErrorTransfer } from '../src/engine/errors';
 import { lostWithin, requestGpu, type GpuContext } from '../src/gpu/device';
 import { cpuScorer } from '../src/pipeline/cpuScorer';
@@ -208,7 +208,7 @@ async function inspect(model: PixoodModel, images: readonly Blob[], { truth, res
       try {
         const scorer = path === 'gpu' && source.gpu ? await gpuScorer(model, source, source.gpu.device, resolution) : await cpuScorer(model, source, resolution);
         try {
-          await inspectImages(model, images, { source, scorer, signal, deliver, evaluation, report: (done, total) => report({ stage: 'inspect', done, total, unit: 'images' }) }, cursor);
+          await inspectImages(model, images, { source, scorer, signal, deliver, evaluation, decode: decodeBeside, report: (done, total) => report({ stage: 'inspect', done, total, unit: 'images' }) }, cursor);
           break;
         } finally {
           await scorer.release();
@@ -224,6 +224,17 @@ async function inspect(model: PixoodModel, images: readonly Blob[], { truth, res
   } finally {
     counting?.stop();
   }
+}
+
+/** Started at the first inspection and kept: starting a worker costs more than a part on the line. */
+let decoder: Comlink.Remote<DecodeWorkerApi> | null = null;
+
+/** An inspection's image, decoded in the decode worker while the engine scores the one before. */
+async function decodeBeside(blob: Blob): Promise<RgbaImage> {
+  decoder ??= Comlink.wrap<DecodeWorkerApi>(new Worker(new URL('./decode.worker.ts', import.meta.url), { type: 'module', name: 'pixood-decode' }));
+  const decoded = await decoder.decode(blob);
+  if (!decoded.ok) throw new PipelineError(decoded.code, decoded.message);
+  return decoded.image;
 }
 
 /**

@@ -31,20 +31,31 @@ export const IMAGENET: InputNormalisation = { mean: [0.485, 0.456, 0.406], std: 
 export function preprocess(image: RgbaImage, size: PixelSize, { mean, std }: InputNormalisation): PixelTensor {
   const { width, height, data } = image;
   if (data.length !== width * height * 4) throw new RangeError(`preprocess: ${width}×${height} RGBA needs ${width * height * 4} bytes, got ${data.length}`);
+  const plane = size.height * size.width;
+  const out = new Float32Array(3 * plane);
+  const [scaleR, scaleG, scaleB] = std.map((s) => 1 / (255 * s));
+  const [shiftR, shiftG, shiftB] = mean.map((m, c) => m / std[c]);
+  // At its own size the filter is one tap of weight 1: the bytes go straight to the planes
+  // (inspection at the model's size, a native one), in one pass.
+  if (height === size.height && width === size.width) {
+    for (let p = 0, j = 0; p < plane; p++, j += 4) {
+      out[p] = data[j] * scaleR - shiftR;
+      out[plane + p] = data[j + 1] * scaleG - shiftG;
+      out[2 * plane + p] = data[j + 2] * scaleB - shiftB;
+    }
+    return tensor([1, 3, size.height, size.width] as const, out);
+  }
   const rgb = new Float32Array(width * height * 3);
   for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
     rgb[i] = data[j];
     rgb[i + 1] = data[j + 1];
     rgb[i + 2] = data[j + 2];
   }
-  // At its own size the filter is one tap of weight 1: the resize would copy (inspection at the model's size, a native one).
-  const resized = height === size.height && width === size.width ? rgb : resizeBilinear(rgb, { height, width }, size, 3);
-  const plane = size.height * size.width;
-  const out = new Float32Array(3 * plane);
-  for (let c = 0; c < 3; c++) {
-    const scale = 1 / (255 * std[c]);
-    const shift = mean[c] / std[c];
-    for (let p = 0; p < plane; p++) out[c * plane + p] = resized[p * 3 + c] * scale - shift;
+  const resized = resizeBilinear(rgb, { height, width }, size, 3);
+  for (let p = 0; p < plane; p++) {
+    out[p] = resized[p * 3] * scaleR - shiftR;
+    out[plane + p] = resized[p * 3 + 1] * scaleG - shiftG;
+    out[2 * plane + p] = resized[p * 3 + 2] * scaleB - shiftB;
   }
   return tensor([1, 3, size.height, size.width] as const, out);
 }

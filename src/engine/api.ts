@@ -11,6 +11,7 @@ import type { ModelContract } from '../backbone/contract';
 import type { ModelSource, StoredModel } from '../backbone/library';
 import type { BackbonePreset } from '../backbone/presets';
 import type { RgbaImage } from '../backbone/preprocess';
+import type { PipelineErrorCode } from '../pipeline/errors';
 import type { Tensor3 } from '../core/tensor';
 import type { AdapterDescription } from '../gpu/device';
 import type { ExpectedImages } from '../core/metrics/evaluation';
@@ -138,6 +139,16 @@ export interface EvaluationWorkerApi {
    * interest, `report` is within them and `wholeImage` over the whole images (else null).
    */
   result(): Promise<{ readonly report: EvaluationReport; readonly wholeImage: EvaluationReport | null; readonly busySeconds: number }>;
+}
+
+/** A decoded image, or why the file cannot be read (a PipelineError's code and message, which a worker boundary does not carry). */
+export type DecodedImage =
+  | { readonly ok: true; readonly image: RgbaImage }
+  | { readonly ok: false; readonly code: PipelineErrorCode; readonly message: string };
+
+export interface DecodeWorkerApi {
+  /** The file's pixels, their buffer moved to the caller. */
+  decode(blob: Blob): Promise<DecodedImage>;
 }
 
 export interface EngineApi {

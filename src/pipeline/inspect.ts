@@ -13,7 +13,6 @@ import { checkpoint } from '../core/checkpoint';
 import type { ScoreMap } from '../core/resample';
 import type { RgbaImage } from '../backbone/preprocess';
 import { PipelineError } from './errors';
-import { decodeImage } from './decodeImage';
 import type { FeatureSource } from './extractFeatures';
 import type { PixoodModel } from '../core/model/pixoodModel';
 import type { ImageTruth, Inspection } from '../core/model/requests';
@@ -27,6 +26,12 @@ export interface InspectionRun {
   readonly deliver: (index: number, inspection: Inspection) => Promise<void>;
   /** Images done so far, before each image and once at the end. */
   readonly report: (done: number, total: number) => void;
+  /**
+   * Decodes an image file (decodeImage), best in a worker of its own: the scorer never yields to
+   * the event loop, so a decode in this thread would not even start reading its file before the
+   * image ahead of it was scored.
+   */
+  readonly decode: (blob: Blob) => Promise<RgbaImage>;
   /** The ground truth of every image, with what counts the maps against it. */
   readonly evaluation?: { readonly truth: readonly ImageTruth[]; readonly evaluator: Evaluator };
 }
@@ -49,17 +54,17 @@ export function startCursor(): InspectionCursor {
 /** Scores the images from `cursor.done` on, handing each result out in order; advances the cursor. */
 export async function inspectImages(model: PixoodModel, images: readonly Blob[], run: InspectionRun, cursor: InspectionCursor): Promise<void> {
   checkModel(model, run.source);
-  const { scorer, signal, report, evaluation } = run;
+  const { scorer, signal, report, evaluation, decode } = run;
   const total = images.length;
   let delivering: Promise<void> = Promise.resolve();
-  let decoding = cursor.done < total ? decodeAt(images, cursor.done) : null;
+  let decoding = cursor.done < total ? decodeAt(decode, images, cursor.done) : null;
   try {
     for (let index = cursor.done; index < total; index++) {
       report(index, total);
       await checkpoint(signal);
       const start = performance.now();
       const image = await (decoding as Promise<RgbaImage>);
-      decoding = index + 1 < total ? decodeAt(images, index + 1) : null;
+      decoding = index + 1 < total ? decodeAt(decode, images, index + 1) : null;
       const { score, predicted, distance, imageScore, severity, cells, worstPatch } = await scorer.score(image);
       const inspection: Inspection = { imageWidth: image.width, imageHeight: image.height, score, predicted, distance, imageScore, severity, cells, worstPatch, seconds: (performance.now() - start) / 1000 };
       if (evaluation) {
@@ -79,8 +84,8 @@ export async function inspectImages(model: PixoodModel, images: readonly Blob[],
   report(total, total);
 }
 
-function decodeAt(images: readonly Blob[], index: number): Promise<RgbaImage> {
-  const decoding = decodeImage(images[index]).catch((error: unknown) => {
+function decodeAt(decode: (blob: Blob) => Promise<RgbaImage>, images: readonly Blob[], index: number): Promise<RgbaImage> {
+  const decoding = decode(images[index]).catch((error: unknown) => {
     throw error instanceof PipelineError ? new PipelineError(error.code, `Image ${index + 1} of ${images.length}: ${error.message}`) : error;
   });
   // Awaited in its turn; until then a failure must not count as unhandled.
