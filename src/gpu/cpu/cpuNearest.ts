@@ -141,23 +141,33 @@ export async function createCpuNearest(ort: OrtRuntime, models: readonly Pick<Co
 function neighbourProducts(grid: Tensor3, centre: Float32Array): Float64Array[] {
   const [h, w, dim] = grid.dims;
   const centred = new Float64Array(h * w * dim);
-  for (let i = 0; i < centred.length; i++) centred[i] = grid.data[i] - centre[i % dim];
-  const dot = (a: number, b: number): number => {
-    let sum = 0;
-    for (let t = 0; t < dim; t++) sum += centred[a * dim + t] * centred[b * dim + t];
-    return sum;
-  };
+  for (let cell = 0; cell < h * w; cell++) {
+    for (let t = 0; t < dim; t++) centred[cell * dim + t] = grid.data[cell * dim + t] - centre[t];
+  }
   const [self, right, down, diagonal, antiDiagonal] = Array.from({ length: 5 }, () => new Float64Array(h * w));
+  // The five products of a cell in one pass over its features.
   for (let y = 0; y < h; y++) {
     const y1 = Math.min(y + 1, h - 1);
     for (let x = 0; x < w; x++) {
       const x1 = Math.min(x + 1, w - 1);
       const cell = y * w + x;
-      self[cell] = dot(cell, cell);
-      right[cell] = dot(cell, y * w + x1);
-      down[cell] = dot(cell, y1 * w + x);
-      diagonal[cell] = dot(cell, y1 * w + x1);
-      antiDiagonal[cell] = dot(y * w + x1, y1 * w + x);
+      const [c, r, d, e] = [cell * dim, (y * w + x1) * dim, (y1 * w + x) * dim, (y1 * w + x1) * dim];
+      let [cc, cr, cd, ce, rd] = [0, 0, 0, 0, 0];
+      for (let t = 0; t < dim; t++) {
+        const v = centred[c + t];
+        const vr = centred[r + t];
+        const vd = centred[d + t];
+        cc += v * v;
+        cr += v * vr;
+        cd += v * vd;
+        ce += v * centred[e + t];
+        rd += vr * vd;
+      }
+      self[cell] = cc;
+      right[cell] = cr;
+      down[cell] = cd;
+      diagonal[cell] = ce;
+      antiDiagonal[cell] = rd;
     }
   }
   return [self, right, down, diagonal, antiDiagonal];
