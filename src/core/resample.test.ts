@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from './rng';
-import { resizeScoreMap, upsampleGrid, type ScoreMap } from './resample';
+import { resizeScoreMap, taps, upsampleGrid, type ScoreMap } from './resample';
 import { tensor, type Tensor3 } from './tensor';
 
 function randomGrid(h: number, w: number, d: number, seed: number): Tensor3 {
@@ -87,5 +87,38 @@ describe('resizeScoreMap', () => {
 
   it('rejects an empty target size', () => {
     expect(() => resizeScoreMap(map(2, 2, () => 0), 0, 4)).toThrow(/height must be a positive integer/);
+  });
+});
+
+describe('bilinear, computed separably', () => {
+  // The four taps of each output value interpolated as one formula, in float64: what the
+  // separable passes must give bit for bit, so maps and features did not move when they came.
+  function fourTaps({ dims: [h, w, d], data }: Tensor3, outH: number, outW: number): Float32Array {
+    const ys = taps(h, outH);
+    const xs = taps(w, outW);
+    const out = new Float32Array(outH * outW * d);
+    for (let i = 0; i < outH; i++) {
+      for (let j = 0; j < outW; j++) {
+        for (let k = 0; k < d; k++) {
+          const at = (y: number, x: number) => data[(y * w + x) * d + k];
+          const upper = at(ys.lo[i], xs.lo[j]) + xs.weight[j] * (at(ys.lo[i], xs.hi[j]) - at(ys.lo[i], xs.lo[j]));
+          const lower = at(ys.hi[i], xs.lo[j]) + xs.weight[j] * (at(ys.hi[i], xs.hi[j]) - at(ys.hi[i], xs.lo[j]));
+          out[(i * outW + j) * d + k] = upper + ys.weight[i] * (lower - upper);
+        }
+      }
+    }
+    return out;
+  }
+
+  for (const [name, h, w, d, factor] of [['a 7×5 grid of 3 channels ×3', 7, 5, 3, 3], ['a 1×6 grid ×7', 1, 6, 2, 7], ['a 9×4 grid ×1', 9, 4, 1, 1]] as const) {
+    it(`gives the four-tap formula bit for bit: ${name}`, () => {
+      const grid = randomGrid(h, w, d, h * 31 + w);
+      expect(Array.from(upsampleGrid(grid, factor).data)).toEqual(Array.from(fourTaps(grid, h * factor, w * factor)));
+    });
+  }
+
+  it('gives the four-tap formula bit for bit on a 96×96 map resized to 448×300', () => {
+    const grid = randomGrid(96, 96, 1, 5);
+    expect(resizeScoreMap(tensor([96, 96] as const, grid.data), 448, 300).data).toEqual(fourTaps(grid, 448, 300));
   });
 });

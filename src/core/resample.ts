@@ -51,29 +51,38 @@ export function taps(inSize: number, outSize: number): Taps {
   return { lo, hi, weight };
 }
 
-/** data [h, w, channels] → [outH, outW, channels]. */
+/**
+ * data [h, w, channels] → [outH, outW, channels], separably: a source row is interpolated along
+ * x once (in float64, so the result is, bit for bit, what interpolating the four taps of each
+ * output pixel gives), then each output row along y from two such rows. Output rows go down the
+ * source, so two rows are kept at a time.
+ */
 function bilinear(data: Float32Array, h: number, w: number, channels: number, outH: number, outW: number): Float32Array {
   if (h < 1 || w < 1) throw new RangeError(`bilinear: the source must have at least one cell, got [${h}, ${w}]`);
   const ys = taps(h, outH);
   const xs = taps(w, outW);
-  const out = new Float32Array(outH * outW * channels);
-  for (let i = 0; i < outH; i++) {
-    const wy = ys.weight[i];
-    const top = ys.lo[i] * w;
-    const bottom = ys.hi[i] * w;
+  const rowLength = outW * channels;
+  const kept = [{ row: -1, values: new Float64Array(rowLength) }, { row: -1, values: new Float64Array(rowLength) }];
+  const alongX = (y: number, keep: number): Float64Array => {
+    const found = kept.find((k) => k.row === y);
+    if (found) return found.values;
+    const slot = kept[kept[0].row === keep ? 1 : 0];
+    slot.row = y;
     for (let j = 0; j < outW; j++) {
       const wx = xs.weight[j];
-      const a = (top + xs.lo[j]) * channels;
-      const b = (top + xs.hi[j]) * channels;
-      const c = (bottom + xs.lo[j]) * channels;
-      const e = (bottom + xs.hi[j]) * channels;
-      const o = (i * outW + j) * channels;
-      for (let k = 0; k < channels; k++) {
-        const upper = data[a + k] + wx * (data[b + k] - data[a + k]);
-        const lower = data[c + k] + wx * (data[e + k] - data[c + k]);
-        out[o + k] = upper + wy * (lower - upper);
-      }
+      const a = (y * w + xs.lo[j]) * channels;
+      const b = (y * w + xs.hi[j]) * channels;
+      for (let k = 0; k < channels; k++) slot.values[j * channels + k] = data[a + k] + wx * (data[b + k] - data[a + k]);
     }
+    return slot.values;
+  };
+  const out = new Float32Array(outH * rowLength);
+  for (let i = 0; i < outH; i++) {
+    const wy = ys.weight[i];
+    const upper = alongX(ys.lo[i], ys.hi[i]);
+    const lower = alongX(ys.hi[i], ys.lo[i]);
+    const o = i * rowLength;
+    for (let k = 0; k < rowLength; k++) out[o + k] = upper[k] + wy * (lower[k] - upper[k]);
   }
   return out;
 }
