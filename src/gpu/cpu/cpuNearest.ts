@@ -1,14 +1,14 @@
 /**
  * Nearest valid etalon of every class on the CPU path: the per-class `nearestEtalons` of
  * src/core/condensation/nearest.ts as one ONNX graph on ONNX Runtime's wasm backend (float32);
- * for an up-sampled grid, the cells' cross products from a graph and the min over the
- * interpolated points in a wasm SIMD kernel (upsampledNearest.as.ts).
+ * for an up-sampled grid, a wasm SIMD kernel (upsampledNearest.as.ts) from the grid's cells, in
+ * this thread: ONNX Runtime's thread pool stays free for a backbone beside it.
  */
 import type { CondensationModel } from '../../core/condensation/model';
 import { taps, type Taps } from '../../core/resample';
 import { matrix, type Matrix, type Tensor3 } from '../../core/tensor';
 import { floatOutput, openCpuSession, type OrtRuntime, type OrtSession } from './graph';
-import { crossGraph, nearestGraph } from './nearestGraph';
+import { nearestGraph } from './nearestGraph';
 import { UPSAMPLED_NEAREST_WASM } from './upsampledNearestWasm';
 import { instantiateKernel } from './wasmKernel';
 
@@ -41,7 +41,7 @@ const PRODUCT_ELEMENTS = 1 << 22;
 
 /**
  * One session per graph for the classes' models (their etalons stacked, padded to the largest
- * K), each opened on first use: a scorer runs only the cross products, training only the nearest.
+ * K), opened on first use (a scorer runs only the kernel, training only the graph).
  */
 export async function createCpuNearest(ort: OrtRuntime, models: readonly Pick<CondensationModel, 'etalons' | 'valid'>[]): Promise<CpuNearest> {
   if (models.length === 0) throw new RangeError('nearest etalons need at least one class');
@@ -70,7 +70,6 @@ export async function createCpuNearest(ort: OrtRuntime, models: readonly Pick<Co
     for (let i = 0; i < model.etalons.data.length; i++) etalons[c * k * dim + i] = model.etalons.data[i] - centre32[i % dim];
   });
   let session: Promise<OrtSession> | null = null;
-  let crossSession: Promise<OrtSession> | null = null;
   let kernel: Promise<UpsampledNearestKernel> | null = null;
   // ‖c − centre‖² per etalon row, +∞ for an invalid one so that it never wins a min.
   const etalonNorms = new Float32Array(classes * k);
@@ -108,27 +107,13 @@ export async function createCpuNearest(ort: OrtRuntime, models: readonly Pick<Co
       return { distance, index };
     },
     async nearestOfUpsampled(grid, factor) {
-      const [h, w, d] = grid.dims;
+      const d = grid.dims[2];
       if (d !== dim) throw new RangeError(`points are ${d}-D, etalons are ${dim}-D`);
-      const rows = classes * k;
-      const cross = new Float32Array(h * w * rows);
-      const gridChunk = Math.max(1, Math.floor(PRODUCT_ELEMENTS / rows));
-      for (let start = 0; start < h * w; start += gridChunk) {
-        const count = Math.min(gridChunk, h * w - start);
-        crossSession ??= openCpuSession(ort, crossGraph({ dim, rows: classes * k }));
-        const outputs = await (await crossSession).run({
-          points: new ort.Tensor('float32', grid.data.subarray(start * dim, (start + count) * dim), [count, dim]),
-          centre: centreTensor,
-          etalons: etalonTensor,
-        });
-        cross.set(floatOutput(outputs, 'cross'), start * rows);
-      }
-      kernel ??= instantiateKernel<UpsampledNearestKernel>(UPSAMPLED_NEAREST_WASM, 'up-sampled nearest');
-      return upsampledDistances(await kernel, grid, centre32, cross, etalonNorms, { classes, factor });
+      kernel ??= instantiateKernel<UpsampledNearestKernel>(UPSAMPLED_NEAREST_WASM, 'up-sampled nearest').then((opened) => withEtalons(opened, etalons, etalonNorms, centre32));
+      return upsampledDistances(await kernel, grid, centre32, { classes, rows: classes * k, factor });
     },
     release: async () => {
       await (await session)?.release();
-      await (await crossSession)?.release();
     },
   };
 }
@@ -176,13 +161,29 @@ function neighbourProducts(grid: Tensor3, centre: Float32Array): Float64Array[] 
 /** The kernel's exports (upsampledNearest.as.ts): pointers into its memory, then one run. */
 interface UpsampledNearestKernel {
   readonly memory: WebAssembly.Memory;
-  reserve(cells: number, rows: number, outH: number, outW: number, classes: number): void;
-  cross(): number;
+  reserveEtalons(rows: number, dim: number): void;
+  etalons(): number;
   norms(): number;
+  centre(): number;
+  reserve(cells: number, dim: number, rows: number, outH: number, outW: number, classes: number): void;
+  grid(): number;
   xTaps(): number;
   yTaps(): number;
   output(): number;
-  run(gridHeight: number, gridWidth: number, rows: number, outH: number, outW: number, classes: number): void;
+  run(gridHeight: number, gridWidth: number, dim: number, rows: number, outH: number, outW: number, classes: number): void;
+}
+
+/** The kernel with the etalons [R, D] (less the centre) transposed to [D, R], their norms and the centre in its memory. */
+function withEtalons(kernel: UpsampledNearestKernel, etalons: Float32Array, norms: Float32Array, centre: Float32Array): UpsampledNearestKernel {
+  const [rows, dim] = [norms.length, centre.length];
+  kernel.reserveEtalons(rows, dim);
+  const transposed = new Float32Array(kernel.memory.buffer, kernel.etalons(), dim * rows);
+  for (let r = 0; r < rows; r++) {
+    for (let t = 0; t < dim; t++) transposed[t * rows + r] = etalons[r * dim + t];
+  }
+  new Float32Array(kernel.memory.buffer, kernel.norms(), rows).set(norms);
+  new Float32Array(kernel.memory.buffer, kernel.centre(), dim).set(centre);
+  return kernel;
 }
 
 /** The taps of one axis as the kernel reads them: lower indices, upper indices, upper weights. */
@@ -194,24 +195,22 @@ function writeTaps(memory: ArrayBuffer, pointer: number, { lo, hi, weight }: Tap
 }
 
 /**
- * ‖x‖² + min over valid etalons of (‖c‖² − 2 x·c), per class: the min over the interpolated cross
- * products in the kernel (float32, 4 etalons a step), ‖x‖² from the cells' neighbour products here
- * (float64: it is the large term the min is added to).
+ * ‖x‖² + min over valid etalons of (‖c‖² − 2 x·c), per class: the cross products and the min over
+ * the interpolated points in the kernel (float32, 4 etalons a step), ‖x‖² from the cells'
+ * neighbour products here (float64: it is the large term the min is added to).
  */
-function upsampledDistances(kernel: UpsampledNearestKernel, grid: Tensor3, centre: Float32Array, cross: Float32Array, etalonNorms: Float32Array, { classes, factor }: { classes: number; factor: number }): Matrix {
-  const [h, w] = grid.dims;
+function upsampledDistances(kernel: UpsampledNearestKernel, grid: Tensor3, centre: Float32Array, { classes, rows, factor }: { classes: number; rows: number; factor: number }): Matrix {
+  const [h, w, dim] = grid.dims;
   const [outH, outW] = [h * factor, w * factor];
-  const rows = etalonNorms.length;
   const ys = taps(h, outH);
   const xs = taps(w, outW);
-  kernel.reserve(h * w, rows, outH, outW, classes);
+  kernel.reserve(h * w, dim, rows, outH, outW, classes);
   // Views after reserve: growing the memory replaces its buffer.
   const memory = kernel.memory.buffer;
-  new Float32Array(memory, kernel.cross(), cross.length).set(cross);
-  new Float32Array(memory, kernel.norms(), rows).set(etalonNorms);
+  new Float32Array(memory, kernel.grid(), grid.data.length).set(grid.data);
   writeTaps(memory, kernel.xTaps(), xs);
   writeTaps(memory, kernel.yTaps(), ys);
-  kernel.run(h, w, rows, outH, outW, classes);
+  kernel.run(h, w, dim, rows, outH, outW, classes);
   const least = new Float32Array(kernel.memory.buffer, kernel.output(), outH * outW * classes);
   const [self, right, down, diagonal, antiDiagonal] = neighbourProducts(grid, centre);
   const distance = matrix(outH * outW, classes);

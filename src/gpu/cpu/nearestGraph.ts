@@ -45,17 +45,3 @@ export function nearestGraph({ dim, classes, etalons: k }: NearestGraphShape): U
   g.output(g.op('ArgMin', [perClass], { axis: attr.int(2), keepdims: attr.int(0) }), 'index', ['N', classes], DataType.int64);
   return g.bytes(`nearest_${dim}x${classes}x${k}`);
 }
-
-/**
- * The centred cross products alone, (x − centre)·c for every etalon row: inputs points [N, D],
- * centre [D], etalons [R, D] (less the centre); output cross [N, R]. Scoring an up-sampled grid
- * runs this on the grid's cells only, since the cross products of bilinearly interpolated points
- * are the interpolated cross products (cpuNearest.ts).
- */
-export function crossGraph({ dim, rows }: { readonly dim: number; readonly rows: number }): Uint8Array {
-  const g = new FloatGraph();
-  const x = g.sub(g.input('points', ['N', dim]), g.input('centre', [dim]));
-  const cross = g.op('Gemm', [x, g.input('etalons', [rows, dim])], { transB: attr.int(1) });
-  g.output(cross, 'cross', ['N', rows]);
-  return g.bytes(`cross_${dim}x${rows}`);
-}
