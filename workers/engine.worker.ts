@@ -17,14 +17,15 @@ import { expectedImages } from '../src/core/metrics/evaluation';
 import type { Tensor3 } from '../src/core/tensor';
 import { severityWithin } from '../src/core/roi/judgeWithin';
 import { isWholeImage, type RegionSpec } from '../src/core/roi/regionSpec';
-import type { ActiveBackbone, DecodeWorkerApi, EngineApi, EvaluationWorkerApi, EngineNotice, FeatureOptions, ImageTruth, Inspection, InspectionOptions, InspectionProgress, InspectionSummary, NoticeCallback, PixoodModel, TrainingProgress, TrainingRequest } from '../src/engine/api';
+import type { ActiveBackbone, EngineApi, ImageWorkerApi, EvaluationWorkerApi, EngineNotice, FeatureOptions, ImageTruth, Inspection, InspectionOptions, InspectionProgress, InspectionSummary, NoticeCallback, PixoodModel, TrainingProgress, TrainingRequest } from '../src/engine/api';
 import { EngineError, installErrorTransfer } from '../src/engine/errors';
 import { lostWithin, requestGpu, type GpuContext } from '../src/gpu/device';
 import { cpuScorer } from '../src/pipeline/cpuScorer';
 import { PipelineError } from '../src/pipeline/errors';
 import { imageFeatures, type FeatureSource } from '../src/pipeline/extractFeatures';
 import { gpuScorer } from '../src/pipeline/gpuScorer';
-import { inspectImages, startCursor, type Evaluator, type InspectionRun } from '../src/pipeline/inspect';
+import { inspectImages, startCursor, type Evaluator, type InspectionRun, type PreparedImage } from '../src/pipeline/inspect';
+import type { FeaturePlan } from '../src/pipeline/scorer';
 import { refreshFromGoodPart } from '../src/pipeline/refreshEtalons';
 import { noStagesFinished, trainPixood } from '../src/pipeline/train';
 import { cpuTrainingKernels, gpuTrainingKernels, type KernelPath } from '../src/pipeline/trainingKernels';
@@ -208,7 +209,7 @@ async function inspect(model: PixoodModel, images: readonly Blob[], { truth, res
       try {
         const scorer = path === 'gpu' && source.gpu ? await gpuScorer(model, source, source.gpu.device, resolution) : await cpuScorer(model, source, resolution);
         try {
-          await inspectImages(model, images, { source, scorer, signal, deliver, evaluation, decode: decodeBeside, report: (done, total) => report({ stage: 'inspect', done, total, unit: 'images' }) }, cursor);
+          await inspectImages(model, images, { source, scorer, signal, deliver, evaluation, prepare: prepareBeside, report: (done, total) => report({ stage: 'inspect', done, total, unit: 'images' }) }, cursor);
           break;
         } finally {
           await scorer.release();
@@ -227,14 +228,14 @@ async function inspect(model: PixoodModel, images: readonly Blob[], { truth, res
 }
 
 /** Started at the first inspection and kept: starting a worker costs more than a part on the line. */
-let decoder: Comlink.Remote<DecodeWorkerApi> | null = null;
+let imageWorker: Comlink.Remote<ImageWorkerApi> | null = null;
 
-/** An inspection's image, decoded in the decode worker while the engine scores the one before. */
-async function decodeBeside(blob: Blob): Promise<RgbaImage> {
-  decoder ??= Comlink.wrap<DecodeWorkerApi>(new Worker(new URL('./decode.worker.ts', import.meta.url), { type: 'module', name: 'pixood-decode' }));
-  const decoded = await decoder.decode(blob);
-  if (!decoded.ok) throw new PipelineError(decoded.code, decoded.message);
-  return decoded.image;
+/** An inspection's image, made ready in the image worker while the engine scores the one before. */
+async function prepareBeside(blob: Blob, plan: FeaturePlan | null): Promise<PreparedImage> {
+  imageWorker ??= Comlink.wrap<ImageWorkerApi>(new Worker(new URL('./image.worker.ts', import.meta.url), { type: 'module', name: 'pixood-image' }));
+  const prepared = await imageWorker.prepare(blob, plan);
+  if (!prepared.ok) throw new PipelineError(prepared.code, prepared.message);
+  return { image: prepared.image, features: prepared.features };
 }
 
 /**

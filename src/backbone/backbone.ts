@@ -7,8 +7,9 @@ import type { GridSize } from '../core/geometry';
 import { tensor } from '../core/tensor';
 import type { GpuContext } from '../gpu/device';
 import { readFloat32 } from '../gpu/readback';
-import { buildBuiltinBackbone, BUILTIN_DIM } from './builtin/builtinBackbone';
+import { buildBuiltinBackbone } from './builtin/builtinBackbone';
 import { openFilterBank } from './builtin/filterBank';
+import { fusedTokens } from './builtin/fusedBackbone';
 import type { ModelContract } from './contract';
 import type { TokenTensor } from './featureGrid';
 import { ort } from './ort';
@@ -47,6 +48,11 @@ export interface Backbone {
   readonly path: ExecutionPath;
   readonly contract: ModelContract;
   /**
+   * Whether its scoring features come from the built-in backbone's fused kernel, which needs
+   * nothing but the pixels: a thread of its own can make them ahead (fusedScoringBackbone).
+   */
+  readonly fused: boolean;
+  /**
    * Scoring may take a faster implementation of the same features (the built-in backbone's
    * fused CPU kernel, within 2·10⁻⁵ of its graph); training always runs the model's own graph,
    * since the condensation amplifies float rounding into its etalons (README, Performance).
@@ -62,15 +68,14 @@ export async function loadBackbone(model: Uint8Array, contract: ModelContract, t
   return {
     path: target.path,
     contract,
+    fused: fused !== null,
     async run(pixels, purpose = 'training') {
       const [, , height, width] = pixels.dims;
       if (contract.fixedInput && (contract.fixedInput.height !== height || contract.fixedInput.width !== width)) {
         throw new RangeError(`this backbone takes ${contract.fixedInput.width}×${contract.fixedInput.height} pixels, got ${width}×${height}`);
       }
       const grid = { height: height / patchSize, width: width / patchSize };
-      if (fused && purpose === 'scoring') {
-        return { location: 'cpu', data: fused.tokens(pixels.data, pixels.dims), dims: [1, prefixTokens + grid.height * grid.width, BUILTIN_DIM], grid, prefixTokens };
-      }
+      if (fused && purpose === 'scoring') return fusedTokens(fused, contract, pixels);
       const input = new ort.Tensor('float32', pixels.data, pixels.dims);
       const output = (await session.run({ [inputName]: input }, [outputName]))[outputName];
       const [batch, tokens, features] = output.dims;

@@ -12,6 +12,8 @@ import type { ModelSource, StoredModel } from '../backbone/library';
 import type { BackbonePreset } from '../backbone/presets';
 import type { RgbaImage } from '../backbone/preprocess';
 import type { PipelineErrorCode } from '../pipeline/errors';
+import type { PreparedImage } from '../pipeline/inspect';
+import type { FeaturePlan } from '../pipeline/scorer';
 import type { Tensor3 } from '../core/tensor';
 import type { AdapterDescription } from '../gpu/device';
 import type { ExpectedImages } from '../core/metrics/evaluation';
@@ -141,14 +143,14 @@ export interface EvaluationWorkerApi {
   result(): Promise<{ readonly report: EvaluationReport; readonly wholeImage: EvaluationReport | null; readonly busySeconds: number }>;
 }
 
-/** A decoded image, or why the file cannot be read (a PipelineError's code and message, which a worker boundary does not carry). */
-export type DecodedImage =
-  | { readonly ok: true; readonly image: RgbaImage }
+/** An image ready to score, or why its file cannot be read (a PipelineError's code and message, which a worker boundary does not carry). */
+export type PreparedOrRefused =
+  | ({ readonly ok: true } & PreparedImage)
   | { readonly ok: false; readonly code: PipelineErrorCode; readonly message: string };
 
-export interface DecodeWorkerApi {
-  /** The file's pixels, their buffer moved to the caller. */
-  decode(blob: Blob): Promise<DecodedImage>;
+export interface ImageWorkerApi {
+  /** The file's pixels and, with a plan, its features (inspect.ts), their buffers moved to the caller. */
+  prepare(blob: Blob, plan: FeaturePlan | null): Promise<PreparedOrRefused>;
 }
 
 export interface EngineApi {

@@ -1,7 +1,8 @@
 /**
- * Scoring on the CPU path: the feature grid on the CPU, nearest valid etalons of every class on
- * ONNX Runtime's wasm backend (src/gpu/cpu/cpuNearest.ts, from the grid's cells: the up-sampled
- * points are made only for the MLP), and the reference for the rest: the
+ * Scoring on the CPU path: the feature grid on the CPU (the built-in backbone's may come made by
+ * another thread, as featurePlan says), nearest valid etalons of every class in a wasm kernel
+ * (src/gpu/cpu/cpuNearest.ts, from the grid's cells: the up-sampled points are made only for the
+ * MLP), and the reference for the rest: the
  * MLP logits (the CPU path has no inference graph for it), s_in per class and the anomaly score
  * (table look-ups), the image severity, and the resampling to the image.
  */
@@ -22,11 +23,16 @@ import type { Scorer } from './scorer';
 export async function cpuScorer(model: PixoodModel, source: FeatureSource, resolution: Resolution): Promise<Scorer> {
   const nearest = await createCpuNearest(ort, model.condensations);
   const classes = model.classes.length;
+  const { upsample } = model.settings;
+  const longestSide = resolution === 'native' ? 'native' : model.settings.longestSide;
   return {
-    async score(image: RgbaImage) {
-      const { upsample, longestSide } = model.settings;
-      const geometry = imageGeometry(source.backbone, image, resolution === 'native' ? 'native' : longestSide, upsample);
-      const features = await featureGrid({ ...source, purpose: 'scoring' }, image, geometry);
+    featurePlan: source.backbone.fused ? { contract: source.backbone.contract, longestSide, upsample } : null,
+    async score(image: RgbaImage, madeElsewhere?: Tensor3) {
+      const geometry = imageGeometry(source.backbone, image, longestSide, upsample);
+      if (madeElsewhere && (madeElsewhere.dims[0] !== geometry.grid.height || madeElsewhere.dims[1] !== geometry.grid.width)) {
+        throw new RangeError(`features made elsewhere are a ${madeElsewhere.dims[1]}×${madeElsewhere.dims[0]} grid, the image's is ${geometry.grid.width}×${geometry.grid.height}`);
+      }
+      const features = madeElsewhere ?? (await featureGrid({ ...source, purpose: 'scoring' }, image, geometry));
       // The distances come from the grid itself; only the MLP needs the up-sampled points.
       const dists = await nearest.nearestOfUpsampled(features, upsample);
       const [height, width] = [features.dims[0] * upsample, features.dims[1] * upsample];

@@ -22,6 +22,7 @@ export async function gpuScorer(model: PixoodModel, source: FeatureSource, devic
   const classes = model.classes.length;
 
   return {
+    featurePlan: null,
     async score(image: RgbaImage) {
       const geometry = imageGeometry(source.backbone, image, resolution === 'native' ? 'native' : longestSide, upsample);
       const { tokens, grid: input, dispose } = await patchTokens({ ...source, purpose: 'scoring' }, image, geometry);

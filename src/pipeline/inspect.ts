@@ -2,7 +2,8 @@
  * Inspection as one stream: each image decoded, scored on the job's execution path (gpuScorer or
  * cpuScorer), and handed out as an Inspection (the score map at the image's shape, capped size,
  * the predicted class and its distance per pixel, and the image's score) as soon as it is ready.
- * The next image is decoded while the current one is scored, and one result at most waits on its
+ * The next image is decoded (and, for the built-in backbone on the CPU path, its features made)
+ * while the current one is scored, and one result at most waits on its
  * receiver, so memory stays flat however many images a run has. With ground truth, each map goes
  * to the evaluator before it is handed out.
  * The cursor says how far the stream got, so a run whose GPU was lost can go on from the image in
@@ -16,7 +17,8 @@ import { PipelineError } from './errors';
 import type { FeatureSource } from './extractFeatures';
 import type { PixoodModel } from '../core/model/pixoodModel';
 import type { ImageTruth, Inspection } from '../core/model/requests';
-import type { Scorer } from './scorer';
+import type { FeaturePlan, Scorer } from './scorer';
+import type { Tensor3 } from '../core/tensor';
 
 export interface InspectionRun {
   readonly source: FeatureSource;
@@ -27,13 +29,20 @@ export interface InspectionRun {
   /** Images done so far, before each image and once at the end. */
   readonly report: (done: number, total: number) => void;
   /**
-   * Decodes an image file (decodeImage), best in a worker of its own: the scorer never yields to
-   * the event loop, so a decode in this thread would not even start reading its file before the
-   * image ahead of it was scored.
+   * Decodes an image file (decodeImage) and, with a plan, makes its features as the scorer's
+   * featurePlan says: best in a worker of its own, so the next image is ready when the current
+   * one is scored (the scorer never yields to the event loop, so a decode in this thread would
+   * not even start reading its file before the image ahead of it was scored).
    */
-  readonly decode: (blob: Blob) => Promise<RgbaImage>;
+  readonly prepare: (blob: Blob, plan: FeaturePlan | null) => Promise<PreparedImage>;
   /** The ground truth of every image, with what counts the maps against it. */
   readonly evaluation?: { readonly truth: readonly ImageTruth[]; readonly evaluator: Evaluator };
+}
+
+/** An image ready to score: its pixels, and its features where a plan asked for them. */
+export interface PreparedImage {
+  readonly image: RgbaImage;
+  readonly features: Tensor3 | null;
 }
 
 /** Counts maps against their ground truth, elsewhere or here; the map may be handed on once add returns. */
@@ -54,18 +63,18 @@ export function startCursor(): InspectionCursor {
 /** Scores the images from `cursor.done` on, handing each result out in order; advances the cursor. */
 export async function inspectImages(model: PixoodModel, images: readonly Blob[], run: InspectionRun, cursor: InspectionCursor): Promise<void> {
   checkModel(model, run.source);
-  const { scorer, signal, report, evaluation, decode } = run;
+  const { scorer, signal, report, evaluation } = run;
   const total = images.length;
   let delivering: Promise<void> = Promise.resolve();
-  let decoding = cursor.done < total ? decodeAt(decode, images, cursor.done) : null;
+  let preparing = cursor.done < total ? prepareAt(run, images, cursor.done) : null;
   try {
     for (let index = cursor.done; index < total; index++) {
       report(index, total);
       await checkpoint(signal);
       const start = performance.now();
-      const image = await (decoding as Promise<RgbaImage>);
-      decoding = index + 1 < total ? decodeAt(decode, images, index + 1) : null;
-      const { score, predicted, distance, imageScore, severity, cells, worstPatch } = await scorer.score(image);
+      const { image, features } = await (preparing as Promise<PreparedImage>);
+      preparing = index + 1 < total ? prepareAt(run, images, index + 1) : null;
+      const { score, predicted, distance, imageScore, severity, cells, worstPatch } = await scorer.score(image, features ?? undefined);
       const inspection: Inspection = { imageWidth: image.width, imageHeight: image.height, score, predicted, distance, imageScore, severity, cells, worstPatch, seconds: (performance.now() - start) / 1000 };
       if (evaluation) {
         const counted = performance.now();
@@ -79,18 +88,18 @@ export async function inspectImages(model: PixoodModel, images: readonly Blob[],
     await delivering;
   } finally {
     // A stream that stopped early leaves no decode to fail unseen.
-    decoding?.catch(() => undefined);
+    preparing?.catch(() => undefined);
   }
   report(total, total);
 }
 
-function decodeAt(decode: (blob: Blob) => Promise<RgbaImage>, images: readonly Blob[], index: number): Promise<RgbaImage> {
-  const decoding = decode(images[index]).catch((error: unknown) => {
+function prepareAt({ prepare, scorer }: InspectionRun, images: readonly Blob[], index: number): Promise<PreparedImage> {
+  const preparing = prepare(images[index], scorer.featurePlan).catch((error: unknown) => {
     throw error instanceof PipelineError ? new PipelineError(error.code, `Image ${index + 1} of ${images.length}: ${error.message}`) : error;
   });
   // Awaited in its turn; until then a failure must not count as unhandled.
-  decoding.catch(() => undefined);
-  return decoding;
+  preparing.catch(() => undefined);
+  return preparing;
 }
 
 /** A model scores only the features of the backbone it was trained with. */

@@ -3,6 +3,9 @@ import type { RgbaImage } from '../backbone/preprocess';
 import type { CellSeverities, SeverityNats } from '../core/calibration/score';
 import type { PatchPosition } from '../core/geometry';
 import type { ScoreMap } from '../core/resample';
+import type { Tensor3 } from '../core/tensor';
+import type { ModelContract } from '../backbone/contract';
+import type { LongestSide } from './extractFeatures';
 
 export interface ImageScores {
   /** Anomaly score per pixel, 1 − max_c s_in. */
@@ -21,8 +24,26 @@ export interface ImageScores {
   readonly worstPatch: PatchPosition;
 }
 
+/**
+ * The features a scorer would take made elsewhere, for an image of any size: the built-in
+ * backbone's (its contract) at the model's input size or the image's own, on the grid before
+ * up-sampling. Plain data, so it crosses to a worker.
+ */
+export interface FeaturePlan {
+  readonly contract: ModelContract;
+  readonly longestSide: LongestSide;
+  readonly upsample: number;
+}
+
 export interface Scorer {
-  score(image: RgbaImage): Promise<ImageScores>;
+  /**
+   * Where the scorer takes an image's features made by another thread (the built-in backbone on
+   * the CPU path, whose fused kernel needs nothing but the pixels): what to make. Null where its
+   * features must come from its own backbone run.
+   */
+  readonly featurePlan: FeaturePlan | null;
+  /** `features`: the image's grid [h, w, D] made elsewhere as featurePlan says; made here when absent. */
+  score(image: RgbaImage, features?: Tensor3): Promise<ImageScores>;
   /** Releases what the scorer holds (sessions, GPU buffers). */
   release(): Promise<void>;
 }

@@ -44,6 +44,7 @@ const unusedBackbone: FeatureSource = {
   gpu: null,
   backbone: {
     path: 'wasm',
+    fused: false,
     contract: { inputName: 'pixels', outputName: 'tokens', patchSize: 14, normalisation: IMAGENET, fixedInput: null, featureDim: DIM, prefixTokens: 1, registers: 0 },
     run: () => Promise.reject(new Error('the features were kept: the backbone must not run again')),
     release: async () => undefined,
