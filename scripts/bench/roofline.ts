@@ -16,6 +16,10 @@ import { compileAssemblyScript } from '../assemblyScript';
 import { openFilterBank } from '../../src/backbone/builtin/filterBank';
 import { imagenetNormalise, synthesizeTexture } from '../../src/demo/syntheticDefects';
 import { createCpuNearest } from '../../src/gpu/cpu/cpuNearest';
+import { createCpuCondensation } from '../../src/gpu/cpu/cpuCondensationStep';
+import { thetaForTau } from '../../src/core/condensation/tau';
+import { createRng } from '../../src/core/rng';
+import { CONDENSATION_BATCH } from '../../src/pipeline/train';
 import { upsampleGrid } from '../../src/core/resample';
 import { matrix, tensor } from '../../src/core/tensor';
 import { markdownTable, significant } from './table';
@@ -101,6 +105,36 @@ function scorerWork(cells: number): { grid: RooflineRow['multiplyAdds']; upsampl
   };
 }
 
+/**
+ * One condensation step on the CPU path's graph (cpuCondensationStep.ts), the official batch of
+ * B points against K etalons: the distance GEMM and the etalon-gradient GEMM, B·K·D multiply-adds
+ * each (the softmin, θ and support are O(B·K)). Bytes: the points and etalons read twice, the
+ * [B, K] distances, weights and their gradient each written and read once, the gradient written.
+ */
+function condensationWork(rows: number, etalons: number, dim: number): { multiplyAdds: number; bytes: number } {
+  return { multiplyAdds: 2 * rows * etalons * dim, bytes: 4 * (2 * rows * dim + 2 * etalons * dim + 6 * rows * etalons + etalons * dim) };
+}
+
+async function condensationStepMs(rows: number, etalons: number, dim: number): Promise<number> {
+  const rng = createRng(7);
+  const points = Float32Array.from({ length: rows * dim }, () => rng.normal());
+  const input = {
+    points: matrix(rows, dim, points),
+    etalons: matrix(etalons, dim, points.slice(0, etalons * dim)),
+    theta: new Float32Array(etalons).fill(thetaForTau(10)),
+    active: new Uint8Array(etalons).fill(1),
+    beta: 1.25,
+    variant: 'condensation' as const,
+  };
+  const cpu = createCpuCondensation(ort);
+  try {
+    await cpu.step(input);
+    return await best(10, () => cpu.step(input));
+  } finally {
+    await cpu.release();
+  }
+}
+
 export async function runRoofline(): Promise<RooflineReport> {
   ort.env.wasm.numThreads = 1;
   const { peakMultiplyAdds, peakBytes } = await ceilings();
@@ -126,6 +160,8 @@ export async function runRoofline(): Promise<RooflineReport> {
   });
   await nearest.release();
 
+  const condensationMs = await condensationStepMs(CONDENSATION_BATCH, ETALONS, DIM);
+
   const bankWork = filterBankWork(SIDE * SIDE);
   const scorer = scorerWork(side * side);
   return {
@@ -136,6 +172,7 @@ export async function runRoofline(): Promise<RooflineReport> {
       { kernel: 'built-in backbone, ONNX graph in ONNX Runtime (before)', ...bankWork, ms: graphMs },
       { kernel: `scorer: nearest of ${ETALONS} etalons, ×${UPSAMPLE} grid from its cells`, multiplyAdds: scorer.grid, bytes: scorer.gridBytes, ms: gridMs },
       { kernel: `scorer: nearest of ${ETALONS} etalons, up-sampled points (before)`, multiplyAdds: scorer.upsampled, bytes: scorer.upsampledBytes, ms: upsampledMs },
+      { kernel: `condensation: one step, ${CONDENSATION_BATCH} points × ${ETALONS} etalons (ONNX graph)`, ...condensationWork(CONDENSATION_BATCH, ETALONS, DIM), ms: condensationMs },
     ],
   };
 }
