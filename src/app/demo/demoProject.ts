@@ -13,7 +13,8 @@ import { navigate, useNavigation } from '../../state/navigation';
 import { addClass, addClassImages, addTestImages, createProject, openProject } from '../../state/projectsStore';
 import { useDemo } from '../../state/demoStore';
 import { DEFAULT_SETTINGS } from '../../state/settings';
-import { startTraining, useTraining } from '../../state/trainingStore';
+import { startTraining } from '../training/trainingWorkflow';
+import { useTraining } from '../../state/trainingStore';
 
 /** The demo images are 224 px: no need to enlarge them. */
 export const DEMO_SETTINGS: TrainingSettings = { ...DEFAULT_SETTINGS, longestSide: DEMO_SIZE };
