@@ -6,7 +6,8 @@
 import { checkpoint } from '../../core/checkpoint';
 import { buildDemoDataset, DEMO_SIZE } from '../../demo/demoDataset';
 import type { TrainingSettings } from '../../engine/api';
-import { ensureBuiltin, useBackbones } from '../../state/backbonesStore';
+import { ensureBuiltin } from '../backbones/backboneLibrary';
+import { useBackbones } from '../../state/backbonesStore';
 import { failureMessage } from '../../state/failure';
 import { inspectTestSet } from '../inspection/inspectionWorkflow';
 import { navigate, useNavigation } from '../../state/navigation';

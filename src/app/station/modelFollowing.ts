@@ -11,9 +11,9 @@
  */
 import { modelContentSha256 } from '../../core/formats/bundle';
 import { checkPublishedBundle, followDecision, PUBLICATION_MANIFEST, readPublication, type Publication, type Sha256Hex } from '../../core/formats/publication';
-import { loadBackbones } from '../../state/backbonesStore';
+import { loadBackbones } from '../backbones/backboneLibrary';
 import { failureMessage } from '../../state/failure';
-import { verifyBundle, type VerifiedBundle } from '../../state/import/importBundle';
+import { verifyBundle, type VerifiedBundle } from '../import/importBundle';
 import { currentTarget } from '../../state/modelTarget';
 import { chooseModel, openProject, useProjects } from '../../state/projectsStore';
 import { engineClient, newId, projects } from '../../state/services';
