@@ -35,10 +35,14 @@ export default tseslint.config(
   },
   // The page speaks to the engine only through its API: the model, its requests and the
   // engine's calls all come from src/engine, so the worker boundary has one vocabulary. Beyond
-  // that, imports point down: ui → app (workflows) → state (stores), never back up.
-  pageLayer(['src/ui/**/*.{ts,tsx}'], []),
+  // that, imports point down: ui → app (workflows) → state (stores), never back up, and only the
+  // workflows call the engine.
+  pageLayer(['src/ui/**/*.{ts,tsx}'], [{ group: ['**/state/services'], message: 'Views reach the engine and the database through the workflows in src/app, never directly.' }]),
   pageLayer(['src/app/**/*.ts'], [{ group: ['**/ui/*'], message: 'src/app runs workflows for the views; it never imports them (imports point down: ui → app → state).' }]),
-  pageLayer(['src/state/**/*.{ts,tsx}'], [{ group: ['**/app/*'], message: 'src/state holds state; the workflows in src/app change it, never the other way (imports point down: ui → app → state).' }]),
+  pageLayer(['src/state/**/*.{ts,tsx}'], [
+    { group: ['**/app/*'], message: 'src/state holds state; the workflows in src/app change it, never the other way (imports point down: ui → app → state).' },
+    { group: ['**/services'], importNames: ['engineClient'], message: 'src/state holds state; the workflows in src/app call the engine.' },
+  ]),
 );
 
 /** The worker side is closed to the page's layers; `more` adds a layer's own patterns. */

@@ -22,7 +22,8 @@ describe('layer rules', () => {
 
   it.each([
     ['src/state/someStore.ts', "import type { Inspection } from '../engine/api';"],
-    ['src/state/someStore.ts', "import { loadBackbones } from './backbonesStore';"],
+    ['src/state/someStore.ts', "import { storedFromPreset } from './backbonesStore';"],
+    ['src/state/someStore.ts', "import { newId, projects } from './services';"],
     ['src/ui/SomeView.tsx', "import { crc32 } from '../core/formats/crc32';"],
     ['src/ui/station/SomeView.tsx', "import { offerPart } from '../../app/station/stationWorkflow';"],
     ['src/app/station/someFlow.ts', "import { useStation } from '../../state/stationStore';"],
@@ -36,6 +37,14 @@ describe('layer rules', () => {
     ['src/app/station/someFlow.ts', "import { StationScreen } from '../../ui/station/StationScreen';"],
   ])('imports point down: %s may not take %s', async (filePath, code) => {
     expect(await layerErrors(code, filePath)).toEqual([`'${code.split("'")[1]}'`]);
+  });
+
+   it.each([
+    ['src/state/someStore.ts', "import { engineClient } from './services';", 'engineClient'],
+    ['src/state/export/someExport.ts', "import { engineClient, newId } from '../services';", 'engineClient'],
+    ['src/ui/train/SomeView.tsx', "import { projects } from '../../state/services';", '../../state/services'],
+  ])('only workflows call the engine: %s may not take %s', async (filePath, code, refused) => {
+    expect(await layerErrors(code, filePath)).toEqual([`'${refused}'`]);
   });
 
   it('src/core imports nothing of the layers above it', async () => {

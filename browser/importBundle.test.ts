@@ -12,7 +12,7 @@ import { createRng, type Rng } from '../src/core/rng';
 import { sha256Hex } from '../src/core/sha256';
 import { startEngine, type EngineClient } from '../src/engine/client';
 import type { PixoodModel } from '../src/core/model/pixoodModel';
-import { BundleImportError, importBundle, type ImportServices } from '../src/state/import/importBundle';
+import { BundleImportError, importBundle, type ImportServices } from '../src/app/import/importBundle';
 import { openProjectDb, type ProjectDb } from '../src/storage/projectDb';
 import { projectStore, type ProjectStore } from '../src/storage/projectStore';
 import { tinyPatchModel } from './helpers/testModels';

@@ -1,7 +1,8 @@
 /**
  * The app's two long-lived services, opened on first use: the engine worker (one per page: it
- * owns the GPU) and the projects database (its projects and the station's audit log). Stores
- * and workflows (src/app) reach them through here; views never do.
+ * owns the GPU) and the projects database (its projects and the station's audit log). The
+ * workflows (src/app) reach them through here, and the projects store its database; only the
+ * workflows call the engine, and views reach neither.
  * An engine worker that crashes is replaced by a new one on the next call, not at once: a worker
  * that cannot even start (its script blocked or missing) would otherwise be restarted for ever.
  * Its notices, and the crash itself, go to the page (./engineNotices.ts).

@@ -6,7 +6,8 @@
 import type { EngineClient } from '../../../src/engine/client';
 import { EngineError, type EngineErrorCode } from '../../../src/engine/errors';
 import type { Inspection, PixoodModel, Resolution, StoredModel } from '../../../src/engine/api';
-import { ensureBuiltin, useBackbones } from '../../../src/state/backbonesStore';
+import { ensureBuiltin } from '../../../src/app/backbones/backboneLibrary';
+import { useBackbones } from '../../../src/state/backbonesStore';
 import { engineClient } from '../../../src/state/services';
 import { EXIT, type ExitCode, type PathOption } from '../args';
 import { dataUrl, outUrl, type BackboneChoice, type BackboneUsed } from '../protocol';

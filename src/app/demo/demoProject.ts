@@ -6,14 +6,16 @@
 import { checkpoint } from '../../core/checkpoint';
 import { buildDemoDataset, DEMO_SIZE } from '../../demo/demoDataset';
 import type { TrainingSettings } from '../../engine/api';
-import { ensureBuiltin, useBackbones } from '../../state/backbonesStore';
+import { ensureBuiltin } from '../backbones/backboneLibrary';
+import { useBackbones } from '../../state/backbonesStore';
 import { failureMessage } from '../../state/failure';
 import { inspectTestSet } from '../inspection/inspectionWorkflow';
 import { navigate, useNavigation } from '../../state/navigation';
 import { addClass, addClassImages, addTestImages, createProject, openProject } from '../../state/projectsStore';
 import { useDemo } from '../../state/demoStore';
 import { DEFAULT_SETTINGS } from '../../state/settings';
-import { startTraining, useTraining } from '../../state/trainingStore';
+import { startTraining } from '../training/trainingWorkflow';
+import { useTraining } from '../../state/trainingStore';
 
 /** The demo images are 224 px: no need to enlarge them. */
 export const DEMO_SETTINGS: TrainingSettings = { ...DEFAULT_SETTINGS, longestSide: DEMO_SIZE };

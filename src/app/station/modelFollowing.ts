@@ -2,7 +2,7 @@
  * A station that follows a published model (./modelPublishing.ts): at most every few seconds it
  * reads the publication's manifest; when that names a version other than the one running, it
  * fetches the bundle, checks it against the manifest and then as an import checks a bundle
- * (src/state/import/importBundle.ts), stores it as a version of the project's model and makes it
+ * (src/app/import/importBundle.ts), stores it as a version of the project's model and makes it
  * the project's model once the part in flight is logged, so the next part is decided by it and
  * logged with its content SHA-256. Looking never holds a part up: it runs beside the parts, and
  * only the switch waits for the one in flight. Whatever goes wrong (offline, no file, a bundle cut
@@ -11,9 +11,9 @@
  */
 import { modelContentSha256 } from '../../core/formats/bundle';
 import { checkPublishedBundle, followDecision, PUBLICATION_MANIFEST, readPublication, type Publication, type Sha256Hex } from '../../core/formats/publication';
-import { loadBackbones } from '../../state/backbonesStore';
+import { loadBackbones } from '../backbones/backboneLibrary';
 import { failureMessage } from '../../state/failure';
-import { verifyBundle, type VerifiedBundle } from '../../state/import/importBundle';
+import { verifyBundle, type VerifiedBundle } from '../import/importBundle';
 import { currentTarget } from '../../state/modelTarget';
 import { chooseModel, openProject, useProjects } from '../../state/projectsStore';
 import { engineClient, newId, projects } from '../../state/services';

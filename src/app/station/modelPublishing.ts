@@ -7,7 +7,7 @@
 import { modelContentSha256 } from '../../core/formats/bundle';
 import { PUBLICATION_BUNDLE, PUBLICATION_MANIFEST, writePublication, type Publication } from '../../core/formats/publication';
 import { sha256Hex } from '../../core/sha256';
-import { modelBundle, type ModelBundleOptions } from '../../state/export/modelBundle';
+import { modelBundle, type ModelBundleOptions } from '../export/modelBundle';
 import { failureMessage } from '../../state/failure';
 import { currentTarget } from '../../state/modelTarget';
 import { useProjects } from '../../state/projectsStore';

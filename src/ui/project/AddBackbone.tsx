@@ -1,8 +1,9 @@
 /** Adding a backbone: a DINOv2 preset from its URL (which may be changed to a mirror), or an ONNX file. */
 import { useState } from 'react';
 import type { BackbonePreset, StoredModel } from '../../engine/api';
-import { addModelFile, addPreset, useBackbones } from '../../state/backbonesStore';
-import { DEFAULT_DINOV2 } from '../../state/newProject';
+import { addModelFile, addPreset } from '../../app/backbones/backboneLibrary';
+import { useBackbones } from '../../state/backbonesStore';
+import { DEFAULT_DINOV2 } from '../../app/projects/newProject';
 import { DropZone } from '../drop/DropZone';
 import { bytes } from '../format';
 

@@ -4,8 +4,9 @@
  */
 import { useEffect } from 'react';
 import type { StoredModel } from '../../engine/api';
-import { cancelTransfer, deleteBackbone, dismissBackboneError, ensureBuiltin, useBackbones } from '../../state/backbonesStore';
-import { dismissBackboneNote, useNewProject } from '../../state/newProject';
+import { cancelTransfer, deleteBackbone, ensureBuiltin } from '../../app/backbones/backboneLibrary';
+import { dismissBackboneError, useBackbones } from '../../state/backbonesStore';
+import { dismissBackboneNote, useNewProject } from '../../state/newProjectStore';
 import { setBackbone, useProjects } from '../../state/projectsStore';
 import { ErrorNote } from '../common/ErrorNote';
 import { bytes } from '../format';

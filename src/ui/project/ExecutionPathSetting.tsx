@@ -4,7 +4,8 @@
  */
 import { useEffect, useId } from 'react';
 import type { PathPreference } from '../../engine/api';
-import { choosePath, loadPathChoice, useBackbones } from '../../state/backbonesStore';
+import { choosePath, loadPathChoice } from '../../app/backbones/executionPath';
+import { useBackbones } from '../../state/backbonesStore';
 
 const LABELS: Record<PathPreference, string> = {
   auto: 'Automatic: the faster one, measured on first use',

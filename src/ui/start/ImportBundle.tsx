@@ -4,7 +4,8 @@
  * does the same (StartScreen routes it here).
  */
 import { useRef } from 'react';
-import { dismissImported, dismissImportError, importModelFile, refuseDrop, useBundleImport } from '../../state/import/bundleImportStore';
+import { importModelFile } from '../../app/import/bundleImport';
+import { dismissImported, dismissImportError, refuseDrop, useBundleImport } from '../../state/import/bundleImportStore';
 import { navigate } from '../../state/navigation';
 import { ErrorNote } from '../common/ErrorNote';
 

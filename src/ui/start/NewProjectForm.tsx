@@ -5,9 +5,10 @@
  */
 import { useEffect, useState } from 'react';
 import { useAppStatus } from '../../state/appStatus';
-import { loadBackbones, storedFromPreset, useBackbones } from '../../state/backbonesStore';
+import { loadBackbones } from '../../app/backbones/backboneLibrary';
+import { storedFromPreset, useBackbones } from '../../state/backbonesStore';
 import { navigate } from '../../state/navigation';
-import { createWithBackbone, DEFAULT_DINOV2, dinov2Variant, hardwareGpuHere, type BackboneChoice } from '../../state/newProject';
+import { createWithBackbone, DEFAULT_DINOV2, dinov2Variant, hardwareGpuHere, type BackboneChoice } from '../../app/projects/newProject';
 import { bytes } from '../format';
 import { ErrorNote } from '../common/ErrorNote';
 

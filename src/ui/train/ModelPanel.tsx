@@ -3,7 +3,7 @@ import { useId, useMemo, useState } from 'react';
 import type { ModelRecord, ProjectRecord } from '../../storage/projectRecords';
 import { navigate } from '../../state/navigation';
 import { chooseModel, deleteModel, useProjects } from '../../state/projectsStore';
-import { modelBundle } from '../../state/export/modelBundle';
+import { modelBundle } from '../../app/export/modelBundle';
 import { failureMessage } from '../../state/failure';
 import { trainingSeconds } from '../../state/trainingStore';
 import { ConfirmButton } from '../common/ConfirmButton';

@@ -3,7 +3,7 @@ import { useState, type ReactNode } from 'react';
 import type { TrainingSettings } from '../../engine/api';
 import { setEpsilon } from '../../app/inspection/inspectionWorkflow';
 import { setSettings, useProjects } from '../../state/projectsStore';
-import { defaultSettingsHere } from '../../state/newProject';
+import { defaultSettingsHere } from '../../app/projects/newProject';
 import { EPSILON_PRESETS, THOROUGH_SETTINGS, INPUT_SIZES, MAX_EPOCHS, MAX_ETALONS, MIN_ETALONS, UPSAMPLE_FACTORS } from '../../state/settings';
 import { useTraining } from '../../state/trainingStore';
 import { RateSelect } from '../common/RateSelect';

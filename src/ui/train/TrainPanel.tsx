@@ -1,7 +1,8 @@
 /** One Train button; while it runs, each stage's progress and time, the losses and the etalons; Cancel at any time. */
 import { useProjects } from '../../state/projectsStore';
 import { trainingProblems } from '../../state/trainingRequest';
-import { cancelTraining, startTraining, useTraining, type StageProgress } from '../../state/trainingStore';
+import { cancelTraining, startTraining } from '../../app/training/trainingWorkflow';
+import { useTraining, type StageProgress } from '../../state/trainingStore';
 import { useTuning } from '../../state/tuningStore';
 import { PROGRESS_STAGES, type ProgressStage } from '../../engine/api';
 import { ProgressBar } from '../common/ProgressBar';

@@ -7,7 +7,8 @@ import { useId, useState } from 'react';
 import { kindWords } from '../../core/capability/capability';
 import { useProjects } from '../../state/projectsStore';
 import { useTraining } from '../../state/trainingStore';
-import { cancelTuning, DEFAULT_TUNING_MINUTES, startTuning, TUNING_BUDGETS_MINUTES, useTuning } from '../../state/tuningStore';
+import { cancelTuning, startTuning } from '../../app/tuning/tuningWorkflow';
+import { DEFAULT_TUNING_MINUTES, TUNING_BUDGETS_MINUTES, useTuning } from '../../state/tuningStore';
 import { duration, percent } from '../format';
 
 export function TunePanel() {

@@ -11,8 +11,8 @@ import type { EngineClient } from '../../engine/client';
 import type { PixoodModel, StoredModel } from '../../engine/api';
 import type { ModelRecord, ProjectRecord } from '../../storage/projectRecords';
 import type { ProjectStore } from '../../storage/projectStore';
-import { failureMessage } from '../failure';
-import { DEFAULT_EPSILON } from '../settings';
+import { failureMessage } from '../../state/failure';
+import { DEFAULT_EPSILON } from '../../state/settings';
 
 /** Bytes. A bundle is read whole into memory; past this the browser would likely fail anyway. */
 export const MAX_BUNDLE_BYTES = 2 * 1024 ** 3;

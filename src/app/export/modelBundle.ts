@@ -5,8 +5,8 @@
  */
 import { writeBundle } from '../../core/formats/bundle';
 import type { ModelRecord, ProjectRecord } from '../../storage/projectRecords';
-import { engineClient } from '../services';
-import { exportName } from './resultsTable';
+import { engineClient } from '../../state/services';
+import { exportName } from '../../state/export/resultsTable';
 
 export interface ModelBundleOptions {
   /** Carry the backbone's ONNX file (tens of MB for DINOv2, a few kB for the built-in one). */

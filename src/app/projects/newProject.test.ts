@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BackbonePreset } from '../engine/api';
+import type { BackbonePreset } from '../../engine/api';
 import { dinov2Variant } from './newProject';
 
 describe('dinov2Variant', () => {

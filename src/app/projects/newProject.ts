@@ -2,17 +2,19 @@
  * A new project, DINOv2 first: the paper's backbone where it can be had (already in this browser,
  * or downloaded once in the background while the person goes on with the built-in one), the
  * built-in one where it cannot (offline, a failed download, or chosen), with a sentence saying
- * what that costs and how to switch later. Its settings suit the compute at hand (settings.ts).
+ * what that costs and how to switch later. Its settings suit the compute at hand (src/state/settings.ts).
  * A download that finishes switches the project to DINOv2 only while it has no model, so nothing
- * trained is silently made stale.
+ * trained is silently made stale. What became of the download goes into the new project's note
+ * (src/state/newProjectStore.ts).
  */
-import { create } from 'zustand';
-import { addPreset, dismissBackboneError, ensureBuiltin, storedFromPreset, useBackbones } from './backbonesStore';
-import { createProject, openProject, updateProject, useProjects } from './projectsStore';
-import { engineClient } from './services';
-import { defaultSettingsFor } from './settings';
-import type { ProjectRecord } from '../storage/projectRecords';
-import type { BackbonePreset, TrainingSettings } from '../engine/api';
+import { dismissBackboneError, storedFromPreset, useBackbones } from '../../state/backbonesStore';
+import { useNewProject } from '../../state/newProjectStore';
+import { createProject, openProject, updateProject, useProjects } from '../../state/projectsStore';
+import { engineClient } from '../../state/services';
+import { defaultSettingsFor } from '../../state/settings';
+import type { ProjectRecord } from '../../storage/projectRecords';
+import type { BackbonePreset, TrainingSettings } from '../../engine/api';
+import { addPreset, ensureBuiltin } from '../backbones/backboneLibrary';
 
 type PresetVariant = BackbonePreset['variants'][number];
 
@@ -20,15 +22,6 @@ type PresetVariant = BackbonePreset['variants'][number];
 export const DEFAULT_DINOV2 = 'dinov2-with-registers-small';
 
 export type BackboneChoice = 'dinov2' | 'builtin';
-
-/** What became of a new project's DINOv2, for its Project screen; one project at a time. */
-export interface BackboneNote {
-  readonly projectId: string;
-  readonly kind: 'downloading' | 'ready' | 'fell-back';
-  readonly text: string;
-}
-
-export const useNewProject = create<{ readonly note: BackboneNote | null }>(() => ({ note: null }));
 
 export const FALLBACK_COST =
   'It uses the built-in backbone for now: it works offline, but it is not DINOv2 and misses many small or subtle defects (image AUROC 0.84–0.95 on our real sets, against 0.97 for DINOv2 in the paper). When you are online, choose DINOv2 under Backbone on this screen and train again.';
@@ -97,8 +90,4 @@ async function download(projectId: string, preset: BackbonePreset, variant: Pres
       text: switched ? `${model.name} is ready, kept for offline use: this project uses it now.` : `${model.name} is ready, kept for offline use. This project already has a model: choose DINOv2 under Backbone and train again to use it.`,
     },
   });
-}
-
-export function dismissBackboneNote(): void {
-  useNewProject.setState({ note: null });
 }
