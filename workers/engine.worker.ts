@@ -227,12 +227,14 @@ async function inspect(model: PixoodModel, images: readonly Blob[], { truth, res
   }
 }
 
-/** Started at the first inspection and kept: starting a worker costs more than a part on the line. */
-let imageWorker: Comlink.Remote<ImageWorkerApi> | null = null;
+/**
+ * Started with the engine and kept: loading a worker costs some ten parts' time on the line, which
+ * the first part of an inspection would otherwise wait for.
+ */
+const imageWorker = Comlink.wrap<ImageWorkerApi>(new Worker(new URL('./image.worker.ts', import.meta.url), { type: 'module', name: 'pixood-image' }));
 
 /** An inspection's image, made ready in the image worker while the engine scores the one before. */
 async function prepareBeside(blob: Blob, plan: FeaturePlan | null): Promise<PreparedImage> {
-  imageWorker ??= Comlink.wrap<ImageWorkerApi>(new Worker(new URL('./image.worker.ts', import.meta.url), { type: 'module', name: 'pixood-image' }));
   const prepared = await imageWorker.prepare(blob, plan);
   if (!prepared.ok) throw new PipelineError(prepared.code, prepared.message);
   return { image: prepared.image, features: prepared.features };
