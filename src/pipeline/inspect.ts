@@ -2,8 +2,8 @@
  * Inspection as one stream: each image decoded, scored on the job's execution path (gpuScorer or
  * cpuScorer), and handed out as an Inspection (the score map at the image's shape, capped size,
  * the predicted class and its distance per pixel, and the image's score) as soon as it is ready.
- * The next image is decoded (and, for the built-in backbone on the CPU path, its features made)
- * while the current one is scored, and one result at most waits on its
+ * The next two images are decoded (and, for the built-in backbone on the CPU path, their features
+ * made) while the current one is scored, and one result at most waits on its
  * receiver, so memory stays flat however many images a run has. With ground truth, each map goes
  * to the evaluator before it is handed out.
  * The cursor says how far the stream got, so a run whose GPU was lost can go on from the image in
@@ -60,20 +60,25 @@ export function startCursor(): InspectionCursor {
   return { done: 0, evaluateSeconds: 0 };
 }
 
+/** Images made ready ahead of the one scored: one per worker the engine gives `prepare` (two). */
+const AHEAD = 2;
+
 /** Scores the images from `cursor.done` on, handing each result out in order; advances the cursor. */
 export async function inspectImages(model: PixoodModel, images: readonly Blob[], run: InspectionRun, cursor: InspectionCursor): Promise<void> {
   checkModel(model, run.source);
   const { scorer, signal, report, evaluation } = run;
   const total = images.length;
   let delivering: Promise<void> = Promise.resolve();
-  let preparing = cursor.done < total ? prepareAt(run, images, cursor.done) : null;
+  // Images being made ready ahead of their turn, in order.
+  const queue: Promise<PreparedImage>[] = [];
+  for (let i = cursor.done; i < Math.min(total, cursor.done + AHEAD); i++) queue.push(prepareAt(run, images, i));
   try {
     for (let index = cursor.done; index < total; index++) {
       report(index, total);
       await checkpoint(signal);
       const start = performance.now();
-      const { image, features } = await (preparing as Promise<PreparedImage>);
-      preparing = index + 1 < total ? prepareAt(run, images, index + 1) : null;
+      const { image, features } = await (queue.shift() as Promise<PreparedImage>);
+      if (index + AHEAD < total) queue.push(prepareAt(run, images, index + AHEAD));
       const { score, predicted, distance, imageScore, severity, cells, worstPatch } = await scorer.score(image, features ?? undefined);
       const inspection: Inspection = { imageWidth: image.width, imageHeight: image.height, score, predicted, distance, imageScore, severity, cells, worstPatch, seconds: (performance.now() - start) / 1000 };
       if (evaluation) {
@@ -88,7 +93,7 @@ export async function inspectImages(model: PixoodModel, images: readonly Blob[],
     await delivering;
   } finally {
     // A stream that stopped early leaves no decode to fail unseen.
-    preparing?.catch(() => undefined);
+    for (const p of queue) p.catch(() => undefined);
   }
   report(total, total);
 }
