@@ -32,7 +32,7 @@ import { cpuTrainingKernels, gpuTrainingKernels, type KernelPath } from '../src/
 import { openModelDb, type ModelDb } from '../src/storage/modelDb';
 import { modelStore } from '../src/storage/models';
 import { preferences, type Preferences } from '../src/storage/preferences';
-import { Jobs, Serial, type Report } from './jobs';
+import { Jobs, releaseCallback, Serial, type Report } from './jobs';
 
 installErrorTransfer();
 
@@ -358,9 +358,11 @@ const engine: EngineApi = {
 
   inspect: (job, model, images, options, onResult, onProgress) =>
     guarded(() =>
-      jobs.run(job, onProgress, (signal, report) =>
-        backboneWork.run(() => inspect(model, images, options, signal, async (index, inspection) => onResult(index, transferred(inspection)), report)),
-      ),
+      jobs
+        .run(job, onProgress, (signal, report) =>
+          backboneWork.run(() => inspect(model, images, options, signal, async (index, inspection) => onResult(index, transferred(inspection)), report)),
+        )
+        .finally(() => releaseCallback(onResult)),
     ),
 
   refreshEtalons: (job, model, request, onProgress) =>
