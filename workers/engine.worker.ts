@@ -236,7 +236,7 @@ async function inspect(model: PixoodModel, images: readonly Blob[], { truth, res
 const imageWorkers = [0, 1].map(() => Comlink.wrap<ImageWorkerApi>(new Worker(new URL('./image.worker.ts', import.meta.url), { type: 'module', name: 'pixood-image' })));
 let turn = 0;
 
-/** An inspection's image, made ready in the image worker while the engine scores the one before. */
+/** An inspection's image, made ready in an image worker while the engine scores one ahead of it. */
 async function prepareBeside(blob: Blob, plan: FeaturePlan | null): Promise<PreparedImage> {
   const prepared = await imageWorkers[turn++ % imageWorkers.length].prepare(blob, plan);
   if (!prepared.ok) throw new PipelineError(prepared.code, prepared.message);

@@ -1,9 +1,9 @@
 /**
- * The engine worker's image worker during an inspection: each image's file is read and decoded
- * here, and for the built-in backbone on the CPU path its features made, while the engine scores
- * the image before, on the machine's other core. In the engine's own thread none of it could
- * start before the scorer, which never yields to the event loop, had finished: even the file's
- * read is delivered to the thread that asked for it.
+ * One of the engine worker's image workers (it keeps two, taking images in turn): during an
+ * inspection each image's file is read and decoded here, and for the built-in backbone on the
+ * CPU path its features made, while the engine scores an image ahead of it. In the engine's own
+ * thread none of it could start before the scorer, which never yields to the event loop, had
+ * finished: even the file's read is delivered to the thread that asked for it.
  */
 import * as Comlink from 'comlink';
 import type { Backbone } from '../src/backbone/backbone';

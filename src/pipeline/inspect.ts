@@ -92,8 +92,8 @@ export async function inspectImages(model: PixoodModel, images: readonly Blob[],
     }
     await delivering;
   } finally {
-    // A stream that stopped early leaves no decode to fail unseen.
-    for (const p of queue) p.catch(() => undefined);
+    // A stream that stopped early leaves no image in preparation to fail unseen.
+    for (const preparing of queue) preparing.catch(() => undefined);
   }
   report(total, total);
 }
