@@ -24,7 +24,8 @@ import { cpuScorer } from '../src/pipeline/cpuScorer';
 import { PipelineError } from '../src/pipeline/errors';
 import { imageFeatures, type FeatureSource } from '../src/pipeline/extractFeatures';
 import { gpuScorer } from '../src/pipeline/gpuScorer';
-import { inspectImages, startCursor, type Evaluator, type InspectionRun, type PreparedImage } from '../src/pipeline/inspect';
+import { inspectImages, startCursor, type Evaluator, type InspectionRun } from '../src/pipeline/inspect';
+import type { PreparedImage } from '../src/pipeline/preparedImage';
 import type { FeaturePlan } from '../src/pipeline/scorer';
 import { refreshFromGoodPart } from '../src/pipeline/refreshEtalons';
 import { noStagesFinished, trainPixood } from '../src/pipeline/train';
@@ -184,7 +185,7 @@ async function train(request: TrainingRequest, signal: AbortSignal, report: Repo
     );
     const kernels = path === 'gpu' && source.gpu ? gpuTrainingKernels(source.gpu.device) : cpuTrainingKernels();
     try {
-      return await trainPixood(request, { source, backbone: model, kernels, signal, report, finished });
+      return await trainPixood(request, { source, backbone: model, kernels, signal, report, finished, prepare: prepareBeside });
     } catch (error) {
       if (!(await lostUnder(error, path, source.gpu, signal))) throw error;
     } finally {

@@ -12,7 +12,7 @@ import type { ModelSource, StoredModel } from '../backbone/library';
 import type { BackbonePreset } from '../backbone/presets';
 import type { RgbaImage } from '../backbone/preprocess';
 import type { PipelineErrorCode } from '../pipeline/errors';
-import type { PreparedImage } from '../pipeline/inspect';
+import type { PreparedImage } from '../pipeline/preparedImage';
 import type { FeaturePlan } from '../pipeline/scorer';
 import type { Tensor3 } from '../core/tensor';
 import type { AdapterDescription } from '../gpu/device';

@@ -70,7 +70,8 @@ const request: TrainingRequest = {
 };
 
 function run(finished: TrainingRun['finished'], report: (p: TrainingProgress) => void): TrainingRun {
-  return { source: unusedBackbone, backbone: storedBackbone, kernels: referenceKernels, signal: new AbortController().signal, report, finished };
+  const prepare = () => Promise.reject(new Error('the features were kept: no image is decoded again'));
+  return { source: unusedBackbone, backbone: storedBackbone, kernels: referenceKernels, signal: new AbortController().signal, report, finished, prepare };
 }
 
 describe('trainPixood resumed', () => {

@@ -18,7 +18,7 @@ import type { CellSeverities } from '../core/calibration/score';
 import { calibrateModel } from './calibrateModel';
 import { checkCapability } from './capabilityCheck';
 import { cpuScorer } from './cpuScorer';
-import { decodeImage } from './decodeImage';
+import { Ahead } from './ahead';
 import { PipelineError } from './errors';
 import type { FeatureSource } from './extractFeatures';
 import type { Scorer } from './scorer';
@@ -36,6 +36,7 @@ import {
 import { checkpoint } from '../core/checkpoint';
 import type { TrainingImage, TrainingProgress, TrainingRequest } from '../core/model/requests';
 import { gatherPatches, type GatheredPatches } from './trainingPatches';
+import { PREPARED_AHEAD, type Prepare } from './preparedImage';
 import { classifierEpochWork, condensationEpochWork, TrainingEta } from './trainingEta';
 import type { TrainingKernels } from './trainingKernels';
 
@@ -77,6 +78,8 @@ export interface TrainingRun {
   readonly report: (progress: TrainingProgress) => void;
   /** Stages an earlier attempt of this training finished; skipped here, and filled in as this one goes. */
   readonly finished?: FinishedStages;
+  /** Decodes the training and held-out images (and makes the held-out ones' scoring features), ahead of their turn. */
+  readonly prepare: Prepare;
 }
 
 export async function trainPixood(request: TrainingRequest, run: TrainingRun): Promise<PixoodModel> {
@@ -99,7 +102,7 @@ export async function trainPixood(request: TrainingRequest, run: TrainingRun): P
     gatherPatches(run.source, { ...request, images: training }, async (done, total) => {
       report({ stage: 'features', done, total, unit: 'images' });
       await checkpoint(signal);
-    }),
+    }, run.prepare),
   );
   const { patches, skipped, seen } = finished.features;
   const [, dim] = patches.features.dims;
@@ -148,7 +151,7 @@ export async function trainPixood(request: TrainingRequest, run: TrainingRun): P
   const scorer = await cpuScorer(model, run.source, 'model');
   try {
     const { imageCalibration, scored } = await timed('calibration', () =>
-      calibrateImages(heldOut, scorer, heldOutSkipped, async (done, total) => {
+      calibrateImages(heldOut, scorer, run.prepare, heldOutSkipped, async (done, total) => {
         report({ stage: 'calibration', done, total, unit: 'images' });
         await checkpoint(signal);
       }),
@@ -195,6 +198,7 @@ export function splitHeldOut({ images, classes }: TrainingRequest): { training: 
 async function calibrateImages(
   heldOut: readonly TrainingImage[][],
   scorer: Scorer,
+  prepare: Prepare,
   skipped: SkippedImage[],
   onImage: (done: number, total: number) => Promise<void>,
 ): Promise<{ imageCalibration: ImageCalibration | null; scored: TrainingImage[] }> {
@@ -204,12 +208,16 @@ async function calibrateImages(
   const cells: CellSeverities[] = [];
   const names: string[][] = [];
   const scored: TrainingImage[] = [];
+  const all = heldOut.flat();
+  const prepared = new Ahead((index) => prepare(all[index].blob, scorer.featurePlan), all.length, PREPARED_AHEAD);
   for (const images of heldOut) {
     const classNames: string[] = [];
     for (const image of images) {
       await onImage(severities.length + skipped.length, total);
+      const ready = prepared.take();
       try {
-        const scores = await scorer.score(await decodeImage(image.blob));
+        const { image: pixels, features } = await ready;
+        const scores = await scorer.score(pixels, features ?? undefined);
         severities.push(scores.severity);
         cells.push(scores.cells);
         classNames.push(image.name);
