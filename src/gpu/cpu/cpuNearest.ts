@@ -33,15 +33,12 @@ export interface CpuNearest {
   release(): Promise<void>;
 }
 
-/**
- * Points per graph run: the [rows, C·K] product matrix stays near 16 MB, whatever the image
- * size (an up-sampled feature grid can hold 10⁵ points).
- */
+/** Points per graph run: the [rows, C·K] product matrix stays near 16 MB, however many points come. */
 const PRODUCT_ELEMENTS = 1 << 22;
 
 /**
- * One session per graph for the classes' models (their etalons stacked, padded to the largest
- * K), opened on first use (a scorer runs only the kernel, training only the graph).
+ * For the classes' models (their etalons stacked, padded to the largest K), the graph's session
+ * and the kernel, each opened on first use: a scorer runs only the kernel, training only the graph.
  */
 export async function createCpuNearest(ort: OrtRuntime, models: readonly Pick<CondensationModel, 'etalons' | 'valid'>[]): Promise<CpuNearest> {
   if (models.length === 0) throw new RangeError('nearest etalons need at least one class');

@@ -176,6 +176,29 @@ function alongX(y: i32, gridWidth: i32, rows: i32, outW: i32, target: usize): vo
 }
 
 /**
+ * The grid rows whose along-x products the two slots at alongPtr hold (−1: none yet); globals,
+ * not an array, since the kernel's buffers start at the heap's base.
+ */
+let slotRow0: i32 = -1;
+let slotRow1: i32 = -1;
+
+/**
+ * Grid row y's cross products along x, from the slot that holds them or made in the other slot
+ * than the one holding `keep` (the other row the current output row needs). Output rows go down
+ * the grid, so two slots make each grid row once.
+ */
+function alongRow(y: i32, keep: i32, gridWidth: i32, rows: i32, outW: i32): usize {
+  if (slotRow0 === y) return alongPtr;
+  if (slotRow1 === y) return alongPtr + alongBytes;
+  const second = slotRow0 === keep;
+  if (second) slotRow1 = y;
+  else slotRow0 = y;
+  const target = second ? alongPtr + alongBytes : alongPtr;
+  alongX(y, gridWidth, rows, outW, target);
+  return target;
+}
+
+/**
  * Per output point and class, the least ‖c‖² − 2x·c over the class's rows (+∞ where none is
  * valid), for a grid of gridHeight × gridWidth cells of `dim` features; each class has
  * rows / classes rows. The grid's features are centred in place.
@@ -185,34 +208,14 @@ export function run(gridHeight: i32, gridWidth: i32, dim: i32, rows: i32, outH: 
   const perClass = rows / classes;
   const rowBytes = <usize>rows << 2;
   const minusTwo = f32x4.splat(-2);
-  // Two along-x rows in use at a time; a slot is recomputed only when its grid row changes.
-  let slotRow0 = -1;
-  let slotRow1 = -1;
-  const slot0 = alongPtr;
-  const slot1 = alongPtr + alongBytes;
+  slotRow0 = -1;
+  slotRow1 = -1;
   for (let i = 0; i < outH; i++) {
     const top = load<i32>(yTapsPtr + (<usize>i << 2));
     const bottom = load<i32>(yTapsPtr + (<usize>(outH + i) << 2));
     const wy = f32x4.splat(load<f32>(yTapsPtr + (<usize>(2 * outH + i) << 2)));
-    // Output rows go down the grid, so the bottom row of one step is at most the top of the next.
-    let upper: usize;
-    let lower: usize;
-    if (slotRow0 === top) upper = slot0;
-    else if (slotRow1 === top) upper = slot1;
-    else {
-      upper = slotRow1 === bottom ? slot0 : slot1;
-      alongX(top, gridWidth, rows, outW, upper);
-      if (upper === slot0) slotRow0 = top;
-      else slotRow1 = top;
-    }
-    if (slotRow0 === bottom) lower = slot0;
-    else if (slotRow1 === bottom) lower = slot1;
-    else {
-      lower = upper === slot0 ? slot1 : slot0;
-      alongX(bottom, gridWidth, rows, outW, lower);
-      if (lower === slot0) slotRow0 = bottom;
-      else slotRow1 = bottom;
-    }
+    const upper = alongRow(top, bottom, gridWidth, rows, outW);
+    const lower = alongRow(bottom, top, gridWidth, rows, outW);
     for (let j = 0; j < outW; j++) {
       const u = upper + <usize>j * rowBytes;
       const l = lower + <usize>j * rowBytes;
