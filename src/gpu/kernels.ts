@@ -7,6 +7,7 @@
 import { AdamWKernel } from './adamwKernel';
 import { CondensationKernels } from './condensationKernels';
 import { DistancesKernel } from './distancesKernel';
+import { FilterBankKernels } from './filterBankKernels';
 import { MlpKernels } from './mlpKernels';
 import { ResampleKernels } from './resampleKernels';
 import { ScoringKernels } from './scoringKernels';
@@ -18,6 +19,7 @@ interface Families {
   readonly resample: ResampleKernels;
   readonly distances: DistancesKernel;
   readonly condensation: CondensationKernels;
+  readonly filterBank: FilterBankKernels;
 }
 
 export type KernelFamily = keyof Families;
@@ -29,6 +31,7 @@ const compilers: { readonly [F in KernelFamily]: (device: GPUDevice) => Promise<
   resample: (device) => ResampleKernels.create(device),
   distances: (device) => DistancesKernel.create(device),
   condensation: (device) => CondensationKernels.create(device),
+  filterBank: (device) => FilterBankKernels.create(device),
 };
 
 const byDevice = new WeakMap<GPUDevice, Map<KernelFamily, Promise<unknown>>>();

@@ -29,6 +29,28 @@ export const SHADER_STRUCTS = {
     Params: structLayout('Params', { batch: 'u32', etalons: 'u32', stride4: 'u32', rowOffset: 'u32', chunks: 'u32', lossSlot: 'u32' }),
     SupportParams: structLayout('SupportParams', { etalons: 'u32', supportRate: 'f32', threshold: 'f32' }),
   },
+  'filterBank.wgsl': {
+    Smooth: structLayout('Smooth', { width: 'u32', height: 'u32', step: 'u32', channels: 'u32', srcPlane: 'u32', dstPlane: 'u32' }),
+    Pixelwise: structLayout('Pixelwise', {
+      count: 'u32',
+      m00: 'f32',
+      m01: 'f32',
+      m02: 'f32',
+      m10: 'f32',
+      m11: 'f32',
+      m12: 'f32',
+      m20: 'f32',
+      m21: 'f32',
+      m22: 'f32',
+      b0: 'f32',
+      b1: 'f32',
+      b2: 'f32',
+      floor2: 'f32',
+      gain: 'f32',
+    }),
+    Pool: structLayout('Pool', { width: 'u32', height: 'u32', scale: 'u32', patches: 'u32' }),
+    Finish: structLayout('Finish', { patchRows: 'u32', patchCols: 'u32', energyFloor: 'f32', colourGain: 'f32' }),
+  },
   'mlp.wgsl': {
     Linear: structLayout('Linear', {
       rows: 'u32',
