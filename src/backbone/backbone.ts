@@ -8,8 +8,7 @@ import { tensor } from '../core/tensor';
 import type { GpuContext } from '../gpu/device';
 import { readFloat32 } from '../gpu/readback';
 import { buildBuiltinBackbone } from './builtin/builtinBackbone';
-import { openFilterBank } from './builtin/filterBank';
-import { fusedTokens } from './builtin/fusedBackbone';
+import { openScoringKernel } from './builtin/fusedBackbone';
 import type { ModelContract } from './contract';
 import type { TokenTensor } from './featureGrid';
 import { ort } from './ort';
@@ -27,8 +26,9 @@ interface TokensBase {
 export interface GpuTokens extends TokensBase {
   readonly location: 'gpu';
   /**
-   * Owned by ONNX Runtime and padded past T·D floats: size reads from `dims`, and call
-   * `dispose` once done (the buffer goes back to ONNX Runtime's pool).
+   * Owned by ONNX Runtime (padded past T·D floats) or by the built-in backbone's kernels: size
+   * reads from `dims`, and call `dispose` once done (the buffer goes back to ONNX Runtime's
+   * pool, or is destroyed).
    */
   readonly buffer: GPUBuffer;
   dispose(): void;
@@ -48,13 +48,14 @@ export interface Backbone {
   readonly path: ExecutionPath;
   readonly contract: ModelContract;
   /**
-   * Whether its scoring features come from the built-in backbone's fused kernel, which needs
+   * Whether its scoring features come from the built-in backbone's fused CPU kernel, which needs
    * nothing but the pixels: a thread of its own can make them ahead (fusedScoringBackbone).
    */
   readonly fused: boolean;
   /**
    * Scoring may take a faster implementation of the same features (the built-in backbone's
-   * fused CPU kernel, within 2·10⁻⁵ of its graph); training always runs the model's own graph,
+   * kernels: the fused CPU kernel within 2·10⁻⁵ of its graph, the WGSL kernels on the WebGPU
+   * path; builtin/fusedBackbone.ts); training always runs the model's own graph,
    * since the condensation amplifies float rounding into its etalons (README, Performance).
    */
   run(pixels: PixelTensor, purpose?: RunPurpose): Promise<BackboneOutput>;
@@ -63,19 +64,22 @@ export interface Backbone {
 
 export async function loadBackbone(model: Uint8Array, contract: ModelContract, target: SessionTarget): Promise<Backbone> {
   const session = await openSession(model, target, { outputOnGpu: true });
-  const fused = target.path === 'wasm' && isBuiltinGraph(model) ? await openFilterBank() : null;
+  const scoring = isBuiltinGraph(model) ? await openScoringKernel(contract, target).catch(async (error: unknown) => {
+    await session.release();
+    throw error;
+  }) : null;
   const { inputName, outputName, prefixTokens, patchSize } = contract;
   return {
     path: target.path,
     contract,
-    fused: fused !== null,
+    fused: scoring?.portable ?? false,
     async run(pixels, purpose = 'training') {
       const [, , height, width] = pixels.dims;
       if (contract.fixedInput && (contract.fixedInput.height !== height || contract.fixedInput.width !== width)) {
         throw new RangeError(`this backbone takes ${contract.fixedInput.width}×${contract.fixedInput.height} pixels, got ${width}×${height}`);
       }
       const grid = { height: height / patchSize, width: width / patchSize };
-      if (fused && purpose === 'scoring') return fusedTokens(fused, contract, pixels);
+      if (scoring && purpose === 'scoring') return scoring.tokens(pixels);
       const input = new ort.Tensor('float32', pixels.data, pixels.dims);
       const output = (await session.run({ [inputName]: input }, [outputName]))[outputName];
       const [batch, tokens, features] = output.dims;

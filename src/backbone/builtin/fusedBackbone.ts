@@ -1,30 +1,75 @@
 /**
- * The built-in backbone's scoring features from its fused kernel (filterBank.ts), without ONNX
- * Runtime: what backbone.ts runs for scoring on the CPU path, and what the image worker runs
- * alone to make an inspection's next features while the engine scores the current image.
+ * The built-in backbone's scoring features without ONNX Runtime, from kernels that compute its
+ * graph's tokens (builtinBackbone.ts, which stays the reference): on the CPU path the fused wasm
+ * SIMD kernel (filterBank.ts), on the WebGPU path the WGSL kernels (src/gpu/filterBankKernels.ts),
+ * whose tokens stay on the GPU for the scoring kernels. openScoringKernel is the one place that
+ * picks between them: backbone.ts runs its choice for Backbone.run(…, 'scoring'), and the image
+ * worker runs the CPU kernel alone to make an inspection's next features while the engine scores
+ * the current image.
  */
-import type { Backbone, CpuTokens } from '../backbone';
+import type { Backbone, BackboneOutput, CpuTokens } from '../backbone';
 import type { ModelContract } from '../contract';
+import type { SessionTarget } from '../ortSession';
 import type { PixelTensor } from '../preprocess';
-import { BUILTIN_DIM } from './builtinBackbone';
+import type { FilterBankConstants } from '../../gpu/filterBankKernels';
+import { filterBankTokens } from '../../gpu/filterBankTokens';
+import { gpuKernels } from '../../gpu/kernels';
+import { BUILTIN_CONSTANTS, BUILTIN_DIM, opponentConv } from './builtinBackbone';
 import { openFilterBank, type FilterBank } from './filterBank';
 
-export function fusedTokens(bank: FilterBank, { patchSize, prefixTokens }: ModelContract, pixels: PixelTensor): CpuTokens {
-  const [, , height, width] = pixels.dims;
-  const grid = { height: height / patchSize, width: width / patchSize };
-  return { location: 'cpu', data: bank.tokens(pixels.data, pixels.dims), dims: [1, prefixTokens + grid.height * grid.width, BUILTIN_DIM], grid, prefixTokens };
+/** The built-in backbone's tokens for scoring, on one execution path. */
+export interface ScoringKernel {
+  /** Whether it needs nothing but the pixels (the CPU kernel): a thread of its own can make the features ahead. */
+  readonly portable: boolean;
+  tokens(pixels: PixelTensor): Promise<BackboneOutput>;
 }
 
-/** The built-in backbone for scoring only; `contract` is its own, as the engine checked it. */
+export async function openScoringKernel(contract: ModelContract, target: SessionTarget): Promise<ScoringKernel> {
+  if (target.path === 'wasm') {
+    const bank = await openFilterBank();
+    return { portable: true, tokens: async (pixels) => fusedTokens(bank, contract, pixels) };
+  }
+  const { device } = target.gpu;
+  // Compiled as the backbone opens, so a device that cannot run them fails there, not at an image.
+  await gpuKernels(device, 'filterBank');
+  const constants = gpuConstants();
+  return {
+    portable: false,
+    async tokens(pixels) {
+      const [, , height, width] = pixels.dims;
+      const out = await filterBankTokens(device, pixels.data, { height, width }, constants);
+      return { location: 'gpu', buffer: out.buffer, ...tokenLayout(contract, pixels, out.cols), dispose: () => out.buffer.destroy() };
+    },
+  };
+}
+
+function fusedTokens(bank: FilterBank, contract: ModelContract, pixels: PixelTensor): CpuTokens {
+  return { location: 'cpu', data: bank.tokens(pixels.data, pixels.dims), ...tokenLayout(contract, pixels, BUILTIN_DIM) };
+}
+
+/** The tokens' shape, with the width the kernel wrote (so a kernel that drifted from the graph fails its dims check). */
+function tokenLayout({ patchSize, prefixTokens }: ModelContract, pixels: PixelTensor, dim: number): Pick<CpuTokens, 'dims' | 'grid' | 'prefixTokens'> {
+  const [, , height, width] = pixels.dims;
+  const grid = { height: height / patchSize, width: width / patchSize };
+  return { dims: [1, prefixTokens + grid.height * grid.width, dim], grid, prefixTokens };
+}
+
+function gpuConstants(): FilterBankConstants {
+  const { weights, bias } = opponentConv();
+  const { normalisationFloor, normalisationGain, energyFloor, colourGain } = BUILTIN_CONSTANTS;
+  return { weights, bias, normalisationFloor, normalisationGain, energyFloor, colourGain };
+}
+
+/** The built-in backbone for scoring only, on the CPU path; `contract` is its own, as the engine checked it. */
 export async function fusedScoringBackbone(contract: ModelContract): Promise<Backbone> {
-  const bank = await openFilterBank();
+  const kernel = await openScoringKernel(contract, { path: 'wasm' });
   return {
     path: 'wasm',
     contract,
     fused: true,
     async run(pixels, purpose = 'training') {
       if (purpose !== 'scoring') throw new Error('the fused kernel alone makes scoring features; training runs the graph');
-      return fusedTokens(bank, contract, pixels);
+      return kernel.tokens(pixels);
     },
     release: async () => undefined,
   };
