@@ -6,7 +6,7 @@
  * photographs its precisions are compared on, `files`: precision=URL pairs of real files, and
  * `paths` (e.g. `wasm`: a software GPU takes minutes on the webgpu path).
  */
-import { loadBackbone } from '../../src/backbone/backbone';
+import { loadBackbone, type RunPurpose } from '../../src/backbone/backbone';
 import { checkModel } from '../../src/backbone/contract';
 import { availablePaths, timeRun } from '../../src/backbone/executionPath';
 import { wasmThreads } from '../../src/backbone/ort';
@@ -16,10 +16,16 @@ import { requestGpu } from '../../src/gpu/device';
 import type { BackboneBenchReport, BackboneTiming } from './backboneResult';
 import { measureRealSize } from './realSizeBackbone';
 
-const MODELS = [
-  { name: 'builtin', url: `/${BUILTIN_MODEL_PATH}` },
-  { name: 'test-vit', url: '/fixtures/vit/vit-tiny.onnx' },
-  { name: 'test-vit-reg4', url: '/fixtures/vit/vit-tiny-reg4.onnx' },
+/**
+ * Each model runs its graph; `builtin-scoring` is the built-in backbone's scoring run, which
+ * takes its kernels instead (builtin/fusedBackbone.ts): wasm SIMD on the wasm path, WGSL on the
+ * webgpu path.
+ */
+const MODELS: readonly { name: string; url: string; purpose: RunPurpose }[] = [
+  { name: 'builtin', url: `/${BUILTIN_MODEL_PATH}`, purpose: 'training' },
+  { name: 'builtin-scoring', url: `/${BUILTIN_MODEL_PATH}`, purpose: 'scoring' },
+  { name: 'test-vit', url: '/fixtures/vit/vit-tiny.onnx', purpose: 'training' },
+  { name: 'test-vit-reg4', url: '/fixtures/vit/vit-tiny-reg4.onnx', purpose: 'training' },
 ];
 const SIZES = [224, 448];
 
@@ -55,9 +61,9 @@ async function main(): Promise<BackboneBenchReport> {
           continue;
         }
         const pixels = preprocess(pattern(size), { height: size, width: size }, IMAGENET);
-        await timeRun(backbone, pixels, target);
+        await timeRun(backbone, pixels, target, model.purpose);
         const ms: number[] = [];
-        for (let r = 0; r < runs; r++) ms.push(await timeRun(backbone, pixels, target));
+        for (let r = 0; r < runs; r++) ms.push(await timeRun(backbone, pixels, target, model.purpose));
         const timing = { model: model.name, path: target.path, size, runs, medianMs: median(ms), minMs: Math.min(...ms) };
         log(`${timing.model} ${timing.path} ${size}px: median ${timing.medianMs.toFixed(1)} ms`);
         timings.push(timing);

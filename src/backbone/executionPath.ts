@@ -6,7 +6,7 @@
 import { tensor } from '../core/tensor';
 import type { GpuContext } from '../gpu/device';
 import type { Preferences } from '../storage/preferences';
-import { loadBackbone, type Backbone } from './backbone';
+import { loadBackbone, type Backbone, type RunPurpose } from './backbone';
 import type { ModelContract } from './contract';
 import type { ExecutionPath, SessionTarget } from './ortSession';
 import type { PixelTensor } from './preprocess';
@@ -147,12 +147,13 @@ export async function measurePaths(
 }
 
 /**
- * Milliseconds for one image, until the result exists: ONNX Runtime may return from a WebGPU run
- * before the GPU has finished, so that path also waits for the queue.
+ * Milliseconds for one image, until the result exists: ONNX Runtime (and the built-in backbone's
+ * WGSL kernels) may return from a WebGPU run before the GPU has finished, so that path also waits
+ * for the queue. The path is measured on the model's own graph (`purpose` training) unless told.
  */
-export async function timeRun(backbone: Backbone, pixels: PixelTensor, target: SessionTarget): Promise<number> {
+export async function timeRun(backbone: Backbone, pixels: PixelTensor, target: SessionTarget, purpose: RunPurpose = 'training'): Promise<number> {
   const start = performance.now();
-  const output = await backbone.run(pixels);
+  const output = await backbone.run(pixels, purpose);
   if (target.path === 'webgpu') await target.gpu.device.queue.onSubmittedWorkDone();
   const ms = performance.now() - start;
   if (output.location === 'gpu') output.dispose();
