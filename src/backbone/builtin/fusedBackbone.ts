@@ -12,8 +12,6 @@ import type { ModelContract } from '../contract';
 import type { SessionTarget } from '../ortSession';
 import type { PixelTensor } from '../preprocess';
 import type { FilterBankConstants } from '../../gpu/filterBankKernels';
-import { filterBankTokens } from '../../gpu/filterBankTokens';
-import { gpuKernels } from '../../gpu/kernels';
 import { BUILTIN_CONSTANTS, BUILTIN_DIM, opponentConv } from './builtinBackbone';
 import { openFilterBank, type FilterBank } from './filterBank';
 
@@ -30,6 +28,9 @@ export async function openScoringKernel(contract: ModelContract, target: Session
     return { portable: true, tokens: async (pixels) => fusedTokens(bank, contract, pixels) };
   }
   const { device } = target.gpu;
+  // Loaded only here: the image workers and the scripts that run in Node (which cannot load
+  // WGSL sources) reach this module for the CPU kernel alone.
+  const [{ filterBankTokens }, { gpuKernels }] = await Promise.all([import('../../gpu/filterBankTokens'), import('../../gpu/kernels')]);
   // Compiled as the backbone opens, so a device that cannot run them fails there, not at an image.
   await gpuKernels(device, 'filterBank');
   const constants = gpuConstants();
