@@ -11,26 +11,31 @@ import { gpuKernels } from './kernels';
 
 /**
  * pixel_values [3, H, W] → tokens [1 + h·w, FILTER_BANK_DIM], CLS first, in a new buffer the
- * caller destroys. Resolves once the work is submitted, not done: later work on the device's
+ * caller destroys. Returns once the work is submitted, not done: later work on the device's
  * queue sees the tokens.
  */
-export async function filterBankTokens(device: GPUDevice, pixels: Float32Array, size: ImageSize, constants: FilterBankConstants): Promise<GpuMatrix> {
+export type FilterBankTokens = (pixels: Float32Array, size: ImageSize) => GpuMatrix;
+
+/** Compiles the kernels first, so a device that cannot run them fails here, not at an image. */
+export async function openFilterBankTokens(device: GPUDevice, constants: FilterBankConstants): Promise<FilterBankTokens> {
   const kernels = await gpuKernels(device, 'filterBank');
-  const patches = (size.height / FILTER_BANK_PATCH) * (size.width / FILTER_BANK_PATCH);
-  const out = createGpuMatrix(device, 1 + patches, FILTER_BANK_DIM, 'built-in backbone tokens', FILTER_BANK_DIM);
-  const scope = new GpuScope(device);
-  try {
-    const input = scope.vector(pixels.length, 'f32', 'built-in backbone pixel_values');
-    writeVector(device, input, pixels);
-    const rec = new KernelRecorder(device, 'built-in backbone');
-    kernels.tokens(rec, scope, input, size, constants, out);
-    rec.submit();
-  } catch (error) {
-    out.buffer.destroy();
-    throw error;
-  } finally {
-    // Submitted work keeps what it uses alive: destroying now frees the scratch when it ends.
-    scope.destroy();
-  }
-  return out;
+  return (pixels, size) => {
+    const patches = (size.height / FILTER_BANK_PATCH) * (size.width / FILTER_BANK_PATCH);
+    const out = createGpuMatrix(device, 1 + patches, FILTER_BANK_DIM, 'built-in backbone tokens', FILTER_BANK_DIM);
+    const scope = new GpuScope(device);
+    try {
+      const input = scope.vector(pixels.length, 'f32', 'built-in backbone pixel_values');
+      writeVector(device, input, pixels);
+      const rec = new KernelRecorder(device, 'built-in backbone');
+      kernels.tokens(rec, scope, input, size, constants, out);
+      rec.submit();
+      return out;
+    } catch (error) {
+      out.buffer.destroy();
+      throw error;
+    } finally {
+      // Submitted work keeps what it uses alive: destroying now frees the scratch when it ends.
+      scope.destroy();
+    }
+  };
 }

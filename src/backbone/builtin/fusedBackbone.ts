@@ -27,18 +27,15 @@ export async function openScoringKernel(contract: ModelContract, target: Session
     const bank = await openFilterBank();
     return { portable: true, tokens: async (pixels) => fusedTokens(bank, contract, pixels) };
   }
-  const { device } = target.gpu;
   // Loaded only here: the image workers and the scripts that run in Node (which cannot load
   // WGSL sources) reach this module for the CPU kernel alone.
-  const [{ filterBankTokens }, { gpuKernels }] = await Promise.all([import('../../gpu/filterBankTokens'), import('../../gpu/kernels')]);
-  // Compiled as the backbone opens, so a device that cannot run them fails there, not at an image.
-  await gpuKernels(device, 'filterBank');
-  const constants = gpuConstants();
+  const { openFilterBankTokens } = await import('../../gpu/filterBankTokens');
+  const run = await openFilterBankTokens(target.gpu.device, gpuConstants());
   return {
     portable: false,
     async tokens(pixels) {
       const [, , height, width] = pixels.dims;
-      const out = await filterBankTokens(device, pixels.data, { height, width }, constants);
+      const out = run(pixels.data, { height, width });
       return { location: 'gpu', buffer: out.buffer, ...tokenLayout(contract, pixels, out.cols), dispose: () => out.buffer.destroy() };
     },
   };
