@@ -46,14 +46,14 @@
 // browser test against the graph fails if they drift apart.
 
 const PATCH = 14u;
-const PIXELS = 196u;        // PATCH², the threads of a pool workgroup
-const RESPONSES = 15u;      // per scale: 4 first, 4 second luminance derivatives, 2 × 2 colour gradients, 3 band-passes
+const PIXELS = PATCH * PATCH; // the threads of a pool workgroup
+const RESPONSES = 15u;        // per scale: 4 first, 4 second luminance derivatives, 2 × 2 colour gradients, 3 band-passes
 const SCALES = 4u;
-const MAX_SCALES = 2u;      // the scales whose max is pooled too
-const MEANS = 60u;          // SCALES · RESPONSES
-const ENERGIES = 90u;       // MEANS + MAX_SCALES · RESPONSES
-const LOCAL = 93u;          // ENERGIES + 3 colours
-const DIM = 156u;           // LOCAL + the context of the 60 mean energies and 3 colours
+const MAX_SCALES = 2u;        // the finest scales, whose max is pooled too
+const MEANS = SCALES * RESPONSES;
+const ENERGIES = MEANS + MAX_SCALES * RESPONSES;
+const LOCAL = ENERGIES + 3u;  // and the 3 mean colours
+const DIM = LOCAL + MEANS + 3u; // and the context of the mean energies and colours: 156
 
 const B3_OUTER = 1.0 / 16.0;
 const B3_INNER = 4.0 / 16.0;
@@ -118,7 +118,7 @@ struct Finish {
 
 // One slot per pixel of a patch for each of a scale's responses: [RESPONSES][PIXELS], 11.5 KiB,
 // within WebGPU's default 16 KiB of workgroup memory.
-var<workgroup> slots: array<f32, 2940>;
+var<workgroup> slots: array<f32, RESPONSES * PIXELS>;
 
 fn clampTo(i: i32, size: u32) -> u32 {
   return u32(clamp(i, 0, i32(size) - 1));
@@ -232,7 +232,7 @@ fn emit(t: u32, cell: u32, count: u32, firstFeature: u32, divisor: f32) {
   workgroupBarrier();
 }
 
-@compute @workgroup_size(196)
+@compute @workgroup_size(PIXELS)
 fn pool(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) t: u32) {
   let cell = group.y * (pl.width / PATCH) + group.x;
   let y = group.y * PATCH + t / PATCH;
