@@ -21,6 +21,9 @@ import { fetchBytes } from './helpers/vitFixture';
 /** As the CPU kernel's bar (filterBank.test.ts): tokens are log energies (about −6…3) and colours; only the order of float32 operations differs. */
 const MAX_ABS_ERROR = 5e-5;
 
+/** The label of the buffer the kernels write their tokens to (filterBankTokens.ts). */
+const KERNEL_TOKENS = 'built-in backbone tokens';
+
 let gpu: GpuContext;
 let contract: ModelContract;
 let graph: Backbone;
@@ -77,11 +80,16 @@ async function wgsl(input: PixelTensor): Promise<{ data: Float32Array; label: st
 }
 
 describe('built-in backbone, WGSL kernels against the ONNX graph', () => {
-  test('the WebGPU path scores with the kernels and trains with the graph', () => {
+  test('the WebGPU path scores with the kernels and trains with the graph', async () => {
     expect(kernels.path).toBe('webgpu');
     // Only the CPU kernel can run in another thread: the WGSL kernels need the engine's device.
     expect(kernels.fused).toBe(false);
     expect(graph.fused).toBe(true);
+    const input = noise(1, 14, 28);
+    expect((await wgsl(input)).label).toBe(KERNEL_TOKENS);
+    const training = await kernels.run(input, 'training');
+    expect(training.location === 'gpu' && training.buffer.label, 'a training run goes through ONNX Runtime').not.toBe(KERNEL_TOKENS);
+    if (training.location === 'gpu') training.dispose();
   });
 
   test.each([
@@ -89,12 +97,13 @@ describe('built-in backbone, WGSL kernels against the ONNX graph', () => {
     { name: 'weave with a scratch 56×56', height: 56, width: 56, input: () => texture('weave', 5, 56, 56, 'scratch') },
     { name: 'granite with a spot 70×28', height: 70, width: 28, input: () => texture('granite', 7, 70, 28, 'spot') },
     { name: 'brushed with a stain 14×14', height: 14, width: 14, input: () => texture('brushed', 9, 14, 14, 'stain') },
+    { name: 'weave with a hole 98×126', height: 98, width: 126, input: () => texture('weave', 11, 98, 126, 'hole') },
   ])('$name', async ({ name, height, width, input }) => {
     const image = input();
     const want = await reference(image);
     const got = await wgsl(image);
     const tokens = 1 + (height / 14) * (width / 14);
-    expect(got.label, 'the scoring run on the WebGPU path comes from the WGSL kernels').toBe('built-in backbone tokens');
+    expect(got.label, 'the scoring run on the WebGPU path comes from the WGSL kernels').toBe(KERNEL_TOKENS);
     expect(got.dims).toEqual([1, tokens, BUILTIN_DIM]);
     expect(got.data.length).toBe(want.length);
     let worst = 0;
