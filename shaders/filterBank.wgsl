@@ -13,8 +13,9 @@
 //   finishTokens              log energies, colour × gain, the 3×3 patch-neighbourhood context
 //   clsToken                  the mean of the patch tokens
 // Edges replicate the border, as the graph's edge Pad before each conv: each tap's row and
-// column are clamped into the image on their own. Sums keep the CPU kernel's order
-// (filterBank.as.ts); against the graph they differ by float32 rounding only.
+// column are clamped into the image on their own. The smoothing adds its taps in the CPU
+// kernel's order (filterBank.as.ts), the pooling in a tree; against the graph the tokens differ
+// by float32 rounding only.
 //
 // Planes are row-major H·W floats; a buffer holds up to 3 of them back to back (a buffer per
 // role keeps each binding within a device's storage binding size at the largest inputs).
