@@ -14,7 +14,7 @@ function run(dataset: string, backbone: string, imageAuroc: number | null, pixel
     defect_escape_rate: 0.75,
     capability: { escape_rate: 0.5 },
     backbone: { name: backbone },
-    settings: DEFAULT_SETTINGS,
+    settings: { ...DEFAULT_SETTINGS, etalons: 100 },
     timings_s: { setup: 1, backbone: 2, features: 3, classifier: 0, condensation: 4, calibration: 1, inspect: 6.4, evaluate: 1, total: 20 },
   } as unknown as EvalJson;
   return { dataset, report };

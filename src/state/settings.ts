@@ -5,34 +5,30 @@
 import type { TrainingSettings } from '../engine/api';
 
 /**
- * A new project: images up to 448 px on the longer side (32 patches) and a quick ×3 feature
- * up-sampling. Odd factors put a sample at each backbone cell's centre (align_corners=False),
- * so every cell keeps its own feature; even ones blend each cell with its neighbours.
+ * A new project: images up to 448 px on the longer side (32 patches), a quick ×3 feature
+ * up-sampling, and the paper's K = 1000 etalons on every path. Odd factors put a sample at each
+ * backbone cell's centre (align_corners=False), so every cell keeps its own feature; even ones
+ * blend each cell with its neighbours. K = 1000 against K = 100 on the built-in backbone (README,
+ * Results): pixel AUROC higher on every real set measured, image AUROC higher on the mean over
+ * seeds, and far fewer real defects passed on the bottle, for about twice the CPU path's training.
  */
 export const DEFAULT_SETTINGS: TrainingSettings = {
   longestSide: 448,
   upsample: 3,
-  etalons: 100,
+  etalons: 1000,
   condensationEpochs: 20,
   classifierEpochs: 10,
   seed: 0,
 };
 
-/**
- * A new project's settings for the compute at hand: on a hardware GPU the paper's K = 1000,
- * whose condensation is cheap there and lifts the mean pixel AUROC of the shared sets from 0.84
- * to 0.91 (README, Results); on the CPU path K = 100, as K = 1000 triples its training time for
- * an image AUROC within the seed spread. Tune finds a larger K where it pays for a project.
- */
-export function defaultSettingsFor(hardwareGpu: boolean): TrainingSettings {
-  return hardwareGpu ? { ...DEFAULT_SETTINGS, etalons: 1000 } : DEFAULT_SETTINGS;
-}
+/** For a slow machine in a hurry: K = 100, a third of the defaults' condensation, missing more defects. */
+export const QUICK_SETTINGS: TrainingSettings = { ...DEFAULT_SETTINGS, etalons: 100 };
 
 /**
  * The official code's settings (K = 1000, 100 epochs, ×7 up-sampling), for those with time or
  * a GPU: about 10× the defaults' training time on the CPU path.
  */
-export const THOROUGH_SETTINGS: TrainingSettings = { ...DEFAULT_SETTINGS, etalons: 1000, condensationEpochs: 100, upsample: 7 };
+export const THOROUGH_SETTINGS: TrainingSettings = { ...DEFAULT_SETTINGS, condensationEpochs: 100, upsample: 7 };
 
 /** Longer side in pixels, whole 14-px patches. */
 export const INPUT_SIZES: readonly number[] = [224, 336, 448, 518, 672, 896];

@@ -2,7 +2,7 @@
  * A new project, DINOv2 first: the paper's backbone where it can be had (already in this browser,
  * or downloaded once in the background while the person goes on with the built-in one), the
  * built-in one where it cannot (offline, a failed download, or chosen), with a sentence saying
- * what that costs and how to switch later. Its settings suit the compute at hand (src/state/settings.ts).
+ * what that costs and how to switch later. Its settings are the defaults (src/state/settings.ts).
  * A download that finishes switches the project to DINOv2 only while it has no model, so nothing
  * trained is silently made stale. What became of the download goes into the new project's note
  * (src/state/newProjectStore.ts).
@@ -11,9 +11,9 @@ import { dismissBackboneError, storedFromPreset, useBackbones } from '../../stat
 import { useNewProject } from '../../state/newProjectStore';
 import { createProject, openProject, updateProject, useProjects } from '../../state/projectsStore';
 import { engineClient } from '../../state/services';
-import { defaultSettingsFor } from '../../state/settings';
+import { DEFAULT_SETTINGS } from '../../state/settings';
 import type { ProjectRecord } from '../../storage/projectRecords';
-import type { BackbonePreset, TrainingSettings } from '../../engine/api';
+import type { BackbonePreset } from '../../engine/api';
 import { addPreset, ensureBuiltin } from '../backbones/backboneLibrary';
 
 type PresetVariant = BackbonePreset['variants'][number];
@@ -30,11 +30,6 @@ export const FALLBACK_COST =
 export async function hardwareGpuHere(): Promise<boolean> {
   const { gpu } = await engineClient().info();
   return gpu !== null && !gpu.isFallbackAdapter;
-}
-
-/** The defaults for the compute at hand: a hardware GPU gets the paper's K. */
-export async function defaultSettingsHere(): Promise<TrainingSettings> {
-  return defaultSettingsFor(await hardwareGpuHere());
 }
 
 /**
@@ -55,12 +50,11 @@ export async function createWithBackbone(name: string, choice: BackboneChoice): 
   const builtin = await ensureBuiltin();
   if (!builtin) return null;
   const hardwareGpu = await hardwareGpuHere();
-  const settings = defaultSettingsFor(hardwareGpu);
   const preset = useBackbones.getState().presets?.find((p) => p.id === DEFAULT_DINOV2);
   const stored = storedFromPreset(useBackbones.getState().models, DEFAULT_DINOV2);
-  if (choice === 'builtin' || !preset) return createProject(name, builtin, settings);
-  if (stored) return createProject(name, stored, settings);
-  const project = await createProject(name, builtin, settings);
+  if (choice === 'builtin' || !preset) return createProject(name, builtin, DEFAULT_SETTINGS);
+  if (stored) return createProject(name, stored, DEFAULT_SETTINGS);
+  const project = await createProject(name, builtin, DEFAULT_SETTINGS);
   const variant = dinov2Variant(preset, hardwareGpu);
   useNewProject.setState({ note: { projectId: project.id, kind: 'downloading', text: `Downloading ${preset.name}, ${variant.precision}, once${aboutMegabytes(variant)}; meanwhile this project uses the built-in backbone.` } });
   void download(project.id, preset, variant);
