@@ -245,11 +245,13 @@ async function prepareBeside(blob: Blob, plan: FeaturePlan | null): Promise<Prep
 }
 
 /**
- * Pixels of maps the evaluation worker is handed at once (a map's own, when larger). Each message
- * wakes a worker that has caught up, and on a busy machine the woken worker takes the engine's core
- * for a few ms: with a message per map, pitting's 301 maps cost the engine 0.84–0.86 s in two
- * runs, with one per 4 maps 0.39–0.46 s, per 8 (850,000 pixels) 0.13–0.22 s. What is held adds
- * at most this much counting after the last image.
+ * Pixels of maps held for the evaluation worker while it is idle (a map's own, when larger). A
+ * message wakes a worker that has caught up, and on a busy machine the woken worker takes the
+ * engine's core for a few ms: with a message per map, pitting's 301 maps cost the engine 0.84–0.86
+ * s in two runs, with one per 4 maps 0.39–0.46 s, per 8 (850,000 pixels) 0.13–0.22 s. A worker
+ * still counting earlier maps is handed each map at once (the message waits in its queue and
+ * wakes nothing); what is held while it is idle, at most this many pixels, is counted after the
+ * last image.
  */
 const HAND_OFF_PIXELS = 1 << 20;
 
@@ -280,11 +282,15 @@ function startEvaluation(truth: readonly ImageTruth[], regions: RegionSpec | nul
   };
   let held: EvaluatedMap[] = [];
   let heldPixels = 0;
+  /** Messages of maps the worker has not answered yet. */
+  let unanswered = 0;
   const handOver = () => {
     if (held.length === 0) return;
+    unanswered++;
     const counted = remote.add(Comlink.transfer(held, held.map((map) => map.score.buffer as ArrayBuffer)));
     answers.push(
       counted.then(({ refused, scores }) => {
+        unanswered--;
         spare.push(...scores);
         return refused;
       }),
@@ -298,7 +304,7 @@ function startEvaluation(truth: readonly ImageTruth[], regions: RegionSpec | nul
       const within = regions && { spec: regions, imageWidth: cells.imageWidth, imageHeight: cells.imageHeight, severity: severityWithin(regions, cells).severity };
       held.push({ score: copyOf(score.data), height, width, severity, mask: truth.mask, defectType: truth.defectType, within });
       heldPixels += height * width;
-      if (heldPixels >= HAND_OFF_PIXELS) handOver();
+      if (unanswered > 0 || heldPixels >= HAND_OFF_PIXELS) handOver();
     },
   };
   return {
