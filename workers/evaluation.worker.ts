@@ -31,18 +31,21 @@ const api: EvaluationWorkerApi = {
     expected = images;
     evaluation = createEvaluation(images);
   },
-  async add(_image, score, height, width, severity, mask, defectType, within) {
+  async add(maps) {
     const started = performance.now();
     try {
-      let truth = NO_DEFECT;
-      let refused: string | null = null;
-      try {
-        if (mask) truth = readDefectMaskPng(new Uint8Array(await mask.arrayBuffer()));
-      } catch (error) {
-        if (!(error instanceof MaskError)) throw error;
-        refused = error.message;
-      }
-      if (refused === null) {
+      const refused: (string | null)[] = [];
+      for (const { score, height, width, severity, mask, defectType, within } of maps) {
+        let truth = NO_DEFECT;
+        let reason: string | null = null;
+        try {
+          if (mask) truth = readDefectMaskPng(new Uint8Array(await mask.arrayBuffer()));
+        } catch (error) {
+          if (!(error instanceof MaskError)) throw error;
+          reason = error.message;
+        }
+        refused.push(reason);
+        if (reason !== null) continue;
         const map = tensor([height, width] as const, score);
         if (within) {
           wholeImage ??= createEvaluation(expected);
@@ -50,7 +53,8 @@ const api: EvaluationWorkerApi = {
           counting().add(map, within.severity, truth, defectType, regionMask(within.spec, width, height, within));
         } else counting().add(map, severity, truth, defectType);
       }
-      return Comlink.transfer({ refused, score }, [score.buffer as ArrayBuffer]);
+      const scores = maps.map((map) => map.score);
+      return Comlink.transfer({ refused, scores }, scores.map((score) => score.buffer as ArrayBuffer));
     } finally {
       busy += (performance.now() - started) / 1000;
     }

@@ -114,7 +114,6 @@ export interface FeatureOptions {
   readonly upsample: number;
 }
 
-/** The evaluation worker (workers/evaluation.worker.ts), as the engine worker drives it. */
 /** An image as the regions of interest see it: their spec, the image's size, and its severity within them. */
 export interface RegionsSeen {
   readonly spec: RegionSpec;
@@ -123,6 +122,18 @@ export interface RegionsSeen {
   readonly severity: number;
 }
 
+/** One score map [height, width] for the evaluation worker, with its truth: its mask (null: a good image) and defect type. */
+export interface EvaluatedMap {
+  readonly score: Float32Array;
+  readonly height: number;
+  readonly width: number;
+  readonly severity: number;
+  readonly mask: Blob | null;
+  readonly defectType: string;
+  readonly within: RegionsSeen | null;
+}
+
+/** The evaluation worker (workers/evaluation.worker.ts), as the engine worker drives it. */
 export interface EvaluationWorkerApi {
   /**
    * Called once, before the first image: how many images of each defect type the inspection
@@ -130,12 +141,12 @@ export interface EvaluationWorkerApi {
    */
   start(expected: ExpectedImages): Promise<void>;
   /**
-   * Counts image `image`'s score map [height, width] against its mask (null: a good image); a
-   * mask that cannot be read comes back as the reason, and counts nothing. The map's buffer comes
-   * back moved, and the next map is copied into it: a fresh buffer per map cost the engine's
-   * thread about 3 ms a 512×512 map, time the inspection waited.
+   * Counts each map against its mask; a mask that cannot be read comes back as the reason (in
+   * the maps' order, null where counted), and counts nothing. The maps' buffers come back moved,
+   * and later maps are copied into them: a fresh buffer per map cost the engine's thread about
+   * 3 ms a 512×512 map, time the inspection waited.
    */
-  add(image: number, score: Float32Array, height: number, width: number, severity: number, mask: Blob | null, defectType: string, within: RegionsSeen | null): Promise<{ readonly refused: string | null; readonly score: Float32Array }>;
+  add(maps: readonly EvaluatedMap[]): Promise<{ readonly refused: readonly (string | null)[]; readonly scores: readonly Float32Array[] }>;
   /**
    * The figures over every image added, and the seconds the worker spent on them; with regions of
    * interest, `report` is within them and `wholeImage` over the whole images (else null).

@@ -35,7 +35,7 @@ export interface InspectionRun {
 
 /** Counts maps against their ground truth, elsewhere or here; the map may be handed on once add returns. */
 export interface Evaluator {
-  add(index: number, score: ScoreMap, severity: SeverityNats, cells: CellSeverities, truth: ImageTruth): void;
+  add(score: ScoreMap, severity: SeverityNats, cells: CellSeverities, truth: ImageTruth): void;
 }
 
 /** How far a run got: images handed out, and seconds spent handing maps to the evaluator. */
@@ -64,7 +64,7 @@ export async function inspectImages(model: PixoodModel, images: readonly Blob[],
     const inspection: Inspection = { imageWidth: image.width, imageHeight: image.height, score, predicted, distance, imageScore, severity, cells, worstPatch, seconds: (performance.now() - start) / 1000 };
     if (evaluation) {
       const counted = performance.now();
-      evaluation.evaluator.add(index, score, severity, cells, evaluation.truth[index]);
+      evaluation.evaluator.add(score, severity, cells, evaluation.truth[index]);
       cursor.evaluateSeconds += (performance.now() - counted) / 1000;
     }
     await delivering;

@@ -24,10 +24,9 @@ const NOT_DENSE = new Float64Array(0);
 /** Scratch shared by every call: all zero between calls (each call zeroes what it used). */
 const perBucket = new Uint32Array(BUCKETS);
 const touched = new Uint32Array(BUCKETS);
-const histogram = new Float64Array(LOW + 1);
-const occupied = new Uint32Array((LOW + 1) / 32);
-/** Pixels of a bucket from which cutting it counts per low value instead of bisecting per pixel. */
-const HISTOGRAM_AT = 1024;
+/** For cut: each low value's slot among the cuts, and the pixels counted per slot. */
+const slotOf = new Uint32Array(LOW + 1);
+const tally = new Float64Array(2 * (LOW + 1) + 1);
 
 export class KeyCounts {
   // Filled, never holey: a holey array this long would fall back to slow dictionary elements.
@@ -101,70 +100,29 @@ export class KeyCounts {
    * only the false-positive rate moves.
    */
   static cut(sets: readonly KeyCounts[], bucket: number, cuts: Uint16Array, n: number, at: Float64Array, above: Float64Array): number {
-    at.fill(0, 0, n);
-    above.fill(0, 0, n);
-    let listed = 0;
-    let anyDense = false;
-    for (const set of sets) {
-      listed += set.lengths[bucket];
-      anyDense ||= set.dense[bucket] !== NOT_DENSE;
+    // Each low value's slot, 2i for cuts[i] and 2i + 1 for the span above it (2n below the last),
+    // filled span by span: a pixel is then a lookup and an increment. Counting per low value and
+    // reading the counts back beside the cuts took 1.7 times as long over pitting's test set.
+    let top = LOW + 1;
+    for (let i = 0; i < n; i++) {
+      const cut = cuts[i];
+      slotOf.fill(2 * i + 1, cut + 1, top);
+      slotOf[cut] = 2 * i;
+      top = cut;
     }
-    let below = 0;
-    if (!anyDense && listed < HISTOGRAM_AT) {
-      for (const set of sets) {
-        const list = set.lists[bucket];
-        for (let i = 0, length = set.lengths[bucket]; i < length; i++) {
-          // The first cut at or below this low half, by bisection over the descending cuts.
-          const low = list[i];
-          let lo = 0;
-          let hi = n;
-          while (lo < hi) {
-            const mid = (lo + hi) >>> 1;
-            if (cuts[mid] > low) lo = mid + 1;
-            else hi = mid;
-          }
-          if (lo === n) below++;
-          else if (cuts[lo] === low) at[lo]++;
-          else above[lo]++;
-        }
-      }
-      return below;
-    }
-    // A count per low value, with a bit per low value that has one, read from the top beside the
-    // cuts: O(pixels + distinct + 2,048 words), where bisecting would cost every pixel log n.
+    slotOf.fill(2 * n, 0, top);
     for (const set of sets) {
       const dense = set.dense[bucket];
-      if (dense !== NOT_DENSE) {
-        for (let low = 0; low <= LOW; low++) {
-          if (dense[low] === 0) continue;
-          histogram[low] += dense[low];
-          occupied[low >>> 5] |= 1 << (low & 31);
-        }
-      }
+      if (dense !== NOT_DENSE) for (let low = 0; low <= LOW; low++) tally[slotOf[low]] += dense[low];
       const list = set.lists[bucket];
-      for (let i = 0, length = set.lengths[bucket]; i < length; i++) {
-        const low = list[i];
-        histogram[low]++;
-        occupied[low >>> 5] |= 1 << (low & 31);
-      }
+      for (let i = 0, length = set.lengths[bucket]; i < length; i++) tally[slotOf[list[i]]]++;
     }
-    let j = 0;
-    for (let word = occupied.length - 1; word >= 0; word--) {
-      let bits = occupied[word];
-      if (bits === 0) continue;
-      occupied[word] = 0;
-      while (bits !== 0) {
-        const bit = 31 - Math.clz32(bits);
-        bits ^= 1 << bit;
-        const low = (word << 5) | bit;
-        const pixels = histogram[low];
-        histogram[low] = 0;
-        while (j < n && cuts[j] > low) j++;
-        if (j === n) below += pixels;
-        else if (cuts[j] === low) at[j] += pixels;
-        else above[j] += pixels;
-      }
+    for (let i = 0; i < n; i++) {
+      at[i] = tally[2 * i];
+      above[i] = tally[2 * i + 1];
     }
+    const below = tally[2 * n];
+    tally.fill(0, 0, 2 * n + 1);
     return below;
   }
 }

@@ -214,7 +214,7 @@ describe('counts accumulator', () => {
   it.each([300, 30_000, 300_000])('cuts a bucket of %i normal pixels at its defect scores as a plain reading of every pixel does', (normalPixels) => {
     const rng = createRng(7);
     // One row: normal pixels around isolated defect pixels, every score inside the bucket of 0.5 ([0.5, 0.50390625)).
-    // The sizes read a short list (bisected per pixel), a long one (counted per low value) and a dense bucket.
+    // The sizes read a short list, a long one and a dense bucket.
     const width = normalPixels + 2 * 40;
     const scores = Float32Array.from({ length: width }, () => 0.5 + Math.floor(rng.uniform() * 2000) * 2 ** -20);
     const mask = Uint8Array.from({ length: width }, (_, x) => (x % 2 === 1 && x < 80 ? 1 : 0));
