@@ -11,6 +11,7 @@
 import { mlpLogits, type Mlp } from '../core/classifier/mlp';
 import { trainClassifier, type TrainClassifierHooks, type TrainClassifierOptions } from '../core/classifier/train';
 import type { CondensationModel } from '../core/condensation/model';
+import type { NearestEtalons } from '../core/condensation/nearest';
 import { trainCondensation, type CondensationHooks, type CondensationOptions } from '../core/condensation/train';
 import type { Matrix } from '../core/tensor';
 import { ort } from '../backbone/ort';
@@ -27,7 +28,7 @@ export type KernelPath = 'gpu' | 'cpu';
 export interface TrainingKernels {
   readonly path: KernelPath;
   trainClassifier(features: Matrix, labels: Int32Array, options: TrainClassifierOptions, hooks: TrainClassifierHooks): Promise<Mlp>;
-  trainCondensation(points: Matrix, options: CondensationOptions, hooks: Omit<CondensationHooks, 'step'>): Promise<CondensationModel>;
+  trainCondensation(points: Matrix, options: CondensationOptions, hooks: Omit<CondensationHooks, 'step' | 'nearest'>): Promise<CondensationModel>;
   /** [N] Euclidean distance (feature units) from each point to the nearest valid etalon of `model`. */
   nearestValidDistance(model: CondensationModel, points: Matrix): Promise<Float32Array>;
   /** [N, C] classifier logits. */
@@ -42,7 +43,7 @@ export function cpuTrainingKernels(): TrainingKernels {
   return {
     path: 'cpu',
     trainClassifier: (features, labels, options, hooks) => trainClassifier(features, labels, options, { ...hooks, step: withTurns(mlp.step, hooks.signal) }),
-    trainCondensation: (points, options, hooks) => trainCondensation(points, options, { ...hooks, step: withTurns(condensation.step, hooks.signal) }),
+    trainCondensation: (points, options, hooks) => trainCondensation(points, options, { ...hooks, step: withTurns(condensation.step, hooks.signal), nearest: nearestOnGraph }),
     nearestValidDistance,
     // The CPU path has no inference graph for the MLP: the reference computes the logits.
     logits: async (model, features) => mlpLogits(model, features),
@@ -64,9 +65,15 @@ export function gpuTrainingKernels(device: GPUDevice): TrainingKernels {
 }
 
 async function nearestValidDistance(model: CondensationModel, points: Matrix): Promise<Float32Array> {
-  const nearest = await createCpuNearest(ort, [model]);
+  return (await nearestOnGraph(points, model.etalons, model.valid)).distance;
+}
+
+/** `nearestEtalons` on the wasm graph: the calibration's distances, and the condensation's final validity check. */
+async function nearestOnGraph(points: Matrix, etalons: Matrix, allowed: Uint8Array): Promise<NearestEtalons> {
+  const nearest = await createCpuNearest(ort, [{ etalons, valid: allowed }]);
   try {
-    return (await nearest.nearest(points)).distance.data;
+    const { index, distance } = await nearest.nearest(points);
+    return { index, distance: distance.data };
   } finally {
     await nearest.release();
   }

@@ -12,6 +12,9 @@ export interface NearestEtalons {
   readonly distance: Float32Array;
 }
 
+/** A search for `nearestEtalons`' answer: the reference below, or a faster implementation of it. */
+export type NearestSearch = (points: Matrix, etalons: Matrix, allowed: Uint8Array) => NearestEtalons | Promise<NearestEtalons>;
+
 /** For points [N, D], the nearest of the etalons [K, D] with allowed[k] = 1. */
 export function nearestEtalons(points: Matrix, etalons: Matrix, allowed: Uint8Array): NearestEtalons {
   const [n, d] = points.dims;

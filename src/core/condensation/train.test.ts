@@ -48,6 +48,21 @@ describe('trainCondensation', () => {
     expect(calls, 'step calls').toBe(options.epochs * 5);
   });
 
+  it('checks validity with the given nearest search: an etalon stays valid only where it is some point’s nearest', async () => {
+    const reference = await trainCondensation(blobs(4), options);
+    const searched: number[] = [];
+    // Every point's nearest is etalon 0 (allowed in this run, as the reference's model shows).
+    const model = await trainCondensation(blobs(4), options, {
+      nearest: (points, etalons, allowed) => {
+        searched.push(points.dims[0], etalons.dims[0]);
+        return { index: new Int32Array(points.dims[0]).fill(allowed[0] ? 0 : -1), distance: new Float32Array(points.dims[0]) };
+      },
+    });
+    expect(searched, 'one search over every point and every etalon').toEqual([600, options.K]);
+    expect(reference.valid[0], 'etalon 0 valid in the reference run').toBe(1);
+    expect(Array.from(model.valid), 'valid etalons').toEqual(Array.from(reference.valid, (_, j) => (j === 0 ? 1 : 0)));
+  });
+
   it('stops with the signal’s reason when aborted', async () => {
     const controller = new AbortController();
     const reason = new Error('cancelled by test');
