@@ -10,9 +10,9 @@ import type { TrainingSettings } from '../engine/api';
  * backbone cell's centre (align_corners=False), so every cell keeps its own feature; even ones
  * blend each cell with its neighbours. K = 1000 against K = 100 on the built-in backbone (README,
  * Results): pixel AUROC higher on every real set measured, image AUROC higher on the mean over
- * seeds, and far fewer real defects passed on the bottle, for three to four times the CPU path's
- * training (on this project's 2-core test machine, per 100 images at 448 px: 34 s for 32×13
- * patches, 86 s for 32×32).
+ * seeds, and far fewer real defects passed on the bottle, for about three times the CPU path's
+ * training (on this project's 2-core test machine, per 100 images at 448 px: 25 s for 32×13
+ * patches, 70 s for 32×32).
  */
 export const DEFAULT_SETTINGS: TrainingSettings = {
   longestSide: 448,
