@@ -23,6 +23,7 @@ import { CONDENSATION_BATCH } from '../../src/pipeline/train';
 import { upsampleGrid } from '../../src/core/resample';
 import { matrix, tensor } from '../../src/core/tensor';
 import { markdownTable, significant } from './table';
+import { DEFAULT_SETTINGS } from '../../src/state/settings';
 
 interface PeakExports {
   readonly memory: WebAssembly.Memory;
@@ -48,7 +49,8 @@ export interface RooflineReport {
 
 const SIDE = 448;
 const PATCH = 14;
-const ETALONS = 100;
+/** The default K, the scorer's and the condensation's width. */
+const ETALONS = DEFAULT_SETTINGS.etalons;
 const DIM = 156;
 const UPSAMPLE = 3;
 
