@@ -103,13 +103,15 @@ function crossProducts(cells: i32, dim: i32, rows: i32): void {
     for (let t: usize = 0; t < dimBytes; t += 4) store<f32>(x + t, load<f32>(x + t) - load<f32>(centrePtr + t));
   }
   memory.fill(gridPtr + <usize>cells * dimBytes, 0, dimBytes);
-  for (let cell = 0; cell < cells; cell += 2) {
-    const x0 = gridPtr + <usize>cell * dimBytes;
-    const x1 = x0 + dimBytes;
-    const out0 = crossPtr + <usize>cell * rowBytes;
-    const out1 = out0 + rowBytes;
-    let r: usize = 0;
-    for (; r + 64 <= rowBytes; r += 64) {
+  // Etalon strips outside, cells inside: a strip of 16 rows (D × 64 bytes) stays in cache while
+  // every cell passes it, where a cell pair outside streamed all K rows from memory per pair.
+  let r: usize = 0;
+  for (; r + 64 <= rowBytes; r += 64) {
+    for (let cell = 0; cell < cells; cell += 2) {
+      const x0 = gridPtr + <usize>cell * dimBytes;
+      const x1 = x0 + dimBytes;
+      const out0 = crossPtr + <usize>cell * rowBytes;
+      const out1 = out0 + rowBytes;
       let a0 = f32x4.splat(0);
       let a1 = f32x4.splat(0);
       let a2 = f32x4.splat(0);
@@ -144,7 +146,11 @@ function crossProducts(cells: i32, dim: i32, rows: i32): void {
       v128.store(out1 + r + 32, b2);
       v128.store(out1 + r + 48, b3);
     }
-    for (; r < rowBytes; r += 16) {
+  }
+  for (; r < rowBytes; r += 16) {
+    for (let cell = 0; cell < cells; cell += 2) {
+      const x0 = gridPtr + <usize>cell * dimBytes;
+      const x1 = x0 + dimBytes;
       let a = f32x4.splat(0);
       let b = f32x4.splat(0);
       for (let t = 0; t < dim; t++) {
@@ -152,8 +158,9 @@ function crossProducts(cells: i32, dim: i32, rows: i32): void {
         a = f32x4.add(a, f32x4.mul(f32x4.splat(load<f32>(x0 + (<usize>t << 2))), e));
         b = f32x4.add(b, f32x4.mul(f32x4.splat(load<f32>(x1 + (<usize>t << 2))), e));
       }
+      const out0 = crossPtr + <usize>cell * rowBytes;
       v128.store(out0 + r, a);
-      v128.store(out1 + r, b);
+      v128.store(out0 + rowBytes + r, b);
     }
   }
 }
