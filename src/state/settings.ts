@@ -23,7 +23,7 @@ export const DEFAULT_SETTINGS: TrainingSettings = {
   seed: 0,
 };
 
-/** For a slow machine in a hurry: K = 100, a third to a quarter of the defaults' training time on the CPU path, missing more defects. */
+/** For a slow machine in a hurry: K = 100, about a third of the defaults' training time on the CPU path, missing more defects. */
 export const QUICK_SETTINGS: TrainingSettings = { ...DEFAULT_SETTINGS, etalons: 100 };
 
 /**

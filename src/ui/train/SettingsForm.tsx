@@ -56,7 +56,7 @@ export function SettingsForm() {
         <button type="button" className="link" onClick={() => change({ ...DEFAULT_SETTINGS, longestSide: settings.longestSide })}>
           Back to the defaults
         </button>
-        <button type="button" className="link" title="K 100: a third to a quarter of the training time on the CPU, and more defects pass unseen." onClick={() => change({ ...QUICK_SETTINGS, longestSide: settings.longestSide })}>
+        <button type="button" className="link" title="K 100: about a third of the training time on the CPU, and more defects pass unseen." onClick={() => change({ ...QUICK_SETTINGS, longestSide: settings.longestSide })}>
           Quick
         </button>
         <button type="button" className="link" title="The official settings: K 1000, 100 epochs, ×7. Five times the defaults' condensation epochs, and a finer map." onClick={() => change({ ...THOROUGH_SETTINGS, longestSide: settings.longestSide })}>
