@@ -67,7 +67,8 @@ export interface CondensationHooks {
   readonly step?: CondensationStep;
   /**
    * The final validity check's search over every training point; default the reference
-   * `nearestEtalons`. At K = 1000 the reference takes longer than a third of the epochs.
+   * `nearestEtalons`, which at K = 1000 took 10.5 of a bottle-sized class's 60 s of condensation
+   * on the CPU path, where the wasm graph takes 0.6.
    */
   readonly nearest?: NearestSearch;
 }
