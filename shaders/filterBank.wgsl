@@ -2,11 +2,11 @@
 // src/backbone/builtin/builtinBackbone.ts (the reference; its comment explains the filter bank),
 // for one image [3, H, W], H and W whole 14-px patches. src/gpu/filterBankKernels.ts records:
 //   opponent                  ImageNet-normalised RGB → raw opponent planes (O1, O2, L)
-//   smoothRows, smoothColumns  ×5: the local mean of L, à trous B3 smoothing at steps 1..16
+//   blur along x, then y      ×5: the local mean of L, à trous B3 smoothing at steps 1..16
 //   centre                    c = L − mean, and c²
-//   smoothRows, smoothColumns  ×5: the local variance, the same smoothing of c²
+//   blur along x, then y      ×5: the local variance, the same smoothing of c²
 //   normalise                 level 0 of the pyramid: (O1, O2, c / √(variance + floor²) · gain)
-//   per scale s = 0..3: smoothRows, smoothColumns on 3 channels, taps 2^s apart → level s + 1;
+//   per scale s = 0..3: blur along x, then y on 3 channels, taps 2^s apart → level s + 1;
 //     then pool: the 15 |responses| of scale s pooled per patch (mean; max too at s < 2), and
 //     at s = 0 the patch's mean opponent colour. No response plane exists: a workgroup per
 //     patch computes them pixel by pixel and reduces them in workgroup memory.
@@ -21,7 +21,7 @@
 // role keeps each binding within a device's storage binding size at the largest inputs).
 //
 // Bindings, group 0 (f32):
-//  smoothRows, smoothColumns: one thread per output value of `channels` planes
+//  blur: one thread per output value of `channels` planes
 //    0  uniform          sm          Smooth below
 //    1  storage, read    planesIn    input planes from srcPlane
 //    2  storage, rw      planesOut   output planes from dstPlane
@@ -70,6 +70,7 @@ struct Smooth {
   channels: u32,
   srcPlane: u32,
   dstPlane: u32,
+  axis: u32, // 0: along x, 1: along y
 }
 
 struct Pixelwise {
@@ -130,45 +131,30 @@ fn b3(a: f32, b: f32, c: f32, d: f32, e: f32) -> f32 {
   return (a + e) * B3_OUTER + (b + d) * B3_INNER + c * B3_CENTRE;
 }
 
+// One kernel for both passes: along x (axis 0) a value's taps are its row neighbours, along y
+// (axis 1) they are whole rows apart; `line` is where its row or column starts.
 @compute @workgroup_size(256)
-fn smoothRows(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) local: u32) {
+fn blur(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) local: u32) {
   let index = linearIndex(group, groups, local);
   let plane = sm.width * sm.height;
   if (index >= sm.channels * plane) {
     return;
   }
   let channel = index / plane;
-  let y = (index % plane) / sm.width;
-  let x = i32(index % sm.width);
-  let row = (sm.srcPlane + channel) * plane + y * sm.width;
+  let at = index % plane;
+  let columns = sm.axis == 1u;
+  let along = select(at % sm.width, at / sm.width, columns);
+  let size = select(sm.width, sm.height, columns);
+  let stride = select(1u, sm.width, columns);
+  let line = (sm.srcPlane + channel) * plane + at - along * stride;
+  let a = i32(along);
   let s = i32(sm.step);
-  planesOut[(sm.dstPlane + channel) * plane + index % plane] = b3(
-    planesIn[row + clampTo(x - 2 * s, sm.width)],
-    planesIn[row + clampTo(x - s, sm.width)],
-    planesIn[row + u32(x)],
-    planesIn[row + clampTo(x + s, sm.width)],
-    planesIn[row + clampTo(x + 2 * s, sm.width)],
-  );
-}
-
-@compute @workgroup_size(256)
-fn smoothColumns(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) local: u32) {
-  let index = linearIndex(group, groups, local);
-  let plane = sm.width * sm.height;
-  if (index >= sm.channels * plane) {
-    return;
-  }
-  let channel = index / plane;
-  let y = i32((index % plane) / sm.width);
-  let x = index % sm.width;
-  let base = (sm.srcPlane + channel) * plane + x;
-  let s = i32(sm.step);
-  planesOut[(sm.dstPlane + channel) * plane + index % plane] = b3(
-    planesIn[base + clampTo(y - 2 * s, sm.height) * sm.width],
-    planesIn[base + clampTo(y - s, sm.height) * sm.width],
-    planesIn[base + u32(y) * sm.width],
-    planesIn[base + clampTo(y + s, sm.height) * sm.width],
-    planesIn[base + clampTo(y + 2 * s, sm.height) * sm.width],
+  planesOut[(sm.dstPlane + channel) * plane + at] = b3(
+    planesIn[line + clampTo(a - 2 * s, size) * stride],
+    planesIn[line + clampTo(a - s, size) * stride],
+    planesIn[line + along * stride],
+    planesIn[line + clampTo(a + s, size) * stride],
+    planesIn[line + clampTo(a + 2 * s, size) * stride],
   );
 }
 

@@ -38,7 +38,7 @@ export interface ImageSize {
   readonly width: number;
 }
 
-const ENTRIES = ['smoothRows', 'smoothColumns', 'opponent', 'centre', 'normalise', 'pool', 'finishTokens', 'clsToken'] as const;
+const ENTRIES = ['blur', 'opponent', 'centre', 'normalise', 'pool', 'finishTokens', 'clsToken'] as const;
 type Entry = (typeof ENTRIES)[number];
 
 /** A buffer of planes and the first plane a dispatch reads or writes. */
@@ -142,13 +142,13 @@ export class FilterBankKernels {
   /** Separable B3 smoothing of `channels` planes, taps `step` apart: along x into `temp`, then along y. */
   private smooth(rec: KernelRecorder, from: Planes, to: Planes, temp: GPUBuffer, channels: number, step: number, { height, width }: ImageSize): void {
     const values = channels * height * width;
-    rec.dispatchLinear(this.pipelines.smoothRows, values, {
-      0: rec.uniform(Smooth, { width, height, step, channels, srcPlane: from.plane, dstPlane: 0 }),
+    rec.dispatchLinear(this.pipelines.blur, values, {
+      0: rec.uniform(Smooth, { width, height, step, channels, srcPlane: from.plane, dstPlane: 0, axis: 0 }),
       1: { buffer: from.buffer },
       2: { buffer: temp },
     });
-    rec.dispatchLinear(this.pipelines.smoothColumns, values, {
-      0: rec.uniform(Smooth, { width, height, step, channels, srcPlane: 0, dstPlane: to.plane }),
+    rec.dispatchLinear(this.pipelines.blur, values, {
+      0: rec.uniform(Smooth, { width, height, step, channels, srcPlane: 0, dstPlane: to.plane, axis: 1 }),
       1: { buffer: temp },
       2: { buffer: to.buffer },
     });

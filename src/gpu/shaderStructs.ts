@@ -30,7 +30,7 @@ export const SHADER_STRUCTS = {
     SupportParams: structLayout('SupportParams', { etalons: 'u32', supportRate: 'f32', threshold: 'f32' }),
   },
   'filterBank.wgsl': {
-    Smooth: structLayout('Smooth', { width: 'u32', height: 'u32', step: 'u32', channels: 'u32', srcPlane: 'u32', dstPlane: 'u32' }),
+    Smooth: structLayout('Smooth', { width: 'u32', height: 'u32', step: 'u32', channels: 'u32', srcPlane: 'u32', dstPlane: 'u32', axis: 'u32' }),
     Pixelwise: structLayout('Pixelwise', {
       count: 'u32',
       m00: 'f32',
