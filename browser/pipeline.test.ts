@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { rawPng } from '../fixtures/rawPng';
 import { capabilityAt } from '../src/core/capability/capability';
 import { heldOutIndices, imageThreshold } from '../src/core/calibration/imageThreshold';
+import { pooledSeverity } from '../src/core/calibration/pooledSeverity';
 import { encodePng } from '../src/core/formats/png';
 import { auroc } from '../src/core/metrics/auroc';
 import { addDefect, synthesizeTexture, type DefectKind, type SyntheticImage, type TextureKind } from '../src/demo/syntheticDefects';
@@ -127,9 +128,12 @@ test('trains on good fabric, skips damaged files by name, and ranks every defect
   expect(model.summary.skipped.map((s) => s.name)).toEqual(['empty.png', 'notes.png', 'broken.png']);
   expect(model.summary.patchesPerClass).toEqual([trainedGood * (SIZE / 14) ** 2]);
   expect(model.imageCalibration?.severities.length, 'held-out good images scored').toBe(TRAIN_IMAGES - trainedGood);
-  // Each held-out image's cell severities are kept (regions of interest judge them again): their maxima are the severities.
-  const cellMaxima = (model.imageCalibration?.cells ?? []).map((cells) => cells.data.reduce((a, b) => Math.max(a, b), -Infinity)).sort((a, b) => a - b);
-  expect(cellMaxima, 'the worst cell of each held-out image is its severity').toEqual(model.imageCalibration?.severities.map(Math.fround));
+  // Each held-out image's cell severities are kept (regions of interest judge them again), with
+  // the pooling fit to them: they give the severities, none below the image's worst cell.
+  const heldOutCells = model.imageCalibration?.cells ?? [];
+  expect(heldOutCells.map((cells) => cells.pool?.sigma), 'pooled over 1.5 patches at ×3').toEqual(heldOutCells.map(() => 4.5));
+  expect(heldOutCells.map((cells) => pooledSeverity(cells).severity).sort((a, b) => a - b), 'the severities come from the cells').toEqual(model.imageCalibration?.severities);
+  for (const cells of heldOutCells) expect(pooledSeverity(cells).severity).toBeGreaterThanOrEqual(cells.data.reduce((a, b) => Math.max(a, b), -Infinity));
   expect(model.imageCalibration?.cells?.[0], 'a 224-px image at ×3 has a 48 × 48 grid').toMatchObject({ width: 48, height: 48, imageWidth: SIZE, imageHeight: SIZE });
   expect(model.summary.validEtalons[0]).toBeGreaterThan(4);
   expect(progress.map((p) => p.stage)).toEqual(expect.arrayContaining(['features', 'condensation', 'calibration', 'capability']));
@@ -166,7 +170,8 @@ test('trains on good fabric, skips damaged files by name, and ranks every defect
   const labels: number[] = [];
   inspections.forEach((inspection, i) => {
     expect(inspection.score.dims).toEqual([SIZE, SIZE]);
-    expect(inspection.cells.data.reduce((a, b) => Math.max(a, b), -Infinity), 'the worst cell is the severity').toBe(Math.fround(inspection.severity));
+    expect(inspection.cells.pool, "pooled as the held-out images were").toEqual(heldOutCells[0].pool);
+    expect(pooledSeverity(inspection.cells).severity, 'the cells give the severity').toBe(inspection.severity);
     expect([inspection.imageWidth, inspection.imageHeight]).toEqual([SIZE, SIZE]);
     expect(inspection.predicted.every((c) => c === 0)).toBe(true);
     inspection.score.data.forEach((s, p) => {

@@ -8,6 +8,7 @@
  */
 import { ort } from '../backbone/ort';
 import type { RgbaImage } from '../backbone/preprocess';
+import { pooledSeverity } from '../core/calibration/pooledSeverity';
 import { anomalyScore, imageSeverity, inDistributionRate } from '../core/calibration/score';
 import { mlpLogits } from '../core/classifier/mlp';
 import { patchOfCell } from '../core/geometry';
@@ -18,12 +19,13 @@ import { featureGrid, imageGeometry, type FeatureSource } from './extractFeature
 import type { PixoodModel } from '../core/model/pixoodModel';
 import type { Resolution } from '../core/model/requests';
 import { mapSize, maxOf, pixelMaps, scoreMap } from './scoreMaps';
-import type { Scorer } from './scorer';
+import { severityPool, type Scorer } from './scorer';
 
 export async function cpuScorer(model: PixoodModel, source: FeatureSource, resolution: Resolution): Promise<Scorer> {
   const nearest = await createCpuNearest(ort, model.condensations);
   const classes = model.classes.length;
   const { upsample } = model.settings;
+  const pool = severityPool(model);
   const longestSide = resolution === 'native' ? 'native' : model.settings.longestSide;
   return {
     featurePlan: source.backbone.fused ? { contract: source.backbone.contract, longestSide, upsample } : null,
@@ -38,11 +40,12 @@ export async function cpuScorer(model: PixoodModel, source: FeatureSource, resol
       const [height, width] = [features.dims[0] * upsample, features.dims[1] * upsample];
       const logits = model.classifier ? mlpLogits(model.classifier, points(upsampleFeatures(features, upsample))) : null;
       const score = anomalyScore(inDistributionRate(model.calibration, { logits, dists }));
-      const { severity, cell, cells } = imageSeverity(model.calibration, { logits, dists });
+      const cells = { width, height, data: imageSeverity(model.calibration, { logits, dists }).cells, imageWidth: image.width, imageHeight: image.height, pool };
+      const { severity, cell } = pooledSeverity(cells);
       const predicted = logits ? argmaxRows(logits) : new Int32Array(height * width);
       const distance = Float32Array.from(predicted, (c, i) => dists.data[i * classes + c]);
       const size = mapSize(image);
-      return { score: scoreMap(score, height, width, size), ...pixelMaps({ height, width, predicted, distance }, size), imageScore: maxOf(score), severity, cells: { width, height, data: cells, imageWidth: image.width, imageHeight: image.height }, worstPatch: patchOfCell(cell, geometry.grid, upsample) };
+      return { score: scoreMap(score, height, width, size), ...pixelMaps({ height, width, predicted, distance }, size), imageScore: maxOf(score), severity, cells, worstPatch: patchOfCell(cell, geometry.grid, upsample) };
     },
     release: () => nearest.release(),
   };

@@ -6,6 +6,7 @@
  * computed by the same core function as on the CPU path, so both paths give the same severity.
  */
 import type { RgbaImage } from '../backbone/preprocess';
+import { pooledSeverity } from '../core/calibration/pooledSeverity';
 import { imageSeverity } from '../core/calibration/score';
 import { patchOfCell } from '../core/geometry';
 import { tensor } from '../core/tensor';
@@ -14,10 +15,11 @@ import { imageGeometry, patchTokens, type FeatureSource } from './extractFeature
 import type { PixoodModel } from '../core/model/pixoodModel';
 import type { Resolution } from '../core/model/requests';
 import { mapSize, maxOf, pixelMaps } from './scoreMaps';
-import type { Scorer } from './scorer';
+import { severityPool, type Scorer } from './scorer';
 
 export async function gpuScorer(model: PixoodModel, source: FeatureSource, device: GPUDevice, resolution: Resolution): Promise<Scorer> {
   const { upsample, longestSide } = model.settings;
+  const pool = severityPool(model);
   const scorer = await createImageScorer(device, { condensations: model.condensations, calibration: model.calibration, classifier: model.classifier, upsample });
   const classes = model.classes.length;
 
@@ -30,14 +32,15 @@ export async function gpuScorer(model: PixoodModel, source: FeatureSource, devic
         const size = mapSize(image);
         const scores = await scorer.score(tokens, input, size);
         const { grid, predicted, distances: dists } = scores;
-        const { severity, cell, cells } = imageSeverity(model.calibration, { logits: scores.logits, dists });
+        const cells = { width: grid.width, height: grid.height, data: imageSeverity(model.calibration, { logits: scores.logits, dists }).cells, imageWidth: image.width, imageHeight: image.height, pool };
+        const { severity, cell } = pooledSeverity(cells);
         const distance = Float32Array.from(predicted, (c, i) => dists.data[i * classes + c]);
         return {
           score: tensor([size.height, size.width] as const, scores.map),
           ...pixelMaps({ height: grid.height, width: grid.width, predicted, distance }, size),
           imageScore: maxOf(scores.cellScores),
           severity,
-          cells: { width: grid.width, height: grid.height, data: cells, imageWidth: image.width, imageHeight: image.height },
+          cells,
           worstPatch: patchOfCell(cell, geometry.grid, upsample),
         };
       } finally {

@@ -5,7 +5,7 @@
  * held-out good images, since synthetic defects that look like the part may now pass. Scored on
  * the CPU scorer, as training scores the held-out images the threshold rests on.
  */
-import { refreshEtalons, refreshLevel, refreshRefusal } from '../core/condensation/refresh';
+import { calibrationAfterRefresh, refreshEtalons, refreshFloor, refreshLevel, refreshRefusal } from '../core/condensation/refresh';
 import { validEtalonCount } from '../core/condensation/model';
 import { checkpoint } from '../core/checkpoint';
 import type { PixoodModel } from '../core/model/pixoodModel';
@@ -32,7 +32,7 @@ export async function refreshFromGoodPart(model: PixoodModel, { part, resolution
   // Without its capability check until it is run again: the parent's no longer holds.
   const refreshed: PixoodModel = {
     ...rest,
-    imageCalibration: calibration,
+    imageCalibration: calibrationAfterRefresh(calibration, refreshFloor(model.calibration)),
     condensations: [refresh.condensation],
     summary: { ...model.summary, validEtalons: [validEtalonCount(refresh.condensation)] },
   };

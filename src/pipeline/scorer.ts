@@ -1,6 +1,8 @@
 /** What inspection asks of an execution path: the maps of one image, at its capped size (scoreMaps.ts). */
 import type { RgbaImage } from '../backbone/preprocess';
+import type { SeverityPooling } from '../core/calibration/pooledSeverity';
 import type { CellSeverities, SeverityNats } from '../core/calibration/score';
+import type { PixoodModel } from '../core/model/pixoodModel';
 import type { PatchPosition } from '../core/geometry';
 import type { ScoreMap } from '../core/resample';
 import type { Tensor3 } from '../core/tensor';
@@ -46,4 +48,13 @@ export interface Scorer {
   score(image: RgbaImage, features?: Tensor3): Promise<ImageScores>;
   /** Releases what the scorer holds (sessions, GPU buffers). */
   release(): Promise<void>;
+}
+
+/**
+ * How the model's held-out good images' cells made their severities, so an inspection's make
+ * theirs alike: absent for a model in training, whose held-out images are scored before the
+ * pooling is fit to them, and for models trained before pooling, judged by the worst cell.
+ */
+export function severityPool(model: Pick<PixoodModel, 'imageCalibration'>): SeverityPooling | undefined {
+  return model.imageCalibration?.cells?.[0]?.pool;
 }

@@ -14,6 +14,7 @@ import type { Mlp } from '../core/classifier/mlp';
 import { validEtalonCount, type CondensationModel } from '../core/condensation/model';
 import type { StoredModel } from '../backbone/library';
 import { heldOutIndices } from '../core/calibration/imageThreshold';
+import { fitPooling, POOL_PATCHES, pooledSeverity } from '../core/calibration/pooledSeverity';
 import type { CellSeverities } from '../core/calibration/score';
 import { calibrateModel } from './calibrateModel';
 import { checkCapability } from './capabilityCheck';
@@ -151,14 +152,14 @@ export async function trainPixood(request: TrainingRequest, run: TrainingRun): P
   const scorer = await cpuScorer(model, run.source, 'model');
   try {
     const { imageCalibration, scored } = await timed('calibration', () =>
-      calibrateImages(heldOut, scorer, run.prepare, heldOutSkipped, async (done, total) => {
+      calibrateImages(heldOut, scorer, run.prepare, heldOutSkipped, settings.upsample, async (done, total) => {
         report({ stage: 'calibration', done, total, unit: 'images' });
         await checkpoint(signal);
       }),
     );
     // A cancel during the check stops the check only: the model is finished, and is kept without it.
     const capability = imageCalibration
-      ? await checkCapability(model, scored, scorer, request.capabilitySide ?? settings.longestSide, async (done, total) => {
+      ? await checkCalibrated({ ...model, imageCalibration }, scored, run.source, request.capabilitySide ?? settings.longestSide, async (done, total) => {
           report({ stage: 'capability', done, total, unit: 'plants' });
           await checkpoint(signal);
         }).catch((error: unknown) => {
@@ -200,6 +201,7 @@ async function calibrateImages(
   scorer: Scorer,
   prepare: Prepare,
   skipped: SkippedImage[],
+  upsample: number,
   onImage: (done: number, total: number) => Promise<void>,
 ): Promise<{ imageCalibration: ImageCalibration | null; scored: TrainingImage[] }> {
   const total = heldOut.reduce((n, images) => n + images.length, 0);
@@ -230,7 +232,21 @@ async function calibrateImages(
     names.push(classNames);
   }
   await onImage(total, total);
-  return { imageCalibration: severities.length < 2 ? null : { severities: severities.sort((a, b) => a - b), heldOut: names, cells }, scored };
+  if (severities.length < 2) return { imageCalibration: null, scored };
+  const pool = fitPooling(cells, POOL_PATCHES * upsample);
+  if (!pool) return { imageCalibration: { severities: severities.sort((a, b) => a - b), heldOut: names, cells }, scored };
+  const pooled = cells.map((grid) => ({ ...grid, pool }));
+  return { imageCalibration: { severities: pooled.map((grid) => pooledSeverity(grid).severity).sort((a, b) => a - b), heldOut: names, cells: pooled }, scored };
+}
+
+/** The capability check on a scorer of the calibrated model: plants are judged as its inspections will be, pooling and all. */
+async function checkCalibrated(model: PixoodModel, images: readonly TrainingImage[], source: FeatureSource, sizesAtSide: number, onPlant: (done: number, total: number) => Promise<void>) {
+  const scorer = await cpuScorer(model, source, 'model');
+  try {
+    return await checkCapability(model, images, scorer, sizesAtSide, onPlant);
+  } finally {
+    await scorer.release();
+  }
 }
 
 export function backboneIdentity(model: StoredModel): BackboneIdentity {

@@ -1,4 +1,5 @@
 import { matrix, type Matrix } from '../tensor';
+import type { SeverityPooling } from './pooledSeverity';
 import type { Calibration } from './calibrate';
 import { gaussianForm, logDensity } from './gaussian';
 import { projectRow, spaceDims, type ProjectionInputs } from './projection';
@@ -48,7 +49,7 @@ export function inDistributionRate(calibration: Calibration, inputs: ProjectionI
 /** Nats: the negated log likelihood ratio of the most normal-looking class; larger is more anomalous. */
 export type SeverityNats = number;
 
-/** An image's severity and the cell it comes from. */
+/** The worst cell's severity and which cell it is, with every cell's. */
 export interface ImageSeverity {
   readonly severity: SeverityNats;
   /** The row of the worst cell (row-major over the grid); −1 for no rows. */
@@ -67,13 +68,15 @@ export interface CellSeverities {
   readonly data: Float32Array;
   readonly imageWidth: number;
   readonly imageHeight: number;
+  /** How the cells make the image's severity (pooledSeverity.ts); absent: the worst cell's, as models before pooling judged. */
+  readonly pool?: SeverityPooling;
 }
 
 /**
- * An image's severity: over the cells of its feature grid, the largest cell severity
- * −max_c log r_c(z). It orders images by the likelihood ratio itself, so it keeps ranking where
- * s_in has reached the table's end and 1 − s_in ties at 1. Where the worst cell lies tells
- * whether the image's verdict is driven by a place or by an artefact such as the image border.
+ * Each cell's severity −max_c log r_c(z), and the largest, at its cell. It orders by the
+ * likelihood ratio itself, so it keeps ranking where s_in has reached the table's end and
+ * 1 − s_in ties at 1. An image's verdict reads the cells through pooledSeverity.ts, which may
+ * prefer its worst neighbourhood to this worst cell.
  * @returns severity −Infinity and cell −1 for no rows
  */
 export function imageSeverity(calibration: Calibration, inputs: ProjectionInputs): ImageSeverity {

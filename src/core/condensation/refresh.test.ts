@@ -5,7 +5,10 @@ import { createRng } from '../rng';
 import { matrix, type Matrix } from '../tensor';
 import type { CondensationModel } from './model';
 import { nearestValidDistance } from './nearest';
-import { refreshEtalons, refreshFloor, refreshLevel, refreshRefusal, REVIEW_ETALONS } from './refresh';
+import { pooledSeverity } from '../calibration/pooledSeverity';
+import { quantileLinear } from '../calibration/quantile';
+import type { ImageCalibration } from '../model/pixoodModel';
+import { calibrationAfterRefresh, refreshEtalons, refreshFloor, refreshLevel, refreshRefusal, REVIEW_ETALONS } from './refresh';
 
 const DIM = 4;
 const rng = createRng(11);
@@ -113,5 +116,36 @@ describe('refreshEtalons', () => {
     expect(refreshRefusal(calibration, { ...condensation, valid: new Uint8Array(10).fill(1) }, heldOut)).toMatch(/all 10 etalons/);
     const floor = refreshFloor(calibration);
     expect(refreshRefusal(calibration, condensation, [floor - 1, ...heldOut])).toMatch(/could make good parts fail/);
+  });
+});
+
+describe('calibrationAfterRefresh', () => {
+  // Held-out good images of 10×6 cells, their cells as the refresh test's parts give them, judged by
+  // their worst neighbourhood (over 1.5 cells; the offset puts it above any cell).
+  const grids = Array.from({ length: 5 }, () => ({ width: 10, height: 6, data: severityOf(condensation, gaussianPoints(used, 10, 0.6)).cells, imageWidth: 140, imageHeight: 84, pool: { sigma: 1.5, offset: 20, scale: 1 } }));
+  const pooled: ImageCalibration = { severities: grids.map((g) => pooledSeverity(g).severity).sort((a, b) => a - b), heldOut: [grids.map((_, i) => `good ${i}`)], cells: grids };
+  // A floor above half the cells: a refresh may lift each of those up to it (the refresh test above).
+  const floor = quantileLinear(grids.flatMap((g) => [...g.data]), 0.5);
+
+  it("bounds every held-out image's pooled severity, whichever cells a refresh lifts to the floor", () => {
+    const after = calibrationAfterRefresh(pooled, floor);
+    expect(after.heldOut).toBe(pooled.heldOut);
+    const bounds = after.cells!.map((g) => pooledSeverity(g).severity);
+    expect(after.severities).toEqual([...bounds].sort((a, b) => a - b));
+    grids.forEach((grid, i) => {
+      for (const lifted of [1, 0.5, 0.2]) {
+        const data = grid.data.map((v) => (rng.uniform() < lifted ? Math.max(v, floor) : v));
+        const now = pooledSeverity({ ...grid, data }).severity;
+        expect(now, `held-out image ${i} with ${lifted * 100}% of its cells lifted`).toBeLessThanOrEqual(bounds[i] + 1e-6);
+      }
+      expect(bounds[i], `held-out image ${i}: all its low cells lifted pool above what it was`).toBeGreaterThan(pooledSeverity(grid).severity);
+    });
+  });
+
+  it('changes nothing judged by the worst cell with the floor below every held-out severity, nor without cells', () => {
+    const worstCell: ImageCalibration = { ...pooled, cells: grids.map(({ pool: _, ...g }) => g), severities: grids.map((g) => Math.max(...g.data)).sort((a, b) => a - b) };
+    expect(calibrationAfterRefresh(worstCell, Math.min(...worstCell.severities) - 1).severities).toEqual(worstCell.severities);
+    const cellless: ImageCalibration = { severities: [1, 2], heldOut: [['a', 'b']] };
+    expect(calibrationAfterRefresh(cellless, 5)).toBe(cellless);
   });
 });

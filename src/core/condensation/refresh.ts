@@ -26,8 +26,10 @@
  * single value: such a class is retrained instead.
  */
 import type { Calibration } from '../calibration/calibrate';
+import { pooledSeverity } from '../calibration/pooledSeverity';
 import { quantileLinear } from '../calibration/quantile';
 import { imageSeverity, type ImageSeverity, type SeverityNats } from '../calibration/score';
+import type { ImageCalibration } from '../model/pixoodModel';
 import { matrix, type Matrix } from '../tensor';
 import type { CondensationModel } from './model';
 import { nearestValidDistance } from './nearest';
@@ -56,10 +58,24 @@ export function refreshFloor(calibration: Calibration): SeverityNats {
 
 /**
  * The level a reviewed part's features are brought under: the held-out good images' median
- * severity, the typical good part's worst cell (0 on the verdicts' relative scale).
+ * severity, the typical good part's worst neighbourhood (0 on the verdicts' relative scale).
  */
 export function refreshLevel(heldOutSeverities: readonly SeverityNats[]): SeverityNats {
   return quantileLinear(heldOutSeverities, 0.5);
+}
+
+/**
+ * The held-out good images' calibration after a refresh, as upper bounds: a cell's severity rises
+ * at most to the floor (see the module comment), and a pooled severity never falls when a cell
+ * rises, so each held-out image pooled with its cells lifted to the floor bounds its severity
+ * under the refreshed model; the threshold fit to the bounds still rejects at most α of good
+ * parts. Judged by the worst cell with the floor below every held-out severity (refreshRefusal),
+ * nothing changes; a calibration without cells (trained before regions) is judged so.
+ */
+export function calibrationAfterRefresh(calibration: ImageCalibration, floor: SeverityNats): ImageCalibration {
+  if (!calibration.cells) return calibration;
+  const cells = calibration.cells.map((grid) => ({ ...grid, data: grid.data.map((v) => Math.max(v, floor)) }));
+  return { ...calibration, cells, severities: cells.map((grid) => pooledSeverity(grid).severity).sort((a, b) => a - b) };
 }
 
 /** Why a one-class model's etalons cannot be refreshed from a good part without retraining, or null when they can. */

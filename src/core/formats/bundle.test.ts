@@ -11,6 +11,9 @@ function floats(rng: Rng, n: number): Float32Array {
   return Float32Array.from({ length: n }, () => rng.normal());
 }
 
+/** A held-out image's pooling as training fits it: σ of 4.5 cells (1.5 patches at ×3). */
+const POOL = { sigma: 4.5, offset: -1.5, scale: 2.25 };
+
 /** A small, valid model: C classes, D = 4, H = 3, K = 3, with or without a classifier. */
 function fixture(numClasses: number, withClassifier: boolean): PixoodModel {
   const rng = createRng(7);
@@ -58,9 +61,9 @@ function fixture(numClasses: number, withClassifier: boolean): PixoodModel {
       ...(numClasses === 2 && {
         // At 448 px and ×2, as the model saw them: 32 patches along the longer side, 21 along the shorter.
         cells: [
-          { width: 64, height: 42, data: floats(rng, 64 * 42), imageWidth: 60, imageHeight: 40 },
-          { width: 42, height: 64, data: floats(rng, 64 * 42), imageWidth: 40, imageHeight: 60 },
-          { width: 64, height: 64, data: floats(rng, 64 * 64), imageWidth: 50, imageHeight: 50 },
+          { width: 64, height: 42, data: floats(rng, 64 * 42), imageWidth: 60, imageHeight: 40, pool: POOL },
+          { width: 42, height: 64, data: floats(rng, 64 * 42), imageWidth: 40, imageHeight: 60, pool: POOL },
+          { width: 64, height: 64, data: floats(rng, 64 * 64), imageWidth: 50, imageHeight: 50, pool: POOL },
         ],
       }),
     },
@@ -224,9 +227,9 @@ describe('model bundle', () => {
     expect(manifest.imageCalibration).toEqual({
       heldOut: [['good/000.png', 'good/005.png'], ['class 1/001.png']],
       cellImages: [
-        { imageWidth: 60, imageHeight: 40, width: 64, height: 42 },
-        { imageWidth: 40, imageHeight: 60, width: 42, height: 64 },
-        { imageWidth: 50, imageHeight: 50, width: 64, height: 64 },
+        { imageWidth: 60, imageHeight: 40, width: 64, height: 42, pool: POOL },
+        { imageWidth: 40, imageHeight: 60, width: 42, height: 64, pool: POOL },
+        { imageWidth: 50, imageHeight: 50, width: 64, height: 64, pool: POOL },
       ],
     });
     expect(tensors.get('imageCalibration.severities')).toMatchObject({ dtype: 'F64', shape: [3] });
@@ -257,6 +260,17 @@ describe('model bundle', () => {
     expect(rejection(pack(fewer, tensors))).toMatch(/cellImages has 1 items, but there are 3 held-out images/);
     const resized = { ...manifest, imageCalibration: { ...(manifest.imageCalibration as object), cellImages: [{ ...cellImages[0], height: 32 }, ...cellImages.slice(1)] } };
     expect(rejection(pack(resized, tensors))).toMatch(/imageCalibration\.cells\.0/);
+    const withPool = (pool: unknown) => ({ ...manifest, imageCalibration: { ...(manifest.imageCalibration as object), cellImages: [{ ...cellImages[0], pool }, ...cellImages.slice(1)] } });
+    expect(rejection(pack(withPool({ ...POOL, sigma: -1 }), tensors))).toMatch(/imageCalibration\.cellImages\[0\]\.pool\.sigma is -1, not a pooling width in cells/);
+    expect(rejection(pack(withPool({ ...POOL, scale: 0 }), tensors))).toMatch(/cellImages\[0\]\.pool maps the pooled severity by 0 and -1\.5, not a positive scale/);
+    expect(rejection(pack(withPool(4.5), tensors))).toMatch(/cellImages\[0\]\.pool is not a JSON object/);
+  });
+
+  it('reads cell grids from before pooling as judged by their worst cell: no pooling width', () => {
+    const { manifest, tensors } = unpack(writeBundle(fixture(2, true)));
+    const cellImages = (manifest.imageCalibration as { cellImages: Record<string, unknown>[] }).cellImages.map(({ pool, ...size }) => (expect(pool).toEqual(POOL), size));
+    const old = readBundle(pack({ ...manifest, imageCalibration: { ...(manifest.imageCalibration as object), cellImages } }, tensors)).model;
+    expect(old.imageCalibration?.cells?.map((cells) => cells.pool)).toEqual([undefined, undefined, undefined]);
   });
 
   it('names a model by its content: the same for the same model, another when a number changes', () => {
@@ -421,9 +435,10 @@ function mutate(kind: number, rng: Rng, good: Uint8Array, { manifest, tensors, o
       // severities, which evaluations from before them lack; nor the project's name, which older bundles lack;
       // nor the patches seen, which only a model trained over the memory bound has; nor the
       // capability check or the operating point as a whole, which bundles from before them lack).
-      // Nor the regions of interest, whose keys all have defaults; nor the metrics as a whole, which bundles from before them lack.
+      // Nor the regions of interest, whose keys all have defaults; nor the metrics as a whole, which bundles from before them lack;
+      // nor a held-out image's pooling width, which bundles from before pooling lack.
       const optional = (p: (string | number)[]) =>
-        p[0] === 'project' || p[0] === 'regions' || p[1] === 'patchesSeenPerClass' || (p.length === 1 && (p[0] === 'capability' || p[0] === 'operatingPoint' || p[0] === 'metrics'));
+        p[0] === 'project' || p[0] === 'regions' || p[p.length - 1] === 'pool' || p[1] === 'patchesSeenPerClass' || (p.length === 1 && (p[0] === 'capability' || p[0] === 'operatingPoint' || p[0] === 'metrics'));
       const keys = all.filter((p) => typeof p[p.length - 1] === 'string' && !(p.length === 3 && p[1] === 'perDefect') && !(p.length === 2 && p[1] === 'testImages') && !optional(p));
       const path = keys[rng.int(keys.length)];
       delete parentOf(m, path)[path[path.length - 1]];

@@ -14,8 +14,10 @@
  * a bundle written before it has neither and imports as a model that needs recalibration.
  * Each held-out image's cell severities are the tensors `imageCalibration.cells.<i>` (F32,
  * [height, width], in `heldOut`'s order) with the image and grid sizes in the manifest's
- * `imageCalibration.cellImages` ([{ imageWidth, imageHeight, width, height }]); absent in bundles from before
- * regions of interest. `regions` (absent or null: the whole image) is the model's regions of
+ * `imageCalibration.cellImages` ([{ imageWidth, imageHeight, width, height, pool? }]); absent in bundles from before
+ * regions of interest. `pool` ({ sigma, offset, scale }) is how they pool into the image's severity
+ * (core/calibration/pooledSeverity.ts); absent in bundles from before pooling, whose severities are
+ * the worst cell's. `regions` (absent or null: the whole image) is the model's regions of
  * interest as core/roi/regionSpec.ts reads them.
  * The capability check (synthetic defects planted into the held-out images) is the manifest's
  * `capability`, numbers and all; absent or null where the model was not checked.
@@ -160,7 +162,7 @@ function bundleManifest(model: PixoodModel, tensors: ReturnType<typeof modelTens
     calibration: { spaceDims: model.calibration.spaceDims, numClasses: model.calibration.numClasses },
     imageCalibration: model.imageCalibration && {
       heldOut: model.imageCalibration.heldOut,
-      ...(model.imageCalibration.cells && { cellImages: model.imageCalibration.cells.map(({ imageWidth, imageHeight, width, height }) => ({ imageWidth, imageHeight, width, height })) }),
+      ...(model.imageCalibration.cells && { cellImages: model.imageCalibration.cells.map(({ imageWidth, imageHeight, width, height, pool }) => ({ imageWidth, imageHeight, width, height, ...(pool && { pool }) })) }),
     },
     regions: model.regions ?? null,
     capability: model.capability ?? null,
@@ -425,7 +427,15 @@ function readImageCalibration(m: Json, tensors: TensorReader, numClasses: number
     const imageHeight = integer(size, 'imageHeight', where, 1);
     const width = integer(size, 'width', where, 1);
     const height = integer(size, 'height', where, 1);
-    return { width, height, data: tensors.f32(`imageCalibration.cells.${i}`, [height, width]).data, imageWidth, imageHeight };
+    const grid = { width, height, data: tensors.f32(`imageCalibration.cells.${i}`, [height, width]).data, imageWidth, imageHeight };
+    if (!Object.hasOwn(size, 'pool')) return grid;
+    const pool = object(field(size, 'pool', where), `${where}.pool`);
+    const [sigma, offset, scale] = (['sigma', 'offset', 'scale'] as const).map((key) => field(pool, key, `${where}.pool`));
+    if (typeof sigma !== 'number' || !(sigma > 0 && sigma < width + height)) fail(`${where}.pool.sigma is ${JSON.stringify(sigma)}, not a pooling width in cells`);
+    if (typeof scale !== 'number' || !(scale > 0 && Number.isFinite(scale)) || typeof offset !== 'number' || !Number.isFinite(offset)) {
+      fail(`${where}.pool maps the pooled severity by ${JSON.stringify(scale)} and ${JSON.stringify(offset)}, not a positive scale and a finite offset`);
+    }
+    return { ...grid, pool: { sigma, offset, scale } };
   });
   return { severities, heldOut, cells };
 }

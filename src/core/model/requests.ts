@@ -73,15 +73,16 @@ export interface Inspection {
    */
   readonly imageScore: number;
   /**
-   * The image severity, nats: over the feature grid's cells, the largest −max_c log r_c, the log
-   * likelihood ratio s_in is looked up from. It keeps ordering images where imageScore ties at 1,
+   * The image severity, nats: from each cell's −max_c log r_c (the log likelihood ratio s_in is
+   * looked up from), its worst cell or its worst neighbourhood on the worst cell's scale
+   * (core/calibration/pooledSeverity.ts). It keeps ordering images where imageScore ties at 1,
    * and the image verdict compares it with the threshold of the model's image calibration.
    */
   readonly severity: SeverityNats;
   /**
-   * Every cell's severity over the feature grid: `severity` is their maximum; regions of interest
-   * take the maximum over the cells they include (core/roi), so a result is judged again under
-   * new regions without scoring the image again.
+   * Every cell's severity over the feature grid, with how they pool into `severity`; regions of
+   * interest pool the cells they include (core/roi), so a result is judged again under new
+   * regions without scoring the image again.
    */
   readonly cells: CellSeverities;
   /**

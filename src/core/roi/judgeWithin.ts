@@ -1,27 +1,19 @@
 /**
- * An image judged within regions of interest: its severity is the worst included cell's, its maps
+ * An image judged within regions of interest: its severity is pooled over its included cells, its maps
  * show nothing outside, and the threshold it meets comes from the held-out good images judged
  * within the same regions, so the false-reject rate α keeps its meaning. The whole image (no
  * spec) leaves everything exactly as it was scored.
  */
+import { pooledSeverity, type PooledSeverity } from '../calibration/pooledSeverity';
 import type { CellSeverities, SeverityNats } from '../calibration/score';
 import type { ImageCalibration } from '../model/pixoodModel';
 import type { ResultMaps } from '../results/reduceMaps';
 import { regionMask } from './regionMask';
 import { isWholeImage, type RegionSpec } from './regionSpec';
 
-/** The worst included cell's severity, and which cell (row-major); −Infinity and −1 where no cell is included. */
-export function severityWithin(spec: RegionSpec, cells: CellSeverities): { readonly severity: SeverityNats; readonly cell: number } {
-  const mask = regionMask(spec, cells.width, cells.height, cells);
-  let severity = -Infinity;
-  let cell = -1;
-  for (let i = 0; i < mask.length; i++) {
-    if (mask[i] && cells.data[i] > severity) {
-      severity = cells.data[i];
-      cell = i;
-    }
-  }
-  return { severity, cell };
+/** The image's severity over its included cells, and where (row-major); −Infinity and −1 where no cell is included. */
+export function severityWithin(spec: RegionSpec, cells: CellSeverities): PooledSeverity {
+  return pooledSeverity(cells, regionMask(spec, cells.width, cells.height, cells));
 }
 
 /** The maps with every pixel outside the regions at score 0: nothing there is outlined or coloured as anomalous. */

@@ -1,0 +1,108 @@
+/**
+ * An image's severity from its cell severities: its worst cell, or its worst neighbourhood where
+ * that stands out further from the good parts.
+ *
+ * A cell's severity is −log of its likelihood ratio (nats), so the mean over a neighbourhood is
+ * the evidence the neighbourhood gives per cell. Pooled under a Gaussian of σ cells, a patch of
+ * cells each a little unlike the good parts can outrank one cell the features happen to place
+ * far off; on worn surfaces, where a defective part differs over a wide area, that is what tells
+ * the parts apart. A lone cell far off (a small, sharp defect) keeps its own say: pooling alone
+ * would dilute it by its neighbours. The two cues have their own spreads over good parts, so the
+ * pooled one enters on the worst cell's scale by an affine map fit to the held-out good images
+ * (fitPooling): their medians meet, and so do their largest values.
+ *
+ * Beyond the image's edge, and outside the regions of interest, the neighbourhood is filled with
+ * the image's median (included) cell: what lies beyond is taken to look like a typical place of
+ * this image. Averaging only the cells inside instead lets a border cell average fewer
+ * neighbours, so its pooled value spreads wider and the good images' worst neighbourhood lands
+ * on the border (most of the pitting set's good images in the README's probe).
+ */
+import { quantileLinear } from './quantile';
+import type { CellSeverities, SeverityNats } from './score';
+
+/** σ of the pooling, in backbone patches: chosen on the mean of the shared sets (README, Results). */
+export const POOL_PATCHES = 1.5;
+
+/** How a grid's cells pool into its severity: the worst neighbourhood's value p counts as offset + scale · p. */
+export interface SeverityPooling {
+  /** σ of the Gaussian, in cells of the grid. */
+  readonly sigma: number;
+  readonly offset: number;
+  readonly scale: number;
+}
+
+/** The image's severity and the cell it is read at; −Infinity and −1 where no cell is included. */
+export interface PooledSeverity {
+  readonly severity: SeverityNats;
+  readonly cell: number;
+}
+
+/**
+ * @param included [height·width], nonzero where a cell counts (regions of interest); absent: all do
+ */
+export function pooledSeverity(cells: CellSeverities, included?: Uint8Array): PooledSeverity {
+  const inside = (i: number) => !included || included[i] !== 0;
+  const worst = largest(cells.data, inside);
+  if (!cells.pool || worst.cell < 0) return worst;
+  const { sigma, offset, scale } = cells.pool;
+  const area = largest(pool(cells, inside, sigma), inside);
+  const severity = offset + scale * area.severity;
+  return severity > worst.severity ? { severity, cell: area.cell } : worst;
+}
+
+/**
+ * The pooling that puts the worst neighbourhood on the worst cell's scale over `grids` (the
+ * held-out good images'), or undefined where either cue does not vary over them.
+ */
+export function fitPooling(grids: readonly CellSeverities[], sigma: number): SeverityPooling | undefined {
+  const all = () => true;
+  const cells = grids.map((grid) => largest(grid.data, all).severity);
+  const areas = grids.map((grid) => largest(pool(grid, all, sigma), all).severity);
+  const [cellMedian, areaMedian] = [quantileLinear(cells, 0.5), quantileLinear(areas, 0.5)];
+  const cellSpread = Math.max(...cells) - cellMedian;
+  const areaSpread = Math.max(...areas) - areaMedian;
+  if (!(cellSpread > 0 && areaSpread > 0 && sigma > 0)) return undefined;
+  const scale = cellSpread / areaSpread;
+  return { sigma, offset: cellMedian - scale * areaMedian, scale };
+}
+
+function largest(values: ArrayLike<number>, inside: (i: number) => boolean): PooledSeverity {
+  let severity = -Infinity;
+  let cell = -1;
+  for (let i = 0; i < values.length; i++) {
+    if (inside(i) && (values[i] > severity || cell < 0)) {
+      severity = values[i];
+      cell = i;
+    }
+  }
+  return { severity, cell };
+}
+
+/** The included cells with the rest at their median, smoothed by a Gaussian of σ = `s` cells that reads the median beyond the edge. */
+function pool({ width, height, data }: CellSeverities, inside: (i: number) => boolean, s: number): Float64Array {
+  const kept: number[] = [];
+  for (let i = 0; i < data.length; i++) if (inside(i)) kept.push(data[i]);
+  const fill = quantileLinear(kept, 0.5);
+  const radius = Math.ceil(3 * s);
+  const weights = Float64Array.from({ length: 2 * radius + 1 }, (_, t) => Math.exp(-((t - radius) ** 2) / (2 * s * s)));
+  const total = weights.reduce((a, b) => a + b, 0);
+  for (let t = 0; t < weights.length; t++) weights[t] /= total;
+  const field = Float64Array.from(data, (v, i) => (inside(i) ? v : fill));
+  const rows = new Float64Array(field.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let sum = 0;
+      for (let t = -radius; t <= radius; t++) sum += weights[t + radius] * (x + t >= 0 && x + t < width ? field[y * width + x + t] : fill);
+      rows[y * width + x] = sum;
+    }
+  }
+  const out = new Float64Array(field.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let sum = 0;
+      for (let t = -radius; t <= radius; t++) sum += weights[t + radius] * (y + t >= 0 && y + t < height ? rows[(y + t) * width + x] : fill);
+      out[y * width + x] = sum;
+    }
+  }
+  return out;
+}
