@@ -6,8 +6,8 @@
  * QC counts at the image threshold for α (the default DEFAULT_ALPHA, or --alpha) or for a catch
  * rate on the labelled defects (--catch, with the α nearest it): `alpha`, `catch_rate`,
  * `image_threshold`, `good_reject_rate`, `defect_escape_rate` (per defect type under `per_defect`);
- * and the capability check at that α (`capability`). Where the good test images' worst cells
- * lie: `good_worst_on_border`, the share whose worst cell is on the grid's outer ring of patches,
+ * and the capability check at that α (`capability`). Where the good test images' worst spots
+ * lie: `good_worst_on_border`, the share whose worst spot is on the grid's outer ring of patches,
  * beside `border_share`, the ring's share of the grid (what the first would be if borders were no
  * more suspect than the rest of the image).
  * With regions of interest (--roi), every figure and QC count is within them, and

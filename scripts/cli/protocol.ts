@@ -87,9 +87,9 @@ export interface CategoryRun {
 }
 
 /**
- * Of a set of images, how many have their worst cell (the one their severity comes from) on
+ * Of a set of images, how many have their worst spot (the cell their severity comes from) on
  * the grid's outer ring of patches, and the ring's share of the grid summed over the images:
- * what the count would be if the worst cell fell anywhere by chance.
+ * what the count would be if the worst spot fell anywhere by chance.
  */
 export interface BorderCount {
   readonly images: number;

@@ -59,7 +59,7 @@ async function evaluate(engine: EngineClient, model: PixoodModel, category: Eval
   const keys = tests.map((t) => t.key);
   let delivered = 0;
   const { upsample } = model.settings;
-  // Within the regions, the good images' worst cells there; the whole image's beside them.
+  // Within the regions, the good images' worst spots there; the whole image's beside them.
   const worst = { images: 0, onBorder: 0, expected: 0 };
   const wholeWorst = { images: 0, onBorder: 0, expected: 0 };
   const count = (tally: typeof worst, patch: PatchPosition) => {
