@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { rawPng } from '../fixtures/rawPng';
 import { capabilityAt } from '../src/core/capability/capability';
 import { heldOutIndices, imageThreshold } from '../src/core/calibration/imageThreshold';
-import { pooledSeverity } from '../src/core/calibration/pooledSeverity';
+import { POOL_PATCHES, pooledSeverity } from '../src/core/calibration/pooledSeverity';
 import { encodePng } from '../src/core/formats/png';
 import { auroc } from '../src/core/metrics/auroc';
 import { addDefect, synthesizeTexture, type DefectKind, type SyntheticImage, type TextureKind } from '../src/demo/syntheticDefects';
@@ -131,7 +131,7 @@ test('trains on good fabric, skips damaged files by name, and ranks every defect
   // Each held-out image's cell severities are kept (regions of interest judge them again), with
   // the pooling fit to them: they give the severities, none below the image's worst cell.
   const heldOutCells = model.imageCalibration?.cells ?? [];
-  expect(heldOutCells.map((cells) => cells.pool?.sigma), 'pooled over 1.5 patches at ×3').toEqual(heldOutCells.map(() => 4.5));
+  expect(heldOutCells.map((cells) => cells.pool?.sigma), `pooled over ${POOL_PATCHES} patches at ×3`).toEqual(heldOutCells.map(() => POOL_PATCHES * SETTINGS.upsample));
   expect(heldOutCells.map((cells) => pooledSeverity(cells).severity).sort((a, b) => a - b), 'the severities come from the cells').toEqual(model.imageCalibration?.severities);
   for (const cells of heldOutCells) expect(pooledSeverity(cells).severity).toBeGreaterThanOrEqual(cells.data.reduce((a, b) => Math.max(a, b), -Infinity));
   expect(model.imageCalibration?.cells?.[0], 'a 224-px image at ×3 has a 48 × 48 grid').toMatchObject({ width: 48, height: 48, imageWidth: SIZE, imageHeight: SIZE });

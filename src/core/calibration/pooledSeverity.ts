@@ -21,7 +21,7 @@ import { quantileLinear } from './quantile';
 import type { CellSeverities, SeverityNats } from './score';
 
 /** σ of the pooling, in backbone patches: chosen on the mean of the shared sets (README, Results). */
-export const POOL_PATCHES = 1.5;
+export const POOL_PATCHES = 2;
 
 /** How a grid's cells pool into its severity: the worst neighbourhood's value p counts as offset + scale · p. */
 export interface SeverityPooling {
