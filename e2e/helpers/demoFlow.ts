@@ -8,12 +8,13 @@ export interface DemoFigures {
   readonly pixelAuroc: number;
 }
 
-/** From the start page: the demo generated and its model trained, on the Train screen. */
-export async function trainDemo(page: Page): Promise<void> {
+/** From the start page: the demo generated and its model trained, on the Train screen; `settle` changes the settings first. */
+export async function trainDemo(page: Page, settle?: (page: Page) => Promise<void>): Promise<void> {
   await page.getByRole('button', { name: 'Try the demo' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Demo: woven fabric', { timeout: 120_000 });
   await expect(page.getByRole('region', { name: 'Test images' })).toContainText('18 images', { timeout: 120_000 });
   await page.getByRole('link', { name: 'Train' }).click();
+  await settle?.(page);
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByText(/^Trained in/)).toBeVisible({ timeout: TRAINING_TIMEOUT });
 }

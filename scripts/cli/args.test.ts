@@ -29,6 +29,7 @@ describe('eval arguments', () => {
         epochs: DEFAULT_SETTINGS.condensationEpochs,
         upsample: DEFAULT_SETTINGS.upsample,
         seed: DEFAULT_SETTINGS.seed,
+        areas: DEFAULT_SETTINGS.areaPatches,
         resolution: 'model',
         joint: false,
         path: 'auto',
@@ -42,7 +43,7 @@ describe('eval arguments', () => {
   });
 
   it('reads every option, as --flag value and as --flag=value', () => {
-    const parsed = parseEvalArgs(['--data=d', '--backbone', 'm.onnx', '--size', '336', '--k=50', '--epochs', '3', '--upsample', '1', '--seed', '7', '--native', '--joint', '--path', 'wasm', '--out', 'r.json', '--bundle-out', 'm.pixood', '--alpha', '0.05', '--roi', 'regions.json']);
+    const parsed = parseEvalArgs(['--data=d', '--backbone', 'm.onnx', '--size', '336', '--k=50', '--epochs', '3', '--upsample', '1', '--seed', '7', '--areas', '0', '--native', '--joint', '--path', 'wasm', '--out', 'r.json', '--bundle-out', 'm.pixood', '--alpha', '0.05', '--roi', 'regions.json']);
     expect(parsed.help).toBe(false);
     if (parsed.help) return;
     expect(parsed.options).toEqual({
@@ -53,6 +54,7 @@ describe('eval arguments', () => {
       epochs: 3,
       upsample: 1,
       seed: 7,
+      areas: 0,
       resolution: 'native',
       joint: true,
       path: 'wasm',
@@ -192,7 +194,7 @@ describe('the commands’ exit codes (run as npm runs them, before any browser s
 
 describe('eval:suite arguments', () => {
   it('takes the suite folder, a list of backbones and eval’s training options', () => {
-    const parsed = parseSuiteArgs(['--suite', 'sets', '--backbone', 'builtin, old.onnx', '--k', '50', '--out', 'r.json']);
+    const parsed = parseSuiteArgs(['--suite', 'sets', '--backbone', 'builtin, old.onnx', '--k', '50', '--areas', '3', '--out', 'r.json']);
     expect(parsed).toEqual({
       help: false,
       options: {
@@ -203,6 +205,7 @@ describe('eval:suite arguments', () => {
         epochs: DEFAULT_SETTINGS.condensationEpochs,
         upsample: DEFAULT_SETTINGS.upsample,
         seed: DEFAULT_SETTINGS.seed,
+        areas: 3,
         resolution: 'model',
         path: 'auto',
         out: 'r.json',

@@ -2,6 +2,7 @@
  * The headless commands' arguments: strict parsing (an unknown flag, a missing or malformed
  * value is a usage error, never a guess), the usage texts, and the exit codes they document.
  */
+import { MAX_AREA_PATCHES } from '../../src/core/calibration/pooledSeverity';
 import { NATIVE_MAX_SIDE, type Resolution } from '../../src/core/model/requests';
 import { DEFAULT_ALPHA, DEFAULT_EPSILON, DEFAULT_SETTINGS, MAX_EPOCHS, MAX_ETALONS, MIN_ETALONS } from '../../src/state/settings';
 
@@ -47,6 +48,8 @@ export interface EvalOptions {
   readonly epochs: number;
   readonly upsample: number;
   readonly seed: number;
+  /** σ, in patches, of the neighbourhoods an image's severity also reads; 0: the worst cell only. */
+  readonly areas: number;
   /** The size the test images are inspected at: the model's (--size), or their own (--native). */
   readonly resolution: Resolution;
   readonly joint: boolean;
@@ -61,7 +64,7 @@ export interface EvalOptions {
 }
 
 /** `eval:suite`: every dataset under one folder, with each backbone, under the same settings. */
-export interface SuiteOptions extends Pick<EvalOptions, 'size' | 'etalons' | 'epochs' | 'upsample' | 'seed' | 'resolution' | 'path' | 'out'> {
+export interface SuiteOptions extends Pick<EvalOptions, 'size' | 'etalons' | 'epochs' | 'upsample' | 'seed' | 'areas' | 'resolution' | 'path' | 'out'> {
   readonly suite: string;
   readonly backbones: readonly BackboneOption[];
 }
@@ -120,6 +123,8 @@ Options:
   --epochs E               condensation epochs, 1–${MAX_EPOCHS} (default ${DEFAULT_SETTINGS.condensationEpochs})
   --upsample F             feature up-sampling factor, 1–7 (default ${DEFAULT_SETTINGS.upsample})
   --seed S                 training seed, a whole number (default ${DEFAULT_SETTINGS.seed})
+  --areas P                judge each image by its worst cell or its worst neighbourhood of σ = P
+                           patches, 0–${MAX_AREA_PATCHES}; 0: the worst cell only (default ${DEFAULT_SETTINGS.areaPatches})
   --native                 inspect the test images at their own size (whole patches; over
                            ${NATIVE_MAX_SIDE} px a side, or too many cells for --upsample,
                            scaled down) instead of --size; the model still trains at --size
@@ -159,7 +164,7 @@ Progress goes to stderr.
 Options:
   --suite DIR              the folder of datasets (required)
   --backbone LIST          comma-separated: builtin and/or FILE.onnx (default builtin)
-  --size N, --k K, --epochs E, --upsample F, --seed S, --native, --path P   as for eval
+  --size N, --k K, --epochs E, --upsample F, --seed S, --areas P, --native, --path P   as for eval
   --out FILE.json          also write every run's eval JSON document, in one array
   --help                   this text
 
@@ -278,9 +283,9 @@ function noPositional(positional: readonly string[]): void {
 const MAX_SIZE = 14 * 128;
 
 /** The training options `eval` and `eval:suite` share. */
-const TRAINING_FLAGS: Readonly<Record<string, FlagKind>> = { size: 'value', k: 'value', epochs: 'value', upsample: 'value', seed: 'value', native: 'switch', path: 'value' };
+const TRAINING_FLAGS: Readonly<Record<string, FlagKind>> = { size: 'value', k: 'value', epochs: 'value', upsample: 'value', seed: 'value', areas: 'value', native: 'switch', path: 'value' };
 
-type TrainingOptions = Pick<EvalOptions, 'size' | 'etalons' | 'epochs' | 'upsample' | 'seed' | 'resolution' | 'path'>;
+type TrainingOptions = Pick<EvalOptions, 'size' | 'etalons' | 'epochs' | 'upsample' | 'seed' | 'areas' | 'resolution' | 'path'>;
 
 function trainingOptions(values: Map<string, string>): TrainingOptions {
   const size = wholeNumber(values, 'size', DEFAULT_SETTINGS.longestSide, 14, MAX_SIZE);
@@ -291,6 +296,7 @@ function trainingOptions(values: Map<string, string>): TrainingOptions {
     epochs: wholeNumber(values, 'epochs', DEFAULT_SETTINGS.condensationEpochs, 1, MAX_EPOCHS),
     upsample: wholeNumber(values, 'upsample', DEFAULT_SETTINGS.upsample, 1, 7),
     seed: wholeNumber(values, 'seed', DEFAULT_SETTINGS.seed, 0, 2 ** 31 - 1),
+    areas: wholeNumber(values, 'areas', DEFAULT_SETTINGS.areaPatches ?? 0, 0, MAX_AREA_PATCHES),
     resolution: resolution(values),
     path: path(values.get('path')),
   };

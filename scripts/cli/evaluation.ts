@@ -14,7 +14,7 @@ import { evalJson, type EvalJson } from './evalReport';
 import type { Harness } from './harness';
 import type { BackboneChoice, EvalJob, EvalResult } from './protocol';
 
-export type EvalRequest = Pick<EvalOptions, 'data' | 'backbone' | 'size' | 'etalons' | 'epochs' | 'upsample' | 'seed' | 'resolution' | 'joint' | 'path' | 'bundleOut'> &
+export type EvalRequest = Pick<EvalOptions, 'data' | 'backbone' | 'size' | 'etalons' | 'epochs' | 'upsample' | 'seed' | 'areas' | 'resolution' | 'joint' | 'path' | 'bundleOut'> &
   Partial<Pick<EvalOptions, 'threshold' | 'tune' | 'roi'>>;
 
 export interface PreparedEval {
@@ -42,7 +42,7 @@ export async function prepareEval(request: EvalRequest): Promise<PreparedEval> {
   const tune = request.tune ? { ...request.tune, alpha: 'alpha' in threshold ? threshold.alpha : DEFAULT_ALPHA, epsilon: DEFAULT_EPSILON } : null;
   const files = new Map(dataset.files);
   const backbone = await backboneChoice(request.backbone, files);
-  const settings: TrainingSettings = { ...DEFAULT_SETTINGS, longestSide: request.size, etalons: request.etalons, condensationEpochs: request.epochs, upsample: request.upsample, seed: request.seed };
+  const settings: TrainingSettings = { ...DEFAULT_SETTINGS, longestSide: request.size, etalons: request.etalons, condensationEpochs: request.epochs, upsample: request.upsample, seed: request.seed, areaPatches: request.areas };
   const job: EvalJob = { groups, backbone, settings, resolution: request.resolution, path: request.path, bundleOut: request.bundleOut ? basename(request.bundleOut) : null, tune, regions };
   process.stderr.write(`${categories.length} ${categories.length === 1 ? 'category' : 'categories'}: ${categories.map((c) => `${c.name} (${c.train.length} train, ${c.test.length} test)`).join(', ')}\n`);
   return {

@@ -31,7 +31,7 @@ describe('the eval:suite report', () => {
   it('tables every run with its settings, QC rates, the check\'s prediction and times, and the mean per backbone over the datasets', () => {
     const table = suiteTable([run('a', 'new', 0.9, 0.95), run('b', 'new', 0.7, 0.85), run('a', 'old', 0.6, 0.7)]).split('\n');
     expect(table).toHaveLength(2 + 3 + 1);
-    expect(table[2]).toBe('| a | new | 448 px, K 100, 20 ep, ×3 | 0.900 | 0.950 | 0.850 | 0.250 | 1.5% | 75.0% | 50.0% | 10 | 6 |');
-    expect(table[5]).toBe('| **mean** | new | 448 px, K 100, 20 ep, ×3 | 0.800 | 0.900 | 0.800 | 0.250 |  |  |  |  |  |');
+    expect(table[2]).toBe('| a | new | 448 px, K 100, 20 ep, ×3, areas 2 | 0.900 | 0.950 | 0.850 | 0.250 | 1.5% | 75.0% | 50.0% | 10 | 6 |');
+    expect(table[5]).toBe('| **mean** | new | 448 px, K 100, 20 ep, ×3, areas 2 | 0.800 | 0.900 | 0.800 | 0.250 |  |  |  |  |  |');
   });
 });

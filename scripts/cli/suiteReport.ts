@@ -15,7 +15,7 @@ const figure = (value: number | null): string => (value === null ? '–' : value
 const share = (value: number | null): string => (value === null ? '–' : `${(100 * value).toFixed(1)}%`);
 
 function settingsText({ settings, resolution }: EvalJson): string {
-  return `${settings.longestSide} px${resolution === 'native' ? ' (tests native)' : ''}, K ${settings.etalons}, ${settings.condensationEpochs} ep, ×${settings.upsample}`;
+  return `${settings.longestSide} px${resolution === 'native' ? ' (tests native)' : ''}, K ${settings.etalons}, ${settings.condensationEpochs} ep, ×${settings.upsample}${settings.areaPatches ? `, areas ${settings.areaPatches}` : ''}`;
 }
 
 const trainingSeconds = ({ timings_s: t }: EvalJson): number => t.backbone + t.features + t.classifier + t.condensation + t.calibration;

@@ -14,7 +14,7 @@ import type { Mlp } from '../core/classifier/mlp';
 import { validEtalonCount, type CondensationModel } from '../core/condensation/model';
 import type { StoredModel } from '../backbone/library';
 import { heldOutIndices } from '../core/calibration/imageThreshold';
-import { fitPooling, POOL_PATCHES, pooledSeverity } from '../core/calibration/pooledSeverity';
+import { fitPooling, MAX_AREA_PATCHES, pooledSeverity } from '../core/calibration/pooledSeverity';
 import type { CellSeverities } from '../core/calibration/score';
 import { calibrateModel } from './calibrateModel';
 import { checkCapability } from './capabilityCheck';
@@ -152,7 +152,7 @@ export async function trainPixood(request: TrainingRequest, run: TrainingRun): P
   const scorer = await cpuScorer(model, run.source, 'model');
   try {
     const { imageCalibration, scored } = await timed('calibration', () =>
-      calibrateImages(heldOut, scorer, run.prepare, heldOutSkipped, settings.upsample, async (done, total) => {
+      calibrateImages(heldOut, scorer, run.prepare, heldOutSkipped, (settings.areaPatches ?? 0) * settings.upsample, async (done, total) => {
         report({ stage: 'calibration', done, total, unit: 'images' });
         await checkpoint(signal);
       }),
@@ -201,7 +201,7 @@ async function calibrateImages(
   scorer: Scorer,
   prepare: Prepare,
   skipped: SkippedImage[],
-  upsample: number,
+  areaCells: number,
   onImage: (done: number, total: number) => Promise<void>,
 ): Promise<{ imageCalibration: ImageCalibration | null; scored: TrainingImage[] }> {
   const total = heldOut.reduce((n, images) => n + images.length, 0);
@@ -233,7 +233,7 @@ async function calibrateImages(
   }
   await onImage(total, total);
   if (severities.length < 2) return { imageCalibration: null, scored };
-  const pool = fitPooling(cells, POOL_PATCHES * upsample);
+  const pool = fitPooling(cells, areaCells);
   if (!pool) return { imageCalibration: { severities: severities.sort((a, b) => a - b), heldOut: names, cells }, scored };
   const pooled = cells.map((grid) => ({ ...grid, pool }));
   return { imageCalibration: { severities: pooled.map((grid) => pooledSeverity(grid).severity).sort((a, b) => a - b), heldOut: names, cells: pooled }, scored };
@@ -317,4 +317,6 @@ function checkSettings(settings: TrainingSettings, classes: readonly string[]): 
     if (!Number.isInteger(value) || value < least) throw new PipelineError('bad-settings', `The ${name} must be a whole number of at least ${least}, not ${value}.`);
   }
   if (!Number.isInteger(settings.seed)) throw new PipelineError('bad-settings', `The seed must be a whole number, not ${settings.seed}.`);
+  const areas = settings.areaPatches ?? 0;
+  if (!(areas >= 0 && areas <= MAX_AREA_PATCHES)) throw new PipelineError('bad-settings', `The neighbourhoods judged must be 0 to ${MAX_AREA_PATCHES} patches wide, not ${areas}.`);
 }

@@ -7,8 +7,8 @@ function changes(a: object, b: object): Record<string, unknown> {
 }
 
 describe('the settings presets', () => {
-  it('default to the paper’s K = 1000 at 448 px, 20 epochs and ×3', () => {
-    expect(DEFAULT_SETTINGS).toMatchObject({ longestSide: 448, etalons: 1000, condensationEpochs: 20, upsample: 3 });
+  it('default to the paper’s K = 1000 at 448 px, 20 epochs and ×3, judging wide areas of 2 patches too', () => {
+    expect(DEFAULT_SETTINGS).toMatchObject({ longestSide: 448, etalons: 1000, condensationEpochs: 20, upsample: 3, areaPatches: 2 });
   });
 
   it('Quick changes K alone (to 100), Thorough the epochs (100) and the up-sampling (×7) alone', () => {

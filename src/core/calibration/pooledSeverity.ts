@@ -20,8 +20,8 @@
 import { quantileLinear } from './quantile';
 import type { CellSeverities, SeverityNats } from './score';
 
-/** σ of the pooling, in backbone patches: chosen on the mean of the shared sets (README, Results). */
-export const POOL_PATCHES = 2;
+/** The widest neighbourhood, σ in backbone patches, a model may judge by: past it a neighbourhood is most of an image. */
+export const MAX_AREA_PATCHES = 8;
 
 /** How a grid's cells pool into its severity: the worst neighbourhood's value p counts as offset + scale · p. */
 export interface SeverityPooling {

@@ -24,7 +24,7 @@ function fixture(numClasses: number, withClassifier: boolean): PixoodModel {
   return {
     schema: 2,
     backbone: { id: 'lib-1', name: 'dinov2-small', sha256: 'ab'.repeat(32), patchSize: 14, dim: d },
-    settings: { longestSide: 448, upsample: 2, etalons: k, condensationEpochs: 3, classifierEpochs: 5, seed: 42 },
+    settings: { longestSide: 448, upsample: 2, etalons: k, condensationEpochs: 3, classifierEpochs: 5, seed: 42, areaPatches: 1.5 },
     classes: Array.from({ length: numClasses }, (_, i) => `class ${i}`),
     classifier: withClassifier
       ? {
@@ -264,6 +264,8 @@ describe('model bundle', () => {
     expect(rejection(pack(withPool({ ...POOL, sigma: -1 }), tensors))).toMatch(/imageCalibration\.cellImages\[0\]\.pool\.sigma is -1, not a pooling width in cells/);
     expect(rejection(pack(withPool({ ...POOL, scale: 0 }), tensors))).toMatch(/cellImages\[0\]\.pool maps the pooled severity by 0 and -1\.5, not a positive scale/);
     expect(rejection(pack(withPool(4.5), tensors))).toMatch(/cellImages\[0\]\.pool is not a JSON object/);
+    const wide = { ...manifest, settings: { ...(manifest.settings as object), areaPatches: 9 } };
+    expect(rejection(pack(wide, tensors))).toMatch(/settings\.areaPatches is 9, not 0 to 8 patches/);
   });
 
   it('reads cell grids from before pooling as judged by their worst cell: no pooling width', () => {
@@ -436,9 +438,9 @@ function mutate(kind: number, rng: Rng, good: Uint8Array, { manifest, tensors, o
       // nor the patches seen, which only a model trained over the memory bound has; nor the
       // capability check or the operating point as a whole, which bundles from before them lack).
       // Nor the regions of interest, whose keys all have defaults; nor the metrics as a whole, which bundles from before them lack;
-      // nor a held-out image's pooling width, which bundles from before pooling lack.
+      // nor a held-out image's pooling, nor the settings' neighbourhood width, which bundles from before them lack.
       const optional = (p: (string | number)[]) =>
-        p[0] === 'project' || p[0] === 'regions' || p[p.length - 1] === 'pool' || p[1] === 'patchesSeenPerClass' || (p.length === 1 && (p[0] === 'capability' || p[0] === 'operatingPoint' || p[0] === 'metrics'));
+        p[0] === 'project' || p[0] === 'regions' || p[p.length - 1] === 'pool' || p[p.length - 1] === 'areaPatches' || p[1] === 'patchesSeenPerClass' || (p.length === 1 && (p[0] === 'capability' || p[0] === 'operatingPoint' || p[0] === 'metrics'));
       const keys = all.filter((p) => typeof p[p.length - 1] === 'string' && !(p.length === 3 && p[1] === 'perDefect') && !(p.length === 2 && p[1] === 'testImages') && !optional(p));
       const path = keys[rng.int(keys.length)];
       delete parentOf(m, path)[path[path.length - 1]];

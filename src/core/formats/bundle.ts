@@ -35,6 +35,7 @@ import type { CapabilityCheck } from '../capability/capability';
 import { PLANT_KINDS, type PlantKind } from '../capability/plants';
 import type { Calibration } from '../calibration/calibrate';
 import type { OperatingPoint } from '../calibration/operatingPoint';
+import { MAX_AREA_PATCHES } from '../calibration/pooledSeverity';
 import type { CellSeverities } from '../calibration/score';
 import { parseRegionSpec, RegionSpecError, type RegionSpec } from '../roi/regionSpec';
 import type { RateTable } from '../calibration/rateTable';
@@ -318,6 +319,7 @@ function buildModel(value: unknown, file: SafetensorsFile): PixoodModel {
     condensationEpochs: integer(s, 'condensationEpochs', 'settings', 0),
     classifierEpochs: integer(s, 'classifierEpochs', 'settings', 0),
     seed: integer(s, 'seed', 'settings', Number.MIN_SAFE_INTEGER),
+    ...(Object.hasOwn(s, 'areaPatches') && { areaPatches: areaPatches(s) }),
   };
 
   const classList = array(m, 'classes', 'the manifest');
@@ -664,4 +666,10 @@ function readTable(tensors: TensorReader, i: number): RateTable {
     if (!(rate[k] >= 0 && rate[k] <= 1)) fail(`calibration table ${i}: rate ${rate[k]} at knot ${k} is outside [0, 1]`);
   }
   return { logRatio, rate };
+}
+
+function areaPatches(settings: Json): number {
+  const value = field(settings, 'areaPatches', 'settings');
+  if (typeof value !== 'number' || !(value >= 0 && value <= MAX_AREA_PATCHES)) fail(`settings.areaPatches is ${JSON.stringify(value)}, not 0 to ${MAX_AREA_PATCHES} patches`);
+  return value;
 }

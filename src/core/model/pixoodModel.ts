@@ -39,6 +39,11 @@ export interface TrainingSettings extends Preprocessing {
   /** Classifier epochs (ignored with one class). */
   readonly classifierEpochs: number;
   readonly seed: number;
+  /**
+   * σ, in backbone patches, of the neighbourhoods an image's severity also reads
+   * (core/calibration/pooledSeverity.ts); 0 or absent (projects from before it): the worst cell only.
+   */
+  readonly areaPatches?: number;
 }
 
 export interface TrainingSummary {

@@ -50,6 +50,16 @@ export function SettingsForm() {
             ))}
           </select>
         </Setting>
+        <Setting
+          id="area-patches"
+          label="Judge each image by"
+          explanation="Its worst spot, or also its worst wide area: a stretch of surface a little unlike the good parts, as wear is. Areas catch many more real defects, and also a whole image taken unlike the good ones (other light, another camera or compression): train on images taken as the inspected ones are."
+        >
+          <select id="area-patches" aria-describedby="area-patches-help" value={settings.areaPatches ?? 0} onChange={(e) => change({ areaPatches: Number(e.currentTarget.value) })}>
+            <option value={0}>Its worst spot</option>
+            <option value={DEFAULT_SETTINGS.areaPatches}>Its worst spot or wide area</option>
+          </select>
+        </Setting>
         <Setting id="seed" label="Seed" explanation="The same images, settings and seed give the same model.">
           <NumberField id="seed" value={settings.seed} min={0} max={2 ** 31 - 1} onCommit={(seed) => change({ seed })} />
         </Setting>
