@@ -52,7 +52,8 @@ export function pooledSeverity(cells: CellSeverities, included?: Uint8Array): Po
 
 /**
  * The pooling that puts the worst neighbourhood on the worst cell's scale over `grids` (the
- * held-out good images'), or undefined where either cue does not vary over them.
+ * held-out good images'), or undefined where σ is 0 (the worst cell only) or either cue does not
+ * vary over them.
  */
 export function fitPooling(grids: readonly CellSeverities[], sigma: number): SeverityPooling | undefined {
   const all = () => true;
