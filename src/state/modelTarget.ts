@@ -37,7 +37,7 @@ export function decided(
   const { weakPhrase } = modelStanding(model.model, model.evaluation, rule);
   const judged = judgeWithin(model.model.regions, result, model.model.imageCalibration);
   if (!judged.ok) return { epsilon: rule.epsilon, alpha: rule.alpha, threshold: null, verdict: 'uncalibrated', reason: judged.reason, details: '', unsure: false };
-  const { verdict, threshold, reason, details, unsure } = decideImage(judged.severity, judged.maps, result, judged.calibration, rule, weakPhrase);
+  const { verdict, threshold, reason, details, unsure } = decideImage(judged.severity, judged.maps, result, judged.calibration, rule, weakPhrase, judged.wide);
   return { epsilon: rule.epsilon, alpha: rule.alpha, threshold, verdict, reason, details, unsure };
 }
 

@@ -16,7 +16,7 @@ const areaOnly = (sigma: number, offset = 100): SeverityPooling => ({ sigma, off
 
 describe('pooledSeverity', () => {
   it('without pooling is the worst cell, where it lies', () => {
-    expect(pooledSeverity(grid(5, 4, -3, [[2, 1, 4], [4, 3, 1]]))).toEqual({ severity: 4, cell: 7 });
+    expect(pooledSeverity(grid(5, 4, -3, [[2, 1, 4], [4, 3, 1]]))).toEqual({ severity: 4, cell: 7, wide: false });
   });
 
   it('takes the worst neighbourhood where, on the worst cell\'s scale, it stands out further than the worst cell', () => {
@@ -26,9 +26,10 @@ describe('pooledSeverity', () => {
     const area = pooledSeverity(cells(areaOnly(1.5))).severity - 100;
     expect(area, 'the patch pools to less than its cells').toBeGreaterThan(1.5);
     expect(area).toBeLessThan(2);
-    expect(pooledSeverity(cells({ sigma: 1.5, offset: 0, scale: 1 })), 'at the same scale the far cell stands out').toEqual({ severity: 6, cell: 3 * 24 + 3 });
+    expect(pooledSeverity(cells({ sigma: 1.5, offset: 0, scale: 1 })), 'at the same scale the far cell stands out').toEqual({ severity: 6, cell: 3 * 24 + 3, wide: false });
     const spread = pooledSeverity(cells({ sigma: 1.5, offset: 0, scale: 4 }));
     expect(spread.cell, 'where areas spread less over good parts, the centre of the patch').toBe(8 * 24 + 14);
+    expect(spread.wide).toBe(true);
     expect(spread.severity).toBeCloseTo(4 * area, 5);
   });
 
@@ -48,7 +49,7 @@ describe('pooledSeverity', () => {
     const within = pooledSeverity(cells, included);
     expect(within.cell).toBe(77);
     expect(within.severity).toBeCloseTo(pooledSeverity(grid(10, 10, 0, [[7, 7, 3]], areaOnly(1))).severity, 6);
-    expect(pooledSeverity(cells, new Uint8Array(100))).toEqual({ severity: -Infinity, cell: -1 });
+    expect(pooledSeverity(cells, new Uint8Array(100))).toEqual({ severity: -Infinity, cell: -1, wide: false });
   });
 });
 

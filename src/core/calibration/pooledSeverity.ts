@@ -35,6 +35,8 @@ export interface SeverityPooling {
 export interface PooledSeverity {
   readonly severity: SeverityNats;
   readonly cell: number;
+  /** The worst neighbourhood decided it, not the worst cell: a wide area, as a verdict says. */
+  readonly wide: boolean;
 }
 
 /**
@@ -47,7 +49,7 @@ export function pooledSeverity(cells: CellSeverities, included?: Uint8Array): Po
   const { sigma, offset, scale } = cells.pool;
   const area = largest(pool(cells, inside, sigma), inside);
   const severity = offset + scale * area.severity;
-  return severity > worst.severity ? { severity, cell: area.cell } : worst;
+  return severity > worst.severity ? { severity, cell: area.cell, wide: true } : worst;
 }
 
 /**
@@ -76,7 +78,7 @@ function largest(values: ArrayLike<number>, inside: (i: number) => boolean): Poo
       cell = i;
     }
   }
-  return { severity, cell };
+  return { severity, cell, wide: false };
 }
 
 /** The included cells with the rest at their median, smoothed by a Gaussian of σ = `s` cells that reads the median beyond the edge. */

@@ -38,6 +38,11 @@ describe('decideImage', () => {
     expect(decideImage(7, maps, image, calibration, rule)).toMatchObject({ verdict: 'pass', reason: "PASS: worst spot 0.4× the good parts' limit.", details: 'severity 7.00 < threshold 9.10 nats (α = 10%)', unsure: false });
   });
 
+  it('says "worst area" where a wide area, not one spot, decided the severity', () => {
+    expect(decideImage(9.5, maps, image, calibration, rule, null, true).reason).toBe("FAIL: worst area 1.1× the good parts' limit, 300 px region, top left.");
+    expect(decideImage(7, maps, image, calibration, rule, null, true).reason).toBe("PASS: worst area 0.4× the good parts' limit.");
+  });
+
   it('marks a pass of a weak model unsure, and says why, but never a fail', () => {
     const weak = 'it let 80% of mid-size synthetic defects pass';
     expect(decideImage(7, maps, image, calibration, rule, weak)).toMatchObject({

@@ -58,6 +58,7 @@ export function relativeSeverity(severity: SeverityNats, calibration: ImageCalib
 /**
  * The verdict of an image with `severity` and kept `maps` of an image `imageWidth`×`imageHeight`.
  * @param weakModel why the model is weak in a few words (it then marks its passes unsure), or null
+ * @param wide the worst neighbourhood decided the severity, not the worst cell (pooledSeverity.ts)
  */
 export function decideImage(
   severity: SeverityNats,
@@ -66,6 +67,7 @@ export function decideImage(
   calibration: ImageCalibration | null,
   rule: VerdictRule,
   weakModel: string | null = null,
+  wide = false,
 ): ImageVerdict {
   if (!calibration || !Number.isFinite(severity)) {
     const reason = calibration ? 'No verdict: inspected before image severities existed; inspect it again.' : NEEDS_RECALIBRATION;
@@ -75,7 +77,7 @@ export function decideImage(
   const caught = rule.byCatch ? `${formatRate(rule.byCatch.rate)} of the labelled defects` : null;
   const details = `severity ${severity.toFixed(2)} ${severity >= threshold ? '≥' : '<'} threshold ${threshold.toFixed(2)} nats (${caught ? `set to catch ${caught}` : `α = ${formatRate(rule.alpha)}`})`;
   const limit = caught ? `the limit set to catch ${caught}` : "the good parts' limit";
-  const worst = `worst spot ${relativeSeverity(severity, calibration, threshold).toFixed(1)}× ${limit}`;
+  const worst = `worst ${wide ? 'area' : 'spot'} ${relativeSeverity(severity, calibration, threshold).toFixed(1)}× ${limit}`;
   if (severity < threshold) {
     if (weakModel === null) return { verdict: 'pass', threshold, reason: `PASS: ${worst}.`, details, unsure: false };
     return { verdict: 'pass', threshold, reason: `PASS, unsure: ${worst}, but this model is weak (${weakModel}); have a person look.`, details, unsure: true };

@@ -14,12 +14,12 @@ const maps: ResultMaps = { width: 4, height: 4, score: new Float32Array(16).fill
 
 describe('severityWithin', () => {
   it('takes the worst included cell: a 10 px margin of a 40 px image leaves the inner 2×2', () => {
-    expect(severityWithin(margin10, borderHot)).toEqual({ severity: 4, cell: 10 });
-    expect(severityWithin({ regions: [], marginPx: 0 }, borderHot)).toEqual({ severity: 9, cell: 0 });
+    expect(severityWithin(margin10, borderHot)).toEqual({ severity: 4, cell: 10, wide: false });
+    expect(severityWithin({ regions: [], marginPx: 0 }, borderHot)).toEqual({ severity: 9, cell: 0, wide: false });
   });
 
   it('gives −Infinity where nothing is included', () => {
-    expect(severityWithin({ regions: [], marginPx: 20 }, borderHot)).toEqual({ severity: -Infinity, cell: -1 });
+    expect(severityWithin({ regions: [], marginPx: 20 }, borderHot)).toEqual({ severity: -Infinity, cell: -1, wide: false });
   });
 });
 
@@ -50,7 +50,13 @@ describe('judgeWithin', () => {
   });
 
   it('leaves an image without regions as it was scored', () => {
-    expect(judgeWithin(undefined, image, calibration)).toEqual({ ok: true, severity: 9, maps, calibration });
+    expect(judgeWithin(undefined, image, calibration)).toEqual({ ok: true, severity: 9, wide: false, maps, calibration });
+  });
+
+  it('says when the worst neighbourhood, not the worst cell, decided: over the whole image and within regions', () => {
+    const byArea = { ...image, cells: { ...borderHot, pool: { sigma: 1, offset: 100, scale: 1 } } };
+    expect(judgeWithin(undefined, byArea, calibration)).toMatchObject({ ok: true, severity: 9, wide: true });
+    expect(judgeWithin(margin10, byArea, calibration)).toMatchObject({ ok: true, wide: true });
   });
 
   it('says why it cannot judge: an old result, an old model, nothing left', () => {

@@ -45,7 +45,7 @@ export interface ScoredImage {
 }
 
 export type Judged =
-  | { readonly ok: true; readonly severity: SeverityNats; readonly maps: ResultMaps; readonly calibration: ImageCalibration | null }
+  | { readonly ok: true; readonly severity: SeverityNats; readonly wide: boolean; readonly maps: ResultMaps; readonly calibration: ImageCalibration | null }
   | { readonly ok: false; readonly maps: ResultMaps; readonly reason: string };
 
 /** Why an old model cannot judge within regions. */
@@ -54,13 +54,13 @@ export const REGIONS_NEED_RETRAINING =
 
 /** The image within the regions, or why it cannot be judged there. */
 export function judgeWithin(spec: RegionSpec | null | undefined, image: ScoredImage, calibration: ImageCalibration | null): Judged {
-  if (!spec || isWholeImage(spec)) return { ok: true, severity: image.severity, maps: image.maps, calibration };
+  if (!spec || isWholeImage(spec)) return { ok: true, severity: image.severity, wide: image.cells ? pooledSeverity(image.cells).wide : false, maps: image.maps, calibration };
   const maps = mapsWithin(spec, image.maps, image);
   if (!image.cells) return { ok: false, maps, reason: 'No verdict within the regions: this result was kept before regions of interest; inspect the image again.' };
-  const { severity } = severityWithin(spec, image.cells);
+  const { severity, wide } = severityWithin(spec, image.cells);
   if (!Number.isFinite(severity)) return { ok: false, maps, reason: 'No verdict: the regions of interest leave no part of this image to judge.' };
   if (calibration && !calibration.cells) return { ok: false, maps, reason: REGIONS_NEED_RETRAINING };
   const within = calibration && calibrationWithin(spec, calibration);
   if (calibration && !within) return { ok: false, maps, reason: 'No verdict: the regions of interest leave fewer than 2 held-out good images a place to judge, so there is no limit within them.' };
-  return { ok: true, severity, maps, calibration: within };
+  return { ok: true, severity, wide, maps, calibration: within };
 }
