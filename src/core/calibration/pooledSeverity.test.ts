@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../rng';
-import { fitPooling, pooledSeverity, type SeverityPooling } from './pooledSeverity';
+import { decidedByArea, fitPooling, pooledSeverity, type SeverityPooling } from './pooledSeverity';
 import { quantileLinear } from './quantile';
 import type { CellSeverities } from './score';
 
@@ -30,6 +30,8 @@ describe('pooledSeverity', () => {
     const spread = pooledSeverity(cells({ sigma: 1.5, offset: 0, scale: 4 }));
     expect(spread.cell, 'where areas spread less over good parts, the centre of the patch').toBe(8 * 24 + 14);
     expect(spread.wide).toBe(true);
+    expect(decidedByArea(cells({ sigma: 1.5, offset: 0, scale: 4 }), spread.severity), 'read back from the severity').toBe(true);
+    expect(decidedByArea(cells({ sigma: 1.5, offset: 0, scale: 1 }), 6), 'the far cell decided').toBe(false);
     expect(spread.severity).toBeCloseTo(4 * area, 5);
   });
 
@@ -70,8 +72,9 @@ describe('fitPooling', () => {
     expect(Math.max(...areas)).toBeCloseTo(Math.max(...cells), 4);
   });
 
-  it('fits nothing where the held-out images are all alike', () => {
+  it('fits nothing where the held-out images are all alike, nor at σ 0 (the worst cell only)', () => {
     const same = goods.map((g) => ({ ...g, data: goods[0].data }));
     expect(fitPooling(same, 2)).toBeUndefined();
+    expect(fitPooling(goods, 0)).toBeUndefined();
   });
 });

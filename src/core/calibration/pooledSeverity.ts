@@ -58,15 +58,24 @@ export function pooledSeverity(cells: CellSeverities, included?: Uint8Array): Po
  * vary over them.
  */
 export function fitPooling(grids: readonly CellSeverities[], sigma: number): SeverityPooling | undefined {
+  if (!(sigma > 0)) return undefined;
   const all = () => true;
   const cells = grids.map((grid) => largest(grid.data, all).severity);
   const areas = grids.map((grid) => largest(pool(grid, all, sigma), all).severity);
   const [cellMedian, areaMedian] = [quantileLinear(cells, 0.5), quantileLinear(areas, 0.5)];
   const cellSpread = Math.max(...cells) - cellMedian;
   const areaSpread = Math.max(...areas) - areaMedian;
-  if (!(cellSpread > 0 && areaSpread > 0 && sigma > 0)) return undefined;
+  if (!(cellSpread > 0 && areaSpread > 0)) return undefined;
   const scale = cellSpread / areaSpread;
   return { sigma, offset: cellMedian - scale * areaMedian, scale };
+}
+
+/**
+ * Whether `severity`, pooled from `cells` over the whole image, came from the worst neighbourhood:
+ * pooledSeverity returns the worst cell's own value otherwise, so it is above every cell only then.
+ */
+export function decidedByArea(cells: CellSeverities, severity: SeverityNats): boolean {
+  return cells.pool !== undefined && severity > largest(cells.data, () => true).severity;
 }
 
 function largest(values: ArrayLike<number>, inside: (i: number) => boolean): PooledSeverity {
@@ -92,20 +101,19 @@ function pool({ width, height, data }: CellSeverities, inside: (i: number) => bo
   for (let t = 0; t < weights.length; t++) weights[t] /= total;
   const field = Float64Array.from(data, (v, i) => (inside(i) ? v : fill));
   const rows = new Float64Array(field.length);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      let sum = 0;
-      for (let t = -radius; t <= radius; t++) sum += weights[t + radius] * (x + t >= 0 && x + t < width ? field[y * width + x + t] : fill);
-      rows[y * width + x] = sum;
-    }
-  }
   const out = new Float64Array(field.length);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
+  // Each row, then each column, is copied into a line padded with the median, so no tap tests an edge.
+  const line = new Float64Array(Math.max(width, height) + 2 * radius).fill(fill);
+  const smooth = (from: Float64Array, to: Float64Array, start: number, step: number, length: number) => {
+    for (let k = 0; k < length; k++) line[radius + k] = from[start + k * step];
+    line.fill(fill, radius + length);
+    for (let k = 0; k < length; k++) {
       let sum = 0;
-      for (let t = -radius; t <= radius; t++) sum += weights[t + radius] * (y + t >= 0 && y + t < height ? rows[(y + t) * width + x] : fill);
-      out[y * width + x] = sum;
+      for (let t = 0; t < weights.length; t++) sum += weights[t] * line[k + t];
+      to[start + k * step] = sum;
     }
-  }
+  };
+  for (let y = 0; y < height; y++) smooth(field, rows, y * width, 1, width);
+  for (let x = 0; x < width; x++) smooth(rows, out, x, width, height);
   return out;
 }

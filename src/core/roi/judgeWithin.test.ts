@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { pooledSeverity } from '../calibration/pooledSeverity';
 import type { CellSeverities } from '../calibration/score';
 import type { ImageCalibration } from '../model/pixoodModel';
 import type { ResultMaps } from '../results/reduceMaps';
@@ -54,8 +55,10 @@ describe('judgeWithin', () => {
   });
 
   it('says when the worst neighbourhood, not the worst cell, decided: over the whole image and within regions', () => {
-    const byArea = { ...image, cells: { ...borderHot, pool: { sigma: 1, offset: 100, scale: 1 } } };
-    expect(judgeWithin(undefined, byArea, calibration)).toMatchObject({ ok: true, severity: 9, wide: true });
+    const cells = { ...borderHot, pool: { sigma: 1, offset: 100, scale: 1 } };
+    const byArea = { ...image, severity: pooledSeverity(cells).severity, cells };
+    expect(byArea.severity, 'the offset lifts the neighbourhood above every cell').toBeGreaterThan(100);
+    expect(judgeWithin(undefined, byArea, calibration)).toMatchObject({ ok: true, severity: byArea.severity, wide: true });
     expect(judgeWithin(margin10, byArea, calibration)).toMatchObject({ ok: true, wide: true });
   });
 

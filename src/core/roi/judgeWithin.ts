@@ -4,7 +4,7 @@
  * within the same regions, so the false-reject rate α keeps its meaning. The whole image (no
  * spec) leaves everything exactly as it was scored.
  */
-import { pooledSeverity, type PooledSeverity } from '../calibration/pooledSeverity';
+import { decidedByArea, pooledSeverity, type PooledSeverity } from '../calibration/pooledSeverity';
 import type { CellSeverities, SeverityNats } from '../calibration/score';
 import type { ImageCalibration } from '../model/pixoodModel';
 import type { ResultMaps } from '../results/reduceMaps';
@@ -54,7 +54,7 @@ export const REGIONS_NEED_RETRAINING =
 
 /** The image within the regions, or why it cannot be judged there. */
 export function judgeWithin(spec: RegionSpec | null | undefined, image: ScoredImage, calibration: ImageCalibration | null): Judged {
-  if (!spec || isWholeImage(spec)) return { ok: true, severity: image.severity, wide: image.cells ? pooledSeverity(image.cells).wide : false, maps: image.maps, calibration };
+  if (!spec || isWholeImage(spec)) return { ok: true, severity: image.severity, wide: image.cells ? decidedByArea(image.cells, image.severity) : false, maps: image.maps, calibration };
   const maps = mapsWithin(spec, image.maps, image);
   if (!image.cells) return { ok: false, maps, reason: 'No verdict within the regions: this result was kept before regions of interest; inspect the image again.' };
   const { severity, wide } = severityWithin(spec, image.cells);
