@@ -5,10 +5,10 @@
  * while its float32 rounding is a few ulps of the inputs.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { resizeScoreMap, upsampleGrid } from '../src/core/resample';
+import { upsampleGrid } from '../src/core/resample';
 import { createRng } from '../src/core/rng';
-import { matrix, tensor } from '../src/core/tensor';
-import { createGpuMatrix, createGpuVector, readMatrix, readVector, uploadMatrix, writeVector } from '../src/gpu/gpuMatrix';
+import { tensor } from '../src/core/tensor';
+import { createGpuMatrix, readMatrix, uploadMatrix } from '../src/gpu/gpuMatrix';
 import { KernelRecorder } from '../src/gpu/kernelRecorder';
 import { ResampleKernels } from '../src/gpu/resampleKernels';
 import { compare, format, maxAbs, randomMatrix, testDevice, timed } from './helpers/kernelCheck';
@@ -65,22 +65,5 @@ describe('upsampleGrid', () => {
     const ms = await run((rec) => kernels.upsampleGrid(rec, { cells, height: h, width: w }, 2, { cells: out, height: h * 2, width: w * 2 }));
     const want = upsampleGrid(tensor([h, w, d] as const, tokens.data.slice(prefix * d)), 2);
     expectClose('grid after a CLS token', (await readMatrix(device, out)).data, want.data, ms);
-  });
-});
-
-describe('resizeScoreMap', () => {
-  test.each([
-    { h: 13, w: 9, height: 100, width: 77 },
-    { h: 13, w: 9, height: 5, width: 4 },
-    { h: 1, w: 1, height: 3, width: 5 },
-    { h: 6, w: 6, height: 6, width: 6 },
-  ])('[$h, $w] → [$height, $width]', async ({ h, w, height, width }) => {
-    const map = randomMatrix(createRng(h * w + height), h, w);
-    const want = resizeScoreMap(matrix(h, w, map.data), height, width);
-    const values = createGpuVector(device, h * w, 'f32', 'map');
-    writeVector(device, values, map.data);
-    const out = createGpuVector(device, height * width, 'f32', 'resized');
-    const ms = await run((rec) => kernels.resizeScoreMap(rec, { values, height: h, width: w }, { values: out, height, width }));
-    expectClose(`map [${h}, ${w}] → [${height}, ${width}]`, await readVector(device, out), want.data, ms);
   });
 });

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { calibrate, type Calibration } from '../src/core/calibration/calibrate';
 import { UNKNOWN, openSetLabels } from '../src/core/calibration/openSet';
-import { anomalyScore, inDistributionRate } from '../src/core/calibration/score';
+import { anomalyScore, inDistributionRate, logRatios } from '../src/core/calibration/score';
 import { nearestEtalons } from '../src/core/condensation/nearest';
 import { createRng, type Rng } from '../src/core/rng';
 import { matrix, type Matrix } from '../src/core/tensor';
@@ -152,7 +152,7 @@ describe.each(cases)('$name', (setup) => {
     const logits = setup.spaceDims === 2 ? logitsOf(points, project.directions) : null;
 
     const refDistances = distancesOf(points, classes);
-    const refSIn = inDistributionRate(project.calibration, { logits, dists: refDistances });
+    const refSIn = inDistributionRate(project.calibration, logRatios(project.calibration, { logits, dists: refDistances }));
     const refScore = anomalyScore(refSIn, setup.chosen);
     const refLabels = openSetLabels(logits, refScore, setup.epsilon);
 
@@ -219,7 +219,7 @@ test('features straight from a backbone output: an unaligned offset and a row st
   const rec = new KernelRecorder(device, 'score');
   kernels.score(rec, model, view, scope.upload(logits, 'logits'), out, { epsilon: 0.05 });
   rec.submit();
-  const want = inDistributionRate(project.calibration, { logits, dists: distancesOf(points, project.classes) });
+  const want = inDistributionRate(project.calibration, logRatios(project.calibration, { logits, dists: distancesOf(points, project.classes) }));
   const got = (await readMatrix(device, out.sIn)).data;
   scope.destroy();
   expect(compare(got, want.data, 0).relative).toBeLessThanOrEqual(TOLERANCE);

@@ -1,6 +1,6 @@
 // Bilinear resampling with torch's interpolate(mode='bilinear', align_corners=False) semantics
-// (src/core/resample.ts is the reference): [inH, inW, channels] → [outH, outW, channels]. The
-// feature grid up-sampled ×f is channels = D; a score map resized to the image is channels = 1.
+// (src/core/resample.ts is the reference): [inH, inW, channels] → [outH, outW, channels], the
+// feature grid up-sampled ×f, channels = D.
 // Cells are row-major; a cell's channels are contiguous, cell to cell `inStride` / `outStride`
 // floats apart (a padded row of a feature matrix, or 1 for a map).
 //

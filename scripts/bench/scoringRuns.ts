@@ -1,17 +1,20 @@
 /**
  * Scoring one image on each path, ready to be timed over and over: the feature grid up-sampled
  * ×factor, each point's nearest valid etalon of every class, s_in from the calibration, the
- * anomaly score and open-set labels, and the score map brought to the image's size. Runs in the
- * benchmark page (bench/kernels.html).
+ * anomaly score and open-set labels, and the score map made at the image's size (on the CPU on
+ * both paths, as the app does: src/pipeline/scoreMaps.ts). Runs in the benchmark page
+ * (bench/kernels.html).
  *
  * The classifier's logits are an input here, computed before timing: the MLP's forward pass is
  * not part of this measurement.
  */
 import { calibrate, type Calibration } from '../../src/core/calibration/calibrate';
 import { openSetLabels } from '../../src/core/calibration/openSet';
-import { anomalyScore, inDistributionRate } from '../../src/core/calibration/score';
+import { anomalyScore, inDistributionRate, logRatios } from '../../src/core/calibration/score';
 import { nearestEtalons } from '../../src/core/condensation/nearest';
-import { resizeScoreMap, upsampleGrid } from '../../src/core/resample';
+import { upsampleGrid } from '../../src/core/resample';
+import { scoreMap } from '../../src/pipeline/scoreMaps';
+import { readMatrix } from '../../src/gpu/gpuMatrix';
 import { createRng, type Rng } from '../../src/core/rng';
 import { matrix, tensor, type Matrix, type Tensor3 } from '../../src/core/tensor';
 import type { CpuNearest } from '../../src/gpu/cpu/cpuNearest';
@@ -88,16 +91,17 @@ export function cpuScoringRunner(nearest: CpuNearest, project: ScoringProject): 
       const points = upsampleGrid(grid, factor);
       const [height, width, dim] = points.dims;
       const { distance } = await nearest.nearest(matrix(height * width, dim, points.data));
-      const score = anomalyScore(inDistributionRate(calibration, { logits, dists: distance }));
+      const ratios = logRatios(calibration, { logits, dists: distance });
+      const score = anomalyScore(inDistributionRate(calibration, ratios));
       openSetLabels(logits, score, EPSILON);
-      resizeScoreMap(tensor([height, width] as const, score), image, image);
+      scoreMap(ratios, { height: grid.dims[0], width: grid.dims[1] }, factor, calibration, { height: image, width: image });
       return performance.now() - start;
     },
     release: () => nearest.release(),
   };
 }
 
-/** The GPU path: one command buffer of up-sampling, scoring and score-map resizing, timed until the queue is done. */
+/** The GPU path: one command buffer of up-sampling and scoring, then the distances read back and the score map made from them, as the app does. */
 export function gpuScoringRunner(device: GPUDevice, kernels: { readonly scoring: ScoringKernels; readonly resample: ResampleKernels }, project: ScoringProject): ScoringRunner {
   const { grid, factor, calibration, logits, image, classes } = project;
   const [side, , dim] = grid.dims;
@@ -108,16 +112,15 @@ export function gpuScoringRunner(device: GPUDevice, kernels: { readonly scoring:
   const gpuLogits = logits && scope.upload(logits, 'bench logits');
   const model = uploadScoringModel(scope, classes, calibration);
   const scores = createScores(scope, upsampled * upsampled, classes.length);
-  const map = scope.vector(image * image, 'f32', 'bench score map');
   return {
     async run() {
       const start = performance.now();
       const rec = new KernelRecorder(device, 'bench scoring');
       kernels.resample.upsampleGrid(rec, { cells, height: side, width: side }, factor, { cells: points, height: upsampled, width: upsampled });
       kernels.scoring.score(rec, model, points, gpuLogits, scores, { epsilon: EPSILON });
-      kernels.resample.resizeScoreMap(rec, { values: scores.score, height: upsampled, width: upsampled }, { values: map, height: image, width: image });
       rec.submit();
-      await device.queue.onSubmittedWorkDone();
+      const dists = await readMatrix(device, scores.distances);
+      scoreMap(logRatios(calibration, { logits, dists }), { height: side, width: side }, factor, calibration, { height: image, width: image });
       return performance.now() - start;
     },
     async release() {

@@ -1,8 +1,8 @@
 /**
  * The GPU side of scoring an image: the backbone's patch tokens (left on the GPU by the backbone,
  * or uploaded) are up-sampled, given logits, the nearest valid etalons, s_in and the anomaly
- * score, and the score map is resized to the map size, all in one submit; the grid's results come
- * back to the CPU for the severity and the pixel maps.
+ * score, all in one submit; the grid's results come back to the CPU for the severity and the
+ * maps, which the core functions make there as on the CPU path.
  */
 import type { Mlp } from '../core/classifier/mlp';
 import type { Calibration } from '../core/calibration/calibrate';
@@ -30,8 +30,6 @@ export interface GridSize {
 /** What comes back for one image; the grid is the up-sampled feature grid. */
 export interface GridScores {
   readonly grid: GridSize;
-  /** [map height · map width] the anomaly score resized to the map size. */
-  readonly map: Float32Array;
   /** [cells] the anomaly score of each grid cell. */
   readonly cellScores: Float32Array;
   /** [cells] argmax logit (0 without a classifier). */
@@ -44,7 +42,7 @@ export interface GridScores {
 
 export interface ImageScorer {
   /** `tokens` [h·w, D]: a view of the backbone's GPU output, or the tokens on the CPU. */
-  score(tokens: GpuMatrix | Matrix, grid: GridSize, mapSize: GridSize): Promise<GridScores>;
+  score(tokens: GpuMatrix | Matrix, grid: GridSize): Promise<GridScores>;
   /** Frees the model's buffers. */
   release(): void;
 }
@@ -58,7 +56,7 @@ export async function createImageScorer(device: GPUDevice, model: ImageScorerMod
   const { upsample } = model;
 
   return {
-    score: (source, grid, mapSize) =>
+    score: (source, grid) =>
       withGpuScope(device, async (scope) => {
         const tokens = 'buffer' in source ? source : scope.upload(source, 'patch tokens');
         const height = grid.height * upsample;
@@ -68,22 +66,19 @@ export async function createImageScorer(device: GPUDevice, model: ImageScorerMod
         const features = scope.matrix(rows, tokens.cols, 'inspection features');
         const logits = mlp ? scope.matrix(rows, classes, 'inspection logits') : null;
         const scores = createScores(scope, rows, classes);
-        const map = scope.vector(mapSize.height * mapSize.width, 'f32', 'score map');
         const rec = new KernelRecorder(device, 'inspection');
         kernels.resample.upsampleGrid(rec, { cells: tokens, ...grid }, upsample, { cells: features, height, width });
         if (mlp && logits) kernels.mlp.logits(rec, mlp, features, logits);
         // The open-set labels are not used: the app applies its own ε to the score.
         kernels.scoring.score(rec, scoringModel, features, logits, scores, { epsilon: 0 });
-        kernels.resample.resizeScoreMap(rec, { values: scores.score, height, width }, { values: map, ...mapSize });
         rec.submit();
-        const [mapValues, cellScores, predicted, distances, cellLogits] = await Promise.all([
-          readVector(device, map),
+        const [cellScores, predicted, distances, cellLogits] = await Promise.all([
           readVector(device, scores.score),
           readLabels(device, scores.predicted),
           readMatrix(device, scores.distances),
           logits ? readMatrix(device, logits) : null,
         ]);
-        return { grid: { height, width }, map: mapValues, cellScores, predicted, distances, logits: cellLogits };
+        return { grid: { height, width }, cellScores, predicted, distances, logits: cellLogits };
       }),
     release: () => modelScope.destroy(),
   };

@@ -1,11 +1,10 @@
 /**
  * Bilinear resampling on the GPU (shaders/resample.wgsl) with the semantics of
- * src/core/resample.ts: the feature grid up-sampled ×f before scoring, and the score map brought
- * to the image's size.
+ * src/core/resample.ts: the feature grid up-sampled ×f before scoring.
  */
 import common from '../../shaders/common.wgsl?raw';
 import source from '../../shaders/resample.wgsl?raw';
-import type { GpuMatrix, GpuVector } from './gpuMatrix';
+import type { GpuMatrix } from './gpuMatrix';
 import { compilePipelines, looseBinding, type KernelRecorder } from './kernelRecorder';
 import { SHADER_STRUCTS } from './shaderStructs';
 
@@ -14,13 +13,6 @@ const { Resample } = SHADER_STRUCTS['resample.wgsl'];
 /** A grid of cells, row-major, as a matrix of one row per cell: [height·width, D]. */
 export interface GpuGrid {
   readonly cells: GpuMatrix;
-  readonly height: number;
-  readonly width: number;
-}
-
-/** A map of one value per cell, row-major: [height·width]. */
-export interface GpuScoreMap {
-  readonly values: GpuVector<'f32'>;
   readonly height: number;
   readonly width: number;
 }
@@ -51,14 +43,7 @@ export class ResampleKernels {
     this.bilinear(rec, grid.cells, grid.height, grid.width, grid.cells.cols, grid.cells.stride, out.cells, out.height, out.width, out.cells.stride);
   }
 
-  /** map [h, w] → out [H, W], any sizes (resizeScoreMap). */
-  resizeScoreMap(rec: KernelRecorder, map: GpuScoreMap, out: GpuScoreMap): void {
-    checkGrid(map.values, map.height, map.width);
-    checkGrid(out.values, out.height, out.width);
-    this.bilinear(rec, map.values, map.height, map.width, 1, 1, out.values, out.height, out.width, 1);
-  }
-
-  private bilinear(rec: KernelRecorder, input: GpuMatrix | GpuVector, h: number, w: number, channels: number, inStride: number, output: GpuMatrix | GpuVector, outH: number, outW: number, outStride: number): void {
+  private bilinear(rec: KernelRecorder, input: GpuMatrix, h: number, w: number, channels: number, inStride: number, output: GpuMatrix, outH: number, outW: number, outStride: number): void {
     const from = looseBinding(this.device, input);
     const to = looseBinding(this.device, output);
     rec.dispatchLinear(this.pipeline, outH * outW * channels, {
@@ -69,10 +54,9 @@ export class ResampleKernels {
   }
 }
 
-function checkGrid(view: GpuMatrix | GpuVector, height: number, width: number): void {
+function checkGrid(view: GpuMatrix, height: number, width: number): void {
   for (const [name, v] of [['height', height], ['width', width]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
   }
-  const cells = 'stride' in view ? view.rows : view.length;
-  if (cells !== height * width) throw new RangeError(`a ${height} × ${width} grid has ${height * width} cells, the buffer ${cells}`);
+  if (view.rows !== height * width) throw new RangeError(`a ${height} × ${width} grid has ${height * width} cells, the buffer ${view.rows}`);
 }

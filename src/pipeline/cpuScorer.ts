@@ -9,7 +9,7 @@
 import { ort } from '../backbone/ort';
 import type { RgbaImage } from '../backbone/preprocess';
 import { pooledSeverity } from '../core/calibration/pooledSeverity';
-import { anomalyScore, imageSeverity, inDistributionRate } from '../core/calibration/score';
+import { anomalyScore, imageSeverity, inDistributionRate, logRatios } from '../core/calibration/score';
 import { mlpLogits } from '../core/classifier/mlp';
 import { patchOfCell } from '../core/geometry';
 import { matrix, type Matrix, type Tensor3 } from '../core/tensor';
@@ -39,13 +39,14 @@ export async function cpuScorer(model: PixoodModel, source: FeatureSource, resol
       const dists = await nearest.nearestOfUpsampled(features, upsample);
       const [height, width] = [features.dims[0] * upsample, features.dims[1] * upsample];
       const logits = model.classifier ? mlpLogits(model.classifier, points(upsampleFeatures(features, upsample))) : null;
-      const score = anomalyScore(inDistributionRate(model.calibration, { logits, dists }));
-      const cells = { width, height, data: imageSeverity(model.calibration, { logits, dists }).cells, imageWidth: image.width, imageHeight: image.height, pool };
+      const ratios = logRatios(model.calibration, { logits, dists });
+      const score = anomalyScore(inDistributionRate(model.calibration, ratios));
+      const cells = { width, height, data: imageSeverity(ratios).cells, imageWidth: image.width, imageHeight: image.height, pool };
       const { severity, cell } = pooledSeverity(cells);
       const predicted = logits ? argmaxRows(logits) : new Int32Array(height * width);
       const distance = Float32Array.from(predicted, (c, i) => dists.data[i * classes + c]);
       const size = mapSize(image);
-      return { score: scoreMap(score, height, width, size), ...pixelMaps({ height, width, predicted, distance }, size), imageScore: maxOf(score), severity, cells, worstPatch: patchOfCell(cell, geometry.grid, upsample) };
+      return { score: scoreMap(ratios, geometry.grid, upsample, model.calibration, size), ...pixelMaps({ height, width, predicted, distance }, size), imageScore: maxOf(score), severity, cells, worstPatch: patchOfCell(cell, geometry.grid, upsample) };
     },
     release: () => nearest.release(),
   };

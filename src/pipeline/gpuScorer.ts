@@ -1,20 +1,19 @@
 /**
  * Scoring on the GPU path: the backbone's output stays on the GPU, where src/gpu/imageScorer.ts
  * up-samples the feature grid, computes the logits, the nearest valid etalons, s_in and the
- * anomaly score, and resizes the score map to the image; only the map and the grid's scores,
- * predicted classes, distances and logits come back to the CPU, where the image severity is
- * computed by the same core function as on the CPU path, so both paths give the same severity.
+ * anomaly score; the grid's scores, predicted classes, distances and logits come back to the
+ * CPU, where the image severity and the score map are made by the same functions as on the CPU
+ * path, so both paths give the same severity and map.
  */
 import type { RgbaImage } from '../backbone/preprocess';
 import { pooledSeverity } from '../core/calibration/pooledSeverity';
-import { imageSeverity } from '../core/calibration/score';
+import { imageSeverity, logRatios } from '../core/calibration/score';
 import { patchOfCell } from '../core/geometry';
-import { tensor } from '../core/tensor';
 import { createImageScorer } from '../gpu/imageScorer';
 import { imageGeometry, patchTokens, type FeatureSource } from './extractFeatures';
 import type { PixoodModel } from '../core/model/pixoodModel';
 import type { Resolution } from '../core/model/requests';
-import { mapSize, maxOf, pixelMaps } from './scoreMaps';
+import { mapSize, maxOf, pixelMaps, scoreMap } from './scoreMaps';
 import { severityPool, type Scorer } from './scorer';
 
 export async function gpuScorer(model: PixoodModel, source: FeatureSource, device: GPUDevice, resolution: Resolution): Promise<Scorer> {
@@ -30,13 +29,14 @@ export async function gpuScorer(model: PixoodModel, source: FeatureSource, devic
       const { tokens, grid: input, dispose } = await patchTokens({ ...source, purpose: 'scoring' }, image, geometry);
       try {
         const size = mapSize(image);
-        const scores = await scorer.score(tokens, input, size);
+        const scores = await scorer.score(tokens, input);
         const { grid, predicted, distances: dists } = scores;
-        const cells = { width: grid.width, height: grid.height, data: imageSeverity(model.calibration, { logits: scores.logits, dists }).cells, imageWidth: image.width, imageHeight: image.height, pool };
+        const ratios = logRatios(model.calibration, { logits: scores.logits, dists });
+        const cells = { width: grid.width, height: grid.height, data: imageSeverity(ratios).cells, imageWidth: image.width, imageHeight: image.height, pool };
         const { severity, cell } = pooledSeverity(cells);
         const distance = Float32Array.from(predicted, (c, i) => dists.data[i * classes + c]);
         return {
-          score: tensor([size.height, size.width] as const, scores.map),
+          score: scoreMap(ratios, geometry.grid, upsample, model.calibration, size),
           ...pixelMaps({ height: grid.height, width: grid.width, predicted, distance }, size),
           imageScore: maxOf(scores.cellScores),
           severity,

@@ -4,7 +4,7 @@ import { createRng } from '../rng';
 import { matrix, type Matrix } from '../tensor';
 import { calibrate, type Calibration, type CalibrationInputs } from './calibrate';
 import { DIST_TO_SIM_SLOPE, distanceToSim } from './distanceToSim';
-import { inDistributionRate } from './score';
+import { inDistributionRate, logRatios } from './score';
 
 interface NpMeta {
   arrays: Record<string, number[]>;
@@ -43,7 +43,7 @@ describe('calibrate on the official np fixture', () => {
   it('fits the class Gaussians and reproduces the official s_in', () => {
     const means = maxRelativeError(calibration.idMeans, fixture.array('class_means').data);
     const covs = maxRelativeError(calibration.idCovs, fixture.array('class_covs').data);
-    const sIn = inDistributionRate(calibration, { logits: asMatrix('eval_logits'), dists: asMatrix('eval_dists') });
+    const sIn = inDistributionRate(calibration, logRatios(calibration, { logits: asMatrix('eval_logits'), dists: asMatrix('eval_dists') }));
     const expected = fixture.array('expected_s_in').data;
     let maxAbsErr = 0;
     for (let k = 0; k < expected.length; k++) maxAbsErr = Math.max(maxAbsErr, Math.abs(sIn.data[k] - expected[k]));
@@ -94,7 +94,7 @@ describe('calibrate in one dimension (no classifier)', () => {
   const calibration = calibrate({ logits: null, dists, labels: new Int32Array(rows) }, { gridSize: 400 });
   const sInAtSims = (sims: number[]): Float32Array => {
     const probe = matrix(sims.length, 1, Float32Array.from(sims, (s) => (1 / s - 1) / DIST_TO_SIM_SLOPE));
-    return inDistributionRate(calibration, { logits: null, dists: probe }).data;
+    return inDistributionRate(calibration, logRatios(calibration, { logits: null, dists: probe })).data;
   };
 
   // Eq. 3 by definition, without sorting or a table: the ID mass, on a fine even grid of

@@ -4,7 +4,7 @@ import { matrix } from '../tensor';
 import { calibrate } from './calibrate';
 import { distanceToSim } from './distanceToSim';
 import { gaussianForm, logDensity } from './gaussian';
-import { anomalyScore, imageSeverity, inDistributionRate } from './score';
+import { anomalyScore, imageSeverity, inDistributionRate, logRatios } from './score';
 
 describe('anomalyScore', () => {
   const sIn = matrix(2, 3, Float32Array.of(0.2, 0.9, 0.5, 0.01, 0.03, 0.02));
@@ -34,9 +34,9 @@ describe('imageSeverity', () => {
 
   it('keeps ranking images where the anomaly score ties at 1', () => {
     const distances = [20, 40, 80, 160];
-    const oldScores = distances.map((d) => Math.max(...anomalyScore(inDistributionRate(calibration, { logits: null, dists: image(d) }))));
+    const oldScores = distances.map((d) => Math.max(...anomalyScore(inDistributionRate(calibration, logRatios(calibration, { logits: null, dists: image(d) })))));
     expect(oldScores, 'the old image score saturates').toEqual([1, 1, 1, 1]);
-    const severities = distances.map((d) => imageSeverity(calibration, { logits: null, dists: image(d) }).severity);
+    const severities = distances.map((d) => imageSeverity(logRatios(calibration, { logits: null, dists: image(d) })).severity);
     for (let k = 1; k < severities.length; k++) {
       expect(severities[k], `severity at distance ${distances[k]} against ${distances[k - 1]}`).toBeGreaterThan(severities[k - 1]);
     }
@@ -56,8 +56,9 @@ describe('imageSeverity', () => {
       return logDensity(id, z) - logDensity(ood, z);
     };
     const expected = Math.max(...[0, 1, 2].map((i) => -Math.max(logRatio(i, 0), logRatio(i, 1))));
-    const worst = imageSeverity(twoClass, cells);
-    expect(worst.severity, 'severity').toBeCloseTo(expected, 10);
+    const worst = imageSeverity(logRatios(twoClass, cells));
+    // Log ratios are kept as float32, like every per-cell map.
+    expect(worst.severity, 'severity').toBeCloseTo(expected, 4);
     expect(worst.cell, 'the cell it comes from').toBe(1);
     expect(expected, 'the middle cell, far from both classes, is the worst').toBeCloseTo(-Math.max(logRatio(1, 0), logRatio(1, 1)), 10);
   });

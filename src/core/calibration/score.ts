@@ -32,17 +32,32 @@ function visitLogRatios(calibration: Calibration, inputs: ProjectionInputs, visi
 }
 
 /**
- * s_in per row and class (Eq. 3): the share of class c's in-distribution pixels that a threshold
- * at this row's likelihood ratio would reject (the ID false-negative rate). Near 1 at the heart
- * of the class's distribution, near 0 far from it.
- * @returns [M, C], in [0, 1]
+ * log r_c(z) per row and class (nats): the evidence for class c over the OOD model. Where a map
+ * is resized to the image, these are what it interpolates (pixelScores), since evidence adds
+ * where s_in, a rate clamped at both ends, does not.
+ * @returns [M, C]
  */
-export function inDistributionRate(calibration: Calibration, inputs: ProjectionInputs): Matrix {
+export function logRatios(calibration: Calibration, inputs: ProjectionInputs): Matrix {
   const [rows, numClasses] = inputs.dists.dims;
   const out = matrix(rows, numClasses);
   visitLogRatios(calibration, inputs, (i, c, logRatio) => {
-    out.data[i * numClasses + c] = lookupRate(calibration.tables[c], logRatio);
+    out.data[i * numClasses + c] = logRatio;
   });
+  return out;
+}
+
+/**
+ * s_in per row and class (Eq. 3): the share of class c's in-distribution pixels that a threshold
+ * at this row's likelihood ratio would reject (the ID false-negative rate). Near 1 at the heart
+ * of the class's distribution, near 0 far from it.
+ * @param ratios [M, C] from logRatios
+ * @returns [M, C], in [0, 1]
+ */
+export function inDistributionRate(calibration: Calibration, { dims, data }: Matrix): Matrix {
+  const [rows, numClasses] = dims;
+  if (numClasses !== calibration.numClasses) throw new RangeError(`calibration is for ${calibration.numClasses} classes, the log ratios have ${numClasses}`);
+  const out = matrix(rows, numClasses);
+  for (let i = 0; i < rows * numClasses; i++) out.data[i] = lookupRate(calibration.tables[i % numClasses], data[i]);
   return out;
 }
 
@@ -77,23 +92,23 @@ export interface CellSeverities {
  * likelihood ratio itself, so it keeps ranking where s_in has reached the table's end and
  * 1 − s_in ties at 1. An image's verdict reads the cells through pooledSeverity.ts, which may
  * prefer its worst neighbourhood to this worst cell.
+ * @param ratios [M, C] from logRatios
  * @returns severity −Infinity and cell −1 for no rows
  */
-export function imageSeverity(calibration: Calibration, inputs: ProjectionInputs): ImageSeverity {
-  const rows = inputs.dists.dims[0];
-  const normality = new Float64Array(rows).fill(-Infinity);
-  visitLogRatios(calibration, inputs, (i, _c, logRatio) => {
-    if (logRatio > normality[i]) normality[i] = logRatio;
-  });
+export function imageSeverity({ dims: [rows, numClasses], data }: Matrix): ImageSeverity {
+  const cells = new Float32Array(rows);
   let severity = -Infinity;
   let cell = -1;
   for (let i = 0; i < rows; i++) {
-    if (-normality[i] > severity || cell < 0) {
-      severity = -normality[i];
+    let normality = -Infinity;
+    for (let c = 0; c < numClasses; c++) normality = Math.max(normality, data[i * numClasses + c]);
+    cells[i] = -normality;
+    if (-normality > severity || cell < 0) {
+      severity = -normality;
       cell = i;
     }
   }
-  return { severity, cell, cells: Float32Array.from(normality, (n) => -n) };
+  return { severity, cell, cells };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { calibrate, type Calibration } from '../calibration/calibrate';
-import { imageSeverity } from '../calibration/score';
+import { imageSeverity, logRatios } from '../calibration/score';
 import { createRng } from '../rng';
 import { matrix, type Matrix } from '../tensor';
 import type { CondensationModel } from './model';
@@ -32,7 +32,7 @@ const condensation: CondensationModel = {
 const training = gaussianPoints(used, 200, 0.5);
 const trainingDistance = nearestValidDistance(condensation, training);
 const calibration: Calibration = calibrate({ logits: null, dists: matrix(training.dims[0], 1, trainingDistance), labels: new Int32Array(training.dims[0]) }, { gridSize: 300 });
-const severityOf = (model: CondensationModel, points: Matrix) => imageSeverity(calibration, { logits: null, dists: matrix(points.dims[0], 1, nearestValidDistance(model, points)) });
+const severityOf = (model: CondensationModel, points: Matrix) => imageSeverity(logRatios(calibration, { logits: null, dists: matrix(points.dims[0], 1, nearestValidDistance(model, points)) }));
 // Held-out good "images" of 60 cells each: their severities set the level.
 const heldOut = Array.from({ length: 6 }, () => severityOf(condensation, gaussianPoints(used, 10, 0.5)).severity).sort((a, b) => a - b);
 const level = refreshLevel(heldOut);

@@ -28,7 +28,7 @@
 import type { Calibration } from '../calibration/calibrate';
 import { pooledSeverity } from '../calibration/pooledSeverity';
 import { quantileLinear } from '../calibration/quantile';
-import { imageSeverity, type ImageSeverity, type SeverityNats } from '../calibration/score';
+import { imageSeverity, logRatios, type ImageSeverity, type SeverityNats } from '../calibration/score';
 import type { ImageCalibration } from '../model/pixoodModel';
 import { matrix, type Matrix } from '../tensor';
 import type { CondensationModel } from './model';
@@ -48,7 +48,7 @@ export interface EtalonRefresh {
 
 /** The severities, nats, of cells at distances `distance` (feature units) from the class's nearest etalon, in 1-D: each cell's and their largest. */
 function severitiesAt(calibration: Calibration, distance: Float32Array): ImageSeverity {
-  return imageSeverity(calibration, { logits: null, dists: matrix(distance.length, 1, distance) });
+  return imageSeverity(logRatios(calibration, { logits: null, dists: matrix(distance.length, 1, distance) }));
 }
 
 /** The severity of a feature lying on an etalon: the highest a refresh can lift any cell to (see the module comment). */
