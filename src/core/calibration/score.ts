@@ -3,7 +3,7 @@ import type { SeverityPooling } from './pooledSeverity';
 import type { Calibration } from './calibrate';
 import { gaussianForm, logDensity } from './gaussian';
 import { projectRow, spaceDims, type ProjectionInputs } from './projection';
-import { lookupRate } from './rateTable';
+import { lookupRates } from './rateTable';
 
 /**
  * Visits log r_c(z) = log p_ID_c(z) − log p_OOD(z) (nats) for every row i and class c: the
@@ -57,7 +57,7 @@ export function inDistributionRate(calibration: Calibration, { dims, data }: Mat
   const [rows, numClasses] = dims;
   if (numClasses !== calibration.numClasses) throw new RangeError(`calibration is for ${calibration.numClasses} classes, the log ratios have ${numClasses}`);
   const out = matrix(rows, numClasses);
-  for (let i = 0; i < rows * numClasses; i++) out.data[i] = lookupRate(calibration.tables[i % numClasses], data[i]);
+  for (let c = 0; c < numClasses; c++) lookupRates(calibration.tables[c], data, out.data, c, numClasses);
   return out;
 }
 

@@ -41,7 +41,7 @@ export function SettingsForm() {
         >
           <NumberField id="classifier-epochs" value={settings.classifierEpochs} min={1} max={MAX_EPOCHS} disabled={oneClass} onCommit={(classifierEpochs) => change({ classifierEpochs })} />
         </Setting>
-        <Setting id="upsample" label="Feature up-sampling" explanation="Sharper maps at inspection for more time; the paper's best is ×7.">
+        <Setting id="upsample" label="Feature up-sampling" explanation="A finer search for each image's worst spot, for more time; the paper uses ×7. The heatmap is drawn from the backbone's own patches either way.">
           <select id="upsample" aria-describedby="upsample-help" value={settings.upsample} onChange={(e) => change({ upsample: Number(e.currentTarget.value) })}>
             {UPSAMPLE_FACTORS.map((f) => (
               <option key={f} value={f}>
