@@ -13,15 +13,15 @@ import { openSetLabels } from '../../src/core/calibration/openSet';
 import { anomalyScore, inDistributionRate, logRatios } from '../../src/core/calibration/score';
 import { nearestEtalons } from '../../src/core/condensation/nearest';
 import { upsampleGrid } from '../../src/core/resample';
-import { scoreMap } from '../../src/pipeline/scoreMaps';
-import { readMatrix } from '../../src/gpu/gpuMatrix';
 import { createRng, type Rng } from '../../src/core/rng';
 import { matrix, tensor, type Matrix, type Tensor3 } from '../../src/core/tensor';
 import type { CpuNearest } from '../../src/gpu/cpu/cpuNearest';
+import { readMatrix } from '../../src/gpu/gpuMatrix';
 import { GpuScope } from '../../src/gpu/gpuScope';
 import { KernelRecorder } from '../../src/gpu/kernelRecorder';
 import type { ResampleKernels } from '../../src/gpu/resampleKernels';
 import { createScores, uploadScoringModel, type ScoringEtalons, type ScoringKernels } from '../../src/gpu/scoringKernels';
+import { scoreMap } from '../../src/pipeline/scoreMaps';
 import type { ScoringSizes } from './kernelsPlan';
 
 /** The open-set threshold's ID false-negative rate. */

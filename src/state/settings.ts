@@ -7,8 +7,9 @@ import type { TrainingSettings } from '../engine/api';
 /**
  * A new project: images up to 448 px on the longer side (32 patches), a quick ×3 feature
  * up-sampling, and the paper's K = 1000 etalons on every path. Odd factors put a sample at each
- * backbone cell's centre (align_corners=False), so every cell keeps its own feature; even ones
- * blend each cell with its neighbours. K = 1000 against K = 100 on the built-in backbone (README,
+ * backbone cell's centre (align_corners=False), so every cell keeps its own feature, and the
+ * score map is drawn from those (pipeline/scoreMaps.ts); even ones blend each cell with its
+ * neighbours. K = 1000 against K = 100 on the built-in backbone (README,
  * Results): pixel AUROC higher on every real set measured, image AUROC higher on the mean over
  * seeds, and far fewer real defects passed on the bottle, for about three times the CPU path's
  * training (on this project's 2-core test machine, per 100 images at 448 px: 25 s for 32×13

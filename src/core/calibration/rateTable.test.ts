@@ -59,4 +59,3 @@ describe('rate table', () => {
     expect(Array.from(column), 'a one-knot table, entries 0 and 2 only').toEqual([1, -1, 1, -1]);
   });
 });
-

@@ -85,7 +85,7 @@ export function lookupRate(table: RateTable, logRatio: number): number {
   return between(table, logRatio, 0, last);
 }
 
-/** Equal steps over a table's knots that rateLookup indexes: a few knots per step for tables of a few thousand. */
+/** Equal steps over a table's knots that lookupRates indexes: a few knots per step for tables of a few thousand. */
 const STEPS = 4096;
 
 /**

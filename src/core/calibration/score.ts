@@ -32,9 +32,9 @@ function visitLogRatios(calibration: Calibration, inputs: ProjectionInputs, visi
 }
 
 /**
- * log r_c(z) per row and class (nats): the evidence for class c over the OOD model. Where a map
- * is resized to the image, these are what it interpolates (pixelScores), since evidence adds
- * where s_in, a rate clamped at both ends, does not.
+ * log r_c(z) per row and class (nats): the evidence for class c over the OOD model. A score map
+ * resized to the image interpolates these, not s_in, a rate clamped at both ends
+ * (pipeline/scoreMaps.ts).
  * @returns [M, C]
  */
 export function logRatios(calibration: Calibration, inputs: ProjectionInputs): Matrix {
