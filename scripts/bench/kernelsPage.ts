@@ -163,7 +163,7 @@ const NOTES = [
   'GPU steps: one compute pass each (distances, softmin and gradients, running support, AdamW), submitted and awaited with onSubmittedWorkDone, no readback; timed by GPU timestamps around the pass where the adapter has them (clock), else wall time.',
   'CPU path and JS reference: wall time of one batch step, input and result copied as the trainer passes them; the JS reference accumulates in float64 on the page\'s main thread.',
   'speedupVsCpu: the CPU path\'s median over the path\'s median, same case, same run.',
-  'Scoring: wall time per image of up-sampling the feature grid, nearest etalons of every class, s_in, anomaly score, open-set labels and the score map resized to the image; the classifier\'s logits are precomputed (its forward pass is not timed); GPU: one submit, awaited, no readback.',
+  'Scoring: wall time per image of up-sampling the feature grid, nearest etalons of every class, s_in, anomaly score, open-set labels and the score map at the image\'s size; the classifier\'s logits are precomputed (its forward pass is not timed); GPU: one submit, then the distances read back and the map made on the CPU, as the app does.',
 ];
 
 async function main(): Promise<KernelsBenchReport> {
