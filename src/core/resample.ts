@@ -17,24 +17,19 @@ export function upsampleGrid(grid: Tensor3, factor: number): Tensor3 {
   return tensor([h * factor, w * factor, d] as const, out);
 }
 
-/** Grid [h, w, C] → [height, width, C], any size, each channel as resizeScoreMap resizes a map. */
+/** Grid [h, w, C] → [height, width, C], any size (down-sampling too, without antialiasing, as torch), each channel alone. */
 export function resizeGrid(grid: Tensor3, height: number, width: number): Tensor3 {
-  checkSize(height, width);
+  for (const [name, v] of [['height', height], ['width', width]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`resize: ${name} must be a positive integer, got ${v}`);
+  }
   const [h, w, c] = grid.dims;
   return tensor([height, width, c] as const, bilinear(grid.data, h, w, c, height, width));
 }
 
-/** Score map [h, w] → [height, width], any size (down-sampling too, without antialiasing, as torch). */
+/** Score map [h, w] → [height, width]: a grid of one channel. */
 export function resizeScoreMap(map: ScoreMap, height: number, width: number): ScoreMap {
-  checkSize(height, width);
   const [h, w] = map.dims;
-  return tensor([height, width] as const, bilinear(map.data, h, w, 1, height, width));
-}
-
-function checkSize(height: number, width: number): void {
-  for (const [name, v] of [['height', height], ['width', width]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`resize: ${name} must be a positive integer, got ${v}`);
-  }
+  return tensor([height, width] as const, resizeGrid(tensor([h, w, 1] as const, map.data), height, width).data);
 }
 
 export interface Taps {
